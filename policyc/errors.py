@@ -1,0 +1,87 @@
+"""Problems found in source files, and the errors that carry them to the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column count from 1, as editors show them."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: Position
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        text = f"{self.position}: {kind}{self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def sort_key(self) -> tuple:
+        return (self.position.file, self.position.line, self.position.column, self.message)
+
+
+class Problems:
+    """Collects every problem a stage finds, so the user sees them all in one run."""
+
+    def __init__(self) -> None:
+        self._items: list[Problem] = []
+
+    def error(self, position: Position, message: str, hint: str = "") -> None:
+        self._items.append(Problem(position, message, hint))
+
+    def warn(self, position: Position, message: str, hint: str = "") -> None:
+        self._items.append(Problem(position, message, hint, warning=True))
+
+    def extend(self, other: "Problems") -> None:
+        self._items.extend(other._items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted((p for p in self._items if not p.warning), key=Problem.sort_key)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted((p for p in self._items if p.warning), key=Problem.sort_key)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise InvalidSource(self.errors, self.warnings)
+
+
+class UserError(Exception):
+    """Something the user can fix, reported without a traceback."""
+
+
+class InvalidSource(UserError):
+    """One or more problems in the source files; nothing was written."""
+
+    def __init__(self, errors: list[Problem], warnings: list[Problem] | None = None) -> None:
+        self.errors = errors
+        self.warnings = warnings or []
+        super().__init__(f"{len(errors)} problem(s) in the sources")
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,35 @@
+"""The HTML writer: Jinja templates from templates/, autoescaped, strict about names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from . import __version__
+from .model import ResolvedPolicy
+from .present import view
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+ASSET_DIR = TEMPLATE_DIR / "assets"
+GENERATOR = f"policyc {__version__}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    # Templates are the project's own; authored text never reaches Jinja as a template.
+    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_policy(policy: ResolvedPolicy, today: dt.date, *, for_web: bool, assets: str,
+                  pdf_name: str = "") -> str:
+    context = view(policy, today, GENERATOR)
+    return environment().get_template("policy.html.j2").render(
+        **context, for_web=for_web, assets=assets, pdf_name=pdf_name)
+
+
+def render_page(template: str, **context) -> str:
+    return environment().get_template(template).render(generator=GENERATOR, **context)

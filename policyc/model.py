@@ -1,0 +1,278 @@
+"""The document model: frozen dataclasses every stage passes along."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .errors import Position
+
+PHASES = ("nursery", "primary", "secondary", "all-through", "special", "alternative-provision", "sixth-form")
+
+
+@dataclass(frozen=True)
+class Duties:
+    must_lead: str = ""
+    must: tuple[str, ...] = ()
+    must_not_lead: str = ""
+    must_not: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClauseBody:
+    """The words of a clause; an option's choice is one of these."""
+
+    title: str = ""
+    text: str = ""
+    items: tuple[str, ...] = ()
+    list_style: str = ""  # "bullet", "letter" or "" for the policy's default
+    after: str = ""
+    duties: Optional[Duties] = None
+    clauses: tuple["Clause", ...] = ()
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    body: ClauseBody
+    position: Position
+    numbered: Optional[bool] = None
+    phases: tuple[str, ...] = ()
+    option: str = ""
+    choices: tuple[tuple[str, Optional[ClauseBody]], ...] = ()
+    origin: str = "model"  # "model", "added" or "replaced"
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    kind: str
+    title: str
+    clauses: tuple[Clause, ...]
+    position: Position
+    numbered: bool = True
+    number_clauses: bool = True
+    phases: tuple[str, ...] = ()
+    origin: str = "model"
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    default: str
+    choices: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    date: dt.date
+    summary: str
+    paragraphs: str = ""
+    version: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeColumn:
+    field: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """One row of the ratification block: a label and the fact it shows."""
+
+    label: str
+    value: str
+    format: str = "long"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Ratification:
+    status: str = "draft"  # draft, approved, ratified
+    body: str = ""
+    date: Optional[dt.date] = None
+    minute: str = ""
+    signatories: tuple[Signatory, ...] = ()
+    version: str = ""
+    issued: str = ""
+    review_cycle: str = ""
+    next_review: Optional[dt.date] = None
+
+
+@dataclass(frozen=True)
+class Contents:
+    show: bool = True
+    title: str = "Contents"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ModelPolicy:
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    source: str
+    subtitle: str = ""
+    numbering: str = "1.1"
+    review_cycle: str = "annually"
+    contents: Contents = Contents()
+    preamble: str = ""
+    options: tuple[Option, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    history: tuple[ChangeEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Addition:
+    position: Position
+    after: str = ""
+    before: str = ""
+    into: str = ""
+    clause: Optional[Clause] = None
+    section: Optional[Section] = None
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """How one school tailors one model policy."""
+
+    policy_id: str
+    position: Position
+    title: str = ""
+    options: tuple[tuple[str, str, Position], ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    remove: tuple[tuple[str, Position], ...] = ()
+    replace: tuple[Clause | Section, ...] = ()
+    add: tuple[Addition, ...] = ()
+    ratification: Ratification = Ratification()
+    ratification_position: Optional[Position] = None
+    history: tuple[ChangeEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    title: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class School:
+    slug: str
+    name: str
+    phase: str
+    source: str
+    short_name: str = ""
+    website: str = ""
+    approving_body: str = ""
+    roles: tuple[tuple[str, RoleHolder], ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    overlays: tuple[Overlay, ...] = ()
+
+    def overlay(self, policy_id: str) -> Optional[Overlay]:
+        return next((o for o in self.overlays if o.policy_id == policy_id), None)
+
+
+DEFAULT_COLUMNS = (
+    ChangeColumn("date", "Date of change"),
+    ChangeColumn("paragraphs", "Paragraphs affected"),
+    ChangeColumn("summary", "Summary of update"),
+)
+
+DEFAULT_BLOCK = (
+    BlockRow("Ratified by {{ body.name }} on", "date"),
+    BlockRow("Policy version", "version"),
+    BlockRow("Review cycle", "review_cycle"),
+    BlockRow("Next review date", "next_review"),
+    BlockRow("Signed by the {{ signatory.role }}", "signatory"),
+)
+
+
+@dataclass(frozen=True)
+class Trust:
+    name: str
+    approving_body: str
+    source: str
+    short_name: str = ""
+    type: str = ""
+    website: str = ""
+    roles: tuple[tuple[str, str], ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    change_columns: tuple[ChangeColumn, ...] = DEFAULT_COLUMNS
+    ratification_block: tuple[BlockRow, ...] = DEFAULT_BLOCK
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything in one source folder, checked."""
+
+    trust: Trust
+    policies: tuple[ModelPolicy, ...]
+    schools: tuple[School, ...]
+
+
+# --- after resolution -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Block:
+    """A resolved clause: the words chosen for this school, and later its number."""
+
+    id: str
+    body: ClauseBody
+    children: tuple["Block", ...]
+    position: Position
+    numbered: bool
+    list_style: str
+    origin: str = "model"
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A resolved section."""
+
+    id: str
+    kind: str
+    title: str
+    blocks: tuple[Block, ...]
+    position: Position
+    numbered: bool
+    origin: str = "model"
+    number: str = ""
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    """One concrete policy for one school: what the writers render and history compares."""
+
+    policy_id: str
+    school_slug: str
+    school_name: str
+    trust_name: str
+    title: str
+    subtitle: str
+    numbering: str
+    contents: Contents
+    preamble: str
+    parts: tuple[Part, ...]
+    placeholders: tuple[tuple[str, str], ...]  # name -> value, the fixed set for this school
+    ratification: Ratification
+    body: str
+    history: tuple[ChangeEntry, ...]
+    change_columns: tuple[ChangeColumn, ...]
+    ratification_block: tuple[BlockRow, ...]
+    options: tuple[tuple[str, str, str], ...] = ()  # (label, choice id, choice meaning)
+    sources: tuple[str, ...] = field(default=())
+
+    def placeholder_map(self) -> dict[str, str]:
+        return dict(self.placeholders)

@@ -1,0 +1,74 @@
+"""Named placeholders ({{ school.name }}) and cross-references ([[clause-id]]).
+
+Why not Jinja: clause text is written by many hands, and a template language can run
+code. Here a placeholder is only ever looked up in a fixed table of names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+REFERENCE = re.compile(r"\[\[(.*?)\]\]", re.S)
+_NAME = re.compile(r"^\s*([a-z]+\.[a-z0-9][a-z0-9_-]*)\s*(?:\|\s*([a-z]+)\s*)?$")
+FILTERS = {"capital": lambda s: s[:1].upper() + s[1:], "upper": str.upper, "lower": str.lower}
+_ID = re.compile(r"^\s*([a-z][a-z0-9_-]*)\s*$")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+@dataclass(frozen=True)
+class Use:
+    """One placeholder as written: its name, filter, and the raw text for messages."""
+
+    raw: str
+    name: str
+    filter: str
+
+
+def uses(text: str) -> Iterator[Use | str]:
+    """Each placeholder in `text`; a str for one that is not a valid placeholder at all."""
+    for match in PLACEHOLDER.finditer(text or ""):
+        parsed = _NAME.match(match.group(1))
+        if parsed and (parsed.group(2) is None or parsed.group(2) in FILTERS):
+            yield Use(match.group(0), parsed.group(1), parsed.group(2) or "")
+        else:
+            yield match.group(0)
+
+
+def references(text: str) -> Iterator[str]:
+    """The ids named by [[...]] in `text`; a malformed one is returned as written."""
+    for match in REFERENCE.finditer(text or ""):
+        parsed = _ID.match(match.group(1))
+        yield parsed.group(1) if parsed else match.group(0)
+
+
+def suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"did you mean '{{{{ {close[0]} }}}}'?" if close else ""
+
+
+def escape_markdown(value: str) -> str:
+    """Make a value appear literally in Markdown (a school called 'St *Mary*' stays so)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+
+
+def fill(text: str, values: dict[str, str], reference: Callable[[str], str],
+         markdown: bool = True) -> str:
+    """Replace placeholders with values and [[id]] with `reference(id)`.
+
+    Names were checked before rendering, so a missing one here is a bug, not bad input.
+    """
+    def placeholder(match: re.Match) -> str:
+        parsed = _NAME.match(match.group(1))
+        value = values[parsed.group(1)]
+        if parsed.group(2):
+            value = FILTERS[parsed.group(2)](value)
+        return escape_markdown(value) if markdown else value
+
+    def ref(match: re.Match) -> str:
+        return reference(match.group(1).strip())
+
+    return REFERENCE.sub(ref, PLACEHOLDER.sub(placeholder, text or ""))

@@ -1,0 +1,132 @@
+"""Turn a numbered policy into what the templates show: filled-in text, rows and labels.
+
+Templates stay thin: every decision about words is made here, in plain Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from markupsafe import Markup, escape
+
+from . import prose
+from .model import ResolvedPolicy
+from .number import anchors, reference_text
+from .placeholders import fill
+from .review import describe_cycle
+from .status import Standing, format_date, standing
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str
+    number: str
+    title: str
+    level: int
+
+
+class Words:
+    """Fills placeholders and cross-references for one policy, then renders Markdown."""
+
+    def __init__(self, policy: ResolvedPolicy) -> None:
+        self.values = policy.placeholder_map()
+        self.targets = anchors(policy)
+
+    def _ref(self, item_id: str) -> str:
+        number, title = self.targets[item_id]
+        return f"[{prose.escape_label(reference_text(number, title))}](#{item_id})"
+
+    def block(self, text: str) -> Markup:
+        return prose.block(fill(text, self.values, self._ref))
+
+    def inline(self, text: str) -> Markup:
+        return prose.inline(fill(text, self.values, self._ref))
+
+    def plain(self, text: str, extra: Optional[dict] = None) -> str:
+        values = {**self.values, **(extra or {})}
+        return fill(text, values, lambda i: reference_text(*self.targets[i]), markdown=False)
+
+
+def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
+    r = policy.ratification
+    rows = []
+    for row in policy.ratification_block:
+        if row.value == "signatory":
+            people = r.signatories or (None,)
+            for person in people:
+                extra = {"signatory.role": person.role if person else "",
+                         "signatory.name": person.name if person else ""}
+                rows.append(Row(words.plain(row.label, extra).strip(), person.name if person else ""))
+            continue
+        dates = {"date": r.date, "next_review": r.next_review}
+        if row.value in dates:
+            value = format_date(dates[row.value], row.format)
+        else:
+            value = {
+                "version": r.version,
+                "review_cycle": describe_cycle(r.review_cycle) if r.review_cycle else "",
+                "issued": r.issued or format_date(r.date, "month"),
+                "body": r.body,
+                "minute": r.minute,
+                "status": r.status.capitalize(),
+                "none": "",
+            }[row.value]
+        rows.append(Row(words.plain(row.label).strip(), value))
+    return rows
+
+
+def contents(policy: ResolvedPolicy, words: Words) -> list[ContentsEntry]:
+    entries = []
+    for part in policy.parts:
+        entries.append(ContentsEntry(part.id, part.number, words.plain(part.title), 1))
+    return entries
+
+
+def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
+    rows = []
+    for entry in policy.history:
+        cells = []
+        for column in policy.change_columns:
+            if column.field == "date":
+                cells.append(escape(format_date(entry.date, "numeric")))
+            elif column.field == "summary":
+                cells.append(words.inline(entry.summary))
+            else:
+                cells.append(escape(getattr(entry, column.field)))
+        rows.append(cells)
+    return rows
+
+
+def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
+    """Everything a template needs to render one policy."""
+    words = Words(policy)
+    state: Standing = standing(policy.ratification, today)
+    return {
+        "policy": policy,
+        "words": words,
+        "title": policy.title,
+        "school_name": policy.school_name,
+        "trust_name": policy.trust_name,
+        "standing": state,
+        "version": policy.ratification.version,
+        "rows": ratification_rows(policy, words),
+        "contents": contents(policy, words) if policy.contents.show else [],
+        "change_rows": change_rows(policy, words),
+        "generator": generator,
+        "review_date": format_date(policy.ratification.next_review),
+    }
+
+
+def heading_level(depth: int) -> int:
+    """Sections are h2; a titled clause inside is h3, and so on, never past h6."""
+    return min(2 + depth, 6)
+
+

@@ -1,0 +1,210 @@
+"""Apply a school's overlay to the trust's model: one concrete policy per school."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import replace as copy
+from typing import Optional
+
+from .errors import Position, Problems
+from .load import texts
+from .model import (Block, Clause, ClauseBody, ModelPolicy, Overlay, Part, Project, Ratification,
+                    ResolvedPolicy, School, Section)
+from .placeholders import references, suggest, uses
+from .review import next_review_date
+
+PHASE_NAMES = {"alternative-provision": "alternative provision", "all-through": "all-through",
+               "sixth-form": "sixth form"}
+
+
+def resolve_all(project: Project, problems: Problems, schools: Optional[set] = None,
+                policies: Optional[set] = None) -> list[ResolvedPolicy]:
+    result = []
+    for school in project.schools:
+        if schools and school.slug not in schools:
+            continue
+        for policy in project.policies:
+            if policies and policy.id not in policies:
+                continue
+            resolved = resolve_policy(project, policy, school, problems)
+            if resolved:
+                result.append(resolved)
+    return result
+
+
+def placeholder_table(project: Project, policy: ModelPolicy, school: School,
+                      overlay: Optional[Overlay], body: str) -> dict[str, str]:
+    """The fixed set of names a clause may use for this school, and their values."""
+    trust = project.trust
+    table = {
+        "school.name": school.name,
+        "school.short_name": school.short_name or school.name,
+        "school.phase": PHASE_NAMES.get(school.phase, school.phase),
+        "trust.name": trust.name,
+        "trust.short_name": trust.short_name or trust.name,
+        "body.name": body,
+        "policy.title": (overlay.title if overlay and overlay.title else policy.title),
+    }
+    if school.website:
+        table["school.website"] = school.website
+    holders = dict(school.roles)
+    for key, title in trust.roles:
+        holder = holders.get(key)
+        table[f"role.{key}"] = holder.title if holder and holder.title else title
+        if holder and holder.name:
+            table[f"holder.{key}"] = holder.name
+    for key, word in trust.terms + school.terms:
+        table[f"term.{key}"] = word
+    values = policy.values + trust.values + school.values + (overlay.values if overlay else ())
+    for key, value in values:
+        table[f"value.{key}"] = value
+    return table
+
+
+def resolve_policy(project: Project, policy: ModelPolicy, school: School,
+                   problems: Problems) -> Optional[ResolvedPolicy]:
+    overlay = school.overlay(policy.id) or Overlay(policy.id, Position(school.source))
+    ratification = overlay.ratification
+    body = ratification.body or school.approving_body or project.trust.approving_body
+    table = placeholder_table(project, policy, school, overlay, body)
+    chosen = {o.id: o.default for o in policy.options}
+    chosen.update({k: v for k, v, _ in overlay.options})
+
+    sections = _apply_overlay(policy.sections, overlay)
+    default_list = "letter" if policy.numbering == "1.1 (a)" else "bullet"
+    parts = []
+    for section in sections:
+        if section.phases and school.phase not in section.phases:
+            continue
+        blocks = _blocks(section.clauses, school.phase, chosen, policy.numbering,
+                         section.number_clauses, default_list)
+        parts.append(Part(section.id, section.kind, section.title, blocks, section.position,
+                          section.numbered and policy.numbering != "none", section.origin))
+
+    before = len(problems.errors)
+    _check_names(parts, policy, table, school, problems)
+    if len(problems.errors) > before:
+        return None
+    review_cycle = ratification.review_cycle or policy.review_cycle
+    ratification = copy(ratification, body=body, review_cycle=review_cycle,
+                        next_review=ratification.next_review or next_review_date(ratification.date, review_cycle))
+    options = tuple((o.label, chosen[o.id], dict(o.choices)[chosen[o.id]]) for o in policy.options)
+    history = tuple(sorted(policy.history + overlay.history, key=lambda e: e.date, reverse=True))
+    return ResolvedPolicy(
+        policy.id, school.slug, school.name, project.trust.name, table["policy.title"],
+        policy.subtitle, policy.numbering, policy.contents, policy.preamble, tuple(parts),
+        tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
+        project.trust.ratification_block, options, (policy.source, school.source))
+
+
+def _apply_overlay(sections: tuple[Section, ...], overlay: Overlay) -> list[Section]:
+    """Remove, replace and add by id, on the whole model, before phases are applied."""
+    removed = {item_id for item_id, _ in overlay.remove}
+    replaced = {item.id: item for item in overlay.replace}
+    result = []
+    for section in sections:
+        if section.id in removed:
+            continue
+        section = replaced.get(section.id, section)
+        result.append(copy(section, clauses=_edit(section.clauses, removed, replaced, overlay)))
+    for addition in overlay.add:
+        if addition.section is None:
+            continue
+        ids = [s.id for s in result]
+        anchor = addition.after or addition.before
+        at = len(result) if not anchor or anchor not in ids else ids.index(anchor) + (1 if addition.after else 0)
+        result.insert(at, copy(addition.section, clauses=_edit(addition.section.clauses, removed, replaced, overlay)))
+    return [_insert_into(s, overlay) for s in result]
+
+
+def _edit(clauses, removed, replaced, overlay: Overlay) -> tuple[Clause, ...]:
+    out = []
+    for clause in clauses:
+        if clause.id in removed:
+            continue
+        for addition in overlay.add:
+            if addition.clause and addition.before == clause.id:
+                out.append(addition.clause)
+        clause = replaced.get(clause.id, clause)
+        children = _edit(clause.body.clauses, removed, replaced, overlay)
+        choices = tuple((k, None if c is None else copy(c, clauses=_edit(c.clauses, removed, replaced, overlay)))
+                        for k, c in clause.choices)
+        out.append(copy(clause, body=copy(clause.body, clauses=children), choices=choices))
+        for addition in overlay.add:
+            if addition.clause and addition.after == clause.id:
+                out.append(addition.clause)
+    return tuple(out)
+
+
+def _insert_into(section: Section, overlay: Overlay) -> Section:
+    def into(clauses):
+        out = []
+        for clause in clauses:
+            extra = tuple(a.clause for a in overlay.add if a.clause and a.into == clause.id)
+            body = copy(clause.body, clauses=into(clause.body.clauses) + extra)
+            out.append(copy(clause, body=body))
+        return tuple(out)
+    extra = tuple(a.clause for a in overlay.add if a.clause and a.into == section.id)
+    return copy(section, clauses=into(section.clauses) + extra)
+
+
+def _blocks(clauses, phase: str, chosen: dict, numbering: str, number_clauses: bool,
+            default_list: str) -> tuple[Block, ...]:
+    blocks = []
+    for clause in clauses:
+        if clause.phases and phase not in clause.phases:
+            continue
+        body: Optional[ClauseBody] = clause.body
+        if clause.option:
+            body = dict(clause.choices).get(chosen.get(clause.option))
+            if body is None:
+                continue
+        if numbering == "none":
+            numbered = False
+        elif clause.numbered is not None:
+            numbered = clause.numbered
+        else:
+            numbered = bool(body.title) or (number_clauses and numbering != "1")
+        children = _blocks(body.clauses, phase, chosen, numbering, number_clauses, default_list)
+        blocks.append(Block(clause.id, body, children, clause.position, numbered,
+                            body.list_style or default_list, clause.origin))
+    return tuple(blocks)
+
+
+def walk_blocks(blocks):
+    for block in blocks:
+        yield block
+        yield from walk_blocks(block.children)
+
+
+def _check_names(parts, policy: ModelPolicy, table: dict, school: School, problems: Problems) -> None:
+    """Every placeholder must be a known name for this school; every reference must exist."""
+    present = {p.id for p in parts} | {b.id for p in parts for b in walk_blocks(p.blocks)}
+    known = sorted(table)
+    for part in parts:
+        for block in walk_blocks(part.blocks):
+            for text in texts(block.body):
+                for use in uses(text):
+                    if isinstance(use, str):
+                        problems.error(block.position, f"{use} is not a placeholder",
+                                       "write a name such as {{ school.name }}; placeholders cannot compute anything")
+                    elif use.name not in table:
+                        _unknown(use.name, block.position, known, school, problems)
+                for ref in references(text):
+                    if ref not in present and not ref.startswith("[["):
+                        problems.error(block.position,
+                                       f"[[{ref}]] refers to a clause that is not in {school.name}'s policy",
+                                       f"check remove:, phases: and options in {school.source}")
+
+
+def _unknown(name: str, where: Position, known: list[str], school: School, problems: Problems) -> None:
+    group, _, key = name.partition(".")
+    if group == "holder" and f"role.{key}" in known:
+        problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {key} holder",
+                       f"add roles: {key}: name: ... to {school.source}")
+    elif group == "school" and key == "website":
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website",
+                       f"add website: https://... to {school.source}")
+    else:
+        problems.error(where, f"unknown placeholder {{{{ {name} }}}}", suggest(name, known))

@@ -1,0 +1,136 @@
+"""Validate source files against the JSON Schemas in schemas/, in the user's words."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .errors import Problems
+from .read import SourceFile
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+KINDS = ("trust", "policy", "school")
+
+_TYPE_WORDS = {
+    "string": "text", "object": "a mapping of keys to values", "array": "a list",
+    "boolean": "true or false", "null": "nothing", "number": "a number",
+}
+
+
+@lru_cache(maxsize=None)
+def _validators() -> dict[str, Draft202012Validator]:
+    docs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(doc)) for name, doc in docs.items())
+    return {kind: Draft202012Validator(docs[f"{kind}.schema.json"], registry=registry)
+            for kind in KINDS}
+
+
+def validate(source: SourceFile, kind: str, problems: Problems) -> bool:
+    """Report every schema error in `source`; True when there were none."""
+    errors = list(_validators()[kind].iter_errors(source.data))
+    for error in errors:
+        for leaf in _leaves(error):
+            _report(source, leaf, problems)
+    return not errors
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """For anyOf/oneOf, the errors of the branch that got furthest, not the whole tree."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [error]
+    if error.validator == "oneOf" and not _oneof_failed_every_branch(error):
+        return [error]
+    deepest = max(len(e.absolute_path) for e in error.context)
+    best = [e for e in error.context if len(e.absolute_path) == deepest]
+    # Prefer the branch with the fewest complaints: it is the one the author meant.
+    by_branch: dict = {}
+    for e in best:
+        by_branch.setdefault(e.relative_schema_path[0] if e.relative_schema_path else 0, []).append(e)
+    branch = min(by_branch.values(), key=len)
+    return [leaf for e in branch for leaf in _leaves(e)]
+
+
+def _oneof_failed_every_branch(error: ValidationError) -> bool:
+    return "is not valid under any" in error.message
+
+
+def _report(source: SourceFile, error: ValidationError, problems: Problems) -> None:
+    path = tuple(error.absolute_path)
+    where = source.at(path)
+    hint = ""
+    validator, value, schema = error.validator, error.instance, error.schema
+    if validator in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted(_allowed_keys(schema))
+        known = set(allowed)
+        for key in (k for k in value if k not in known):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else (
+                f"allowed keys here: {', '.join(allowed)}" if allowed else "")
+            problems.error(source.key_at(path + (key,)), f"unknown key {key!r}", hint)
+        return
+    if validator == "required":
+        missing = error.message.split("'")[1]
+        message = f"missing required key {missing!r}"
+    elif validator == "type":
+        wanted = schema.get("type")
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        message = f"expected {words}, found {_describe(value)}"
+        if wanted == "boolean" and isinstance(value, str):
+            hint = "write true or false (yes/no and on/off are read as text)"
+    elif validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        message = f"{value!r} is not allowed here; use one of: {', '.join(options)}"
+        close = difflib.get_close_matches(str(value), options, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else ""
+    elif validator == "pattern":
+        message = f"{value!r} is not valid here"
+        hint = schema.get("description", "")
+    elif validator in ("minLength", "minItems", "minProperties"):
+        message = "this must not be empty"
+    elif validator == "uniqueItems":
+        message = "this list repeats an entry"
+    elif validator == "dependentRequired":
+        message = error.message.replace("is a dependency of", "is needed alongside")
+    elif validator == "oneOf":
+        message = "give exactly one of these (only one position: after, before or into; and either clause or section)"
+    else:
+        message = error.message
+    problems.error(where, message, hint)
+
+
+def _allowed_keys(schema: dict) -> set[str]:
+    keys = set(schema.get("properties", {}))
+    for sub in schema.get("allOf", []):
+        keys |= _allowed_keys(_deref(sub))
+    return keys
+
+
+def _deref(schema: dict) -> dict:
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    file, _, pointer = ref.partition("#")
+    doc = json.loads((SCHEMA_DIR / (file or "common.schema.json")).read_text(encoding="utf-8"))
+    for part in pointer.strip("/").split("/"):
+        if part:
+            doc = doc[part]
+    return doc
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the text {value!r}"

@@ -1,0 +1,47 @@
+"""Where a school's policy stands: draft, approved, ratified, or overdue for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import Ratification
+
+
+@dataclass(frozen=True)
+class Standing:
+    key: str    # draft | approved | ratified | overdue
+    label: str  # words for people
+    is_final: bool  # ratified text (no DRAFT watermark)
+
+
+def standing(r: Ratification, today: dt.date) -> Standing:
+    if r.status == "ratified":
+        if r.next_review and r.next_review < today:
+            return Standing("overdue", f"Ratified; review overdue since {long_date(r.next_review)}", True)
+        return Standing("ratified", "Ratified", True)
+    if r.status == "approved":
+        return Standing("approved", "Approved, awaiting ratification", False)
+    return Standing("draft", "Draft, not yet ratified", False)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_date(day: dt.date | None, style: str = "long") -> str:
+    if day is None:
+        return ""
+    return {
+        "long": long_date(day),
+        "ordinal": f"{ordinal(day.day)} {day:%B %Y}",
+        "numeric": f"{day:%d/%m/%Y}",
+        "numeric-short": f"{day:%d/%m/%y}",
+        "month": f"{day:%B %Y}",
+        "iso": day.isoformat(),
+    }[style]
