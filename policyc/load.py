@@ -69,7 +69,7 @@ class Loader:
                         for i, c in enumerate(data.get("clauses") or []))
         return Section(data["id"], data["kind"], data["title"], clauses, self.at(path),
                        data.get("numbered", True), data.get("number_clauses", True),
-                       tuple(data.get("phases", ())), origin)
+                       tuple(data.get("phases", ())), origin, data.get("contents_title", ""))
 
     # --- files ------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ class Section:
     number_clauses: bool = True
     phases: tuple[str, ...] = ()
     origin: str = "model"
+    contents_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ class Part:
     numbered: bool
     origin: str = "model"
     number: str = ""
+    contents_title: str = ""
 
 
 @dataclass(frozen=True)

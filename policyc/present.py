@@ -47,6 +47,14 @@ class Words:
     def block(self, text: str) -> Markup:
         return prose.block(fill(text, self.values, self._ref))
 
+    def numbered(self, text: str, number: str) -> Markup:
+        """The text with its paragraph number inside the first paragraph, so the two read as one."""
+        html = str(self.block(text)) if text else "<p></p>\n"
+        mark = f'<span class="num">{escape(number)}</span> '
+        if html.startswith("<p>"):
+            return Markup(f"<p>{mark}{html[3:]}")
+        return Markup(f'<p class="num-only">{mark}</p>\n{html}')
+
     def inline(self, text: str) -> Markup:
         return prose.inline(fill(text, self.values, self._ref))
 
@@ -86,7 +94,7 @@ def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
 def contents(policy: ResolvedPolicy, words: Words) -> list[ContentsEntry]:
     entries = []
     for part in policy.parts:
-        entries.append(ContentsEntry(part.id, part.number, words.plain(part.title), 1))
+        entries.append(ContentsEntry(part.id, part.number, words.plain(part.contents_title or part.title), 1))
     return entries
 
 

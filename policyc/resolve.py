@@ -80,7 +80,8 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         blocks = _blocks(section.clauses, school.phase, chosen, policy.numbering,
                          section.number_clauses, default_list)
         parts.append(Part(section.id, section.kind, section.title, blocks, section.position,
-                          section.numbered and policy.numbering != "none", section.origin))
+                          section.numbered and policy.numbering != "none", section.origin,
+                          contents_title=section.contents_title))
 
     before = len(problems.errors)
     _check_names(parts, policy, table, school, problems)
