@@ -55,11 +55,16 @@ class Problems:
 
     @property
     def errors(self) -> list[Problem]:
-        return sorted((p for p in self._items if not p.warning), key=Problem.sort_key)
+        return self._sorted(warning=False)
 
     @property
     def warnings(self) -> list[Problem]:
-        return sorted((p for p in self._items if p.warning), key=Problem.sort_key)
+        return self._sorted(warning=True)
+
+    def _sorted(self, warning: bool) -> list[Problem]:
+        # A mistake in the model policy is found once per school; report it once.
+        unique = dict.fromkeys(p for p in self._items if p.warning == warning)
+        return sorted(unique, key=Problem.sort_key)
 
     def raise_if_errors(self) -> None:
         if self.errors:

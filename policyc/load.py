@@ -77,7 +77,7 @@ class Loader:
         d = self.source.data
         columns = tuple(ChangeColumn(c["field"], c["heading"])
                         for c in (d.get("change_table") or {}).get("columns", ())) or DEFAULT_COLUMNS
-        block = tuple(BlockRow(r["label"], r["value"], r.get("format", "long"))
+        block = tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())))
                       for r in d.get("ratification_block", ())) or DEFAULT_BLOCK
         return Trust(d["name"], d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),

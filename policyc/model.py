@@ -88,6 +88,7 @@ class BlockRow:
     label: str
     value: str
     format: str = "long"
+    roles: tuple[str, ...] = ()  # for a signatory row: who signs, shown blank until they have
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ DEFAULT_BLOCK = (
     BlockRow("Policy version", "version"),
     BlockRow("Review cycle", "review_cycle"),
     BlockRow("Next review date", "next_review"),
-    BlockRow("Signed by the {{ signatory.role }}", "signatory"),
+    BlockRow("Signed by the {{ signatory.role }}", "signatory", roles=("Chair of Governors", "Headteacher")),
 )
 
 

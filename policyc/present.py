@@ -12,7 +12,7 @@ from typing import Optional
 from markupsafe import Markup, escape
 
 from . import prose
-from .model import ResolvedPolicy
+from .model import ResolvedPolicy, Signatory
 from .number import anchors, reference_text
 from .placeholders import fill
 from .review import describe_cycle
@@ -68,11 +68,11 @@ def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
     rows = []
     for row in policy.ratification_block:
         if row.value == "signatory":
-            people = r.signatories or (None,)
+            # Until someone signs, the expected signatories' rows stand blank, ready to sign.
+            people = r.signatories or tuple(Signatory("", words.plain(role)) for role in row.roles) or (Signatory("", ""),)
             for person in people:
-                extra = {"signatory.role": person.role if person else "",
-                         "signatory.name": person.name if person else ""}
-                rows.append(Row(words.plain(row.label, extra).strip(), person.name if person else ""))
+                extra = {"signatory.role": person.role, "signatory.name": person.name}
+                rows.append(Row(words.plain(row.label, extra).strip(), person.name))
             continue
         dates = {"date": r.date, "next_review": r.next_review}
         if row.value in dates:
