@@ -68,7 +68,7 @@ class Option:
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    date: dt.date
+    date: Optional[dt.date]  # None for changes not yet ratified
     summary: str
     paragraphs: str = ""
     version: str = ""
@@ -276,6 +276,7 @@ class ResolvedPolicy:
     ratification_block: tuple[BlockRow, ...]
     options: tuple[tuple[str, str, str], ...] = ()  # (label, choice id, choice meaning)
     sources: tuple[str, ...] = field(default=())
+    in_force: str = ""  # the ratified version still in force while this text awaits ratification
 
     def placeholder_map(self) -> dict[str, str]:
         return dict(self.placeholders)

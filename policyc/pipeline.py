@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 from .check import load_project
 from .errors import InvalidSource, Problem, Problems
+from .history import PolicyHistory, attach_history
 from .model import Project, ResolvedPolicy
 from .number import number_policy
 from .plan import plan_outputs
@@ -37,15 +38,32 @@ class BuildReport:
     policies: list[ResolvedPolicy] = field(default_factory=list)
 
 
-def check(source: Path, strict: bool = False) -> tuple[Project, list[ResolvedPolicy], list[Problem]]:
-    """Read, check and resolve every school's policies; raise with every problem found."""
+@dataclass(frozen=True)
+class Checked:
+    project: Project
+    histories: list[PolicyHistory]
+    warnings: list[Problem]
+
+    @property
+    def policies(self) -> list[ResolvedPolicy]:
+        return [h.current for h in self.histories]
+
+
+def check_all(source: Path, strict: bool = False) -> Checked:
+    """Read, check, resolve, number and attach history; raise with every problem found."""
     problems = Problems()
     project = load_project(source, problems)
     resolved = resolve_all(project, problems) if project else []
+    histories = [attach_history(number_policy(p), source, problems) for p in resolved]
     problems.raise_if_errors()
     if strict and problems.warnings:
         raise InvalidSource(problems.warnings)
-    return project, [number_policy(p) for p in resolved], problems.warnings
+    return Checked(project, histories, problems.warnings)
+
+
+def check(source: Path, strict: bool = False) -> tuple[Project, list[ResolvedPolicy], list[Problem]]:
+    checked = check_all(source, strict)
+    return checked.project, checked.policies, checked.warnings
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None) -> BuildReport:

@@ -104,7 +104,7 @@ def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
         cells = []
         for column in policy.change_columns:
             if column.field == "date":
-                cells.append(escape(format_date(entry.date, "numeric")))
+                cells.append(escape(format_date(entry.date, "numeric") if entry.date else "Draft"))
             elif column.field == "summary":
                 cells.append(words.inline(entry.summary))
             else:
@@ -116,7 +116,7 @@ def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
 def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
     """Everything a template needs to render one policy."""
     words = Words(policy)
-    state: Standing = standing(policy.ratification, today)
+    state: Standing = standing(policy.ratification, today, policy.in_force)
     return {
         "policy": policy,
         "words": words,

@@ -10,12 +10,15 @@ from .model import Ratification
 
 @dataclass(frozen=True)
 class Standing:
-    key: str    # draft | approved | ratified | overdue
+    key: str    # draft | approved | changed | ratified | overdue
     label: str  # words for people
     is_final: bool  # ratified text (no DRAFT watermark)
 
 
-def standing(r: Ratification, today: dt.date) -> Standing:
+def standing(r: Ratification, today: dt.date, in_force: str = "") -> Standing:
+    """`in_force` names the ratified version still in force when the text has since changed."""
+    if in_force:
+        return Standing("changed", f"Changed since version {in_force} was ratified; awaiting ratification", False)
     if r.status == "ratified":
         if r.next_review and r.next_review < today:
             return Standing("overdue", f"Ratified; review overdue since {long_date(r.next_review)}", True)

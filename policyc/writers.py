@@ -41,7 +41,7 @@ def _entry(policy: ResolvedPolicy, ctx: "Context") -> dict:
         "pdf": f"{policy.policy_id}.pdf" if has_pdf else "",
         "version": r.version, "body": policy.body,
         "ratified": format_date(r.date) if r.status == "ratified" else "",
-        "next_review": format_date(r.next_review), "standing": standing(r, ctx.today),
+        "next_review": format_date(r.next_review), "standing": standing(r, ctx.today, policy.in_force),
         "school_slug": policy.school_slug, "school_name": policy.school_name,
     }
 
