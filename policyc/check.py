@@ -15,6 +15,7 @@ from .prose import has_raw_html, unsafe_links
 from .read import SourceFile, load_yaml
 from .schema import validate
 
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Anchors the templates use themselves; a clause may not take one of these ids.
 RESERVED_IDS = {"contents", "ratification", "main", "top", "changes-table", "policy-title"}
@@ -27,8 +28,10 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
                        "point --source at a folder holding trust.yaml, policies/ and schools/")
         return None
     trust_src = _read(root / "trust.yaml", "trust", problems)
-    policy_srcs = [s for p in sorted((root / "policies").glob("*.yaml"))
-                   if (s := _read(p, "policy", problems))]
+    policy_files = sorted((root / "policies").glob("*.yaml"))
+    policy_srcs = [s for p in policy_files if (s := _read(p, "policy", problems))]
+    # Policies whose files have errors of their own: a school's overlay on one is not also wrong.
+    broken = {p.stem for p in policy_files} - {s.path.stem for s in policy_srcs}
     school_srcs = [s for p in sorted((root / "schools").glob("*.yaml"))
                    if (s := _read(p, "school", problems))]
     if not list((root / "policies").glob("*.yaml")):
@@ -41,8 +44,9 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
     if trust is None:
         return None
     project = Project(trust, policies, schools)
+    sources = {s.name: s for s in school_srcs}
     for school in schools:
-        _check_school(project, school, problems)
+        _check_school(project, school, sources[school.source], broken, problems)
     return project
 
 
@@ -85,23 +89,23 @@ def _ids(sections) -> dict[str, Position]:
 
 def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> None:
     """Each id once in a policy: a clause and a section may not share one either."""
-    seen: dict[str, Position] = dict(taken or {})
-    def see(item_id: str, where: Position) -> None:
+    seen: dict[str, tuple[Position, str]] = {k: (v, "a clause or section") for k, v in (taken or {}).items()}
+    def see(item_id: str, where: Position, what: str) -> None:
         if not item_id:  # a wrapper around a lone clause
             return
         if item_id in seen:
-            first = seen[item_id]
-            problems.error(where, f"the id {item_id!r} is already used at {first}",
+            first, by = seen[item_id]
+            problems.error(where, f"the id {item_id!r} is already used by {by} at {first}",
                            "every clause and section needs its own id")
         elif item_id in RESERVED_IDS:
             problems.error(where, f"the id {item_id!r} is reserved for the page itself",
                            "choose another id")
         else:
-            seen[item_id] = where
+            seen[item_id] = (where, what)
     for section in sections:
-        see(section.id, section.position)
+        see(section.id, section.position, "a section")
         for clause in walk_clauses(section.clauses):
-            see(clause.id, clause.position)
+            see(clause.id, clause.position, "a clause")
 
 
 def _check_clause_option(clause, options, problems: Problems) -> None:
@@ -144,14 +148,22 @@ def _check_references(policy_or_sections, known: dict, problems: Problems) -> No
     sections = getattr(policy_or_sections, "sections", policy_or_sections)
     for item, where, text in _all_texts(sections):
         for ref in references(text):
-            if ref not in known:
-                close = difflib.get_close_matches(ref, list(known), n=1)
-                problems.error(where, f"the cross-reference [[{ref}]] names no clause or section",
-                               f"did you mean [[{close[0]}]]?" if close else
-                               "write [[ID]] with the id of a clause or section in this policy")
+            if ref in known:
+                continue
+            written = ref if ref.startswith("[[") else f"[[{ref}]]"
+            close = difflib.get_close_matches(written[2:-2].strip().lower(), list(known), n=1)
+            problems.error(where, f"the cross-reference {written} names no clause or section",
+                           f"did you mean [[{close[0]}]]?" if close else
+                           "write [[ID]] with the id of a clause or section in this policy")
         for url in unsafe_links(text):
-            problems.error(where, f"the link {url!r} is not allowed",
-                           "links may start with https://, mailto: or # (use https:// rather than http://)")
+            scheme = URL_SCHEME.match(url)
+            if scheme and scheme.group(0).lower() not in ("http:", "https:"):
+                # The scheme alone: a target such as javascript:alert(1) is not quoted in full.
+                problems.error(where, f"a link to a {scheme.group(0).lower()!r} address is not allowed",
+                               "links may start with https://, mailto: or #")
+            else:
+                problems.error(where, f"the link {url!r} is not allowed",
+                               "links may start with https://, mailto: or # (use https:// rather than http://)")
         if has_raw_html(text):
             problems.warn(where, "this text contains HTML tags, which are shown as text, not as markup",
                           "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
@@ -176,28 +188,32 @@ def _schools(sources: list[SourceFile], problems: Problems) -> tuple[School, ...
     return tuple(schools)
 
 
-def _check_school(project: Project, school: School, problems: Problems) -> None:
+def _check_school(project: Project, school: School, source: SourceFile, broken: set,
+                  problems: Problems) -> None:
     trust = project.trust
     roles = [k for k, _ in trust.roles]
     for key, _ in school.roles:
         if key not in roles:
             close = difflib.get_close_matches(key, roles, n=1)
-            problems.error(Position(school.source), f"the role {key!r} is not one of the trust's roles",
+            problems.error(source.key_at(("roles", key)), f"the role {key!r} is not one of the trust's roles",
                            f"did you mean {close[0]!r}?" if close else f"the trust's roles are: {', '.join(roles)}")
     policies = {p.id: p for p in project.policies}
     for overlay in school.overlays:
         policy = policies.get(overlay.policy_id)
+        if policy is None and overlay.policy_id in broken:
+            continue  # its own errors are reported; checking the overlay against it would mislead
         if policy is None:
             close = difflib.get_close_matches(overlay.policy_id, list(policies), n=1)
             problems.error(overlay.position, f"there is no model policy {overlay.policy_id!r}",
                            f"did you mean {close[0]!r}?" if close else
                            f"the policies are: {', '.join(policies) or 'none'}")
             continue
-        _check_overlay(policy, overlay, problems)
-        _check_ratification(overlay, problems)
+        _check_overlay(policy, overlay, source, problems)
+        _check_ratification(overlay, source, problems)
 
 
-def _check_overlay(policy: ModelPolicy, overlay, problems: Problems) -> None:
+def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: Problems) -> None:
+    base = ("policies", overlay.policy_id)
     known = _ids(policy.sections)
     sections = {s.id for s in policy.sections}
 
@@ -213,7 +229,7 @@ def _check_overlay(policy: ModelPolicy, overlay, problems: Problems) -> None:
     for key, choice, where in overlay.options:
         if key not in options:
             close = difflib.get_close_matches(key, list(options), n=1)
-            problems.error(where, f"{policy.source} has no option {key!r}",
+            problems.error(source.key_at(base + ("options", key)), f"{policy.source} has no option {key!r}",
                            f"did you mean {close[0]!r}?" if close else
                            f"its options are: {', '.join(options) or 'none'}")
         elif choice not in dict(options[key].choices):
@@ -229,16 +245,18 @@ def _check_overlay(policy: ModelPolicy, overlay, problems: Problems) -> None:
                 problems.error(item.position, f"{item.id!r} is a {'section' if item.id in sections else 'clause'} "
                                f"in the model, so replace it with a {'section' if item.id in sections else 'clause'}")
     added = []
-    for addition in overlay.add:
+    for i, addition in enumerate(overlay.add):
         anchor = addition.after or addition.before or addition.into
-        if anchor and must_exist(anchor, addition.position, "this adds next to"):
-            if addition.section and anchor not in sections:
-                problems.error(addition.position, "a section can only go after or before another section",
-                               f"{anchor!r} is a clause")
+        key = "after" if addition.after else "before" if addition.before else "into"
+        at = source.at(base + ("add", i, key))  # the anchor's id, as written
+        if anchor and must_exist(anchor, at, "this adds next to"):
             if addition.section and addition.into:
-                problems.error(addition.position, "a section cannot go into another; use after: or before:")
+                problems.error(at, "a section cannot go into another; use after: or before:")
+            elif addition.section and anchor not in sections:
+                problems.error(at, "a section can only go after or before another section",
+                               f"{anchor!r} is a clause")
             if addition.clause and anchor in sections and not addition.into:
-                problems.error(addition.position, f"{anchor!r} is a section: use into: to add a clause at its end")
+                problems.error(at, f"{anchor!r} is a section: use into: to add a clause at its end")
         elif not anchor and addition.clause:
             problems.error(addition.position, "say where the clause goes: after:, before: or into:")
         added.append(addition.section or _as_section(addition.clause))
@@ -259,22 +277,26 @@ def _as_section(clause) -> Section:
     return Section("", "general", "", (clause,), clause.position)
 
 
-def _check_ratification(overlay, problems: Problems) -> None:
+def _check_ratification(overlay, source: SourceFile, problems: Problems) -> None:
     r, where = overlay.ratification, overlay.ratification_position
     if where is None:
         return
+    path = ("policies", overlay.policy_id, "ratification")
+    written = source.data["policies"][overlay.policy_id]["ratification"]
     if r.status == "ratified":
-        if r.date is None:
+        if "date" not in written:  # a date that is not real is reported where it is written
             problems.error(where, "a ratified policy needs the date it was ratified",
                            "add date: YYYY-MM-DD, or set status: draft")
         if not r.signatories:
             problems.error(where, "a ratified policy needs its signatories",
                            "add signatories: [{name: ..., role: Chair of Governors}]")
     if r.date and r.next_review and r.next_review <= r.date:
-        problems.error(where, f"the next review date {r.next_review.isoformat()} is not after "
+        problems.error(source.at(path + ("next_review",)),
+                       f"the next review date {r.next_review.isoformat()} is not after "
                        f"the ratification date {r.date.isoformat()}",
                        "check both dates")
     if r.status == "draft" and r.signatories:
-        problems.warn(where, "a draft has signatories", "set status: ratified once it is adopted")
+        problems.warn(source.key_at(path + ("signatories",)), "a draft has signatories",
+                      "set status: ratified once it is adopted")
 
 

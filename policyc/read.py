@@ -35,6 +35,7 @@ class SourceFile:
     data: Any
     positions: dict = field(default_factory=dict, repr=False, compare=False)
     key_positions: dict = field(default_factory=dict, repr=False, compare=False)
+    refused: frozenset = field(default=frozenset(), repr=False, compare=False)  # paths already reported
 
     def at(self, path: Path_ = ()) -> Position:
         """The position of the value at `path`, or of its nearest parent that has one."""
@@ -58,6 +59,7 @@ class _Builder:
         self.problems = problems
         self.positions: dict = {}
         self.key_positions: dict = {}
+        self.refused: set = set()
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.positions[path] = _pos(self.name, node.start_mark)
@@ -67,6 +69,7 @@ class _Builder:
                 f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} is not allowed",
                 "policy files hold plain text, lists and mappings; remove the tag",
             )
+            self.refused.add(path)  # so the schema does not complain about the None left behind
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -139,4 +142,4 @@ def parse_yaml(text: str, path: Path, name: str, problems: Problems) -> SourceFi
         return None
     builder = _Builder(name, problems)
     data = builder.build(node, ()) if node is not None else None
-    return SourceFile(path, name, data, builder.positions, builder.key_positions)
+    return SourceFile(path, name, data, builder.positions, builder.key_positions, frozenset(builder.refused))

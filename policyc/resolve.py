@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import replace as copy
 from typing import Optional
 
 from .errors import Position, Problems
-from .load import texts
+from .load import texts, walk_clauses
 from .model import (Block, Clause, ClauseBody, ModelPolicy, Overlay, Part, Project, Ratification,
                     ResolvedPolicy, School, Section)
-from .placeholders import references, suggest, uses
+from .placeholders import FILTERS, references, suggest, uses
 from .review import next_review_date
 
 PHASE_NAMES = {"alternative-provision": "alternative provision", "all-through": "all-through",
@@ -68,8 +69,10 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     ratification = overlay.ratification
     body = ratification.body or school.approving_body or project.trust.approving_body
     table = placeholder_table(project, policy, school, overlay, body)
+    choices = {o.id: dict(o.choices) for o in policy.options}
     chosen = {o.id: o.default for o in policy.options}
-    chosen.update({k: v for k, v, _ in overlay.options})
+    # A choice that does not exist is reported by check; keep the default rather than lose the clause.
+    chosen.update({k: v for k, v, _ in overlay.options if v in choices.get(k, {})})
 
     sections = _apply_overlay(policy.sections, overlay)
     default_list = "letter" if policy.numbering == "1.1 (a)" else "bullet"
@@ -83,9 +86,10 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
                           section.numbered and policy.numbering != "none", section.origin,
                           contents_title=section.contents_title))
 
-    before = len(problems.errors)
-    _check_names(parts, policy, table, school, problems)
-    if len(problems.errors) > before:
+    found = Problems()  # counted apart: Problems reports a repeated problem once
+    _check_names(parts, policy, table, school, overlay, project.trust, found)
+    problems.extend(found)
+    if found.errors:
         return None
     review_cycle = ratification.review_cycle or policy.review_cycle
     ratification = copy(ratification, body=body, review_cycle=review_cycle,
@@ -179,33 +183,104 @@ def walk_blocks(blocks):
         yield from walk_blocks(block.children)
 
 
-def _check_names(parts, policy: ModelPolicy, table: dict, school: School, problems: Problems) -> None:
-    """Every placeholder must be a known name for this school; every reference must exist."""
+def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overlay: Overlay,
+                 trust, problems: Problems) -> None:
+    """Every placeholder must be a known name for this school; every reference must exist.
+
+    Every text that is filled in is checked, not only clauses: a name missing when the
+    page is rendered would be a crash, not a message.
+    """
     present = {p.id for p in parts} | {b.id for p in parts for b in walk_blocks(p.blocks)}
+    removed_by = _removed_by(policy, overlay)
+    anywhere = _ids(policy.sections) | {i for a in overlay.add for i in _ids([a.section or _wrap(a.clause)])}
     known = sorted(table)
+
+    def check(text: str, where: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
+        # checked: check has already looked at this text's references against the model
+        context = "" if checked else f" (in {what})"
+        for use in uses(text):
+            if isinstance(use, str):
+                _not_placeholder(use, where, context, problems)
+            elif use.name not in table and use.name not in extra:
+                _unknown(use.name, where, known, table, school, context, problems)
+        for ref in references(text):
+            if ref in present:
+                continue
+            if ref in removed_by:
+                item, at = removed_by[ref]
+                problems.error(at, f"this removes {item!r}, but [[{ref}]] in {what} refers to "
+                               + ("it" if item == ref else f"{ref!r} inside it"),
+                               f"the reference is at {where}; keep {item!r}, or replace what refers to it")
+            elif ref in anywhere:
+                problems.error(where, f"[[{ref}]] refers to a clause that is not in {school.name}'s policy"
+                               + context, f"check remove:, phases: and options in {school.source}")
+            elif not checked:
+                written = ref if ref.startswith("[[") else f"[[{ref}]]"
+                problems.error(where, f"the cross-reference {written} names no clause or section" + context,
+                               "write [[ID]] with the id of a clause or section in this policy")
+
     for part in parts:
+        check(part.title, part.position, f"the title of the section {part.id!r}")
+        check(part.contents_title, part.position, f"the contents title of the section {part.id!r}", checked=False)
         for block in walk_blocks(part.blocks):
             for text in texts(block.body):
-                for use in uses(text):
-                    if isinstance(use, str):
-                        problems.error(block.position, f"{use} is not a placeholder",
-                                       "write a name such as {{ school.name }}; placeholders cannot compute anything")
-                    elif use.name not in table:
-                        _unknown(use.name, block.position, known, school, problems)
-                for ref in references(text):
-                    if ref not in present and not ref.startswith("[["):
-                        problems.error(block.position,
-                                       f"[[{ref}]] refers to a clause that is not in {school.name}'s policy",
-                                       f"check remove:, phases: and options in {school.source}")
+                check(text, block.position, f"the clause {block.id!r}")
+    model = Position(policy.source)
+    check(policy.subtitle, model, "the subtitle", checked=False)
+    check(policy.preamble, model, "the preamble", checked=False)
+    check(policy.contents.note, model, "the contents note", checked=False)
+    for entries, where in ((policy.history, model), (overlay.history, overlay.position)):
+        for entry in entries:
+            when = entry.date.isoformat() if entry.date else "a change not yet ratified"
+            check(entry.summary, where, f"the history entry of {when}", checked=False)
+    for row in trust.ratification_block:
+        extra = ("signatory.role", "signatory.name") if row.value == "signatory" else ()
+        for text in (row.label, *row.roles):
+            check(text, Position(trust.source), "the ratification block", checked=False, extra=extra)
 
 
-def _unknown(name: str, where: Position, known: list[str], school: School, problems: Problems) -> None:
+def _ids(sections) -> set[str]:
+    return {s.id for s in sections} | {c.id for s in sections for c in walk_clauses(s.clauses)}
+
+
+def _wrap(clause: Clause) -> Section:
+    return Section("", "general", "", (clause,), clause.position)
+
+
+def _removed_by(policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, Position]]:
+    """Each id the school's remove: leaves out, with the entry that removes it (itself or a parent)."""
+    gone: dict[str, tuple[str, Position]] = {}
+    removed = dict(overlay.remove)
+    def visit(item_id: str, clauses, by) -> None:
+        by = by or ((item_id, removed[item_id]) if item_id in removed else None)
+        if by:
+            gone[item_id] = by
+        for clause in clauses:
+            children = clause.body.clauses + tuple(c for _, ch in clause.choices if ch for c in ch.clauses)
+            visit(clause.id, children, by)
+    for section in policy.sections:
+        visit(section.id, section.clauses, None)
+    return gone
+
+
+def _not_placeholder(raw: str, where: Position, context: str, problems: Problems) -> None:
+    filtered = re.match(r"^\{\{\s*[a-z]+\.[a-z0-9][a-z0-9_-]*\s*\|\s*(.*?)\s*\}\}$", raw, re.S)
+    if filtered:
+        problems.error(where, f"{raw} uses the filter {filtered.group(1)!r}, which does not exist" + context,
+                       f"the filters are: {', '.join(sorted(FILTERS))}")
+    else:
+        problems.error(where, f"{raw} is not a placeholder" + context,
+                       "write a name such as {{ school.name }}; placeholders cannot compute anything")
+
+
+def _unknown(name: str, where: Position, known: list[str], table: dict, school: School,
+             context: str, problems: Problems) -> None:
     group, _, key = name.partition(".")
     if group == "holder" and f"role.{key}" in known:
-        problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {key} holder",
-                       f"add roles: {key}: name: ... to {school.source}")
+        problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {table[f'role.{key}']}"
+                       + context, f"add {key}: {{name: ...}} under roles: in {school.source}")
     elif group == "school" and key == "website":
-        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website",
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website" + context,
                        f"add website: https://... to {school.source}")
     else:
-        problems.error(where, f"unknown placeholder {{{{ {name} }}}}", suggest(name, known))
+        problems.error(where, f"unknown placeholder {{{{ {name} }}}}" + context, suggest(name, known))

@@ -37,8 +37,14 @@ def validate(source: SourceFile, kind: str, problems: Problems) -> bool:
     errors = list(_validators()[kind].iter_errors(source.data))
     for error in errors:
         for leaf in _leaves(error):
-            _report(source, leaf, problems)
+            if not _already_reported(source, tuple(leaf.absolute_path)):
+                _report(source, leaf, problems)
     return not errors
+
+
+def _already_reported(source: SourceFile, path: tuple) -> bool:
+    """A value the reader refused (a tag) is None now; saying so again would only confuse."""
+    return any(path[:i] in source.refused for i in range(len(path) + 1))
 
 
 def _leaves(error: ValidationError) -> list[ValidationError]:
@@ -90,8 +96,7 @@ def _report(source: SourceFile, error: ValidationError, problems: Problems) -> N
         close = difflib.get_close_matches(str(value), options, n=1)
         hint = f"did you mean {close[0]!r}?" if close else ""
     elif validator == "pattern":
-        message = f"{value!r} is not valid here"
-        hint = schema.get("description", "")
+        message, hint = _pattern_problem(path, value, schema)
     elif validator in ("minLength", "minItems", "minProperties"):
         message = "this must not be empty"
     elif validator == "uniqueItems":
@@ -103,6 +108,26 @@ def _report(source: SourceFile, error: ValidationError, problems: Problems) -> N
     else:
         message = error.message
     problems.error(where, message, hint)
+
+
+def _pattern_problem(path: tuple, value: str, schema: dict) -> tuple[str, str]:
+    """Say what a date, an id or a slug should look like, rather than quote the pattern."""
+    pattern = schema.get("pattern")
+    if pattern == _common("date").get("pattern"):
+        return f"{value!r} is not a real date", "write the date as YYYY-MM-DD"
+    if path == ("slug",):
+        return (f"the school slug {value!r} is not safe for a folder name",
+                "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'")
+    if pattern == _common("id").get("pattern"):
+        return (f"{value!r} is not a valid id",
+                "use lower-case letters and digits, with single hyphens or underscores between them, "
+                "starting with a letter")
+    return f"{value!r} is not valid here", schema.get("description", "")
+
+
+@lru_cache(maxsize=None)
+def _common(name: str) -> dict:
+    return _deref({"$ref": f"common.schema.json#/$defs/{name}"})
 
 
 def _allowed_keys(schema: dict) -> set[str]:

@@ -1,0 +1,388 @@
+"""Every class of bad input, through the CLI: the exact message, where it is reported,
+exit status 1, no traceback, and nothing written (an earlier output folder is left as it was).
+
+Each test edits the `mini` source folder a little. Tests run from inside that folder, so
+messages name files as the user sees them there: `policies/social-media.yaml:14:9`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policyc import writers
+from policyc.cli import main
+from policyc.errors import UserError
+
+from .conftest import write_tree
+
+POLICY = "policies/social-media.yaml"
+SCHOOL = "schools/oak-primary.yaml"
+OVERLAY = "    options: {personal_use: forbidden}\n"  # the school's overlay; additions go after it
+
+
+@pytest.fixture(autouse=True)
+def _inside_the_source_folder(mini, monkeypatch):
+    monkeypatch.chdir(mini)
+
+
+@pytest.fixture
+def output(tmp_path: Path) -> Path:
+    """An output folder from an earlier build, which a failed run must leave exactly as it was."""
+    return write_tree(tmp_path / "output", {
+        "index.html": "<p>earlier build</p>\n",
+        "oak-primary/social-media.html": "<p>version 1.9</p>\n",
+    })
+
+
+def snapshot(output: Path) -> dict:
+    """Every file and folder beside and inside `output`, with its bytes: staging folders show too."""
+    root = output.parent
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in sorted(root.rglob("*"))}
+
+
+def edit(mini: Path, name: str, old: str, new: str) -> None:
+    path = mini / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should be in {name} once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def fails(mini, output, run):
+    """Build; expect exactly these problems (each 'where: message' plus its hint line), then the summary."""
+    def _fails(*problems: str, errors: int | None = None, warnings: int = 0, args: tuple = ()) -> None:
+        before = snapshot(output)
+        result = run("--source", mini, "--output", output, "--format", "html", *args)
+        errors = len(problems) - warnings if errors is None else errors
+        summary = f"\n{errors} error(s), {warnings} warning(s). Nothing was written.\n"
+        assert result.err == "".join(p + "\n" for p in problems) + summary
+        assert result.code == 1
+        assert result.out == ""
+        assert "Traceback" not in result.err
+        assert snapshot(output) == before
+    return _fails
+
+
+def problem(where: str, message: str, hint: str = "") -> str:
+    return f"{where}: {message}" + (f"\n    hint: {hint}" if hint else "")
+
+
+# --- 1. the YAML reader -------------------------------------------------------------
+
+def test_duplicate_key_is_reported_where_it_repeats(mini, fails):
+    edit(mini, POLICY, "        items: [breach our ICT", "        text: Again.\n        items: [breach our ICT")
+    fails(problem(f"{POLICY}:23:9", "duplicate key 'text': it is already set on line 22",
+                  "YAML keeps only one of them; delete or rename one"))
+
+
+def test_yaml_syntax_error_gives_its_position_and_no_knock_on_errors(mini, fails):
+    # The school's overlay on the broken policy is not reported as well.
+    edit(mini, POLICY, "    title: Key principles\n", "    title: Key: principles\n")
+    fails(problem(f"{POLICY}:29:15", "not valid YAML: mapping values are not allowed here",
+                  "check the indentation and quote text that contains ': ' or starts with a special character"))
+
+
+@pytest.mark.parametrize("tag, value", [("!!python/object:os.system", "Oak"),
+                                        ("!!python/object/apply:os.system", "[echo hacked]")])
+def test_python_tag_is_refused_once(mini, fails, tag, value):
+    # Once: the schema does not also complain about the nothing left in its place.
+    edit(mini, SCHOOL, "name: Oak Primary School", f"name: {tag} {value}")
+    fails(problem(f"{SCHOOL}:1:7", f"the tag '{tag}' is not allowed",
+                  "policy files hold plain text, lists and mappings; remove the tag"))
+
+
+# --- 2. ids -----------------------------------------------------------------------------
+
+def test_duplicate_clause_id(mini, fails):
+    edit(mini, POLICY, "      - id: breaches", "      - id: purpose")
+    fails(problem(f"{POLICY}:21:9", f"the id 'purpose' is already used by a clause at {POLICY}:14:9",
+                  "every clause and section needs its own id"))
+
+
+def test_clause_and_section_may_not_share_an_id(mini, fails):
+    edit(mini, POLICY, "      - id: eyfs", "      - id: principles")
+    fails(problem(f"{POLICY}:27:5", f"the id 'principles' is already used by a clause at {POLICY}:24:9",
+                  "every clause and section needs its own id"))
+
+
+# --- 3. a school's overlay naming what is not there ----------------------------------------
+
+def test_overlay_removes_a_clause_that_does_not_exist(mini, fails):
+    edit(mini, SCHOOL, OVERLAY, OVERLAY + "    remove: [breaches, eyfss]\n")
+    fails(problem(f"{SCHOOL}:7:24", f"this removes 'eyfss', but {POLICY} has no clause or section with that id",
+                  "did you mean 'eyfs'?"))
+
+
+def test_overlay_removes_a_section_that_does_not_exist(mini, fails):
+    edit(mini, SCHOOL, OVERLAY, OVERLAY + "    remove: [reportng]\n")
+    fails(problem(f"{SCHOOL}:7:14", f"this removes 'reportng', but {POLICY} has no clause or section with that id",
+                  "did you mean 'reporting'?"))
+
+
+def test_overlay_replaces_a_clause_that_does_not_exist(mini, fails):
+    edit(mini, SCHOOL, OVERLAY, OVERLAY + "    replace:\n      - id: purpse\n        text: New words.\n")
+    fails(problem(f"{SCHOOL}:8:9", f"this replaces 'purpse', but {POLICY} has no clause or section with that id",
+                  "did you mean 'purpose'?"))
+
+
+def test_overlay_adds_after_a_clause_that_does_not_exist(mini, fails):
+    edit(mini, SCHOOL, OVERLAY, OVERLAY + "    add:\n      - after: breachs\n        clause: {id: local, text: Ours.}\n")
+    fails(problem(f"{SCHOOL}:8:16", f"this adds next to 'breachs', but {POLICY} has no clause or section with that id",
+                  "did you mean 'breaches'?"))
+
+
+def test_overlay_adds_a_section_after_a_section_that_does_not_exist(mini, fails):
+    edit(mini, SCHOOL, OVERLAY, OVERLAY + "    add:\n      - after: reportin\n"
+         "        section: {id: forest, kind: general, title: Forest School, clauses: [{id: trees, text: Trees.}]}\n")
+    fails(problem(f"{SCHOOL}:8:16", f"this adds next to 'reportin', but {POLICY} has no clause or section with that id",
+                  "did you mean 'reporting'?"))
+
+
+# --- 4. placeholders ---------------------------------------------------------------------
+
+def test_unknown_placeholder_suggests_the_name(mini, fails):
+    edit(mini, POLICY, "{{ school.name }}", "{{ school.nmae }}")
+    fails(problem(f"{POLICY}:14:9", "unknown placeholder {{ school.nmae }}", "did you mean '{{ school.name }}'?"))
+
+
+@pytest.mark.parametrize("written", ["{{ 7*7 }}", "{{ ''.__class__ }}"])
+def test_placeholder_cannot_compute(mini, fails, written):
+    edit(mini, POLICY, "{{ school.name }}", written)
+    fails(problem(f"{POLICY}:14:9", f"{written} is not a placeholder",
+                  "write a name such as {{ school.name }}; placeholders cannot compute anything"))
+
+
+def test_holder_placeholder_needs_the_school_to_name_the_holder(mini, fails):
+    edit(mini, POLICY, "{{ role.dsl }}", "{{ holder.headteacher }}")
+    fails(problem(f"{POLICY}:40:9", "{{ holder.headteacher }} needs the name of Oak Primary School's Headteacher",
+                  f"add headteacher: {{name: ...}} under roles: in {SCHOOL}"))
+
+
+def test_placeholder_in_a_section_title_is_checked(mini, fails):
+    # Was an internal error: only clause text was checked, and rendering the title crashed.
+    edit(mini, POLICY, "title: Key principles", "title: Key principles at {{ school.nmae }}")
+    fails(problem(f"{POLICY}:27:5", "unknown placeholder {{ school.nmae }}", "did you mean '{{ school.name }}'?"))
+
+
+def test_placeholder_in_the_preamble_is_checked(mini, fails):
+    # Was an internal error too. The preamble has no position of its own: the file is named.
+    edit(mini, POLICY, "sections:\n", 'preamble: "At {{ school.nmae }} we care."\nsections:\n')
+    fails(problem(POLICY, "unknown placeholder {{ school.nmae }} (in the preamble)",
+                  "did you mean '{{ school.name }}'?"))
+
+
+# --- 5. cross-references -------------------------------------------------------------------
+
+def test_cross_reference_to_a_missing_clause_is_reported_once(mini, fails):
+    edit(mini, POLICY, "[[personal-use]]", "[[missing-id]]")
+    fails(problem(f"{POLICY}:14:9", "the cross-reference [[missing-id]] names no clause or section",
+                  "write [[ID]] with the id of a clause or section in this policy"))
+
+
+def test_school_removing_a_clause_that_another_refers_to(mini, fails):
+    edit(mini, SCHOOL, OVERLAY, OVERLAY + "    remove: [personal-use]\n")
+    fails(problem(f"{SCHOOL}:7:14", "this removes 'personal-use', but [[personal-use]] in the clause 'purpose' refers to it",
+                  f"the reference is at {POLICY}:14:9; keep 'personal-use', or replace what refers to it"))
+
+
+# --- 6, 7. ratification ----------------------------------------------------------------------
+
+def test_ratified_without_a_date(mini, fails):
+    edit(mini, SCHOOL, "      date: 2026-10-01\n", "")
+    fails(problem(f"{SCHOOL}:8:7", "a ratified policy needs the date it was ratified",
+                  "add date: YYYY-MM-DD, or set status: draft"))
+
+
+def test_ratified_without_signatories(mini, fails):
+    edit(mini, SCHOOL, "      signatories: [{name: Ann Chair, role: Chair of Governors}]\n", "")
+    fails(problem(f"{SCHOOL}:8:7", "a ratified policy needs its signatories",
+                  "add signatories: [{name: ..., role: Chair of Governors}]"))
+
+
+def test_next_review_before_the_ratification_date(mini, fails):
+    edit(mini, SCHOOL, "      version: 1.10\n", "      version: 1.10\n      next_review: 2025-10-01\n")
+    fails(problem(f"{SCHOOL}:11:20", "the next review date 2025-10-01 is not after the ratification date 2026-10-01",
+                  "check both dates"))
+
+
+# --- 8. school slugs ------------------------------------------------------------------------
+
+def test_unsafe_slug_from_the_file_name(mini, fails):
+    (mini / SCHOOL).rename(mini / "schools" / "Oak Primary.yaml")
+    fails(problem("schools/Oak Primary.yaml:1:1", "the school slug 'Oak Primary' is not safe for a folder name",
+                  "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'; "
+                  "rename the file or set slug:"))
+
+
+def test_unsafe_slug_given(mini, fails):
+    edit(mini, SCHOOL, "phase: primary\n", "phase: primary\nslug: ../evil\n")
+    fails(problem(f"{SCHOOL}:3:7", "the school slug '../evil' is not safe for a folder name",
+                  "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'"))
+
+
+def test_duplicate_slug(mini, fails):
+    edit(mini, SCHOOL, "phase: primary\n", "phase: primary\nslug: oak\n")
+    (mini / "schools" / "oak-too.yaml").write_text((mini / SCHOOL).read_text(encoding="utf-8"), encoding="utf-8")
+    fails(problem("schools/oak-too.yaml:3:7", f"the slug 'oak' is already used by {SCHOOL}",
+                  "every school needs its own slug"))
+
+
+# --- 9. values kept as written ----------------------------------------------------------------
+
+def test_version_1_10_stays_1_10(mini, output, run):
+    result = run("--source", mini, "--output", output, "--format", "html", "-q")
+    assert result.code == 0, result.err
+    html = (output / "oak-primary" / "social-media.html").read_text(encoding="utf-8")
+    assert "1.10" in html
+    assert "version 1.9" not in html
+
+
+# --- 10. the schemas --------------------------------------------------------------------------
+
+def test_unknown_key_suggests_the_right_one(mini, fails):
+    edit(mini, SCHOOL, "phase: primary\n", "phase: primary\nwebsit: https://oak.example\n")
+    fails(problem(f"{SCHOOL}:3:1", "unknown key 'websit'", "did you mean 'website'?"))
+
+
+def test_wrong_enum_value(mini, fails):
+    edit(mini, SCHOOL, "phase: primary", "phase: primry")
+    fails(problem(f"{SCHOOL}:2:8", "'primry' is not allowed here; use one of: nursery, primary, secondary, "
+                  "all-through, special, alternative-provision, sixth-form", "did you mean 'primary'?"))
+
+
+@pytest.mark.parametrize("date", ["2024-13-01", "2024-02-30"])
+def test_date_that_is_not_real(mini, fails, date):
+    # 2024-13-01 fails the schema's pattern, 2024-02-30 the calendar: the same message, once.
+    edit(mini, SCHOOL, "date: 2026-10-01", f"date: {date}")
+    fails(problem(f"{SCHOOL}:9:13", f"'{date}' is not a real date", "write the date as YYYY-MM-DD"))
+
+
+def test_yes_is_not_a_boolean(mini, fails):
+    edit(mini, POLICY, "    numbered: false\n", "    numbered: no\n")
+    fails(problem(f"{POLICY}:48:15", "expected true or false, found the text 'no'",
+                  "write true or false (yes/no and on/off are read as text)"))
+
+
+# --- 11. options -------------------------------------------------------------------------------
+
+def test_option_choice_that_does_not_exist(mini, fails):
+    # Only this: the clause the choice selects is not also reported missing.
+    edit(mini, SCHOOL, "{personal_use: forbidden}", "{personal_use: forbiden}")
+    fails(problem(f"{SCHOOL}:6:29", "'forbiden' is not a choice of the option 'personal_use'",
+                  "did you mean 'forbidden'?"))
+
+
+def test_option_that_does_not_exist(mini, fails):
+    edit(mini, SCHOOL, "{personal_use: forbidden}", "{personal_us: forbidden}")
+    fails(problem(f"{SCHOOL}:6:15", f"{POLICY} has no option 'personal_us'", "did you mean 'personal_use'?"))
+
+
+def test_clause_with_an_option_but_missing_a_choice(mini, fails):
+    edit(mini, POLICY, '          occasional: {text: "Occasional personal use is allowed in breaks."}\n', "")
+    fails(problem(f"{POLICY}:16:9", "the clause 'personal-use' has no words for the choice 'occasional'",
+                  "add it under choices: (null leaves the clause out for that choice)"))
+
+
+# --- 12. links and HTML ------------------------------------------------------------------------
+
+def test_javascript_link_is_an_error(mini, fails):
+    edit(mini, POLICY, "Tell the {{ role.dsl }} at once.", "Tell the [DSL](javascript:alert(1)) at once.")
+    fails(problem(f"{POLICY}:40:9", "a link to a 'javascript:' address is not allowed",
+                  "links may start with https://, mailto: or #"))
+
+
+def test_http_link_is_an_error(mini, fails):
+    edit(mini, POLICY, "Tell the {{ role.dsl }} at once.", "Tell the [DSL](http://example.org) at once.")
+    fails(problem(f"{POLICY}:40:9", "the link 'http://example.org' is not allowed",
+                  "links may start with https://, mailto: or # (use https:// rather than http://)"))
+
+
+RAW_HTML_WARNING = problem(f"{POLICY}:43:13", "warning: this text contains HTML tags, which are shown as text, not as markup",
+                           "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
+
+
+def test_raw_html_is_a_warning(mini, run):
+    edit(mini, POLICY, "In person or by email.", "In person or by <b>email</b>.")
+    result = run("validate", "--source", mini)
+    assert result.code == 0
+    assert result.err == RAW_HTML_WARNING + "\n1 school(s), 1 policy file(s): no errors, 1 warning(s).\n"
+
+
+def test_raw_html_with_strict_fails(mini, fails):
+    edit(mini, POLICY, "In person or by email.", "In person or by <b>email</b>.")
+    fails(RAW_HTML_WARNING, errors=1, warnings=0, args=("--strict",))
+
+
+# --- 13. every problem at once -------------------------------------------------------------------
+
+def test_every_problem_is_reported_in_one_run_sorted_by_line(mini, fails):
+    edit(mini, SCHOOL, "date: 2026-10-01", "date: 2024-13-01")               # the schema, line 9
+    edit(mini, SCHOOL, "phase: primary\n", "phase: primry\nname: Elm\n")      # the schema, line 2; the reader, line 3
+    fails(problem(f"{SCHOOL}:2:8", "'primry' is not allowed here; use one of: nursery, primary, secondary, "
+                  "all-through, special, alternative-provision, sixth-form", "did you mean 'primary'?"),
+          problem(f"{SCHOOL}:3:1", "duplicate key 'name': it is already set on line 1",
+                  "YAML keeps only one of them; delete or rename one"),
+          problem(f"{SCHOOL}:10:13", "'2024-13-01' is not a real date", "write the date as YYYY-MM-DD"))
+
+
+# --- 16. misuse of the command line exits 2 ----------------------------------------------------------
+
+def usage(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return exit_.value.code, captured.out, captured.err
+
+
+def test_unknown_school_suggests_one(mini, output, run):
+    before = snapshot(output)
+    result = run("--source", mini, "--output", output, "--school", "oak-primry")
+    assert result.code == 2
+    assert result.err == ("policyc: error: there is no school 'oak-primry'; did you mean 'oak-primary'? "
+                          "(known: oak-primary)\n")
+    assert snapshot(output) == before
+
+
+def test_unknown_command(mini, capsys):
+    code, _, err = usage(capsys, "biuld", "--source", mini)
+    assert code == 2
+    assert "argument command: invalid choice: 'biuld'" in err
+
+
+def test_bad_today_date(mini, capsys):
+    code, _, err = usage(capsys, "--source", mini, "--today", "2024-13-01")
+    assert code == 2
+    assert err.endswith("error: argument --today: '2024-13-01' is not a date written YYYY-MM-DD\n")
+
+
+def test_help_exits_0_and_mentions_validate(capsys):
+    code, out, _ = usage(capsys, "--help")
+    assert code == 0
+    assert "validate" in out
+
+
+# --- 17. validate writes nothing -------------------------------------------------------------------
+
+def test_validate_a_good_folder_writes_nothing(mini, output, run):
+    before = snapshot(output)
+    result = run("validate", "--source", mini, "--output", output)
+    assert result.code == 0
+    assert result.err == "1 school(s), 1 policy file(s): no errors, 0 warning(s).\n"
+    assert snapshot(output) == before
+
+
+# --- 18. a build that fails part way --------------------------------------------------------------
+
+def test_failed_build_leaves_the_output_as_it_was(mini, output, run, monkeypatch):
+    def broken_pdf(out, ctx):
+        (ctx.root / out.path).write_bytes(b"%PDF-1.7 half a file")
+        raise UserError("the PDF renderer stopped")
+    monkeypatch.setitem(writers.WRITERS, "pdf", broken_pdf)
+    before = snapshot(output)
+    result = run("--source", mini, "--output", output, "-q")
+    assert result.code == 1
+    assert result.err == "policyc: error: the PDF renderer stopped\nNothing was changed in the output folder.\n"
+    assert snapshot(output) == before  # no staging folder left beside it either
