@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Optional
 
 from . import __version__
-from .errors import InvalidSource, UserError
-from .pipeline import BuildOptions, build, check
+from . import commands, ratify
+from .errors import InvalidSource, UserError, display_path
+from .pipeline import BuildOptions, build, check_all
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,32 +26,77 @@ Build every school's tailored policies from the trust's model policies.
   python build.py validate             check the sources and report every problem; write nothing
   python build.py --school oakfield-primary
                                        rebuild one school only (others are kept)
+  python build.py ratify --school oakfield-primary --policy social-media \\
+      --date 2026-11-20 --by "Ann Smith, Chair of Governors" --summary "Annual review"
+                                       record that the approving body ratified the current text
+  python build.py versions --school oakfield-primary --policy social-media
+  python build.py diff --school oakfield-primary --policy social-media --from 1.0 --to draft
+                                       write a redline for governors (HTML and PDF)
 
 Problems are reported as FILE:LINE:COLUMN: message, with a hint, all at once.
 Nothing is written unless every source file is correct; output/ is replaced only
-when every document has been built."""
+when every document has been built.
+
+Run 'python build.py COMMAND --help' for the options of ratify, versions and diff."""
+
+COMMANDS = ("build", "validate", "ratify", "versions", "diff")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", metavar="FOLDER", type=Path, default=None,
+                   help="the trust's source folder (default: policy_src/)")
+    p.add_argument("--output", "-o", metavar="FOLDER", type=Path, default=None,
+                   help="where to write documents (default: output/)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
+                   help="the date used to decide which reviews are overdue (default: today)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
+
+
+def _one_policy(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--school", metavar="SLUG", required=True, help="the school (its file name without .yaml)")
+    p.add_argument("--policy", metavar="ID", required=True, help="the policy, such as social-media")
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="policyc", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", nargs="?", default="build", choices=["build", "validate"],
-                   help="build (the default) or validate")
-    p.add_argument("--source", metavar="FOLDER", type=Path, default=None,
-                   help="the trust's source folder (default: policy_src/)")
-    p.add_argument("--output", "-o", metavar="FOLDER", type=Path, default=None,
-                   help="where to write the documents (default: output/)")
-    p.add_argument("--school", metavar="SLUG", action="append", default=[],
-                   help="build only this school (its file name without .yaml); may be repeated")
-    p.add_argument("--policy", metavar="ID", action="append", default=[],
-                   help="build only this policy, such as social-media; may be repeated")
-    p.add_argument("--format", choices=["html", "pdf", "all"], default="all",
-                   help="which documents to write (default: both HTML and PDF)")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
-                   help="the date used to decide which reviews are overdue (default: today)")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
     p.add_argument("--version", action="version", version=f"policyc {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in (("build", "build the documents (the default)"), ("validate", "check the sources; write nothing")):
+        q = sub.add_parser(name, help=text, description=text)
+        _common(q)
+        q.add_argument("--school", metavar="SLUG", action="append", default=[],
+                       help="only this school (its file name without .yaml); may be repeated")
+        q.add_argument("--policy", metavar="ID", action="append", default=[],
+                       help="only this policy, such as social-media; may be repeated")
+        q.add_argument("--format", choices=["html", "pdf", "all"], default="all",
+                       help="which documents to write (default: both HTML and PDF)")
+    r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
+                       description="Freeze the current text of one school's policy as a ratified version: "
+                                   "a content-hashed snapshot in SOURCE/snapshots/. Refused if the sources have errors; "
+                                   "a no-op if that text is already the latest ratified version.")
+    _common(r)
+    _one_policy(r)
+    r.add_argument("--date", metavar="YYYY-MM-DD", type=_date, required=True, help="the date of the meeting")
+    r.add_argument("--by", metavar='"NAME, ROLE"', action="append", default=[], required=True,
+                   help='a signatory, such as "Ann Smith, Chair of Governors"; repeat for each')
+    r.add_argument("--summary", metavar="TEXT", required=True, help="one line saying what changed and why")
+    r.add_argument("--version", dest="new_version", metavar="VERSION", default="",
+                   help="the version number (default: proposed from the kind of change)")
+    r.add_argument("--minute", metavar="REF", default="", help="the minute reference of the meeting")
+    r.add_argument("--body", metavar="NAME", default="", help="the approving body, if not the usual one")
+    v = sub.add_parser("versions", help="list the ratified versions of one school's policy")
+    _common(v)
+    _one_policy(v)
+    d = sub.add_parser("diff", help="write a redline between two versions for governors",
+                       description="Write an HTML page and a PDF showing what changed between two versions: "
+                                   "a version number, 'draft' (the sources now) or 'model' (the trust's model, untailored).")
+    _common(d)
+    _one_policy(d)
+    d.add_argument("--from", dest="old", metavar="VERSION", required=True, help="the earlier version")
+    d.add_argument("--to", dest="new", metavar="VERSION", default="draft", help="the later version (default: draft)")
+    d.add_argument("--format", choices=["html", "pdf", "all"], default="all")
     return p
 
 
@@ -61,38 +107,56 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
 
 
+def _with_command(argv: list[str]) -> list[str]:
+    """`python build.py` and `python build.py --school x` mean build."""
+    if not argv or argv[0] in ("-h", "--help", "--version") or not argv[0].startswith("-"):
+        return argv or ["build"]  # a command, or a mistyped one that argparse lists the commands for
+    named = next((a for a in argv if a in COMMANDS), None)
+    if named:  # options written before the command: `python build.py -q validate`
+        rest = list(argv)
+        rest.remove(named)
+        return [named, *rest]
+    return ["build", *argv]
+
+
 def main(argv: Optional[list[str]] = None) -> int:
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(_with_command(argv))
     source = args.source or PROJECT_ROOT / "policy_src"
     output = args.output or PROJECT_ROOT / "output"
+    today = args.today or dt.date.today()
     say = (lambda _: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     try:
-        project, policies, warnings = check(source, args.strict)
+        checked = check_all(source, args.strict)
+        project = checked.project
         usage = _check_filters(args, project)
         if usage:
             print(f"policyc: error: {usage}", file=sys.stderr)
             return EXIT_USAGE
-        for w in warnings:
+        for w in checked.warnings:
             print(w, file=sys.stderr)
         if args.command == "validate":
             print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
-                  f"no errors, {len(warnings)} warning(s).", file=sys.stderr)
+                  f"no errors, {len(checked.warnings)} warning(s).", file=sys.stderr)
             return EXIT_OK
+        if args.command in ("ratify", "versions", "diff"):
+            return _history_command(args, checked, source, output, today)
         formats = ("html", "pdf") if args.format == "all" else (args.format,)
-        options = BuildOptions(source, output, args.today or dt.date.today(), formats,
+        options = BuildOptions(source, output, today, formats,
                                frozenset(args.school), frozenset(args.policy), args.strict)
-        say(f"Building {len(policies)} policy document(s) for {len(project.schools)} school(s) into {output}")
-        report = build(options, say)
+        say(f"Building {len(checked.policies)} policy document(s) for {len(project.schools)} school(s) into {output}")
+        report = build(options, say, checked)
     except InvalidSource as exc:
         for problem in exc.errors:
             print(problem, file=sys.stderr)
         for problem in exc.warnings:
             print(problem, file=sys.stderr)
-        print(f"\n{len(exc.errors)} error(s), {len(exc.warnings)} warning(s). Nothing was written.",
+        refused = " Ratification refused." if args.command == "ratify" else ""
+        print(f"\n{len(exc.errors)} error(s), {len(exc.warnings)} warning(s). Nothing was written.{refused}",
               file=sys.stderr)
         return EXIT_INVALID
     except UserError as exc:
-        print(f"policyc: error: {exc}\nNothing was changed in the output folder.", file=sys.stderr)
+        print(f"policyc: error: {exc}\nNothing was changed.", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("Interrupted; the output folder is as it was.", file=sys.stderr)
@@ -107,10 +171,33 @@ def main(argv: Optional[list[str]] = None) -> int:
     return EXIT_OK
 
 
+def _history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    history = commands.find(checked, args.school, args.policy)
+    if args.command == "versions":
+        print(f"{history.current.title} – {history.current.school_name}")
+        for line in commands.versions_table(history):
+            print(line)
+        return EXIT_OK
+    if args.command == "ratify":
+        request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
+                                 today, args.new_version, args.minute, args.body)
+        outcome = ratify.ratify(history, source, request)
+        print(outcome.message)
+        if outcome.path:
+            print(f"Snapshot: {display_path(outcome.path)}")
+        return EXIT_OK
+    old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
+    formats = ("html", "pdf") if args.format == "all" else (args.format,)
+    folder = output / history.current.school_slug / "changes"
+    for path in commands.write_redline(checked, history, old, new, folder, formats):
+        print(f"Wrote {display_path(path)}")
+    return EXIT_OK
+
+
 def _check_filters(args, project) -> str:
     for wanted, known, what in ((args.school, [s.slug for s in project.schools], "school"),
                                 (args.policy, [p.id for p in project.policies], "policy")):
-        for name in wanted:
+        for name in ([wanted] if isinstance(wanted, str) else wanted):
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
                 return (f"there is no {what} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")

@@ -66,9 +66,11 @@ def check(source: Path, strict: bool = False) -> tuple[Project, list[ResolvedPol
     return checked.project, checked.policies, checked.warnings
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None) -> BuildReport:
+def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None,
+          checked: Optional[Checked] = None) -> BuildReport:
     started = time.perf_counter()
-    project, policies, warnings = check(options.source, options.strict)
+    checked = checked or check_all(options.source, options.strict)
+    project, policies, warnings = checked.project, checked.policies, checked.warnings
     plan = plan_outputs(policies, options.formats, set(options.schools), set(options.policies))
     report = BuildReport(warnings=warnings, policies=policies)
     partial = bool(options.schools or options.policies)

@@ -349,7 +349,7 @@ def test_unknown_school_suggests_one(mini, output, run):
 def test_unknown_command(mini, capsys):
     code, _, err = usage(capsys, "biuld", "--source", mini)
     assert code == 2
-    assert "argument command: invalid choice: 'biuld'" in err
+    assert "invalid choice: 'biuld'" in err and "choose from" in err
 
 
 def test_bad_today_date(mini, capsys):
@@ -384,5 +384,5 @@ def test_failed_build_leaves_the_output_as_it_was(mini, output, run, monkeypatch
     before = snapshot(output)
     result = run("--source", mini, "--output", output, "-q")
     assert result.code == 1
-    assert result.err == "policyc: error: the PDF renderer stopped\nNothing was changed in the output folder.\n"
+    assert result.err == "policyc: error: the PDF renderer stopped\nNothing was changed.\n"
     assert snapshot(output) == before  # no staging folder left beside it either

@@ -1,0 +1,113 @@
+"""The history commands: ratify a text, list versions, and write a redline between two."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace as copy
+from pathlib import Path
+
+from .compare import compare
+from .errors import Problems, UserError
+from .history import PolicyHistory
+from .html import render_page
+from .number import number_policy
+from .pdf import render_pdf
+from .pipeline import Checked
+from .redline import build_sections, summary
+from .resolve import resolve_policy
+from .status import long_date
+
+
+def find(checked: Checked, school: str, policy: str) -> PolicyHistory:
+    for history in checked.histories:
+        if history.current.school_slug == school and history.current.policy_id == policy:
+            return history
+    raise UserError(f"no policy {policy!r} for school {school!r}")
+
+
+@dataclass(frozen=True)
+class Side:
+    policy: object  # ResolvedPolicy
+    label: str
+    draft: bool
+
+
+def pick(checked: Checked, history: PolicyHistory, name: str) -> Side:
+    """A version by name: a ratified version number, 'draft' (the sources now), or 'model'."""
+    if name == "draft":
+        return Side(history.current, "the current text", history.changed_since is not None
+                    or history.current.ratification.status != "ratified")
+    if name == "model":
+        return Side(model_for(checked, history), f"the {checked.project.trust.name} model policy", True)
+    if name in ("latest", "ratified") and history.snapshots:
+        name = history.snapshots[-1].version
+    for snap in history.snapshots:
+        if snap.version == name:
+            return Side(snap.policy, f"version {snap.version} (ratified {long_date(snap.date)})", False)
+    known = [s.version for s in history.snapshots] + ["draft", "model"]
+    raise UserError(f"there is no version {name!r} of this policy; the versions are: {', '.join(known)}")
+
+
+def model_for(checked: Checked, history: PolicyHistory):
+    """The trust's model as this school would get it with no tailoring at all."""
+    project = checked.project
+    school = next(s for s in project.schools if s.slug == history.current.school_slug)
+    policy = next(p for p in project.policies if p.id == history.current.policy_id)
+    untailored = copy(school, overlays=())
+    resolved = resolve_policy(project, policy, untailored, Problems())
+    return number_policy(copy(resolved, title=history.current.title))
+
+
+def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, folder: Path,
+                  formats: tuple[str, ...]) -> list[Path]:
+    comparison = compare(old.policy, new.policy)
+    current = history.current
+    context = dict(
+        title=current.title, school_name=current.school_name, body=current.body,
+        old_label=old.label, new_label=new.label, draft=new.draft,
+        summary=summary(comparison, old.label, new.label), summary_values=comparison.values,
+        has_changes=comparison.has_changes, sections=build_sections(comparison))
+    name = f"{current.policy_id}-{_slug(old.label)}-to-{_slug(new.label)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "html" in formats:
+        path = folder / f"{name}.html"
+        _replace(path, render_page("redline.html.j2", assets=_assets_from(folder), **context).encode("utf-8"))
+        written.append(path)
+    if "pdf" in formats:
+        path = folder / f"{name}.pdf"
+        _replace(path, render_pdf(render_page("redline.html.j2", assets="", **context), path.name))
+        written.append(path)
+    return written
+
+
+def _slug(label: str) -> str:
+    if label.startswith("version "):
+        return label.split()[1]
+    return "model" if "model" in label else "draft"
+
+
+def _assets_from(folder: Path) -> str:
+    """Redlines live in output/<school>/changes/ and use output/assets/."""
+    return "../../assets/"
+
+
+def _replace(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_bytes(data)
+    temp.replace(path)
+
+
+def versions_table(history: PolicyHistory) -> list[str]:
+    lines = []
+    for snap in history.snapshots:
+        r = snap.policy.ratification
+        people = "; ".join(f"{s.name} ({s.role})" for s in r.signatories)
+        lines.append(f"{snap.version:>8}  {r.date.isoformat()}  {r.body}  {people}  – {snap.summary}")
+    if history.changed_since:
+        lines.append(f"{'draft':>8}  changed since {history.changed_since.version}; "
+                     f"proposed version {history.proposed_version or '(give one with --version)'}")
+    elif not history.snapshots:
+        lines.append(f"{'draft':>8}  no ratified snapshot yet")
+    return lines
+
+
