@@ -12,9 +12,8 @@ from .html import render_page
 from .number import number_policy
 from .pdf import render_pdf
 from .pipeline import Checked
-from .redline import build_sections, summary
+from .redline import redline_context, version_label
 from .resolve import resolve_policy
-from .status import long_date
 
 
 def find(checked: Checked, school: str, policy: str) -> PolicyHistory:
@@ -42,7 +41,7 @@ def pick(checked: Checked, history: PolicyHistory, name: str) -> Side:
         name = history.snapshots[-1].version
     for snap in history.snapshots:
         if snap.version == name:
-            return Side(snap.policy, f"version {snap.version} (ratified {long_date(snap.date)})", False)
+            return Side(snap.policy, version_label(snap.version, snap.date), False)
     known = [s.version for s in history.snapshots] + ["draft", "model"]
     raise UserError(f"there is no version {name!r} of this policy; the versions are: {', '.join(known)}")
 
@@ -59,13 +58,8 @@ def model_for(checked: Checked, history: PolicyHistory):
 
 def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, folder: Path,
                   formats: tuple[str, ...]) -> list[Path]:
-    comparison = compare(old.policy, new.policy)
     current = history.current
-    context = dict(
-        title=current.title, school_name=current.school_name, body=current.body,
-        old_label=old.label, new_label=new.label, draft=new.draft,
-        summary=summary(comparison, old.label, new.label), summary_values=comparison.values,
-        has_changes=comparison.has_changes, sections=build_sections(comparison))
+    context = redline_context(compare(old.policy, new.policy), current, old.label, new.label, new.draft)
     name = f"{current.policy_id}-{_slug(old.label)}-to-{_slug(new.label)}"
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -277,6 +277,7 @@ class ResolvedPolicy:
     options: tuple[tuple[str, str, str], ...] = ()  # (label, choice id, choice meaning)
     sources: tuple[str, ...] = field(default=())
     in_force: str = ""  # the ratified version still in force while this text awaits ratification
+    superseded_by: str = ""  # for an archived version: the version that replaced it
 
     def placeholder_map(self) -> dict[str, str]:
         return dict(self.placeholders)

@@ -71,7 +71,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     started = time.perf_counter()
     checked = checked or check_all(options.source, options.strict)
     project, policies, warnings = checked.project, checked.policies, checked.warnings
-    plan = plan_outputs(policies, options.formats, set(options.schools), set(options.policies))
+    plan = plan_outputs(checked.histories, options.formats, set(options.schools), set(options.policies))
     report = BuildReport(warnings=warnings, policies=policies)
     partial = bool(options.schools or options.policies)
     with staged(options.output, keep_existing=partial) as root:

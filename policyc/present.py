@@ -116,7 +116,7 @@ def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
 def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
     """Everything a template needs to render one policy."""
     words = Words(policy)
-    state: Standing = standing(policy.ratification, today, policy.in_force)
+    state: Standing = standing(policy.ratification, today, policy.in_force, policy.superseded_by)
     return {
         "policy": policy,
         "words": words,

@@ -252,3 +252,18 @@ def _count(n: int, word: str) -> str:
     return f"{'No' if n == 0 else n} {word}{'' if n == 1 else 's'}"
 
 
+
+
+def redline_context(comparison: Comparison, current: ResolvedPolicy, old_label: str, new_label: str,
+                    draft: bool) -> dict:
+    """What redline.html.j2 needs, for the diff command and the build alike."""
+    return dict(
+        title=current.title, school_name=current.school_name, body=current.body,
+        old_label=old_label, new_label=new_label, draft=draft,
+        summary=summary(comparison, old_label, new_label), summary_values=comparison.values,
+        has_changes=comparison.has_changes, sections=build_sections(comparison))
+
+
+def version_label(version: str, ratified) -> str:
+    from .status import long_date
+    return f"version {version} (ratified {long_date(ratified)})"

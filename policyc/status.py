@@ -15,8 +15,10 @@ class Standing:
     is_final: bool  # ratified text (no DRAFT watermark)
 
 
-def standing(r: Ratification, today: dt.date, in_force: str = "") -> Standing:
+def standing(r: Ratification, today: dt.date, in_force: str = "", superseded_by: str = "") -> Standing:
     """`in_force` names the ratified version still in force when the text has since changed."""
+    if superseded_by:
+        return Standing("superseded", f"Ratified; superseded by version {superseded_by}", True)
     if in_force:
         return Standing("changed", f"Changed since version {in_force} was ratified; awaiting ratification", False)
     if r.status == "ratified":

@@ -10,15 +10,60 @@ from typing import Callable
 from .html import ASSET_DIR, render_page, render_policy
 from .model import Project, ResolvedPolicy
 from .pdf import render_pdf
-from .plan import Output
+from .compare import compare
+from .plan import Output, archive_path, redline_path
+from .redline import redline_context, version_label
 from .status import format_date, standing
+
+
+def _up(path: str) -> str:
+    """The way back to the output folder from a file's folder: '../' per level."""
+    return "../" * path.count("/")
+
+
+def _versions(out: Output, ctx: "Context") -> dict:
+    """Links from a policy page to its ratified versions and to what changed, relative to the page."""
+    history = out.history
+    current = history.current
+    here = out.path.rsplit("/", 1)[0]
+    def rel(path: str) -> str:
+        return _up(out.path) + path if not path.startswith(here + "/") else path[len(here) + 1:]
+    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html")),
+                 "this": out.policy.ratification.version == s.version and out.path.startswith(f"{here}")
+                 and "/archive/" in out.path}
+                for s in reversed(history.snapshots)]
+    links = {"versions": versions, "current": "", "redline": ""}
+    if "/archive/" in out.path:
+        links["current"] = rel(f"{current.school_slug}/{current.policy_id}.html")
+    if history.changed_since and "/archive/" not in out.path:
+        links["redline"] = rel(redline_path(history, "html"))
+        links["redline_label"] = f"What has changed since version {history.changed_since.version}"
+    return links
 
 
 def write_html(out: Output, ctx: "Context") -> None:
     policy = out.policy
-    pdf_name = f"{policy.policy_id}.pdf" if "pdf" in ctx.formats else ""
-    html = render_policy(policy, ctx.today, for_web=True, assets="../assets/", pdf_name=pdf_name)
+    stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
+    html = render_policy(policy, ctx.today, for_web=True, assets=_up(out.path) + "assets/",
+                         pdf_name=pdf_name, links=_versions(out, ctx))
     _write(ctx.root / out.path, html.encode("utf-8"))
+
+
+def _redline(out: Output, for_pdf: bool) -> str:
+    history = out.history
+    latest = history.changed_since
+    context = redline_context(compare(latest.policy, history.current), history.current,
+                              version_label(latest.version, latest.date), "the current text", True)
+    return render_page("redline.html.j2", assets="" if for_pdf else _up(out.path) + "assets/", **context)
+
+
+def write_redline_html(out: Output, ctx: "Context") -> None:
+    _write(ctx.root / out.path, _redline(out, for_pdf=False).encode("utf-8"))
+
+
+def write_redline_pdf(out: Output, ctx: "Context") -> None:
+    _write(ctx.root / out.path, render_pdf(_redline(out, for_pdf=True), out.path))
 
 
 def write_pdf(out: Output, ctx: "Context") -> None:
@@ -80,6 +125,8 @@ WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
     "html": write_html,
     "pdf": write_pdf,
+    "redline-html": write_redline_html,
+    "redline-pdf": write_redline_pdf,
     "school-index": write_school_index,
     "trust-index": write_trust_index,
 }
