@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -25,12 +26,9 @@ def _versions(out: Output, ctx: "Context") -> dict:
     """Links from a policy page to its ratified versions and to what changed, relative to the page."""
     history = out.history
     current = history.current
-    here = out.path.rsplit("/", 1)[0]
     def rel(path: str) -> str:
-        return _up(out.path) + path if not path.startswith(here + "/") else path[len(here) + 1:]
-    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html")),
-                 "this": out.policy.ratification.version == s.version and out.path.startswith(f"{here}")
-                 and "/archive/" in out.path}
+        return posixpath.relpath(path, posixpath.dirname(out.path))
+    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html"))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": ""}
     if "/archive/" in out.path:
