@@ -182,7 +182,10 @@ def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler
         body = Markup(_del(old_fill("\n".join(plain_lines(change.old)))))
         number = change.old_number
         return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth)
-    body = marked(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
+    if change.kind == "same":  # same words: nothing to mark, so no word diff to run
+        body = Markup(_text(new_fill("\n".join(plain_lines(change.new)))))
+    else:
+        body = marked(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
     notes = []
     if change.moved:
         notes.append(f"Moved from {change.old_number}" if change.old_number else "Moved")
