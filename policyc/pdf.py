@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pikepdf
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -50,4 +52,43 @@ def render_pdf(html: str, title: str) -> bytes:
         logger.removeHandler(collector)
     if collector.messages:
         raise UserError(f"{title}: the PDF renderer reported: " + "; ".join(collector.messages))
-    return data
+    return finish(data)
+
+
+def finish(data: bytes) -> bytes:
+    """What WeasyPrint leaves out of a PDF/UA file: table header scope and printable links.
+
+    WeasyPrint tags <th> as /TH but drops the scope attribute, so a screen reader cannot
+    tell a row header from a column header; and link annotations lack the Print flag.
+    The result is saved with a content-derived /ID, so the same input gives the same bytes.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _scope_headers(pdf.Root.get("/StructTreeRoot"))
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                annot.F = int(annot.get("/F", 0)) | 4
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _scope_headers(node, depth: int = 0) -> None:
+    """A header cell in a row of headers is a column header; one beside data cells heads its row."""
+    if node is None or depth > 200:
+        return
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+    if kids is None:
+        return
+    children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    cells = [k for k in children if isinstance(k, pikepdf.Dictionary) and k.get("/S") in ("/TH", "/TD")]
+    if node.get("/S") == "/TR" and cells:
+        scope = "/Column" if all(c.S == "/TH" for c in cells) else "/Row"
+        for cell in cells:
+            if cell.S == "/TH":
+                if not isinstance(cell.get("/A"), pikepdf.Dictionary):
+                    cell.A = pikepdf.Dictionary(O=pikepdf.Name("/Table"))
+                if "/Scope" not in cell.A:
+                    cell.A.Scope = pikepdf.Name(scope)
+    for child in children:
+        if isinstance(child, pikepdf.Dictionary):
+            _scope_headers(child, depth + 1)
