@@ -15,6 +15,7 @@ from . import __version__
 from . import commands, ratify
 from .errors import InvalidSource, UserError, display_path
 from .pipeline import BuildOptions, build, check_all
+from .site import status_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ Build every school's tailored policies from the trust's model policies.
   python build.py ratify --school oakfield-primary --policy social-media \\
       --date 2026-11-20 --by "Ann Smith, Chair of Governors" --summary "Annual review"
                                        record that the approving body ratified the current text
+  python build.py status               which policies are overdue, due soon, changed or never ratified
   python build.py versions --school oakfield-primary --policy social-media
   python build.py diff --school oakfield-primary --policy social-media --from 1.0 --to draft
                                        write a redline for governors (HTML and PDF)
@@ -39,7 +41,7 @@ when every document has been built.
 
 Run 'python build.py COMMAND --help' for the options of ratify, versions and diff."""
 
-COMMANDS = ("build", "validate", "ratify", "versions", "diff")
+COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -63,7 +65,8 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"policyc {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, text in (("build", "build the documents (the default)"), ("validate", "check the sources; write nothing")):
+    for name, text in (("build", "build the documents (the default)"), ("validate", "check the sources; write nothing"),
+                       ("status", "show which policies are overdue, due soon, changed or never ratified")):
         q = sub.add_parser(name, help=text, description=text)
         _common(q)
         q.add_argument("--school", metavar="SLUG", action="append", default=[],
@@ -138,6 +141,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.command == "validate":
             print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
                   f"no errors, {len(checked.warnings)} warning(s).", file=sys.stderr)
+            return EXIT_OK
+        if args.command == "status":
+            print(status_table(checked, today, output), end="")
             return EXIT_OK
         if args.command in ("ratify", "versions", "diff"):
             return _history_command(args, checked, source, output, today)

@@ -93,6 +93,8 @@ class Comparison:
                 words.append(f"{s.new.number or s.new.title} (new)")
             elif s.kind == "changed":
                 words.append(f"{s.new.number or s.new.title} (heading)")
+            if s.moved:
+                words.append(f"{s.new.number or s.new.title} (moved from {s.old.number or s.old.title})")
         return "; ".join(words) if words else "None (no change to the text)"
 
 
@@ -123,6 +125,27 @@ def _parents(policy: ResolvedPolicy) -> dict[str, str]:
     return parents
 
 
+def _kept_in_order(old_parents: dict[str, str], new_parents: dict[str, str]) -> set[str]:
+    """The clauses still in their order among the siblings they had before.
+
+    Judged parent by parent, not over the whole document: a clause moved to another
+    section must not make a neighbour it jumped over look moved, and a clause moved with
+    its sub-clauses is one move, not one per sub-clause.
+    """
+    def siblings(parents, others):
+        groups: dict[str, list[str]] = {}
+        for block_id, parent in parents.items():
+            if others.get(block_id) == parent:
+                groups.setdefault(parent, []).append(block_id)
+        return groups
+    before, after = siblings(old_parents, new_parents), siblings(new_parents, old_parents)
+    kept = set()
+    for parent, old_order in before.items():
+        matcher = difflib.SequenceMatcher(None, old_order, after[parent], autojunk=False)
+        kept |= {old_order[m.a + k] for m in matcher.get_matching_blocks() for k in range(m.size)}
+    return kept
+
+
 def words_of(block: Block) -> tuple:
     """What counts as a clause's wording: its own text, not its sub-clauses or number."""
     b = block.body
@@ -133,11 +156,8 @@ def words_of(block: Block) -> tuple:
 def compare(old: ResolvedPolicy, new: ResolvedPolicy) -> Comparison:
     old_blocks = {b.id: b for p in old.parts for b in walk(p.blocks)}
     new_blocks = {b.id: b for p in new.parts for b in walk(p.blocks)}
-    old_order = [i for i in old_blocks if i in new_blocks]
-    new_order = [i for i in new_blocks if i in old_blocks]
-    matcher = difflib.SequenceMatcher(None, old_order, new_order, autojunk=False)
-    in_place = {old_order[m.a + k] for m in matcher.get_matching_blocks() for k in range(m.size)}
     old_parents, new_parents = _parents(old), _parents(new)
+    in_place = _kept_in_order(old_parents, new_parents)
 
     clauses: dict[str, ClauseChange] = {}
     for block_id, block in new_blocks.items():

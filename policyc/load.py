@@ -106,7 +106,8 @@ class Loader:
                          for pid, o in (d.get("policies") or {}).items())
         return School(slug, d["name"], d["phase"], self.source.name, d.get("short_name", ""),
                       d.get("website", ""), d.get("approving_body", ""), roles,
-                      self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays)
+                      self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays,
+                      d.get("publish_url", ""))
 
     def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
         options = tuple((k, v, self.at(path + ("options", k))) for k, v in (d.get("options") or {}).items())

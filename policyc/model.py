@@ -179,6 +179,7 @@ class School:
     terms: tuple[tuple[str, str], ...] = ()
     values: tuple[tuple[str, str], ...] = ()
     overlays: tuple[Overlay, ...] = ()
+    publish_url: str = ""  # where the school's bundle is published, for absolute sitemap URLs
 
     def overlay(self, policy_id: str) -> Optional[Overlay]:
         return next((o for o in self.overlays if o.policy_id == policy_id), None)

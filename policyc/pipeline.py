@@ -16,7 +16,10 @@ from .number import number_policy
 from .plan import plan_outputs
 from .publish import staged
 from .resolve import resolve_all
-from .writers import WRITERS, Context
+from .site import SITE_WRITERS
+from .writers import DOCUMENT_WRITERS, Context
+
+WRITERS = {**DOCUMENT_WRITERS, **SITE_WRITERS}
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     report = BuildReport(warnings=warnings, policies=policies)
     partial = bool(options.schools or options.policies)
     with staged(options.output, keep_existing=partial) as root:
-        context = Context(root, project, policies, options.formats, options.today)
+        context = Context(root, project, checked.histories, options.formats, options.today)
         documents = [o for o in plan if o.policy is not None]
         for out in plan:
             if out.policy is not None:

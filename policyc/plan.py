@@ -52,10 +52,19 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
         if history.changed_since:
             for fmt in formats:
                 outputs.append(Output(redline_path(history, fmt), f"redline-{fmt}", policy, history=history))
-    for slug in dict.fromkeys(p.school_slug for p in policies):  # indexes always: they cover every school
-        outputs.append(Output(f"{slug}/index.html", "school-index", school=slug))
+    # The bundle around the documents, always: indexes and registers cover every school.
+    for slug in dict.fromkeys(p.school_slug for p in policies):
+        outputs.append(Output(f"{slug}/assets", "assets", school=slug))
+        for name, kind in BUNDLE_FILES:
+            outputs.append(Output(f"{slug}/{name}", kind, school=slug))
     outputs.append(Output("index.html", "trust-index"))
+    outputs.append(Output("dashboard.html", "dashboard"))
     return outputs
+
+
+BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json"),
+                ("register.csv", "register-csv"), ("policies-fragment.html", "fragment"),
+                ("sitemap.xml", "sitemap"))
 
 
 def _superseded(policy: ResolvedPolicy, successor: str) -> ResolvedPolicy:

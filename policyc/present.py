@@ -130,6 +130,9 @@ def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
         "change_rows": change_rows(policy, words),
         "generator": generator,
         "review_date": format_date(policy.ratification.next_review),
+        "last_updated": format_date(max((d for d in [policy.ratification.date] + [e.date for e in policy.history] if d),
+                                        default=None)),
+        "changes_anchor": next((p.id for p in policy.parts if p.kind == "changes"), ""),
     }
 
 

@@ -218,20 +218,23 @@ def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]
                + (f": {', '.join(num(c, 'old') for c in removed)} in {old_label}" if removed else ""))
     moves = [f"{num(c, 'old')} is now {num(c, 'new')}" for c in moved]
     out.append(f"{_count(len(moved), 'paragraph')} moved" + (f": {', '.join(moves)}" if moves else ""))
-    sections = [s for s in comparison.sections.values() if s.kind != "same"]
-    for s in sections:
+    for s in comparison.sections.values():
         if s.kind == "added":
             out.append(f"Section added: {s.new.number + ' ' if s.new.number else ''}{s.new.title}")
         elif s.kind == "removed":
             out.append(f"Section removed: {s.old.number + ' ' if s.old.number else ''}{s.old.title}")
-        else:
+        elif s.kind == "changed":
             out.append(f"Section heading changed: {s.new.number + ' ' if s.new.number else ''}{s.new.title} (was {s.old.title})")
+        if s.moved:
+            out.append(f"Section moved: {s.new.number + ' ' if s.new.number else ''}{s.new.title}"
+                       + (f" (was section {s.old.number})" if s.old.number else ""))
     renumbered = comparison.renumbered_only
     if renumbered:
         out.append(f"{_count(len(renumbered), 'paragraph')} renumbered only, with no change to the words "
                    f"(for example {renumbered[0].old_number} is now {renumbered[0].new_number})")
     for name, before, after in comparison.values:
-        out.append(f"{_detail(name, comparison).capitalize()} changed from ‘{before or '(none)'}’ to "
+        detail = _detail(name, comparison)
+        out.append(f"{detail[:1].upper()}{detail[1:]} changed from ‘{before or '(none)'}’ to "
                    f"‘{after or '(none)'}’ (the text shows the new value, unmarked)")
     return out
 

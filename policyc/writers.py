@@ -8,18 +8,21 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
+from .compare import compare
 from .html import ASSET_DIR, render_page, render_policy
 from .model import Project, ResolvedPolicy
 from .pdf import render_pdf
-from .compare import compare
 from .plan import Output, archive_path, redline_path
 from .redline import redline_context, version_label
-from .status import format_date, standing
 
 
-def _up(path: str) -> str:
-    """The way back to the output folder from a file's folder: '../' per level."""
-    return "../" * path.count("/")
+def assets_for(path: str) -> str:
+    """The relative way from a file to its assets: each school folder carries its own copy,
+    so a school's bundle works uploaded on its own."""
+    if "/" not in path:
+        return "assets/"
+    school = path.split("/", 1)[0]
+    return posixpath.relpath(f"{school}/assets", posixpath.dirname(path)) + "/"
 
 
 def _versions(out: Output, ctx: "Context") -> dict:
@@ -43,9 +46,9 @@ def write_html(out: Output, ctx: "Context") -> None:
     policy = out.policy
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
-    html = render_policy(policy, ctx.today, for_web=True, assets=_up(out.path) + "assets/",
+    html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
                          pdf_name=pdf_name, links=_versions(out, ctx))
-    _write(ctx.root / out.path, html.encode("utf-8"))
+    write(ctx.root / out.path, html.encode("utf-8"))
 
 
 def _redline(out: Output, for_pdf: bool) -> str:
@@ -53,59 +56,30 @@ def _redline(out: Output, for_pdf: bool) -> str:
     latest = history.changed_since
     context = redline_context(compare(latest.policy, history.current), history.current,
                               version_label(latest.version, latest.date), "the current text", True)
-    return render_page("redline.html.j2", assets="" if for_pdf else _up(out.path) + "assets/", **context)
+    return render_page("redline.html.j2", assets="" if for_pdf else assets_for(out.path), **context)
 
 
 def write_redline_html(out: Output, ctx: "Context") -> None:
-    _write(ctx.root / out.path, _redline(out, for_pdf=False).encode("utf-8"))
+    write(ctx.root / out.path, _redline(out, for_pdf=False).encode("utf-8"))
 
 
 def write_redline_pdf(out: Output, ctx: "Context") -> None:
-    _write(ctx.root / out.path, render_pdf(_redline(out, for_pdf=True), out.path))
+    write(ctx.root / out.path, render_pdf(_redline(out, for_pdf=True), out.path))
 
 
 def write_pdf(out: Output, ctx: "Context") -> None:
     policy = out.policy
     html = render_policy(policy, ctx.today, for_web=False, assets="")
-    _write(ctx.root / out.path, render_pdf(html, out.path))
+    write(ctx.root / out.path, render_pdf(html, out.path))
 
 
 def write_assets(out: Output, ctx: "Context") -> None:
-    target = ctx.root / "assets"
+    target = ctx.root / out.path
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(ASSET_DIR, target)
 
 
-def _entry(policy: ResolvedPolicy, ctx: "Context") -> dict:
-    r = policy.ratification
-    has_pdf = "pdf" in ctx.formats and (ctx.root / policy.school_slug / f"{policy.policy_id}.pdf").exists()
-    return {
-        "title": policy.title, "html": f"{policy.policy_id}.html",
-        "pdf": f"{policy.policy_id}.pdf" if has_pdf else "",
-        "version": r.version, "body": policy.body,
-        "ratified": format_date(r.date) if r.status == "ratified" else "",
-        "next_review": format_date(r.next_review), "standing": standing(r, ctx.today, policy.in_force),
-        "school_slug": policy.school_slug, "school_name": policy.school_name,
-    }
-
-
-def write_school_index(out: Output, ctx: "Context") -> None:
-    school = next(s for s in ctx.project.schools if s.slug == out.school)
-    entries = [_entry(p, ctx) for p in ctx.policies if p.school_slug == out.school]
-    html = render_page("school_index.html.j2", school=school, entries=entries,
-                       trust_name=ctx.project.trust.name, assets="../assets/")
-    _write(ctx.root / out.path, html.encode("utf-8"))
-
-
-def write_trust_index(out: Output, ctx: "Context") -> None:
-    phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
-    entries = [dict(_entry(p, ctx), phase=phases[p.school_slug]) for p in ctx.policies]
-    html = render_page("trust_index.html.j2", entries=entries, trust_name=ctx.project.trust.name,
-                       assets="assets/")
-    _write(ctx.root / out.path, html.encode("utf-8"))
-
-
-def _write(path: Path, data: bytes) -> None:
+def write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 
@@ -113,18 +87,20 @@ def _write(path: Path, data: bytes) -> None:
 class Context:
     """What every writer may read: the output root, the checked project, today."""
 
-    def __init__(self, root: Path, project: Project, policies: list[ResolvedPolicy],
+    def __init__(self, root: Path, project: Project, histories: list,
                  formats: tuple[str, ...], today: dt.date) -> None:
-        self.root, self.project, self.policies = root, project, policies
+        self.root, self.project, self.histories = root, project, histories
         self.formats, self.today = formats, today
 
+    @property
+    def policies(self) -> list[ResolvedPolicy]:
+        return [h.current for h in self.histories]
 
-WRITERS: dict[str, Callable[[Output, Context], None]] = {
+
+DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
     "html": write_html,
     "pdf": write_pdf,
     "redline-html": write_redline_html,
     "redline-pdf": write_redline_pdf,
-    "school-index": write_school_index,
-    "trust-index": write_trust_index,
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from policyc import writers
+from policyc import pipeline
 from policyc.cli import main
 from policyc.errors import UserError
 
@@ -380,7 +380,7 @@ def test_failed_build_leaves_the_output_as_it_was(mini, output, run, monkeypatch
     def broken_pdf(out, ctx):
         (ctx.root / out.path).write_bytes(b"%PDF-1.7 half a file")
         raise UserError("the PDF renderer stopped")
-    monkeypatch.setitem(writers.WRITERS, "pdf", broken_pdf)
+    monkeypatch.setitem(pipeline.WRITERS, "pdf", broken_pdf)
     before = snapshot(output)
     result = run("--source", mini, "--output", output, "-q")
     assert result.code == 1
