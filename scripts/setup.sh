@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils)
+if [ "${1:-}" = "--test" ]; then
+  # The browser checks: Debian's Chromium and its driver; Node.js for axe-core and html-validate.
+  want+=(chromium chromium-driver)
+  command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+fi
 missing=()
 for pkg in "${want[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -22,3 +27,10 @@ extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 python3 -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
   | grep -v "Running pip as the 'root' user" || true
+
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] || [ ! -x tests/browser/node_modules/.bin/html-validate ]; then
+    echo "setup: installing axe-core and html-validate (npm ci in tests/browser)" >&2
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

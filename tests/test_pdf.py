@@ -168,3 +168,13 @@ def test_the_pdf_renderer_reads_nothing_but_the_projects_assets(url):
     html = f'<html lang="en-GB"><head><title>x</title><link rel="stylesheet" href="{url}"></head><body><p>x</p></body></html>'
     with pytest.raises(UserError, match="may only use the project's own assets"):
         render_pdf(html, "test.pdf")
+
+
+@pytest.mark.parametrize("which", ["ratified", "draft"])
+def test_a_pdf_ua_checker_finds_nothing(which, ratified, draft):
+    """pdfua (PyPI) checks the machine-checkable subset of PDF/UA-1; exit 0 means no findings."""
+    import subprocess
+    import sys
+    pdf = ratified if which == "ratified" else draft
+    result = subprocess.run([sys.executable, "-m", "pdfua", "check", str(pdf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -1,0 +1,179 @@
+"""Every kind of generated page, checked in real headless Chromium with axe-core (WCAG 2.0,
+2.1 and 2.2, levels A and AA), for HTML validity, and for links that resolve on disk.
+
+With CI=true these never skip: a missing browser or checker is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from policyc.cli import main
+
+from .conftest import EXAMPLE
+
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
+HTML_VALIDATE = BROWSER_DIR / "node_modules" / ".bin" / "html-validate"
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def need(condition: bool, what: str) -> None:
+    if not condition:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} is missing; .ci/run installs it (bash scripts/setup.sh --test)")
+        pytest.skip(f"{what} is not installed; run: bash scripts/setup.sh --test")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The example trust with history: one school ratified, then the model edited, so the
+    build has archive pages and a redline as well as indexes, policies and the dashboard."""
+    root = tmp_path_factory.mktemp("site")
+    src = root / "src"
+    shutil.copytree(EXAMPLE, src)
+    assert main(["ratify", "--source", str(src), "--school", "hollin-bank-primary", "--policy", "social-media",
+                 "--date", "2026-10-14", "--by", "Graham Ridsdale, Chair of Governors", "--version", "3.2",
+                 "--summary", "Annual review", "--today", "2026-11-22"]) == 0
+    policy = src / "policies" / "social-media.yaml"
+    text = policy.read_text()
+    assert "      - id: intro-opportunities" in text
+    policy.write_text(text.replace("      - id: intro-opportunities", "      - id: intro-ai\n        text: This policy also "
+                                   "covers generative AI tools that post on someone's behalf.\n"
+                                   "      - id: intro-opportunities", 1))
+    out = root / "output"
+    assert main(["--source", str(src), "--output", str(out), "--today", "2026-11-22", "-q"]) == 0
+    return out
+
+
+def pages_of_every_kind(site: Path) -> dict[str, Path]:
+    school = site / "hollin-bank-primary"
+    return {
+        "trust index": site / "index.html",
+        "dashboard": site / "dashboard.html",
+        "school index": school / "index.html",
+        "policy": school / "social-media.html",
+        "draft policy": site / "saltmarsh-lane" / "social-media.html",
+        "archive": school / "archive" / "social-media-3.2.html",
+        "redline": school / "changes" / "social-media-3.2-to-draft.html",
+    }
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need(CHROMIUM and CHROMEDRIVER, "Chromium (Debian packages chromium and chromium-driver)")
+    need(AXE.is_file(), "axe-core (npm ci in tests/browser)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1024"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.parametrize("kind", ["trust index", "dashboard", "school index", "policy", "draft policy",
+                                  "archive", "redline"])
+def test_axe_finds_no_wcag_a_or_aa_violations(site, browser, kind):
+    page = pages_of_every_kind(site)[kind]
+    assert page.is_file(), page
+    browser.get(page.as_uri())
+    assert browser.execute_script("return document.documentElement.lang") == "en-GB"
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(JSON.stringify({violations: r.violations, passes: r.passes.length})))"
+        ".catch(e => done(JSON.stringify({error: String(e)})));", WCAG_TAGS)
+    report = json.loads(result)
+    assert "error" not in report, report
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+                for v in report["violations"]]
+    assert problems == [], f"{kind}: " + "; ".join(problems)
+
+
+def test_pages_have_no_requests_to_other_sites_in_the_browser(site, browser):
+    for kind, page in pages_of_every_kind(site).items():
+        browser.get(page.as_uri())
+        resources = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        outside = [r for r in resources if not r.startswith("file://")]
+        assert outside == [], f"{kind}: {outside}"
+        fonts_ok = browser.execute_script("return document.fonts.check('16px \"Open Sans\"')")
+        assert fonts_ok, f"{kind}: the shipped Open Sans font did not load"
+
+
+def test_every_page_is_valid_html(site):
+    need(HTML_VALIDATE.is_file(), "html-validate (npm ci in tests/browser)")
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    result = subprocess.run([str(HTML_VALIDATE), "--config", str(BROWSER_DIR / ".htmlvalidate.json"),
+                             "--formatter", "text", *pages], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.targets.append(attrs[name])
+
+
+def parse(page: Path) -> Links:
+    links = Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def test_every_link_resolves_inside_the_bundle(site):
+    """Relative links only, so a school's folder works from any sub-path and from file://."""
+    checked = 0
+    for page in site.rglob("*.html"):
+        for target in parse(page).targets:
+            parts = urlsplit(target)
+            if parts.scheme in ("https", "mailto"):
+                continue
+            assert not parts.scheme and not target.startswith("/"), f"{page}: {target} is not relative"
+            resolved = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert resolved.is_file(), f"{page.relative_to(site)}: {target} does not exist"
+            if parts.fragment and resolved.suffix == ".html":
+                assert parts.fragment in parse(resolved).ids, f"{page.relative_to(site)}: #{parts.fragment} missing"
+            checked += 1
+    assert checked > 200
+
+
+def test_a_school_folder_stands_alone(site, tmp_path):
+    """Uploaded on its own, the school's bundle has every file its pages link to."""
+    alone = tmp_path / "www" / "some" / "sub" / "path"
+    shutil.copytree(site / "hollin-bank-primary", alone)
+    for page in alone.rglob("*.html"):
+        for target in parse(page).targets:
+            parts = urlsplit(target)
+            if parts.scheme or not parts.path:
+                continue
+            assert (page.parent / unquote(parts.path)).resolve().is_file(), f"{page.name}: {target}"
+    css = (alone / "assets" / "policy.css").read_text()
+    for font in re.findall(r"url\((fonts/[^)]+)\)", css):
+        assert (alone / "assets" / font).is_file()
