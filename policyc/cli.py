@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import signal
 
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Optional
@@ -122,8 +124,19 @@ def _with_command(argv: list[str]) -> list[str]:
     return ["build", *argv]
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> None:
+    """Treat `kill` like Ctrl-C, so a stopped build removes its staging folder."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _stop_on_sigterm()
     args = parser().parse_args(_with_command(argv))
     source = args.source or PROJECT_ROOT / "policy_src"
     output = args.output or PROJECT_ROOT / "output"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -15,6 +16,7 @@ def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
     """Yield a fresh folder beside `output`; on success it replaces `output`, on failure it goes."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
     try:
         if keep_existing and output.is_dir():
@@ -24,6 +26,15 @@ def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, output)
+
+
+def _clear_leftovers(output: Path) -> None:
+    """A build killed outright (power cut, kill -9) leaves its staging folder; the output
+    itself was never touched. Remove such leftovers that are more than a minute old."""
+    for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
+            if leftover.is_dir() and time.time() - leftover.stat().st_mtime > 60:
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(staging: Path, output: Path) -> None:
