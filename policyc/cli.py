@@ -17,6 +17,7 @@ from . import __version__
 from . import commands, ratify
 from .errors import InvalidSource, UserError, display_path
 from .pipeline import BuildOptions, build, check_all
+from .preview import preview
 from .site import status_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -36,6 +37,7 @@ Build every school's tailored policies from the trust's model policies.
   python build.py versions --school oakfield-primary --policy social-media
   python build.py diff --school oakfield-primary --policy social-media --from 1.0 --to draft
                                        write a redline for governors (HTML and PDF)
+  python build.py preview              render each kind of page and the first PDF pages to PNG
 
 Problems are reported as FILE:LINE:COLUMN: message, with a hint, all at once.
 Nothing is written unless every source file is correct; output/ is replaced only
@@ -43,7 +45,7 @@ when every document has been built.
 
 Run 'python build.py COMMAND --help' for the options of ratify, versions and diff."""
 
-COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff")
+COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -102,6 +104,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--from", dest="old", metavar="VERSION", required=True, help="the earlier version")
     d.add_argument("--to", dest="new", metavar="VERSION", default="draft", help="the later version (default: draft)")
     d.add_argument("--format", choices=["html", "pdf", "all"], default="all")
+    w = sub.add_parser("preview", help="render each kind of page and the first PDF pages to PNG, to look at",
+                       description="Screenshots of each kind of built page (headless Chromium) and the first pages "
+                                   "of every PDF (pdftoppm), written as PNG files for visual review.")
+    _common(w)
+    w.add_argument("--to", metavar="FOLDER", type=Path, default=None,
+                   help="where to write the PNG files (default: preview/ beside output/)")
     return p
 
 
@@ -143,6 +151,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     today = args.today or dt.date.today()
     say = (lambda _: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     try:
+        if args.command == "preview":
+            target = args.to or output.parent / "preview"
+            for png in preview(output, target):
+                print(display_path(png))
+            return EXIT_OK
         checked = check_all(source, args.strict)
         project = checked.project
         usage = _check_filters(args, project)

@@ -177,3 +177,16 @@ def test_a_school_folder_stands_alone(site, tmp_path):
     css = (alone / "assets" / "policy.css").read_text()
     for font in re.findall(r"url\((fonts/[^)]+)\)", css):
         assert (alone / "assets" / font).is_file()
+
+
+def test_preview_renders_every_kind_of_page_and_pdf_pages_to_png(site, tmp_path, run):
+    need(CHROMIUM and shutil.which("pdftoppm"), "Chromium and pdftoppm")
+    result = run("preview", "--output", site, "--to", tmp_path / "png")
+    assert result.code == 0, result.err
+    names = {p.name for p in (tmp_path / "png").iterdir()}
+    for kind in ("trust-index", "dashboard", "school-index", "policy", "archive", "redline"):
+        assert f"{kind}.png" in names
+    assert "pdf-hollin-bank-primary-social-media-01.png" in names
+    for png in (tmp_path / "png").iterdir():
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, png.name
