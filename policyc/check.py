@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from .errors import Position, Problems, display_path
+from .errors import Position, Problems, display_path, locate
 from .load import Loader, texts, walk_clauses
 from .model import ModelPolicy, Project, School, Section
 from .placeholders import references
-from .prose import has_raw_html, unsafe_links
+from .prose import RAW_HTML as RAW_TAG, has_raw_html, unsafe_links
 from .read import SourceFile, load_yaml
 from .schema import validate
 
@@ -152,20 +152,20 @@ def _check_references(policy_or_sections, known: dict, problems: Problems) -> No
                 continue
             written = ref if ref.startswith("[[") else f"[[{ref}]]"
             close = difflib.get_close_matches(written[2:-2].strip().lower(), list(known), n=1)
-            problems.error(where, f"the cross-reference {written} names no clause or section",
+            problems.error(locate(where, written), f"the cross-reference {written} names no clause or section",
                            f"did you mean [[{close[0]}]]?" if close else
                            "write [[ID]] with the id of a clause or section in this policy")
         for url in unsafe_links(text):
             scheme = URL_SCHEME.match(url)
             if scheme and scheme.group(0).lower() not in ("http:", "https:"):
                 # The scheme alone: a target such as javascript:alert(1) is not quoted in full.
-                problems.error(where, f"a link to a {scheme.group(0).lower()!r} address is not allowed",
+                problems.error(locate(where, url), f"a link to a {scheme.group(0).lower()!r} address is not allowed",
                                "links may start with https://, mailto: or #")
             else:
-                problems.error(where, f"the link {url!r} is not allowed",
+                problems.error(locate(where, url), f"the link {url!r} is not allowed",
                                "links may start with https://, mailto: or # (use https:// rather than http://)")
         if has_raw_html(text):
-            problems.warn(where, "this text contains HTML tags, which are shown as text, not as markup",
+            problems.warn(locate(where, RAW_TAG.search(text).group(0)), "this text contains HTML tags, which are shown as text, not as markup",
                           "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -82,6 +83,39 @@ class InvalidSource(UserError):
         self.errors = errors
         self.warnings = warnings or []
         super().__init__(f"{len(errors)} problem(s) in the sources")
+
+
+def _lines(file: str) -> tuple[str, ...]:
+    try:
+        path = Path(file).resolve()
+        stat = path.stat()
+    except OSError:
+        return ()
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_lines(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Keyed on where the file is and when it last changed, so an edited file is read again."""
+    try:
+        return tuple(path.read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def locate(start: Position, needle: str) -> Position:
+    """The exact place of `needle` (a placeholder as written, say) at or after `start`.
+
+    Values are parsed text, so a problem inside a long paragraph is found again in the file
+    to give its own line and column; if it cannot be found, the value's own position serves.
+    """
+    lines = _lines(start.file)
+    first = max(start.line, 1)
+    for number in range(first, min(len(lines), first + 400) + 1):
+        column = lines[number - 1].find(needle, start.column - 1 if number == start.line else 0)
+        if column >= 0:
+            return Position(start.file, number, column + 1)
+    return start
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -93,10 +93,13 @@ class Loader:
         options = tuple(Option(k, o["label"], o["default"], tuple(o["choices"].items()))
                         for k, o in (d.get("options") or {}).items())
         sections = tuple(self.section(s, ("sections", i)) for i, s in enumerate(d["sections"]))
+        positions = {key: self.at(path) for key, path in (("subtitle", ("subtitle",)), ("preamble", ("preamble",)),
+                                                          ("contents.note", ("contents", "note")))}
+        positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
                            d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
                            d.get("preamble", "") or "", options, self.pairs(d.get("values")),
-                           self.history(d.get("history"), ("history",)))
+                           self.history(d.get("history"), ("history",)), tuple(positions.items()))
 
     def school(self, slug: str) -> School:
         d = self.source.data

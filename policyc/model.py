@@ -131,6 +131,10 @@ class ModelPolicy:
     options: tuple[Option, ...] = ()
     values: tuple[tuple[str, str], ...] = ()
     history: tuple[ChangeEntry, ...] = ()
+    positions: tuple[tuple[str, Position], ...] = ()  # where top-level texts were written
+
+    def at(self, key: str) -> Position:
+        return dict(self.positions).get(key, Position(self.source))
 
 
 @dataclass(frozen=True)

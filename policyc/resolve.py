@@ -8,7 +8,7 @@ import re
 from dataclasses import replace as copy
 from typing import Optional
 
-from .errors import Position, Problems
+from .errors import Position, Problems, locate
 from .load import texts, walk_clauses
 from .model import (Block, Clause, ClauseBody, ModelPolicy, Overlay, Part, Project, Ratification,
                     ResolvedPolicy, School, Section)
@@ -195,17 +195,19 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
     anywhere = _ids(policy.sections) | {i for a in overlay.add for i in _ids([a.section or _wrap(a.clause)])}
     known = sorted(table)
 
-    def check(text: str, where: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
+    def check(text: str, start: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
         # checked: check has already looked at this text's references against the model
         context = "" if checked else f" (in {what})"
         for use in uses(text):
+            raw = use if isinstance(use, str) else use.raw
             if isinstance(use, str):
-                _not_placeholder(use, where, context, problems)
+                _not_placeholder(use, locate(start, raw), context, problems)
             elif use.name not in table and use.name not in extra:
-                _unknown(use.name, where, known, table, school, context, problems)
+                _unknown(use.name, locate(start, raw), known, table, school, context, problems)
         for ref in references(text):
             if ref in present:
                 continue
+            where = locate(start, ref if ref.startswith("[[") else f"[[{ref}]]")
             if ref in removed_by:
                 item, at = removed_by[ref]
                 problems.error(at, f"this removes {item!r}, but [[{ref}]] in {what} refers to "
@@ -225,14 +227,13 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
         for block in walk_blocks(part.blocks):
             for text in texts(block.body):
                 check(text, block.position, f"the clause {block.id!r}")
-    model = Position(policy.source)
-    check(policy.subtitle, model, "the subtitle", checked=False)
-    check(policy.preamble, model, "the preamble", checked=False)
-    check(policy.contents.note, model, "the contents note", checked=False)
-    for entries, where in ((policy.history, model), (overlay.history, overlay.position)):
-        for entry in entries:
-            when = entry.date.isoformat() if entry.date else "a change not yet ratified"
-            check(entry.summary, where, f"the history entry of {when}", checked=False)
+    check(policy.subtitle, policy.at("subtitle"), "the subtitle", checked=False)
+    check(policy.preamble, policy.at("preamble"), "the preamble", checked=False)
+    check(policy.contents.note, policy.at("contents.note"), "the contents note", checked=False)
+    for i, entry in enumerate(policy.history):
+        check(entry.summary, policy.at(f"history.{i}"), f"the history entry of {entry.date.isoformat()}", checked=False)
+    for entry in overlay.history:
+        check(entry.summary, overlay.position, f"the history entry of {entry.date.isoformat()}", checked=False)
     for row in trust.ratification_block:
         extra = ("signatory.role", "signatory.name") if row.value == "signatory" else ()
         for text in (row.label, *row.roles):

@@ -145,32 +145,32 @@ def test_overlay_adds_a_section_after_a_section_that_does_not_exist(mini, fails)
 
 def test_unknown_placeholder_suggests_the_name(mini, fails):
     edit(mini, POLICY, "{{ school.name }}", "{{ school.nmae }}")
-    fails(problem(f"{POLICY}:14:9", "unknown placeholder {{ school.nmae }}", "did you mean '{{ school.name }}'?"))
+    fails(problem(f"{POLICY}:15:36", "unknown placeholder {{ school.nmae }}", "did you mean '{{ school.name }}'?"))
 
 
 @pytest.mark.parametrize("written", ["{{ 7*7 }}", "{{ ''.__class__ }}"])
 def test_placeholder_cannot_compute(mini, fails, written):
     edit(mini, POLICY, "{{ school.name }}", written)
-    fails(problem(f"{POLICY}:14:9", f"{written} is not a placeholder",
+    fails(problem(f"{POLICY}:15:36", f"{written} is not a placeholder",
                   "write a name such as {{ school.name }}; placeholders cannot compute anything"))
 
 
 def test_holder_placeholder_needs_the_school_to_name_the_holder(mini, fails):
     edit(mini, POLICY, "{{ role.dsl }}", "{{ holder.headteacher }}")
-    fails(problem(f"{POLICY}:40:9", "{{ holder.headteacher }} needs the name of Oak Primary School's Headteacher",
+    fails(problem(f"{POLICY}:41:24", "{{ holder.headteacher }} needs the name of Oak Primary School's Headteacher",
                   f"add headteacher: {{name: ...}} under roles: in {SCHOOL}"))
 
 
 def test_placeholder_in_a_section_title_is_checked(mini, fails):
     # Was an internal error: only clause text was checked, and rendering the title crashed.
     edit(mini, POLICY, "title: Key principles", "title: Key principles at {{ school.nmae }}")
-    fails(problem(f"{POLICY}:27:5", "unknown placeholder {{ school.nmae }}", "did you mean '{{ school.name }}'?"))
+    fails(problem(f"{POLICY}:29:30", "unknown placeholder {{ school.nmae }}", "did you mean '{{ school.name }}'?"))
 
 
 def test_placeholder_in_the_preamble_is_checked(mini, fails):
-    # Was an internal error too. The preamble has no position of its own: the file is named.
+    # Was an internal error too; now reported where the placeholder is written.
     edit(mini, POLICY, "sections:\n", 'preamble: "At {{ school.nmae }} we care."\nsections:\n')
-    fails(problem(POLICY, "unknown placeholder {{ school.nmae }} (in the preamble)",
+    fails(problem(f"{POLICY}:9:15", "unknown placeholder {{ school.nmae }} (in the preamble)",
                   "did you mean '{{ school.name }}'?"))
 
 
@@ -178,14 +178,14 @@ def test_placeholder_in_the_preamble_is_checked(mini, fails):
 
 def test_cross_reference_to_a_missing_clause_is_reported_once(mini, fails):
     edit(mini, POLICY, "[[personal-use]]", "[[missing-id]]")
-    fails(problem(f"{POLICY}:14:9", "the cross-reference [[missing-id]] names no clause or section",
+    fails(problem(f"{POLICY}:15:95", "the cross-reference [[missing-id]] names no clause or section",
                   "write [[ID]] with the id of a clause or section in this policy"))
 
 
 def test_school_removing_a_clause_that_another_refers_to(mini, fails):
     edit(mini, SCHOOL, OVERLAY, OVERLAY + "    remove: [personal-use]\n")
     fails(problem(f"{SCHOOL}:7:14", "this removes 'personal-use', but [[personal-use]] in the clause 'purpose' refers to it",
-                  f"the reference is at {POLICY}:14:9; keep 'personal-use', or replace what refers to it"))
+                  f"the reference is at {POLICY}:15:95; keep 'personal-use', or replace what refers to it"))
 
 
 # --- 6, 7. ratification ----------------------------------------------------------------------
@@ -290,17 +290,17 @@ def test_clause_with_an_option_but_missing_a_choice(mini, fails):
 
 def test_javascript_link_is_an_error(mini, fails):
     edit(mini, POLICY, "Tell the {{ role.dsl }} at once.", "Tell the [DSL](javascript:alert(1)) at once.")
-    fails(problem(f"{POLICY}:40:9", "a link to a 'javascript:' address is not allowed",
+    fails(problem(f"{POLICY}:41:30", "a link to a 'javascript:' address is not allowed",
                   "links may start with https://, mailto: or #"))
 
 
 def test_http_link_is_an_error(mini, fails):
     edit(mini, POLICY, "Tell the {{ role.dsl }} at once.", "Tell the [DSL](http://example.org) at once.")
-    fails(problem(f"{POLICY}:40:9", "the link 'http://example.org' is not allowed",
+    fails(problem(f"{POLICY}:41:30", "the link 'http://example.org' is not allowed",
                   "links may start with https://, mailto: or # (use https:// rather than http://)"))
 
 
-RAW_HTML_WARNING = problem(f"{POLICY}:43:13", "warning: this text contains HTML tags, which are shown as text, not as markup",
+RAW_HTML_WARNING = problem(f"{POLICY}:44:35", "warning: this text contains HTML tags, which are shown as text, not as markup",
                            "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
 
 
