@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, replace as copy
 from pathlib import Path
 
 from .compare import compare
 from .errors import Problems, UserError
 from .history import PolicyHistory
-from .html import render_page
+from .html import ASSET_DIR, render_page
 from .number import number_policy
 from .pdf import render_pdf
 from .pipeline import Checked
@@ -65,7 +66,8 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
     written = []
     if "html" in formats:
         path = folder / f"{name}.html"
-        _replace(path, render_page("redline.html.j2", assets=_assets_from(folder), **context).encode("utf-8"))
+        _ensure_assets(folder.parent / "assets")
+        _replace(path, render_page("redline.html.j2", assets="../assets/", **context).encode("utf-8"))
         written.append(path)
     if "pdf" in formats:
         path = folder / f"{name}.pdf"
@@ -80,9 +82,10 @@ def _slug(label: str) -> str:
     return "model" if "model" in label else "draft"
 
 
-def _assets_from(folder: Path) -> str:
-    """Redlines live in output/<school>/changes/ and use output/assets/."""
-    return "../../assets/"
+def _ensure_assets(target: Path) -> None:
+    """Redlines live in output/<school>/changes/ and use the school's own assets."""
+    if not (target / "policy.css").is_file():
+        shutil.copytree(ASSET_DIR, target, dirs_exist_ok=True)
 
 
 def _replace(path: Path, data: bytes) -> None:

@@ -118,7 +118,7 @@ def locate(start: Position, needle: str) -> Position:
     return start
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
+def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

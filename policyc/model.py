@@ -8,9 +8,6 @@ from typing import Optional
 
 from .errors import Position
 
-PHASES = ("nursery", "primary", "secondary", "all-through", "special", "alternative-provision", "sixth-form")
-
-
 @dataclass(frozen=True)
 class Duties:
     must_lead: str = ""

@@ -30,7 +30,6 @@ class ContentsEntry:
     anchor: str
     number: str
     title: str
-    level: int
 
 
 class Words:
@@ -94,7 +93,7 @@ def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
 def contents(policy: ResolvedPolicy, words: Words) -> list[ContentsEntry]:
     entries = []
     for part in policy.parts:
-        entries.append(ContentsEntry(part.id, part.number, words.plain(part.contents_title or part.title), 1))
+        entries.append(ContentsEntry(part.id, part.number, words.plain(part.contents_title or part.title)))
     return entries
 
 
@@ -134,10 +133,3 @@ def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
                                         default=None)),
         "changes_anchor": next((p.id for p in policy.parts if p.kind == "changes"), ""),
     }
-
-
-def heading_level(depth: int) -> int:
-    """Sections are h2; a titled clause inside is h3, and so on, never past h6."""
-    return min(2 + depth, 6)
-
-

@@ -13,10 +13,6 @@ CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scr
                   "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 
-def _first(folder: Path, pattern: str) -> Path | None:
-    return next(iter(sorted(folder.glob(pattern))), None)
-
-
 def pages_to_preview(output: Path) -> dict[str, Path]:
     """One page of each kind the build writes, where the build wrote one."""
     found = {"trust-index": output / "index.html", "dashboard": output / "dashboard.html"}

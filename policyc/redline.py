@@ -20,6 +20,7 @@ from .compare import ClauseChange, Comparison
 from .model import Block, ResolvedPolicy
 from .number import anchors, reference_text
 from .placeholders import fill
+from .status import long_date
 
 TOKEN = re.compile(r"\{\{.*?\}\}|\[\[.*?\]\]|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -271,5 +272,4 @@ def redline_context(comparison: Comparison, current: ResolvedPolicy, old_label: 
 
 
 def version_label(version: str, ratified) -> str:
-    from .status import long_date
     return f"version {version} (ratified {long_date(ratified)})"

@@ -150,3 +150,15 @@ def test_build_publishes_archive_and_redline_for_a_changed_policy(mini, run, tmp
     archived = (school / "archive" / "social-media-2.0.html").read_text()
     assert "In person or by email." in archived and 'href="../social-media.html"' in archived
     assert 'href="../assets/policy.css"' in archived  # the school's own assets: its bundle stands alone
+
+
+def test_diff_writes_a_redline_whose_stylesheet_is_in_the_schools_bundle(mini, run, tmp_path):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
+    out = tmp_path / "out"
+    result = run("diff", "--source", mini, "--output", out, "--school", "oak-primary", "--policy", "social-media",
+                 "--from", "2.0", "--format", "html")
+    assert result.code == 0, result.err
+    page = out / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
+    assert 'href="../assets/policy.css"' in page.read_text()
+    assert (page.parent / "../assets/policy.css").resolve().is_file()
