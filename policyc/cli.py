@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
                    help="the version number (default: proposed from the kind of change)")
     r.add_argument("--minute", metavar="REF", default="", help="the minute reference of the meeting")
     r.add_argument("--body", metavar="NAME", default="", help="the approving body, if not the usual one")
+    r.add_argument("--owner", metavar="NAME", default="",
+                   help="who made the change, for a table of changes with an owner column "
+                        "(default: the first signatory)")
     v = sub.add_parser("versions", help="list the ratified versions of one school's policy")
     _common(v)
     _one_policy(v)
@@ -212,7 +215,7 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
         return EXIT_OK
     if args.command == "ratify":
         request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
-                                 today, args.new_version, args.minute, args.body)
+                                 today, args.new_version, args.minute, args.body, args.owner)
         outcome = ratify.ratify(history, source, request)
         print(outcome.message)
         if outcome.path:

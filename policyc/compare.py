@@ -57,6 +57,11 @@ class Comparison:
     clauses: dict[str, ClauseChange]
     sections: dict[str, SectionChange]
     values: list[tuple[str, str, str]] = field(default_factory=list)  # name, old, new
+    old_labels: dict[str, str] = field(default_factory=dict)  # clause id -> how to name it in words
+    new_labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, change: "ClauseChange", side: str) -> str:
+        return (self.new_labels if side == "new" else self.old_labels).get(change.id, change.id)
 
     def of_kind(self, kind: str) -> list[ClauseChange]:
         return [c for c in self.clauses.values() if c.kind == kind]
@@ -78,16 +83,15 @@ class Comparison:
         """'6.5; 6.11 (new); 3.4 removed', in the numbering of the new version."""
         words = []
         for change in _in_new_order(self):
-            label = change.new_number or _title(change.new) or change.id
+            label = self.label(change, "new")
             if change.kind == "added":
                 words.append(f"{label} (new)")
             elif change.moved:
-                old = change.old_number or _title(change.old) or change.id
-                words.append(f"{label} (moved from {old})")
+                words.append(f"{label} (moved from {self.label(change, 'old')})")
             elif change.kind == "changed":
                 words.append(label)
         for change in self.of_kind("removed"):
-            words.append(f"{change.old_number or _title(change.old) or change.id} removed")
+            words.append(f"{self.label(change, 'old')} removed")
         for s in self.sections.values():
             if s.kind == "added" and not s.new.blocks:
                 words.append(f"{s.new.number or s.new.title} (new)")
@@ -98,8 +102,16 @@ class Comparison:
         return "; ".join(words) if words else "None (no change to the text)"
 
 
-def _title(block: Optional[Block]) -> str:
-    return f"‘{block.body.title}’" if block and block.body.title else ""
+def labels(policy: ResolvedPolicy) -> dict[str, str]:
+    """How each clause is named in a change log: its number; else its title; else its place,
+    such as '2 (para 3)' for the third paragraph of an unnumbered-paragraph section 2."""
+    names = {}
+    for part in policy.parts:
+        section = part.number or f"‘{part.title}’"
+        for place, block in enumerate(walk(part.blocks), start=1):
+            names[block.id] = block.number or (f"‘{block.body.title}’" if block.body.title
+                                               else f"{section} (para {place})")
+    return names
 
 
 def _in_new_order(comparison: Comparison) -> list[ClauseChange]:
@@ -189,7 +201,7 @@ def compare(old: ResolvedPolicy, new: ResolvedPolicy) -> Comparison:
         if part_id not in new_parts:
             sections[part_id] = SectionChange(part_id, "removed", part, None)
 
-    return Comparison(old, new, clauses, sections, _changed_values(old, new))
+    return Comparison(old, new, clauses, sections, _changed_values(old, new), labels(old), labels(new))
 
 
 def used_names(policy: ResolvedPolicy) -> set[str]:

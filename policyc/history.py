@@ -52,5 +52,6 @@ def change_log(snapshots: tuple[Snapshot, ...], policy: ResolvedPolicy) -> tuple
 
 
 def _owner(snap: Snapshot) -> str:
+    """Who made the change, as given at ratification; failing that, the first signatory."""
     signatories = snap.policy.ratification.signatories
-    return signatories[0].name if signatories else ""
+    return snap.owner or (signatories[0].name if signatories else "")

@@ -25,6 +25,7 @@ class Request:
     version: str = ""
     minute: str = ""
     body: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
                   signatories=request.signatories, version=version, body=request.body or current.body,
                   review_cycle=cycle, next_review=next_review_date(request.date, cycle))
     approved = copy(current, ratification=record, history=(), in_force="")
-    snap = Snapshot(version, request.summary.strip(), kind, approved)
+    snap = Snapshot(version, request.summary.strip(), kind, approved, owner=request.owner.strip())
     path = path_for(source, current.school_slug, current.policy_id, version)
     _write_atomically(path, dump(snap))
     what = {"first": "first recorded version", "structure": "clauses added or removed",

@@ -204,9 +204,7 @@ def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]
     moved = comparison.moved
 
     def num(change, side):
-        n = change.new_number if side == "new" else change.old_number
-        block = change.new if side == "new" else change.old
-        return n or (f"‘{block.body.title}’" if block.body.title else f"unnumbered paragraph ‘{change.id}’")
+        return comparison.label(change, side)
 
     def both(change):
         a, b = num(change, "old"), num(change, "new")
@@ -246,7 +244,7 @@ def _detail(name: str, comparison: Comparison) -> str:
     role = comparison.new.placeholder_map().get(f"role.{key}", key.replace("_", " "))
     return {
         "holder": f"the name of the {role}",
-        "role": f"the title of the {key.replace('_', ' ')} role",
+        "role": "the title of a role",
         "term": f"the word used for {key.replace('_', ' ')}",
         "school": f"the school's {key.replace('_', ' ')}",
         "trust": f"the trust's {key.replace('_', ' ')}",

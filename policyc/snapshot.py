@@ -36,6 +36,7 @@ class Snapshot:
     policy: ResolvedPolicy  # numbered, with its ratification record
     path: Optional[Path] = None
     digest: str = ""
+    owner: str = ""  # who made the change, for a change table with an owner column
 
     @property
     def date(self) -> dt.date:
@@ -96,7 +97,7 @@ def to_data(snap: Snapshot) -> dict:
     r = snap.policy.ratification
     record = {
         "format": FORMAT, "school": snap.policy.school_slug, "policy": snap.policy.policy_id,
-        "version": snap.version, "change": snap.change, "summary": snap.summary,
+        "version": snap.version, "change": snap.change, "summary": snap.summary, "owner": snap.owner,
         "status": "ratified", "body": r.body, "date": r.date.isoformat(), "minute": r.minute,
         "signatories": [{"name": s.name, "role": s.role} for s in r.signatories],
         "review_cycle": r.review_cycle, "next_review": r.next_review.isoformat() if r.next_review else "",
@@ -163,7 +164,7 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         (), base.change_columns, base.ratification_block,
         tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources)
     return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
-                    None, data.get("sha256", ""))
+                    None, data.get("sha256", ""), data.get("owner", "") or "")
 
 
 def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list[Snapshot]:
@@ -191,7 +192,7 @@ def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list
         except (KeyError, TypeError, ValueError) as exc:
             problems.error(source.at(), f"this snapshot cannot be read ({exc})")
             continue
-        found.append(Snapshot(snap.version, snap.summary, snap.change, snap.policy, path, written))
+        found.append(Snapshot(snap.version, snap.summary, snap.change, snap.policy, path, written, snap.owner))
     return sorted(found, key=lambda s: (s.date, version_key(s.version)))
 
 

@@ -162,3 +162,20 @@ def test_diff_writes_a_redline_whose_stylesheet_is_in_the_schools_bundle(mini, r
     page = out / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
     assert 'href="../assets/policy.css"' in page.read_text()
     assert (page.parent / "../assets/policy.css").resolve().is_file()
+
+
+def test_unnumbered_paragraphs_are_named_by_their_section_and_place(mini, run):
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, '    title: Reporting concerns\n', '    title: Reporting concerns\n    number_clauses: false\n')
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(policy, "In person or by email.", "In person, by phone or by email.")
+    [pending] = [e for e in history(mini).current.history if e.date is None]
+    assert pending.paragraphs == "3 (para 2)"
+
+
+def test_the_owner_of_a_change_is_recorded_for_the_change_table(mini, run):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0", "--owner", "Priya Shah, HR Manager").code == 0
+    [row] = [e for e in history(mini).current.history if e.version == "2.0"]
+    assert row.owner == "Priya Shah, HR Manager"
+    snapshot = (mini / "snapshots" / "oak-primary" / "social-media" / "2.0.yaml").read_text()
+    assert "owner: Priya Shah, HR Manager" in snapshot

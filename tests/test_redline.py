@@ -166,7 +166,7 @@ def test_flourish_history_gives_a_change_log_naming_only_what_changed(flourish, 
         "1 paragraph removed: 6.3 in version 1.0 (ratified 1 March 2017)",
         "1 paragraph moved: 7.3 is now 6.11",
         "4 paragraphs renumbered only, with no change to the words (for example 6.4 is now 6.3)",
-        "The title of the dsl role changed from ‘designated senior professional’ to "
+        "The title of a role changed from ‘designated senior professional’ to "
         "‘Designated Safeguarding Lead’ (the text shows the new value, unmarked)",
     ]
     assert comparison.affected_paragraphs() == "6.4 (new); 6.10 (new); 6.11 (moved from 7.3); 7.1; 6.3 removed"
@@ -273,7 +273,7 @@ def test_golden_redline_for_the_mini_policy(mini, run, tmp_path, update_golden):
     assert all(x.endswith('<span class="visually-hidden">]</span>') for x in inserted + deleted)
 
     # The placeholder-only clause (3.1) is listed as a changed detail, unmarked, in an unchanged section.
-    assert ("The title of the dsl role changed from ‘Designated Safeguarding Lead’ to ‘Safeguarding Lead’ "
+    assert ("The title of a role changed from ‘Designated Safeguarding Lead’ to ‘Safeguarding Lead’ "
             "(the text shows the new value, unmarked)") in html
     tell = clause_with(html, "at once.")
     assert "Tell the Safeguarding Lead at once." in tell and "<ins>" not in tell and "<del>" not in tell
