@@ -187,8 +187,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         for problem in exc.warnings:
             print(problem, file=sys.stderr)
         refused = " Ratification refused." if args.command == "ratify" else ""
-        print(f"\n{len(exc.errors)} error(s), {len(exc.warnings)} warning(s). Nothing was written.{refused}",
-              file=sys.stderr)
+        if all(p.warning for p in exc.errors):
+            counts = f"{len(exc.errors)} warning(s), which --strict treats as errors."
+        else:
+            counts = f"{len(exc.errors)} error(s), {len(exc.warnings)} warning(s)."
+        print(f"\n{counts} Nothing was written.{refused}", file=sys.stderr)
         return EXIT_INVALID
     except UserError as exc:
         print(f"policyc: error: {exc}\nNothing was changed.", file=sys.stderr)

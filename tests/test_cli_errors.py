@@ -53,11 +53,12 @@ def edit(mini: Path, name: str, old: str, new: str) -> None:
 @pytest.fixture
 def fails(mini, output, run):
     """Build; expect exactly these problems (each 'where: message' plus its hint line), then the summary."""
-    def _fails(*problems: str, errors: int | None = None, warnings: int = 0, args: tuple = ()) -> None:
+    def _fails(*problems: str, errors: int | None = None, warnings: int = 0, args: tuple = (),
+               summary: str = "") -> None:
         before = snapshot(output)
         result = run("--source", mini, "--output", output, "--format", "html", *args)
         errors = len(problems) - warnings if errors is None else errors
-        summary = f"\n{errors} error(s), {warnings} warning(s). Nothing was written.\n"
+        summary = "\n" + (summary or f"{errors} error(s), {warnings} warning(s).") + " Nothing was written.\n"
         assert result.err == "".join(p + "\n" for p in problems) + summary
         assert result.code == 1
         assert result.out == ""
@@ -313,7 +314,7 @@ def test_raw_html_is_a_warning(mini, run):
 
 def test_raw_html_with_strict_fails(mini, fails):
     edit(mini, POLICY, "In person or by email.", "In person or by <b>email</b>.")
-    fails(RAW_HTML_WARNING, errors=1, warnings=0, args=("--strict",))
+    fails(RAW_HTML_WARNING, args=("--strict",), summary="1 warning(s), which --strict treats as errors.")
 
 
 # --- 13. every problem at once -------------------------------------------------------------------
