@@ -14,17 +14,23 @@ _CONTENTS_PAGE = re.compile(r"(\t|\.{2,}|\s\.\s)[\s.]*\d+\s*$")
 
 
 def page_texts(pdf: Path) -> list[str]:
-    """Each page's text with the running footer, the DRAFT mark and bare bullets removed."""
+    """Each page's text without the running footer, the DRAFT mark or bare bullets."""
     pages = []
     for page in PdfReader(pdf).pages:
         lines = []
         for line in page.extract_text().splitlines():
             line = FOOTER.sub("", line) if FOOTER.search(line) else line
-            if FOOTER.search(line) or line.strip() in ("DRAFT", "•", ""):
+            if line.strip() in ("DRAFT", "•", ""):
                 continue
             lines.append(line)
-        pages.append("\n".join(lines))
-    return pages
+        pages.append(lines)
+    # The footer's left half ("Title · School · Version") can come out as a line of its own:
+    # a last line that every page shares is page furniture, not text.
+    last = {tuple(p[-1:]) for p in pages}
+    if len(pages) > 1 and len(last) == 1 and pages[0]:
+        footer = pages[0][-1]
+        pages = [p[:-1] if p and p[-1] == footer else p for p in pages]
+    return ["\n".join(p) for p in pages]
 
 
 def footers(pdf: Path) -> list[str]:
