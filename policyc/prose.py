@@ -21,6 +21,7 @@ def is_safe_link(url: str) -> bool:
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable("table")  # real policies set out roles and contacts in tables
     md.disable("image")
     md.validateLink = is_safe_link
     return md
