@@ -204,3 +204,10 @@ def test_outloud_finds_no_errors_and_only_the_known_footer_warning(which, ratifi
                 walk(value)
     walk(json.loads(report.read_text()))
     assert [f for f in findings if f != ("PAG-001", "warning")] == []
+
+
+def test_a_weasyprint_warning_fails_the_document():
+    html = ('<html lang="en-GB"><head><title>x</title><style>p { colour: red; }</style></head>'
+            "<body><p>x</p></body></html>")
+    with pytest.raises(UserError, match="the PDF renderer reported: Ignored `colour: red`"):
+        render_pdf(html, "test.pdf")
