@@ -30,10 +30,10 @@ def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems) -> Po
         record = latest.policy.ratification
         current = copy(policy, ratification=copy(record, issued=policy.ratification.issued), history=log)
         return PolicyHistory(current, snapshots)
-    kind = change_kind(compare(latest.policy, policy))
-    proposed = propose_version(latest.version, kind)
+    comparison = compare(latest.policy, policy)
+    proposed = propose_version(latest.version, change_kind(comparison))
     pending = ChangeEntry(None, f"Changes awaiting ratification (proposed version {proposed or 'to be decided'}).",
-                          compare(latest.policy, policy).affected_paragraphs(), proposed)
+                          comparison.affected_paragraphs(), proposed)
     draft = copy(policy.ratification, status="draft", date=None, signatories=(), minute="",
                  version=f"{proposed} (draft)" if proposed else "", next_review=None)
     current = copy(policy, ratification=draft, history=(pending,) + log, in_force=latest.version)

@@ -16,7 +16,7 @@ from .model import ResolvedPolicy
 @dataclass(frozen=True)
 class Output:
     path: str  # relative to the output folder, always with forward slashes
-    format: str  # a key of writers.WRITERS
+    format: str  # a key of pipeline.WRITERS
     policy: Optional[ResolvedPolicy] = None
     school: str = ""
     history: Optional[PolicyHistory] = None
