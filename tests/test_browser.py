@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -190,3 +191,45 @@ def test_preview_renders_every_kind_of_page_and_pdf_pages_to_png(site, tmp_path,
     for png in (tmp_path / "png").iterdir():
         data = png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, png.name
+
+
+def test_a_school_bundle_served_from_a_sub_path_of_a_web_server(site, browser, tmp_path):
+    """As a web manager would upload it: the school folder alone, under /governance/policies/."""
+    import functools
+    import http.server
+    import threading
+    import urllib.request
+    root = tmp_path / "www"
+    shutil.copytree(site / "hollin-bank-primary", root / "governance" / "policies")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/governance/policies/"
+    try:
+        seen, queue = set(), ["index.html"]
+        while queue:  # follow every link from the index, page by page
+            page = queue.pop()
+            if page in seen:
+                continue
+            seen.add(page)
+            with urllib.request.urlopen(base + page, timeout=10) as response:
+                assert response.status == 200, page
+                body = response.read()
+            if page.endswith(".html"):
+                links = Links()
+                links.feed(body.decode("utf-8"))
+                for target in links.targets:
+                    parts = urlsplit(target)
+                    if parts.scheme or not parts.path:
+                        continue
+                    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path))
+                    assert not resolved.startswith(".."), f"{page}: {target} leaves the bundle"
+                    queue.append(resolved)
+        assert {"index.html", "social-media.html", "social-media.pdf", "register.json", "sitemap.xml",
+                "assets/policy.css"} <= seen
+        browser.get(base + "social-media.html")
+        assert browser.execute_script("return document.styleSheets[0].cssRules.length") > 20
+        assert browser.execute_script("return document.fonts.check('16px \"Open Sans\"')")
+    finally:
+        server.shutdown()
