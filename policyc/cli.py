@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import os
 import signal
 
 import sys
@@ -79,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
                        help="only this policy, such as social-media; may be repeated")
         q.add_argument("--format", choices=["html", "pdf", "all"], default="all",
                        help="which documents to write (default: both HTML and PDF)")
+        q.add_argument("--jobs", "-j", metavar="N", type=int, default=os.cpu_count() or 1,
+                       help="how many documents to render at once (default: one per processor core)")
     r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
                        description="Freeze the current text of one school's policy as a ratified version: "
                                    "a content-hashed snapshot in SOURCE/snapshots/. Refused if the sources have errors; "
@@ -178,7 +181,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             return _history_command(args, checked, source, output, today)
         formats = ("html", "pdf") if args.format == "all" else (args.format,)
         options = BuildOptions(source, output, today, formats,
-                               frozenset(args.school), frozenset(args.policy), args.strict)
+                               frozenset(args.school), frozenset(args.policy), args.strict, max(1, args.jobs))
         say(f"Building {len(checked.policies)} policy document(s) for {len(project.schools)} school(s) into {output}")
         report = build(options, say, checked)
     except InvalidSource as exc:
