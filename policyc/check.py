@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import Position, Problems, display_path, locate
-from .load import Loader, texts, walk_clauses
+from .load import Loader, as_section, ids_of, texts, walk_clauses
 from .model import ModelPolicy, Project, School, Section
 from .placeholders import references
 from .prose import RAW_HTML as RAW_TAG, has_raw_html, unsafe_links
@@ -74,17 +74,8 @@ def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
     for section in policy.sections:
         for clause in walk_clauses(section.clauses):
             _check_clause_option(clause, options, problems)
-    _check_references(policy, _ids(policy.sections), problems)
+    _check_references(policy, ids_of(policy.sections), problems)
     return policy
-
-
-def _ids(sections) -> dict[str, Position]:
-    found: dict[str, Position] = {}
-    for section in sections:
-        found.setdefault(section.id, section.position)
-        for clause in walk_clauses(section.clauses):
-            found.setdefault(clause.id, clause.position)
-    return found
 
 
 def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> None:
@@ -214,7 +205,7 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
 
 def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: Problems) -> None:
     base = ("policies", overlay.policy_id)
-    known = _ids(policy.sections)
+    known = ids_of(policy.sections)
     sections = {s.id for s in policy.sections}
 
     def must_exist(item_id: str, where: Position, what: str) -> bool:
@@ -259,8 +250,8 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
                 problems.error(at, f"{anchor!r} is a section: use into: to add a clause at its end")
         elif not anchor and addition.clause:
             problems.error(addition.position, "say where the clause goes: after:, before: or into:")
-        added.append(addition.section or _as_section(addition.clause))
-    replaced = [r if isinstance(r, Section) else _as_section(r) for r in overlay.replace]
+        added.append(addition.section or as_section(addition.clause))
+    replaced = [r if isinstance(r, Section) else as_section(r) for r in overlay.replace]
     _check_ids(added, problems, taken={k: v for k, v in known.items()})
     options_map = options
     for item in added + replaced:
@@ -268,13 +259,8 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
             _check_clause_option(clause, options_map, problems)
     all_known = dict(known)
     for item in added:
-        all_known.update(_ids([item]))
+        all_known.update(ids_of([item]))
     _check_references(added + replaced, all_known, problems)
-
-
-def _as_section(clause) -> Section:
-    """Wrap a lone clause so the section-walking checks can look at it."""
-    return Section("", "general", "", (clause,), clause.position)
 
 
 def _check_ratification(overlay, source: SourceFile, problems: Problems) -> None:

@@ -29,20 +29,22 @@ class Side:
     policy: object  # ResolvedPolicy
     label: str
     draft: bool
+    name: str  # as it goes in a file name: a version number, 'draft' or 'model'
+
 
 
 def pick(checked: Checked, history: PolicyHistory, name: str) -> Side:
     """A version by name: a ratified version number, 'draft' (the sources now), or 'model'."""
     if name == "draft":
         return Side(history.current, "the current text", history.changed_since is not None
-                    or history.current.ratification.status != "ratified")
+                    or history.current.ratification.status != "ratified", "draft")
     if name == "model":
-        return Side(model_for(checked, history), f"the {checked.project.trust.name} model policy", True)
+        return Side(model_for(checked, history), f"the {checked.project.trust.name} model policy", True, "model")
     if name in ("latest", "ratified") and history.snapshots:
         name = history.snapshots[-1].version
     for snap in history.snapshots:
         if snap.version == name:
-            return Side(snap.policy, version_label(snap.version, snap.date), False)
+            return Side(snap.policy, version_label(snap.version, snap.date), False, snap.version)
     known = [s.version for s in history.snapshots] + ["draft", "model"]
     raise UserError(f"there is no version {name!r} of this policy; the versions are: {', '.join(known)}")
 
@@ -61,7 +63,7 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
                   formats: tuple[str, ...]) -> list[Path]:
     current = history.current
     context = redline_context(compare(old.policy, new.policy), current, old.label, new.label, new.draft)
-    name = f"{current.policy_id}-{_slug(old.label)}-to-{_slug(new.label)}"
+    name = f"{current.policy_id}-{old.name}-to-{new.name}"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     if "html" in formats:
@@ -74,12 +76,6 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
         _replace(path, render_pdf(render_page("redline.html.j2", assets="", **context), path.name))
         written.append(path)
     return written
-
-
-def _slug(label: str) -> str:
-    if label.startswith("version "):
-        return label.split()[1]
-    return "model" if "model" in label else "draft"
 
 
 def _ensure_assets(target: Path) -> None:

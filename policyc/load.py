@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Optional
 
 from .errors import Position, Problems
 from .model import (BlockRow, ChangeColumn, ChangeEntry, Clause, ClauseBody, Contents,
@@ -151,6 +151,21 @@ def walk_clauses(clauses: tuple[Clause, ...]):
         for _, choice in clause.choices:
             if choice is not None:
                 yield from walk_clauses(choice.clauses)
+
+
+def ids_of(sections) -> dict[str, Position]:
+    """Every section and clause id in `sections`, with where it was first written."""
+    found: dict[str, Position] = {}
+    for section in sections:
+        found.setdefault(section.id, section.position)
+        for clause in walk_clauses(section.clauses):
+            found.setdefault(clause.id, clause.position)
+    return found
+
+
+def as_section(clause: Clause) -> Section:
+    """Wrap a lone clause (an overlay's added or replacing clause) so section walkers can read it."""
+    return Section("", "general", "", (clause,), clause.position)
 
 
 def texts(body: ClauseBody) -> list[str]:

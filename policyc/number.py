@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace as copy
 
-from .model import Block, Part, ResolvedPolicy
+from .model import Block, ResolvedPolicy
 
 
 def number_policy(policy: ResolvedPolicy) -> ResolvedPolicy:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import re
 from dataclasses import replace as copy
 from typing import Optional
 
 from .errors import Position, Problems, locate
-from .load import texts, walk_clauses
-from .model import (Block, Clause, ClauseBody, ModelPolicy, Overlay, Part, Project, Ratification,
+from .load import as_section, ids_of, texts
+from .model import (Block, Clause, ClauseBody, ModelPolicy, Overlay, Part, Project,
                     ResolvedPolicy, School, Section)
 from .placeholders import FILTERS, references, suggest, uses
 from .review import next_review_date
@@ -192,7 +190,7 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
     """
     present = {p.id for p in parts} | {b.id for p in parts for b in walk_blocks(p.blocks)}
     removed_by = _removed_by(policy, overlay)
-    anywhere = _ids(policy.sections) | {i for a in overlay.add for i in _ids([a.section or _wrap(a.clause)])}
+    anywhere = set(ids_of(policy.sections)) | {i for a in overlay.add for i in ids_of([a.section or as_section(a.clause)])}
     known = sorted(table)
 
     def check(text: str, start: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
@@ -238,14 +236,6 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
         extra = ("signatory.role", "signatory.name") if row.value == "signatory" else ()
         for text in (row.label, *row.roles):
             check(text, Position(trust.source), "the ratification block", checked=False, extra=extra)
-
-
-def _ids(sections) -> set[str]:
-    return {s.id for s in sections} | {c.id for s in sections for c in walk_clauses(s.clauses)}
-
-
-def _wrap(clause: Clause) -> Section:
-    return Section("", "general", "", (clause,), clause.position)
 
 
 def _removed_by(policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, Position]]:

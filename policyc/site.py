@@ -69,12 +69,18 @@ BUCKETS = {
 
 
 def entries(ctx: Context, school: Optional[str] = None) -> list[Entry]:
+    """Every policy as the site describes it, made once per build: the site files are
+    written after every document, so the PDF sizes are final by then."""
+    if ctx.site_entries is None:
+        ctx.site_entries = _all_entries(ctx)
+    return [e for e in ctx.site_entries if not school or e.school_slug == school]
+
+
+def _all_entries(ctx: Context) -> list[Entry]:
     phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
     out = []
     for history in ctx.histories:
         policy = history.current
-        if school and policy.school_slug != school:
-            continue
         r = policy.ratification
         pdf = ctx.root / policy.school_slug / f"{policy.policy_id}.pdf"
         archive = tuple({"version": s.version, "ratified": s.date.isoformat(),

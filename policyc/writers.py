@@ -91,6 +91,7 @@ class Context:
                  formats: tuple[str, ...], today: dt.date) -> None:
         self.root, self.project, self.histories = root, project, histories
         self.formats, self.today = formats, today
+        self.site_entries: list | None = None  # filled by site.entries once the documents exist
 
     @property
     def policies(self) -> list[ResolvedPolicy]:
