@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policyc.compare import compare  # noqa: E402
-from policyc.html import render_page, render_policy  # noqa: E402
+from policyc.compile.number import number_policy  # noqa: E402
+from policyc.history.compare import compare  # noqa: E402
 from policyc.model import Block, ClauseBody  # noqa: E402
-from policyc.number import number_policy  # noqa: E402
 from policyc.pipeline import check_all  # noqa: E402
-from policyc.redline import redline_context  # noqa: E402
+from policyc.render.html import render_page, render_policy  # noqa: E402
+from policyc.render.redline import redline_context  # noqa: E402
 
 WORDS = ("staff must keep professional boundaries with pupils and parents online and offline when they "
          "use social media for school or personal purposes and report concerns to the safeguarding lead").split()

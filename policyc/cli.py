@@ -7,19 +7,18 @@ import datetime as dt
 import difflib
 import os
 import signal
-
 import sys
 import threading
 import traceback
 from pathlib import Path
 from typing import Optional
 
-from . import __version__
-from . import commands, ratify
-from .errors import InvalidSource, UserError, display_path
-from .pipeline import BuildOptions, build, check_all
-from .preview import preview
-from .site import status_table
+from policyc import __version__, commands
+from policyc.errors import InvalidSource, UserError, display_path
+from policyc.history import ratify
+from policyc.pipeline import BuildOptions, build, check_all
+from policyc.site.bundle import status_table
+from policyc.site.preview import preview
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

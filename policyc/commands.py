@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, replace as copy
+from dataclasses import dataclass
+from dataclasses import replace as copy
 from pathlib import Path
 
-from .compare import compare
-from .errors import Problems, UserError
-from .history import PolicyHistory
-from .html import ASSET_DIR, render_page
-from .number import number_policy
-from .pdf import render_pdf
-from .pipeline import Checked
-from .redline import redline_context, version_label
-from .resolve import resolve_policy
+from policyc.compile.number import number_policy
+from policyc.compile.resolve import resolve_policy
+from policyc.errors import Problems, UserError
+from policyc.history.attach import PolicyHistory
+from policyc.history.compare import compare
+from policyc.pipeline import Checked
+from policyc.render.html import render_page
+from policyc.render.pdf import render_pdf
+from policyc.render.redline import redline_context, version_label
+from policyc.resources import ASSET_DIR
 
 
 def find(checked: Checked, school: str, policy: str) -> PolicyHistory:

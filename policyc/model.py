@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .errors import Position
+from policyc.errors import Position
+
 
 @dataclass(frozen=True)
 class Duties:

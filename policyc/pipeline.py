@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Optional
 
-from .check import load_project
-from .errors import InvalidSource, Problem, Problems
-from .history import PolicyHistory, attach_history
-from .model import Project, ResolvedPolicy
-from .number import number_policy
-from .plan import Output, plan_outputs
-from .publish import staged
-from .resolve import resolve_all
-from .site import SITE_WRITERS
-from .writers import DOCUMENT_WRITERS, Context
+from policyc.build.executors import render_all
+from policyc.build.plan import Output, plan_outputs
+from policyc.compile.number import number_policy
+from policyc.compile.resolve import resolve_all
+from policyc.errors import InvalidSource, Problem, Problems
+from policyc.history.attach import PolicyHistory, attach_history
+from policyc.model import Project, ResolvedPolicy
+from policyc.render.writers import DOCUMENT_WRITERS, Context
+from policyc.site.bundle import SITE_WRITERS
+from policyc.site.publish import staged
+from policyc.source.check import load_project
 
 WRITERS = {**DOCUMENT_WRITERS, **SITE_WRITERS}
+
+
+def render_document(out: Output, context: Context) -> None:
+    WRITERS[out.format](out, context)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         for out in plan:  # assets first: documents do not need them, pages link to them
             if out.format == "assets":
                 WRITERS[out.format](out, context)
-        for path in render_all(documents, context, options.jobs):
+        for path in render_all(documents, render_document, context, options.jobs):
             report.written.append(path)
             progress(f"[{len(report.written)}/{len(documents)}] {path}")
         for out in plan:  # the site last: indexes give the size of each PDF
@@ -94,40 +97,3 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
                 WRITERS[out.format](out, context)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def render_all(documents: list[Output], context: Context, jobs: int) -> Iterator[str]:
-    """Render every document, on `jobs` processes; yields each path as it is written.
-
-    Each document is a pure function of its plan entry and the context, so the order
-    does not matter and the bytes are the same however many processes render them.
-    """
-    if jobs <= 1 or len(documents) <= 1:
-        for out in documents:
-            WRITERS[out.format](out, context)
-            yield out.path
-        return
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(documents)), _worker_init, (context,))
-    try:
-        yield from pool.imap_unordered(_render_one, documents)
-        pool.close()
-    except BaseException:
-        pool.terminate()  # stop at once: no worker may write into a staging folder being removed
-        raise
-    finally:
-        pool.join()
-
-
-_CONTEXT: Optional[Context] = None
-
-
-def _worker_init(context: Context) -> None:
-    global _CONTEXT
-    _CONTEXT = context
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops the pool; workers just end
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _render_one(out: Output) -> str:
-    WRITERS[out.format](out, _CONTEXT)
-    return out.path

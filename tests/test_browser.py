@@ -19,8 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from policyc.cli import main
-
-from .conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"

@@ -14,8 +14,7 @@ import pytest
 from policyc import pipeline
 from policyc.cli import main
 from policyc.errors import UserError
-
-from .conftest import write_tree
+from tests.conftest import write_tree
 
 POLICY = "policies/social-media.yaml"
 SCHOOL = "schools/oak-primary.yaml"

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from policyc.pipeline import check
-from policyc.resolve import walk_blocks
-
-from .conftest import ROOT, SEEDS
-from .pdftext import key, page_texts, sentences
 from policyc.cli import main
+from policyc.compile.resolve import walk_blocks
+from policyc.pipeline import check
+from tests.conftest import ROOT, SEEDS
+from tests.pdftext import key, page_texts, sentences
 
 SHARED = ROOT.parent / "shared" / "seeds"
 CASES = {

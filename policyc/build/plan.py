@@ -1,0 +1,71 @@
+"""The list of outputs, computed before anything is rendered.
+
+Why a plan: a build writes nothing until every source is checked, and later an
+incremental build or a pool of workers needs the same list to decide what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from policyc.history.attach import PolicyHistory
+from policyc.model import ResolvedPolicy
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to the output folder, always with forward slashes
+    format: str  # a key of pipeline.WRITERS
+    policy: Optional[ResolvedPolicy] = None
+    school: str = ""
+    history: Optional[PolicyHistory] = None
+
+
+def archive_path(policy: ResolvedPolicy, version: str, fmt: str) -> str:
+    return f"{policy.school_slug}/archive/{policy.policy_id}-{version}.{fmt}"
+
+
+def redline_path(history: PolicyHistory, fmt: str) -> str:
+    current = history.current
+    return f"{current.school_slug}/changes/{current.policy_id}-{history.changed_since.version}-to-draft.{fmt}"
+
+
+def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
+                 schools: Optional[set] = None, policy_ids: Optional[set] = None) -> list[Output]:
+    """Every file the build writes; `schools`/`policy_ids` narrow which policies are rendered."""
+    outputs = [Output("assets", "assets")]
+    policies = [h.current for h in histories]
+    for history in histories:
+        policy = history.current
+        if schools and policy.school_slug not in schools:
+            continue
+        if policy_ids and policy.policy_id not in policy_ids:
+            continue
+        for fmt in formats:
+            outputs.append(Output(f"{policy.school_slug}/{policy.policy_id}.{fmt}", fmt, policy, history=history))
+        later = [s.version for s in history.snapshots[1:]] + [""]
+        for snap, successor in zip(history.snapshots, later):
+            archived = snap.policy if not successor else _superseded(snap.policy, successor)
+            for fmt in formats:
+                outputs.append(Output(archive_path(policy, snap.version, fmt), fmt, archived, history=history))
+        if history.changed_since:
+            for fmt in formats:
+                outputs.append(Output(redline_path(history, fmt), f"redline-{fmt}", policy, history=history))
+    # The bundle around the documents, always: indexes and registers cover every school.
+    for slug in dict.fromkeys(p.school_slug for p in policies):
+        outputs.append(Output(f"{slug}/assets", "assets", school=slug))
+        for name, kind in BUNDLE_FILES:
+            outputs.append(Output(f"{slug}/{name}", kind, school=slug))
+    outputs.append(Output("index.html", "trust-index"))
+    outputs.append(Output("dashboard.html", "dashboard"))
+    return outputs
+
+
+BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json"),
+                ("register.csv", "register-csv"), ("policies-fragment.html", "fragment"),
+                ("sitemap.xml", "sitemap"))
+
+
+def _superseded(policy: ResolvedPolicy, successor: str) -> ResolvedPolicy:
+    return replace(policy, superseded_by=successor)

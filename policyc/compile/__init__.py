@@ -1,0 +1,1 @@
+"""Stage 2, compile: the trust model plus a school's overlay, resolved and numbered."""

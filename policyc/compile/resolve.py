@@ -1,0 +1,287 @@
+"""Apply a school's overlay to the trust's model: one concrete policy per school."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace as copy
+from typing import Optional
+
+from policyc.errors import Position, Problems, locate
+from policyc.model import (
+    Block,
+    Clause,
+    ClauseBody,
+    ModelPolicy,
+    Overlay,
+    Part,
+    Project,
+    ResolvedPolicy,
+    School,
+    Section,
+)
+from policyc.source.load import as_section, ids_of, texts
+from policyc.text.placeholders import FILTERS, references, suggest, uses
+from policyc.text.review_dates import next_review_date
+
+PHASE_NAMES = {"alternative-provision": "alternative provision", "all-through": "all-through",
+               "sixth-form": "sixth form"}
+
+
+def resolve_all(project: Project, problems: Problems, schools: Optional[set] = None,
+                policies: Optional[set] = None) -> list[ResolvedPolicy]:
+    result = []
+    for school in project.schools:
+        if schools and school.slug not in schools:
+            continue
+        for policy in project.policies:
+            if policies and policy.id not in policies:
+                continue
+            resolved = resolve_policy(project, policy, school, problems)
+            if resolved:
+                result.append(resolved)
+    return result
+
+
+def placeholder_table(project: Project, policy: ModelPolicy, school: School,
+                      overlay: Optional[Overlay], body: str) -> dict[str, str]:
+    """The fixed set of names a clause may use for this school, and their values."""
+    trust = project.trust
+    table = {
+        "school.name": school.name,
+        "school.short_name": school.short_name or school.name,
+        "school.phase": PHASE_NAMES.get(school.phase, school.phase),
+        "trust.name": trust.name,
+        "trust.short_name": trust.short_name or trust.name,
+        "body.name": body,
+        "policy.title": (overlay.title if overlay and overlay.title else policy.title),
+    }
+    if school.website:
+        table["school.website"] = school.website
+    holders = dict(school.roles)
+    for key, title in trust.roles:
+        holder = holders.get(key)
+        table[f"role.{key}"] = holder.title if holder and holder.title else title
+        if holder and holder.name:
+            table[f"holder.{key}"] = holder.name
+    for key, word in trust.terms + school.terms:
+        table[f"term.{key}"] = word
+    values = policy.values + trust.values + school.values + (overlay.values if overlay else ())
+    for key, value in values:
+        table[f"value.{key}"] = value
+    return table
+
+
+def resolve_policy(project: Project, policy: ModelPolicy, school: School,
+                   problems: Problems) -> Optional[ResolvedPolicy]:
+    overlay = school.overlay(policy.id) or Overlay(policy.id, Position(school.source))
+    ratification = overlay.ratification
+    body = ratification.body or school.approving_body or project.trust.approving_body
+    table = placeholder_table(project, policy, school, overlay, body)
+    choices = {o.id: dict(o.choices) for o in policy.options}
+    chosen = {o.id: o.default for o in policy.options}
+    # A choice that does not exist is reported by check; keep the default rather than lose the clause.
+    chosen.update({k: v for k, v, _ in overlay.options if v in choices.get(k, {})})
+
+    sections = _apply_overlay(policy.sections, overlay)
+    default_list = "letter" if policy.numbering == "1.1 (a)" else "bullet"
+    parts = []
+    for section in sections:
+        if section.phases and school.phase not in section.phases:
+            continue
+        blocks = _blocks(section.clauses, school.phase, chosen, policy.numbering,
+                         section.number_clauses, default_list)
+        parts.append(Part(section.id, section.kind, section.title, blocks, section.position,
+                          section.numbered and policy.numbering != "none", section.origin,
+                          contents_title=section.contents_title))
+
+    found = Problems()  # counted apart: Problems reports a repeated problem once
+    _check_names(parts, policy, table, school, overlay, project.trust, found)
+    problems.extend(found)
+    if found.errors:
+        return None
+    review_cycle = ratification.review_cycle or policy.review_cycle
+    ratification = copy(ratification, body=body, review_cycle=review_cycle,
+                        next_review=ratification.next_review or next_review_date(ratification.date, review_cycle))
+    options = tuple((o.label, chosen[o.id], dict(o.choices)[chosen[o.id]]) for o in policy.options)
+    history = tuple(sorted(policy.history + overlay.history, key=lambda e: e.date, reverse=True))
+    return ResolvedPolicy(
+        policy.id, school.slug, school.name, project.trust.name, table["policy.title"],
+        policy.subtitle, policy.numbering, policy.contents, policy.preamble, tuple(parts),
+        tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
+        project.trust.ratification_block, options, (policy.source, school.source))
+
+
+def _apply_overlay(sections: tuple[Section, ...], overlay: Overlay) -> list[Section]:
+    """Remove, replace and add by id, on the whole model, before phases are applied."""
+    removed = {item_id for item_id, _ in overlay.remove}
+    replaced = {item.id: item for item in overlay.replace}
+    result = []
+    for section in sections:
+        if section.id in removed:
+            continue
+        section = replaced.get(section.id, section)
+        result.append(copy(section, clauses=_edit(section.clauses, removed, replaced, overlay)))
+    for addition in overlay.add:
+        if addition.section is None:
+            continue
+        ids = [s.id for s in result]
+        anchor = addition.after or addition.before
+        at = len(result) if not anchor or anchor not in ids else ids.index(anchor) + (1 if addition.after else 0)
+        result.insert(at, copy(addition.section, clauses=_edit(addition.section.clauses, removed, replaced, overlay)))
+    return [_insert_into(s, overlay) for s in result]
+
+
+def _edit(clauses, removed, replaced, overlay: Overlay) -> tuple[Clause, ...]:
+    out = []
+    for clause in clauses:
+        if clause.id in removed:
+            continue
+        for addition in overlay.add:
+            if addition.clause and addition.before == clause.id:
+                out.append(addition.clause)
+        clause = replaced.get(clause.id, clause)
+        children = _edit(clause.body.clauses, removed, replaced, overlay)
+        choices = tuple((k, None if c is None else copy(c, clauses=_edit(c.clauses, removed, replaced, overlay)))
+                        for k, c in clause.choices)
+        out.append(copy(clause, body=copy(clause.body, clauses=children), choices=choices))
+        for addition in overlay.add:
+            if addition.clause and addition.after == clause.id:
+                out.append(addition.clause)
+    return tuple(out)
+
+
+def _insert_into(section: Section, overlay: Overlay) -> Section:
+    def into(clauses):
+        out = []
+        for clause in clauses:
+            extra = tuple(a.clause for a in overlay.add if a.clause and a.into == clause.id)
+            body = copy(clause.body, clauses=into(clause.body.clauses) + extra)
+            out.append(copy(clause, body=body))
+        return tuple(out)
+    extra = tuple(a.clause for a in overlay.add if a.clause and a.into == section.id)
+    return copy(section, clauses=into(section.clauses) + extra)
+
+
+def _blocks(clauses, phase: str, chosen: dict, numbering: str, number_clauses: bool,
+            default_list: str) -> tuple[Block, ...]:
+    blocks = []
+    for clause in clauses:
+        if clause.phases and phase not in clause.phases:
+            continue
+        body: Optional[ClauseBody] = clause.body
+        if clause.option:
+            body = dict(clause.choices).get(chosen.get(clause.option))
+            if body is None:
+                continue
+        if numbering == "none":
+            numbered = False
+        elif clause.numbered is not None:
+            numbered = clause.numbered
+        else:
+            numbered = bool(body.title) or (number_clauses and numbering != "1")
+        children = _blocks(body.clauses, phase, chosen, numbering, number_clauses, default_list)
+        blocks.append(Block(clause.id, body, children, clause.position, numbered,
+                            body.list_style or default_list, clause.origin))
+    return tuple(blocks)
+
+
+def walk_blocks(blocks):
+    for block in blocks:
+        yield block
+        yield from walk_blocks(block.children)
+
+
+def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overlay: Overlay,
+                 trust, problems: Problems) -> None:
+    """Every placeholder must be a known name for this school; every reference must exist.
+
+    Every text that is filled in is checked, not only clauses: a name missing when the
+    page is rendered would be a crash, not a message.
+    """
+    present = {p.id for p in parts} | {b.id for p in parts for b in walk_blocks(p.blocks)}
+    removed_by = _removed_by(policy, overlay)
+    anywhere = set(ids_of(policy.sections)) | {i for a in overlay.add for i in ids_of([a.section or as_section(a.clause)])}
+    known = sorted(table)
+
+    def check(text: str, start: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
+        # checked: check has already looked at this text's references against the model
+        context = "" if checked else f" (in {what})"
+        for use in uses(text):
+            raw = use if isinstance(use, str) else use.raw
+            if isinstance(use, str):
+                _not_placeholder(use, locate(start, raw), context, problems)
+            elif use.name not in table and use.name not in extra:
+                _unknown(use.name, locate(start, raw), known, table, school, context, problems)
+        for ref in references(text):
+            if ref in present:
+                continue
+            where = locate(start, ref if ref.startswith("[[") else f"[[{ref}]]")
+            if ref in removed_by:
+                item, at = removed_by[ref]
+                problems.error(at, f"this removes {item!r}, but [[{ref}]] in {what} refers to "
+                               + ("it" if item == ref else f"{ref!r} inside it"),
+                               f"the reference is at {where}; keep {item!r}, or replace what refers to it")
+            elif ref in anywhere:
+                problems.error(where, f"[[{ref}]] refers to a clause that is not in {school.name}'s policy"
+                               + context, f"check remove:, phases: and options in {school.source}")
+            elif not checked:
+                written = ref if ref.startswith("[[") else f"[[{ref}]]"
+                problems.error(where, f"the cross-reference {written} names no clause or section" + context,
+                               "write [[ID]] with the id of a clause or section in this policy")
+
+    for part in parts:
+        check(part.title, part.position, f"the title of the section {part.id!r}")
+        check(part.contents_title, part.position, f"the contents title of the section {part.id!r}", checked=False)
+        for block in walk_blocks(part.blocks):
+            for text in texts(block.body):
+                check(text, block.position, f"the clause {block.id!r}")
+    check(policy.subtitle, policy.at("subtitle"), "the subtitle", checked=False)
+    check(policy.preamble, policy.at("preamble"), "the preamble", checked=False)
+    check(policy.contents.note, policy.at("contents.note"), "the contents note", checked=False)
+    for i, entry in enumerate(policy.history):
+        check(entry.summary, policy.at(f"history.{i}"), f"the history entry of {entry.date.isoformat()}", checked=False)
+    for entry in overlay.history:
+        check(entry.summary, overlay.position, f"the history entry of {entry.date.isoformat()}", checked=False)
+    for row in trust.ratification_block:
+        extra = ("signatory.role", "signatory.name") if row.value == "signatory" else ()
+        for text in (row.label, *row.roles):
+            check(text, Position(trust.source), "the ratification block", checked=False, extra=extra)
+
+
+def _removed_by(policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, Position]]:
+    """Each id the school's remove: leaves out, with the entry that removes it (itself or a parent)."""
+    gone: dict[str, tuple[str, Position]] = {}
+    removed = dict(overlay.remove)
+    def visit(item_id: str, clauses, by) -> None:
+        by = by or ((item_id, removed[item_id]) if item_id in removed else None)
+        if by:
+            gone[item_id] = by
+        for clause in clauses:
+            children = clause.body.clauses + tuple(c for _, ch in clause.choices if ch for c in ch.clauses)
+            visit(clause.id, children, by)
+    for section in policy.sections:
+        visit(section.id, section.clauses, None)
+    return gone
+
+
+def _not_placeholder(raw: str, where: Position, context: str, problems: Problems) -> None:
+    filtered = re.match(r"^\{\{\s*[a-z]+\.[a-z0-9][a-z0-9_-]*\s*\|\s*(.*?)\s*\}\}$", raw, re.S)
+    if filtered:
+        problems.error(where, f"{raw} uses the filter {filtered.group(1)!r}, which does not exist" + context,
+                       f"the filters are: {', '.join(sorted(FILTERS))}")
+    else:
+        problems.error(where, f"{raw} is not a placeholder" + context,
+                       "write a name such as {{ school.name }}; placeholders cannot compute anything")
+
+
+def _unknown(name: str, where: Position, known: list[str], table: dict, school: School,
+             context: str, problems: Problems) -> None:
+    group, _, key = name.partition(".")
+    if group == "holder" and f"role.{key}" in known:
+        problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {table[f'role.{key}']}"
+                       + context, f"add {key}: {{name: ...}} under roles: in {school.source}")
+    elif group == "school" and key == "website":
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website" + context,
+                       f"add website: https://... to {school.source}")
+    else:
+        problems.error(where, f"unknown placeholder {{{{ {name} }}}}" + context, suggest(name, known))

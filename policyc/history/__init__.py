@@ -1,0 +1,1 @@
+"""Stage 3, history: ratified snapshots, comparison, change logs, ratification and status."""

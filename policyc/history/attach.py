@@ -1,0 +1,58 @@
+"""History: ratified snapshots give each policy its state, its record and its change log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import replace as copy
+from pathlib import Path
+from typing import Optional
+
+from policyc.errors import Problems
+from policyc.history.compare import change_kind, compare, propose_version
+from policyc.history.snapshot import Snapshot, load_snapshots, same_text
+from policyc.model import ChangeEntry, ResolvedPolicy
+
+
+@dataclass(frozen=True)
+class PolicyHistory:
+    current: ResolvedPolicy  # the text as the sources give it now, with record and change log
+    snapshots: tuple[Snapshot, ...]
+    changed_since: Optional[Snapshot] = None  # the last ratified version, when the text has moved on
+    proposed_version: str = ""
+
+
+def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems) -> PolicyHistory:
+    snapshots = tuple(load_snapshots(root, policy, problems))
+    if not snapshots:
+        return PolicyHistory(policy, ())
+    latest = snapshots[-1]
+    log = change_log(snapshots, policy)
+    if same_text(latest.policy, policy):
+        record = latest.policy.ratification
+        current = copy(policy, ratification=copy(record, issued=policy.ratification.issued), history=log)
+        return PolicyHistory(current, snapshots)
+    comparison = compare(latest.policy, policy)
+    proposed = propose_version(latest.version, change_kind(comparison))
+    pending = ChangeEntry(None, f"Changes awaiting ratification (proposed version {proposed or 'to be decided'}).",
+                          comparison.affected_paragraphs(), proposed)
+    draft = copy(policy.ratification, status="draft", date=None, signatories=(), minute="",
+                 version=f"{proposed} (draft)" if proposed else "", next_review=None)
+    current = copy(policy, ratification=draft, history=(pending,) + log, in_force=latest.version)
+    return PolicyHistory(current, snapshots, latest, proposed)
+
+
+def change_log(snapshots: tuple[Snapshot, ...], policy: ResolvedPolicy) -> tuple[ChangeEntry, ...]:
+    """One row per ratified version, paragraphs computed clause by clause; legacy rows merged by date."""
+    rows = list(policy.history)
+    previous: Optional[Snapshot] = None
+    for snap in snapshots:
+        paragraphs = compare(previous.policy, snap.policy).affected_paragraphs() if previous else "All (first version recorded)"
+        rows.append(ChangeEntry(snap.date, snap.summary, paragraphs, snap.version, _owner(snap)))
+        previous = snap
+    return tuple(sorted(rows, key=lambda e: (e.date is not None, e.date), reverse=True))
+
+
+def _owner(snap: Snapshot) -> str:
+    """Who made the change, as given at ratification; failing that, the first signatory."""
+    signatories = snap.policy.ratification.signatories
+    return snap.owner or (signatories[0].name if signatories else "")

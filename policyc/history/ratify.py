@@ -1,0 +1,97 @@
+"""Record that an approving body ratified a school's current text: a new snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from dataclasses import replace as copy
+from pathlib import Path
+
+from policyc.errors import UserError
+from policyc.history.attach import PolicyHistory
+from policyc.history.compare import change_kind, compare, propose_version
+from policyc.history.snapshot import Snapshot, dump, path_for, version_key
+from policyc.model import Signatory
+from policyc.text.review_dates import next_review_date
+
+
+@dataclass(frozen=True)
+class Request:
+    date: dt.date
+    signatories: tuple[Signatory, ...]
+    summary: str
+    today: dt.date
+    version: str = ""
+    minute: str = ""
+    body: str = ""
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    snapshot: Snapshot | None  # None: the text was already ratified, nothing written
+    message: str
+    path: Path | None = None
+
+
+def parse_signatory(text: str) -> Signatory:
+    name, sep, role = text.partition(",")
+    if not sep or not name.strip() or not role.strip():
+        raise UserError(f"--by {text!r}: write the name and the role, such as --by \"Ann Smith, Chair of Governors\"")
+    return Signatory(name.strip(), role.strip())
+
+
+def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
+    current = history.current
+    latest = history.snapshots[-1] if history.snapshots else None
+    if latest and history.changed_since is None:
+        return Outcome(None, f"Version {latest.version} (ratified {latest.date.isoformat()}) already records "
+                             f"exactly this text; nothing to do.")
+    if request.date > request.today:
+        raise UserError(f"the ratification date {request.date.isoformat()} is in the future")
+    if latest and request.date < latest.date:
+        raise UserError(f"the ratification date {request.date.isoformat()} is before the last ratification "
+                        f"(version {latest.version}, {latest.date.isoformat()})")
+    if not request.signatories:
+        raise UserError("say who signed: --by \"Name, Role\" (repeat for each signatory)")
+    if not request.summary.strip():
+        raise UserError("give a one-line summary of the change: --summary \"...\"")
+    comparison = compare(latest.policy, current) if latest else None
+    kind = change_kind(comparison)
+    previous = latest.version if latest else (current.ratification.version.replace(" (draft)", "") or None)
+    # With no snapshot yet, a version recorded by hand in the school file is the one to follow.
+    version = request.version or propose_version(previous, kind if latest else "wording")
+    if not version:
+        raise UserError(f"the last version {previous!r} is not numbered like 1.2, so no next number can be "
+                        f"proposed: give one with --version")
+    if any(s.version == version for s in history.snapshots):
+        raise UserError(f"version {version} already exists; the versions are: "
+                        + ", ".join(s.version for s in history.snapshots))
+    if latest and version_key(version) <= version_key(latest.version):
+        raise UserError(f"version {version} is not after the last ratified version {latest.version}")
+
+    cycle = current.ratification.review_cycle or "annually"
+    record = copy(current.ratification, status="ratified", date=request.date, minute=request.minute,
+                  signatories=request.signatories, version=version, body=request.body or current.body,
+                  review_cycle=cycle, next_review=next_review_date(request.date, cycle))
+    approved = copy(current, ratification=record, history=(), in_force="")
+    snap = Snapshot(version, request.summary.strip(), kind, approved, owner=request.owner.strip())
+    path = path_for(source, current.school_slug, current.policy_id, version)
+    _write_atomically(path, dump(snap))
+    what = {"first": "first recorded version", "structure": "clauses added or removed",
+            "wording": "wording changed", "values": "school details changed only"}[kind]
+    detail = f" ({comparison.affected_paragraphs()})" if comparison else ""
+    return Outcome(snap, f"Recorded version {version} of {current.title} for {current.school_name}, ratified by "
+                         f"the {record.body} on {request.date.isoformat()}: {what}{detail}.", path)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        raise UserError(f"{path} already exists; a snapshot is never overwritten")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(temp, path)

@@ -1,0 +1,214 @@
+"""Ratified snapshots: the exact resolved text a body approved, frozen and content-hashed.
+
+Why YAML with block text: a snapshot is the record of what governors approved, and a
+clerk reads it in a git diff. Why a hash: the record must not drift, so the build refuses
+a snapshot whose content no longer matches the hash written when it was made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from policyc.errors import Position, Problems, display_path
+from policyc.model import (
+    Block,
+    ClauseBody,
+    Contents,
+    Duties,
+    Part,
+    Ratification,
+    ResolvedPolicy,
+    Signatory,
+)
+from policyc.source.read import load_yaml
+
+FORMAT = "policyc-snapshot/1"
+HEADER = ("# Ratified snapshot made by policyc: the exact text that was approved.\n"
+          "# Do not edit it: the build checks it against its sha256 and refuses a changed one.\n")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One ratified version of one school's policy."""
+
+    version: str
+    summary: str
+    change: str  # "first", "values", "wording" or "structure"
+    policy: ResolvedPolicy  # numbered, with its ratification record
+    path: Optional[Path] = None
+    digest: str = ""
+    owner: str = ""  # who made the change, for a change table with an owner column
+
+    @property
+    def date(self) -> dt.date:
+        return self.policy.ratification.date
+
+
+# --- to data and back -----------------------------------------------------------
+
+def _body(body: ClauseBody) -> dict:
+    data: dict[str, Any] = {}
+    if body.title:
+        data["title"] = body.title
+    if body.text:
+        data["text"] = body.text
+    if body.items:
+        data["items"] = list(body.items)
+    if body.after:
+        data["after"] = body.after
+    if body.duties:
+        d = body.duties
+        data["duties"] = {"must_lead": d.must_lead, "must": list(d.must),
+                          "must_not_lead": d.must_not_lead, "must_not": list(d.must_not)}
+    return data
+
+
+def _block(block: Block) -> dict:
+    data = {"id": block.id, "number": block.number, "numbered": block.numbered,
+            "list": block.list_style, "origin": block.origin, **_body(block.body)}
+    if block.children:
+        data["clauses"] = [_block(c) for c in block.children]
+    return data
+
+
+def content(policy: ResolvedPolicy) -> dict:
+    """The part of a policy that was approved: its words, numbers and placeholder values."""
+    return {
+        "title": policy.title, "subtitle": policy.subtitle, "numbering": policy.numbering,
+        "contents": {"show": policy.contents.show, "title": policy.contents.title, "note": policy.contents.note},
+        "preamble": policy.preamble,
+        "values": dict(policy.placeholders),
+        "options": [{"label": l, "choice": c, "meaning": m} for l, c, m in policy.options],
+        "sections": [{"id": p.id, "kind": p.kind, "title": p.title, "number": p.number,
+                      "numbered": p.numbered, "origin": p.origin, "contents_title": p.contents_title,
+                      "clauses": [_block(b) for b in p.blocks]} for p in policy.parts],
+    }
+
+
+def digest(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def same_text(a: ResolvedPolicy, b: ResolvedPolicy) -> bool:
+    return digest(content(a)) == digest(content(b))
+
+
+def to_data(snap: Snapshot) -> dict:
+    r = snap.policy.ratification
+    record = {
+        "format": FORMAT, "school": snap.policy.school_slug, "policy": snap.policy.policy_id,
+        "version": snap.version, "change": snap.change, "summary": snap.summary, "owner": snap.owner,
+        "status": "ratified", "body": r.body, "date": r.date.isoformat(), "minute": r.minute,
+        "signatories": [{"name": s.name, "role": s.role} for s in r.signatories],
+        "review_cycle": r.review_cycle, "next_review": r.next_review.isoformat() if r.next_review else "",
+    }
+    body = content(snap.policy)
+    return {**record, "content": body, "sha256": digest({**record, "content": body})}
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.splitlines()) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(snap: Snapshot) -> str:
+    return HEADER + yaml.dump(to_data(snap), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                              width=100, default_flow_style=False)
+
+
+def path_for(root: Path, school: str, policy: str, version: str) -> Path:
+    return root / "snapshots" / school / policy / f"{version}.yaml"
+
+
+# --- reading ------------------------------------------------------------------------
+
+def _from_body(d: dict) -> ClauseBody:
+    duties = None
+    if "duties" in d:
+        x = d["duties"]
+        duties = Duties(x["must_lead"], tuple(x["must"]), x["must_not_lead"], tuple(x["must_not"]))
+    return ClauseBody(d.get("title", ""), d.get("text", ""), tuple(d.get("items", ())),
+                      d.get("list", ""), d.get("after", ""), duties)
+
+
+def _from_block(d: dict, where: Position) -> Block:
+    children = tuple(_from_block(c, where) for c in d.get("clauses", ()))
+    return Block(d["id"], _from_body(d), children, where, d["numbered"], d["list"], d["origin"], d["number"])
+
+
+def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
+    """Rebuild the approved policy; `base` lends what is not part of the approved text
+    (the school's name for page furniture, the trust's table columns)."""
+    c = data["content"]
+    values = tuple(sorted(c["values"].items()))
+    parts = tuple(Part(s["id"], s["kind"], s["title"],
+                       tuple(_from_block(b, where) for b in s["clauses"]), where,
+                       s["numbered"], s["origin"], s["number"], s.get("contents_title", ""))
+                  for s in c["sections"])
+    ratification = Ratification(
+        "ratified", data["body"], dt.date.fromisoformat(data["date"]), data.get("minute", ""),
+        tuple(Signatory(s["name"], s["role"]) for s in data["signatories"]), str(data["version"]),
+        "", data.get("review_cycle", ""),
+        dt.date.fromisoformat(data["next_review"]) if data.get("next_review") else None)
+    contents = Contents(c["contents"]["show"], c["contents"]["title"], c["contents"]["note"])
+    policy = ResolvedPolicy(
+        data["policy"], data["school"], base.school_name, base.trust_name, c["title"], c["subtitle"],
+        c["numbering"], contents, c["preamble"], parts, values, ratification, data["body"],
+        (), base.change_columns, base.ratification_block,
+        tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources)
+    return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
+                    None, data.get("sha256", ""), data.get("owner", "") or "")
+
+
+def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list[Snapshot]:
+    """Every snapshot of one school's policy, oldest first; a tampered one is reported, never used."""
+    folder = root / "snapshots" / base.school_slug / base.policy_id
+    found = []
+    for path in sorted(folder.glob("*.yaml")):
+        name = display_path(path)
+        source = load_yaml(path, name, problems)
+        if source is None:
+            continue
+        data = source.data
+        if not isinstance(data, dict) or data.get("format") != FORMAT or "content" not in data:
+            problems.error(Position(name, 1, 1), "not a policyc snapshot", "snapshots are made by 'ratify'")
+            continue
+        written = data.get("sha256", "")
+        actual = digest({k: v for k, v in data.items() if k != "sha256"})
+        if written != actual:
+            problems.error(source.at(("sha256",)),
+                           "this snapshot has been changed since it was made: its content no longer matches its sha256",
+                           "a ratified snapshot is the record of what was approved; restore it from version control")
+            continue
+        try:
+            snap = from_data(data, source.at(), base)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.error(source.at(), f"this snapshot cannot be read ({exc})")
+            continue
+        found.append(Snapshot(snap.version, snap.summary, snap.change, snap.policy, path, written, snap.owner))
+    return sorted(found, key=lambda s: (s.date, version_key(s.version)))
+
+
+def version_key(version: str) -> tuple:
+    parts = []
+    for piece in version.replace("-", ".").split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append((int(digits) if digits else -1, piece))
+    return tuple(parts)
+
+

@@ -1,0 +1,52 @@
+"""Where a school's policy stands: draft, approved, ratified, or overdue for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from policyc.model import Ratification
+
+
+@dataclass(frozen=True)
+class Standing:
+    key: str    # draft | approved | changed | ratified | overdue
+    label: str  # words for people
+    is_final: bool  # ratified text (no DRAFT watermark)
+
+
+def standing(r: Ratification, today: dt.date, in_force: str = "", superseded_by: str = "") -> Standing:
+    """`in_force` names the ratified version still in force when the text has since changed."""
+    if superseded_by:
+        return Standing("superseded", f"Ratified; superseded by version {superseded_by}", True)
+    if in_force:
+        return Standing("changed", f"Changed since version {in_force} was ratified; awaiting ratification", False)
+    if r.status == "ratified":
+        if r.next_review and r.next_review < today:
+            return Standing("overdue", f"Ratified; review overdue since {long_date(r.next_review)}", True)
+        return Standing("ratified", "Ratified", True)
+    if r.status == "approved":
+        return Standing("approved", "Approved, awaiting ratification", False)
+    return Standing("draft", "Draft, not yet ratified", False)
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_date(day: dt.date | None, style: str = "long") -> str:
+    if day is None:
+        return ""
+    return {
+        "long": long_date(day),
+        "ordinal": f"{ordinal(day.day)} {day:%B %Y}",
+        "numeric": f"{day:%d/%m/%Y}",
+        "numeric-short": f"{day:%d/%m/%y}",
+        "month": f"{day:%B %Y}",
+        "iso": day.isoformat(),
+    }[style]

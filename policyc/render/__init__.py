@@ -1,0 +1,1 @@
+"""Stage 4, write: one module per format, and the writer table that names them."""

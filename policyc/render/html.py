@@ -1,0 +1,34 @@
+"""The HTML writer: Jinja templates from templates/, autoescaped, strict about names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from policyc import __version__
+from policyc.model import ResolvedPolicy
+from policyc.render.present import view
+from policyc.resources import TEMPLATE_DIR
+
+GENERATOR = f"policyc {__version__}"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    # Templates are the project's own; authored text never reaches Jinja as a template.
+    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_policy(policy: ResolvedPolicy, today: dt.date, *, for_web: bool, assets: str,
+                  pdf_name: str = "", links: dict | None = None) -> str:
+    context = view(policy, today, GENERATOR)
+    links = links or {"versions": [], "current": "", "redline": ""}
+    return environment().get_template("policy.html.j2").render(
+        **context, for_web=for_web, assets=assets, pdf_name=pdf_name, links=links)
+
+
+def render_page(template: str, **context) -> str:
+    return environment().get_template(template).render(generator=GENERATOR, **context)

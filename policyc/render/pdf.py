@@ -1,0 +1,94 @@
+"""The PDF writer: WeasyPrint, tagged PDF/UA-1, reading only the project's own assets."""
+
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pikepdf
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from policyc.errors import UserError
+from policyc.resources import ASSET_DIR
+
+
+class AssetFetcher(URLFetcher):
+    """Serves files under templates/assets and refuses every other URL, local or remote."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(ASSET_DIR) and path.is_file():
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        raise FatalURLFetchingError(f"the PDF may only use the project's own assets, not {url}")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, title: str) -> bytes:
+    """A4 PDF/UA-1 from the policy's HTML; any WeasyPrint warning is an error."""
+    collector = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        document = HTML(string=html, base_url=ASSET_DIR.as_uri() + "/", url_fetcher=AssetFetcher())
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    except FatalURLFetchingError as exc:
+        raise UserError(f"{title}: {exc}") from None
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise UserError(f"{title}: the PDF renderer reported: " + "; ".join(collector.messages))
+    return finish(data)
+
+
+def finish(data: bytes) -> bytes:
+    """What WeasyPrint leaves out of a PDF/UA file: table header scope and printable links.
+
+    WeasyPrint tags <th> as /TH but drops the scope attribute, so a screen reader cannot
+    tell a row header from a column header; and link annotations lack the Print flag.
+    The result is saved with a content-derived /ID, so the same input gives the same bytes.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _scope_headers(pdf.Root.get("/StructTreeRoot"))
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                annot.F = int(annot.get("/F", 0)) | 4
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _scope_headers(node, depth: int = 0) -> None:
+    """A header cell in a row of headers is a column header; one beside data cells heads its row."""
+    if node is None or depth > 200:
+        return
+    kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+    if kids is None:
+        return
+    children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    cells = [k for k in children if isinstance(k, pikepdf.Dictionary) and k.get("/S") in ("/TH", "/TD")]
+    if node.get("/S") == "/TR" and cells:
+        scope = "/Column" if all(c.S == "/TH" for c in cells) else "/Row"
+        for cell in cells:
+            if cell.S == "/TH":
+                if not isinstance(cell.get("/A"), pikepdf.Dictionary):
+                    cell.A = pikepdf.Dictionary(O=pikepdf.Name("/Table"))
+                if "/Scope" not in cell.A:
+                    cell.A.Scope = pikepdf.Name(scope)
+    for child in children:
+        if isinstance(child, pikepdf.Dictionary):
+            _scope_headers(child, depth + 1)

@@ -1,0 +1,135 @@
+"""Turn a numbered policy into what the templates show: filled-in text, rows and labels.
+
+Templates stay thin: every decision about words is made here, in plain Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from markupsafe import Markup, escape
+
+from policyc.compile.number import anchors, reference_text
+from policyc.history.status import Standing, format_date, standing
+from policyc.model import ResolvedPolicy, Signatory
+from policyc.text import prose
+from policyc.text.placeholders import fill
+from policyc.text.review_dates import describe_cycle
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    anchor: str
+    number: str
+    title: str
+
+
+class Words:
+    """Fills placeholders and cross-references for one policy, then renders Markdown."""
+
+    def __init__(self, policy: ResolvedPolicy) -> None:
+        self.values = policy.placeholder_map()
+        self.targets = anchors(policy)
+
+    def _ref(self, item_id: str) -> str:
+        number, title = self.targets[item_id]
+        return f"[{prose.escape_label(reference_text(number, title))}](#{item_id})"
+
+    def block(self, text: str) -> Markup:
+        return prose.block(fill(text, self.values, self._ref))
+
+    def numbered(self, text: str, number: str) -> Markup:
+        """The text with its paragraph number inside the first paragraph, so the two read as one."""
+        html = str(self.block(text)) if text else "<p></p>\n"
+        mark = f'<span class="num">{escape(number)}</span> '
+        if html.startswith("<p>"):
+            return Markup(f"<p>{mark}{html[3:]}")
+        return Markup(f'<p class="num-only">{mark}</p>\n{html}')
+
+    def inline(self, text: str) -> Markup:
+        return prose.inline(fill(text, self.values, self._ref))
+
+    def plain(self, text: str, extra: Optional[dict] = None) -> str:
+        values = {**self.values, **(extra or {})}
+        return fill(text, values, lambda i: reference_text(*self.targets[i]), markdown=False)
+
+
+def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
+    r = policy.ratification
+    rows = []
+    for row in policy.ratification_block:
+        if row.value == "signatory":
+            # Until someone signs, the expected signatories' rows stand blank, ready to sign.
+            people = r.signatories or tuple(Signatory("", words.plain(role)) for role in row.roles) or (Signatory("", ""),)
+            for person in people:
+                extra = {"signatory.role": person.role, "signatory.name": person.name}
+                rows.append(Row(words.plain(row.label, extra).strip(), person.name))
+            continue
+        dates = {"date": r.date, "next_review": r.next_review}
+        if row.value in dates:
+            value = format_date(dates[row.value], row.format)
+        else:
+            value = {
+                "version": r.version,
+                "review_cycle": describe_cycle(r.review_cycle) if r.review_cycle else "",
+                "issued": r.issued or format_date(r.date, "month"),
+                "body": r.body,
+                "minute": r.minute,
+                "status": r.status.capitalize(),
+                "none": "",
+            }[row.value]
+        rows.append(Row(words.plain(row.label).strip(), value))
+    return rows
+
+
+def contents(policy: ResolvedPolicy, words: Words) -> list[ContentsEntry]:
+    entries = []
+    for part in policy.parts:
+        entries.append(ContentsEntry(part.id, part.number, words.plain(part.contents_title or part.title)))
+    return entries
+
+
+def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
+    rows = []
+    for entry in policy.history:
+        cells = []
+        for column in policy.change_columns:
+            if column.field == "date":
+                cells.append(escape(format_date(entry.date, "numeric") if entry.date else "Draft"))
+            elif column.field == "summary":
+                cells.append(words.inline(entry.summary))
+            else:
+                cells.append(escape(getattr(entry, column.field)))
+        rows.append(cells)
+    return rows
+
+
+def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
+    """Everything a template needs to render one policy."""
+    words = Words(policy)
+    state: Standing = standing(policy.ratification, today, policy.in_force, policy.superseded_by)
+    return {
+        "policy": policy,
+        "words": words,
+        "title": policy.title,
+        "school_name": policy.school_name,
+        "trust_name": policy.trust_name,
+        "standing": state,
+        "version": policy.ratification.version,
+        "rows": ratification_rows(policy, words),
+        "contents": contents(policy, words) if policy.contents.show else [],
+        "change_rows": change_rows(policy, words),
+        "generator": generator,
+        "review_date": format_date(policy.ratification.next_review),
+        "last_updated": format_date(max((d for d in [policy.ratification.date] + [e.date for e in policy.history] if d),
+                                        default=None)),
+        "changes_anchor": next((p.id for p in policy.parts if p.kind == "changes"), ""),
+    }

@@ -1,0 +1,273 @@
+"""The redline for governors: a plain-English summary, then word-level changes clause by clause.
+
+Words are compared in their authored form, placeholders and cross-references as single
+tokens: a new headteacher's name or a renumbered cross-reference is not a wording change.
+Each side is then filled in with its own values, so the page reads as real text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from markupsafe import Markup, escape
+
+from policyc.compile.number import anchors, reference_text
+from policyc.history.compare import ClauseChange, Comparison
+from policyc.history.status import long_date
+from policyc.model import Block, ResolvedPolicy
+from policyc.text import prose
+from policyc.text.placeholders import fill
+
+TOKEN = re.compile(r"\{\{.*?\}\}|\[\[.*?\]\]|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_lines(block: Optional[Block]) -> list[str]:
+    """A clause's words as plain lines (Markdown rendered and stripped), placeholders kept."""
+    if block is None:
+        return []
+    b = block.body
+    lines = []
+    for text in (b.title, b.text):
+        lines += _markdown_lines(text)
+    bullet = "•" if block.list_style == "bullet" else None
+    for i, item in enumerate(b.items):
+        marker = bullet or f"({chr(97 + i % 26)})"
+        lines += [f"{marker} {line}" for line in _markdown_lines(item)]
+    if b.duties:
+        for lead, items in ((b.duties.must_lead, b.duties.must), (b.duties.must_not_lead, b.duties.must_not)):
+            lines += _markdown_lines(lead) + [f"• {line}" for item in items for line in _markdown_lines(item)]
+    lines += _markdown_lines(b.after)
+    return lines
+
+
+def _markdown_lines(text: str) -> list[str]:
+    if not text:
+        return []
+    rendered = str(prose.block(text))
+    rendered = re.sub(r"</(p|li|h\d)>", "\n", rendered)
+    return [html.unescape(_TAG.sub("", line)).strip() for line in rendered.splitlines() if _TAG.sub("", line).strip()]
+
+
+class Filler:
+    def __init__(self, policy: ResolvedPolicy, numbers_from: ResolvedPolicy) -> None:
+        self.values = policy.placeholder_map()
+        self.targets = anchors(numbers_from)
+
+    def __call__(self, text: str) -> str:
+        def ref(item_id: str) -> str:
+            return reference_text(*self.targets[item_id]) if item_id in self.targets else item_id
+        return fill(text, self.values, ref, markdown=False)
+
+
+def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Markup:
+    """Word-level insertions and deletions, never by colour alone: underline, strike-through,
+    and words a screen reader announces."""
+    a = TOKEN.findall("\n".join(old_lines))
+    b = TOKEN.findall("\n".join(new_lines))
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(_text(new_fill("".join(b[j1:j2]))))
+            continue
+        if op in ("delete", "replace"):
+            out.append(_del(old_fill("".join(a[i1:i2]))))
+        if op in ("insert", "replace"):
+            out.append(_ins(new_fill("".join(b[j1:j2]))))
+    return Markup("".join(out))
+
+
+def _text(text: str) -> str:
+    return str(escape(text)).replace("\n", "<br>\n")
+
+
+def _ins(text: str) -> str:
+    if not text.strip():
+        return _text(text)
+    return (f'<ins><span class="visually-hidden">[inserted: </span>{_text(text)}'
+            f'<span class="visually-hidden">]</span></ins>')
+
+
+def _del(text: str) -> str:
+    if not text.strip():
+        return ""
+    return (f'<del><span class="visually-hidden">[deleted: </span>{_text(text)}'
+            f'<span class="visually-hidden">]</span></del>')
+
+
+@dataclass(frozen=True)
+class RedlineClause:
+    change: ClauseChange
+    number: str
+    note: str
+    body: Markup
+    depth: int
+
+
+@dataclass(frozen=True)
+class RedlineSection:
+    id: str
+    number: str
+    title: Markup
+    note: str
+    clauses: list[RedlineClause]
+    changed: bool
+
+
+def build_sections(comparison: Comparison) -> list[RedlineSection]:
+    old, new = comparison.old, comparison.new
+    old_fill, new_fill = Filler(old, old), Filler(new, new)
+    removed_after = _removed_positions(comparison)
+    sections = []
+    for part in new.parts:
+        clauses = []
+        for block, depth in _walk_depth(part.blocks):
+            clauses.append(_clause(comparison.clauses[block.id], depth, old_fill, new_fill))
+            for gone, gone_depth in removed_after.get(block.id, []):
+                clauses.append(_clause(comparison.clauses[gone.id], gone_depth, old_fill, new_fill))
+        for gone, gone_depth in removed_after.get(part.id, []):
+            clauses.insert(0, _clause(comparison.clauses[gone.id], gone_depth, old_fill, new_fill))
+        section = comparison.sections[part.id]
+        title, note = _section_title(section, old_fill, new_fill)
+        changed = section.kind != "same" or section.moved or any(c.change.affected for c in clauses)
+        sections.append(RedlineSection(part.id, part.number, title, note, clauses, changed))
+    for section in comparison.sections.values():
+        if section.kind == "removed":
+            clauses = [_clause(comparison.clauses[b.id], d, old_fill, new_fill) for b, d in _walk_depth(section.old.blocks)]
+            title = Markup(_del(old_fill(section.old.title)))
+            sections.append(RedlineSection(section.id, "", title, f"Section {section.old.number or ''} removed".replace("  ", " "), clauses, True))
+    return sections
+
+
+def _section_title(section, old_fill: Filler, new_fill: Filler) -> tuple[Markup, str]:
+    if section.kind == "added":
+        return Markup(_ins(new_fill(section.new.title))), "New section"
+    if section.kind == "changed":
+        return marked([section.old.title], [section.new.title], old_fill, new_fill), "Heading changed"
+    note = f"Moved (was section {section.old.number})" if section.moved and section.old.number else ""
+    return Markup(_text(new_fill(section.new.title))), note
+
+
+def _walk_depth(blocks, depth: int = 0):
+    for block in blocks:
+        yield block, depth
+        yield from _walk_depth(block.children, depth + 1)
+
+
+def _removed_positions(comparison: Comparison) -> dict[str, list]:
+    """Show a removed clause where it stood: after the last clause before it that is still
+    there and has not moved, or else at the start of its section."""
+    where: dict[str, list] = {}
+    for part in comparison.old.parts:
+        if comparison.sections[part.id].kind == "removed":
+            continue  # shown with its removed section
+        anchor = part.id
+        for block, depth in _walk_depth(part.blocks):
+            change = comparison.clauses[block.id]
+            if change.kind == "removed":
+                where.setdefault(anchor, []).append((block, depth))
+            elif not change.moved:
+                anchor = block.id
+    return where
+
+
+def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler) -> RedlineClause:
+    if change.kind == "added":
+        body = Markup(_ins(new_fill("\n".join(plain_lines(change.new)))))
+        return RedlineClause(change, change.new_number, "New paragraph", body, depth)
+    if change.kind == "removed":
+        body = Markup(_del(old_fill("\n".join(plain_lines(change.old)))))
+        number = change.old_number
+        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth)
+    if change.kind == "same":  # same words: nothing to mark, so no word diff to run
+        body = Markup(_text(new_fill("\n".join(plain_lines(change.new)))))
+    else:
+        body = marked(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
+    notes = []
+    if change.moved:
+        notes.append(f"Moved from {change.old_number}" if change.old_number else "Moved")
+    if change.kind == "changed":
+        notes.append("Wording changed")
+    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth)
+
+
+def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]:
+    """The plain-English account of what changed, with paragraph numbers in both versions."""
+    out = []
+    changed = comparison.of_kind("changed")
+    added = comparison.of_kind("added")
+    removed = comparison.of_kind("removed")
+    moved = comparison.moved
+
+    def num(change, side):
+        return comparison.label(change, side)
+
+    def both(change):
+        a, b = num(change, "old"), num(change, "new")
+        return b if a == b else f"{b} (was {a})"
+
+    out.append(f"{_count(len(changed), 'paragraph')} with changed wording"
+               + (f": {', '.join(both(c) for c in changed)}" if changed else ""))
+    out.append(f"{_count(len(added), 'paragraph')} added" + (f": {', '.join(num(c, 'new') for c in added)}" if added else ""))
+    out.append(f"{_count(len(removed), 'paragraph')} removed"
+               + (f": {', '.join(num(c, 'old') for c in removed)} in {old_label}" if removed else ""))
+    moves = [f"{num(c, 'old')} is now {num(c, 'new')}" for c in moved]
+    out.append(f"{_count(len(moved), 'paragraph')} moved" + (f": {', '.join(moves)}" if moves else ""))
+    for s in comparison.sections.values():
+        if s.kind == "added":
+            out.append(f"Section added: {s.new.number + ' ' if s.new.number else ''}{s.new.title}")
+        elif s.kind == "removed":
+            out.append(f"Section removed: {s.old.number + ' ' if s.old.number else ''}{s.old.title}")
+        elif s.kind == "changed":
+            out.append(f"Section heading changed: {s.new.number + ' ' if s.new.number else ''}{s.new.title} (was {s.old.title})")
+        if s.moved:
+            out.append(f"Section moved: {s.new.number + ' ' if s.new.number else ''}{s.new.title}"
+                       + (f" (was section {s.old.number})" if s.old.number else ""))
+    renumbered = comparison.renumbered_only
+    if renumbered:
+        out.append(f"{_count(len(renumbered), 'paragraph')} renumbered only, with no change to the words "
+                   f"(for example {renumbered[0].old_number} is now {renumbered[0].new_number})")
+    for name, before, after in comparison.values:
+        detail = _detail(name, comparison)
+        out.append(f"{detail[:1].upper()}{detail[1:]} changed from ‘{before or '(none)'}’ to "
+                   f"‘{after or '(none)'}’ (the text shows the new value, unmarked)")
+    return out
+
+
+def _detail(name: str, comparison: Comparison) -> str:
+    """A placeholder's name in words: 'holder.headteacher' is 'the name of the Headteacher'."""
+    group, _, key = name.partition(".")
+    role = comparison.new.placeholder_map().get(f"role.{key}", key.replace("_", " "))
+    return {
+        "holder": f"the name of the {role}",
+        "role": "the title of a role",
+        "term": f"the word used for {key.replace('_', ' ')}",
+        "school": f"the school's {key.replace('_', ' ')}",
+        "trust": f"the trust's {key.replace('_', ' ')}",
+        "body": "the approving body's name",
+        "policy": "the policy's title",
+    }.get(group, f"the value {key.replace('_', ' ')}")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{'No' if n == 0 else n} {word}{'' if n == 1 else 's'}"
+
+
+
+
+def redline_context(comparison: Comparison, current: ResolvedPolicy, old_label: str, new_label: str,
+                    draft: bool) -> dict:
+    """What redline.html.j2 needs, for the diff command and the build alike."""
+    return dict(
+        title=current.title, school_name=current.school_name, body=current.body,
+        old_label=old_label, new_label=new_label, draft=draft,
+        summary=summary(comparison, old_label, new_label), summary_values=comparison.values,
+        has_changes=comparison.has_changes, sections=build_sections(comparison))
+
+
+def version_label(version: str, ratified) -> str:
+    return f"version {version} (ratified {long_date(ratified)})"

@@ -1,0 +1,108 @@
+"""Writers, keyed by format: adding DOCX later means one function and one row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import shutil
+from pathlib import Path
+from typing import Callable
+
+from policyc.build.plan import Output, archive_path, redline_path
+from policyc.history.compare import compare
+from policyc.model import Project, ResolvedPolicy
+from policyc.render.html import render_page, render_policy
+from policyc.render.pdf import render_pdf
+from policyc.render.redline import redline_context, version_label
+from policyc.resources import ASSET_DIR
+
+
+def assets_for(path: str) -> str:
+    """The relative way from a file to its assets: each school folder carries its own copy,
+    so a school's bundle works uploaded on its own."""
+    if "/" not in path:
+        return "assets/"
+    school = path.split("/", 1)[0]
+    return posixpath.relpath(f"{school}/assets", posixpath.dirname(path)) + "/"
+
+
+def _versions(out: Output, ctx: "Context") -> dict:
+    """Links from a policy page to its ratified versions and to what changed, relative to the page."""
+    history = out.history
+    current = history.current
+    def rel(path: str) -> str:
+        return posixpath.relpath(path, posixpath.dirname(out.path))
+    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html"))}
+                for s in reversed(history.snapshots)]
+    links = {"versions": versions, "current": "", "redline": ""}
+    if "/archive/" in out.path:
+        links["current"] = rel(f"{current.school_slug}/{current.policy_id}.html")
+    if history.changed_since and "/archive/" not in out.path:
+        links["redline"] = rel(redline_path(history, "html"))
+        links["redline_label"] = f"What has changed since version {history.changed_since.version}"
+    return links
+
+
+def write_html(out: Output, ctx: "Context") -> None:
+    policy = out.policy
+    stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
+    html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
+                         pdf_name=pdf_name, links=_versions(out, ctx))
+    write(ctx.root / out.path, html.encode("utf-8"))
+
+
+def _redline(out: Output, for_pdf: bool) -> str:
+    history = out.history
+    latest = history.changed_since
+    context = redline_context(compare(latest.policy, history.current), history.current,
+                              version_label(latest.version, latest.date), "the current text", True)
+    return render_page("redline.html.j2", assets="" if for_pdf else assets_for(out.path), **context)
+
+
+def write_redline_html(out: Output, ctx: "Context") -> None:
+    write(ctx.root / out.path, _redline(out, for_pdf=False).encode("utf-8"))
+
+
+def write_redline_pdf(out: Output, ctx: "Context") -> None:
+    write(ctx.root / out.path, render_pdf(_redline(out, for_pdf=True), out.path))
+
+
+def write_pdf(out: Output, ctx: "Context") -> None:
+    policy = out.policy
+    html = render_policy(policy, ctx.today, for_web=False, assets="")
+    write(ctx.root / out.path, render_pdf(html, out.path))
+
+
+def write_assets(out: Output, ctx: "Context") -> None:
+    target = ctx.root / out.path
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ASSET_DIR, target)
+
+
+def write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+class Context:
+    """What every writer may read: the output root, the checked project, today."""
+
+    def __init__(self, root: Path, project: Project, histories: list,
+                 formats: tuple[str, ...], today: dt.date) -> None:
+        self.root, self.project, self.histories = root, project, histories
+        self.formats, self.today = formats, today
+        self.site_entries: list | None = None  # filled by site.entries once the documents exist
+
+    @property
+    def policies(self) -> list[ResolvedPolicy]:
+        return [h.current for h in self.histories]
+
+
+DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
+    "assets": write_assets,
+    "html": write_html,
+    "pdf": write_pdf,
+    "redline-html": write_redline_html,
+    "redline-pdf": write_redline_pdf,
+}

@@ -1,0 +1,1 @@
+"""The publishable bundle: indexes, registers, dashboard, the staging swap and previews."""

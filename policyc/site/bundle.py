@@ -1,0 +1,208 @@
+"""The publishable bundle around the documents: indexes, registers, a CMS fragment, a
+sitemap, and the trust's review dashboard. Written after the documents, so PDF sizes
+are known."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from typing import Callable, Optional
+from xml.sax.saxutils import escape as xml_escape
+
+from policyc.build.plan import Output, archive_path
+from policyc.history.status import Standing, format_date, standing
+from policyc.render.html import render_page
+from policyc.render.writers import Context, write
+
+DUE_SOON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One school's policy as the indexes, registers and dashboard describe it."""
+
+    school_slug: str
+    school_name: str
+    phase: str
+    policy_id: str
+    title: str
+    version: str
+    body: str
+    ratified: Optional[dt.date]
+    next_review: Optional[dt.date]
+    standing: Standing
+    html: str  # relative to the school's folder
+    pdf: str
+    pdf_bytes: int
+    archive: tuple[dict, ...]
+
+    @property
+    def pdf_size(self) -> str:
+        if self.pdf_bytes < 1024 * 1024:
+            return f"{max(1, round(self.pdf_bytes / 1024))} KB"
+        return f"{self.pdf_bytes / (1024 * 1024):.1f} MB"
+
+    def bucket(self, today: dt.date) -> str:
+        """Where this sits on the review dashboard."""
+        key = self.standing.key
+        if key == "overdue":
+            return "overdue"
+        if key == "changed":
+            return "changed"
+        if key in ("draft", "approved"):
+            return "never-ratified"
+        if self.next_review and (self.next_review - today).days <= DUE_SOON_DAYS:
+            return "due-soon"
+        return "up-to-date"
+
+
+BUCKETS = {
+    "overdue": "Review overdue",
+    "due-soon": f"Review due in the next {DUE_SOON_DAYS} days",
+    "changed": "Changed since ratification, awaiting ratification",
+    "never-ratified": "Never ratified",
+    "up-to-date": "Up to date",
+}
+
+
+def entries(ctx: Context, school: Optional[str] = None) -> list[Entry]:
+    """Every policy as the site describes it, made once per build: the site files are
+    written after every document, so the PDF sizes are final by then."""
+    if ctx.site_entries is None:
+        ctx.site_entries = _all_entries(ctx)
+    return [e for e in ctx.site_entries if not school or e.school_slug == school]
+
+
+def _all_entries(ctx: Context) -> list[Entry]:
+    phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
+    out = []
+    for history in ctx.histories:
+        policy = history.current
+        r = policy.ratification
+        pdf = ctx.root / policy.school_slug / f"{policy.policy_id}.pdf"
+        archive = tuple({"version": s.version, "ratified": s.date.isoformat(),
+                         "html": archive_path(policy, s.version, "html").split("/", 1)[1],
+                         "pdf": archive_path(policy, s.version, "pdf").split("/", 1)[1]}
+                        for s in reversed(history.snapshots))
+        out.append(Entry(
+            policy.school_slug, policy.school_name, phases[policy.school_slug], policy.policy_id, policy.title,
+            r.version, policy.body, r.date if r.status == "ratified" else None, r.next_review,
+            standing(r, ctx.today, policy.in_force), f"{policy.policy_id}.html",
+            f"{policy.policy_id}.pdf" if pdf.exists() else "", pdf.stat().st_size if pdf.exists() else 0,
+            archive))
+    return out
+
+
+def _school(ctx: Context, slug: str):
+    return next(s for s in ctx.project.schools if s.slug == slug)
+
+
+def write_school_index(out: Output, ctx: Context) -> None:
+    html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
+                       trust_name=ctx.project.trust.name, assets="assets/", format_date=format_date)
+    write(ctx.root / out.path, html.encode("utf-8"))
+
+
+def write_fragment(out: Output, ctx: Context) -> None:
+    html = render_page("fragment.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
+                       format_date=format_date)
+    write(ctx.root / out.path, html.encode("utf-8"))
+
+
+def _record(e: Entry) -> dict:
+    return {
+        "policy": e.policy_id, "title": e.title, "version": e.version, "status": e.standing.key,
+        "status_label": e.standing.label, "approving_body": e.body,
+        "ratified": e.ratified.isoformat() if e.ratified else "",
+        "next_review": e.next_review.isoformat() if e.next_review else "",
+        "html": e.html, "pdf": e.pdf, "pdf_bytes": e.pdf_bytes,
+    }
+
+
+def write_register_json(out: Output, ctx: Context) -> None:
+    school = _school(ctx, out.school)
+    data = {"school": school.name, "slug": school.slug, "trust": ctx.project.trust.name,
+            "generated_for": ctx.today.isoformat(),
+            "policies": [dict(_record(e), archive=list(e.archive)) for e in entries(ctx, out.school)]}
+    write(ctx.root / out.path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def write_register_csv(out: Output, ctx: Context) -> None:
+    rows = [_record(e) for e in entries(ctx, out.school)]
+    buffer = io.StringIO()
+    fields = list(rows[0]) if rows else ["policy"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write(ctx.root / out.path, buffer.getvalue().encode("utf-8"))
+
+
+def write_sitemap(out: Output, ctx: Context) -> None:
+    """Every page of the bundle; absolute when the school says where it is published."""
+    school = _school(ctx, out.school)
+    base = school.publish_url.rstrip("/") + "/" if school.publish_url else ""
+    pages = ["index.html"]
+    for e in entries(ctx, out.school):
+        pages.append(e.html)
+        pages += [a["html"] for a in e.archive]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in pages:
+        lines.append(f"  <url><loc>{xml_escape(base + page)}</loc></url>")
+    lines.append("</urlset>")
+    write(ctx.root / out.path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def write_trust_index(out: Output, ctx: Context) -> None:
+    html = render_page("trust_index.html.j2", entries=entries(ctx), trust_name=ctx.project.trust.name,
+                       assets="assets/", format_date=format_date)
+    write(ctx.root / out.path, html.encode("utf-8"))
+
+
+def write_dashboard(out: Output, ctx: Context) -> None:
+    groups = review_groups(entries(ctx), ctx.today)
+    html = render_page("dashboard.html.j2", groups=groups, buckets=BUCKETS, trust_name=ctx.project.trust.name,
+                       today=format_date(ctx.today), assets="assets/", format_date=format_date,
+                       days=DUE_SOON_DAYS)
+    write(ctx.root / out.path, html.encode("utf-8"))
+
+
+def review_groups(all_entries: list[Entry], today: dt.date) -> dict[str, list[Entry]]:
+    groups: dict[str, list[Entry]] = {key: [] for key in BUCKETS}
+    for e in sorted(all_entries, key=lambda e: (e.next_review or dt.date.max, e.school_name)):
+        groups[e.bucket(today)].append(e)
+    return groups
+
+
+SITE_WRITERS: dict[str, Callable[[Output, Context], None]] = {
+    "school-index": write_school_index,
+    "fragment": write_fragment,
+    "register-json": write_register_json,
+    "register-csv": write_register_csv,
+    "sitemap": write_sitemap,
+    "trust-index": write_trust_index,
+    "dashboard": write_dashboard,
+}
+
+
+
+def status_table(checked, today: dt.date, output_root) -> str:
+    """The dashboard as text for the terminal: one block per group, aligned columns."""
+    ctx = Context(output_root, checked.project, checked.histories, (), today)
+    groups = review_groups(entries(ctx), today)
+    lines = [f"{checked.project.trust.name}: policies as at {format_date(today)}", ""]
+    header = ("School", "Policy", "Version", "Next review", "Status")
+    for key, label in BUCKETS.items():
+        rows = [(e.school_name, e.title, e.version or "-", format_date(e.next_review) or "-", e.standing.label)
+                for e in groups[key]]
+        lines.append(f"{label}: {len(rows)}")
+        if rows:
+            widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+            lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+            for row in rows:
+                lines.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,289 @@
+"""Gather every source file, validate it, and check what the schemas cannot: all at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Optional
+
+from policyc.errors import Position, Problems, display_path, locate
+from policyc.model import ModelPolicy, Project, School, Section
+from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
+from policyc.source.read import SourceFile, load_yaml
+from policyc.source.schema import validate
+from policyc.text.placeholders import references
+from policyc.text.prose import RAW_HTML as RAW_TAG
+from policyc.text.prose import has_raw_html, unsafe_links
+
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Anchors the templates use themselves; a clause may not take one of these ids.
+RESERVED_IDS = {"contents", "ratification", "main", "top", "changes-table", "policy-title"}
+
+
+def load_project(root: Path, problems: Problems) -> Optional[Project]:
+    """Read and check a source folder; problems go to `problems`, None if unusable."""
+    if not (root / "trust.yaml").is_file():
+        problems.error(Position(display_path(root)), "no trust.yaml in this source folder",
+                       "point --source at a folder holding trust.yaml, policies/ and schools/")
+        return None
+    trust_src = _read(root / "trust.yaml", "trust", problems)
+    policy_files = sorted((root / "policies").glob("*.yaml"))
+    policy_srcs = [s for p in policy_files if (s := _read(p, "policy", problems))]
+    # Policies whose files have errors of their own: a school's overlay on one is not also wrong.
+    broken = {p.stem for p in policy_files} - {s.path.stem for s in policy_srcs}
+    school_srcs = [s for p in sorted((root / "schools").glob("*.yaml"))
+                   if (s := _read(p, "school", problems))]
+    if not list((root / "policies").glob("*.yaml")):
+        problems.error(Position(display_path(root / "policies")), "no model policies found",
+                       "add a file such as policies/social-media.yaml")
+
+    trust = Loader(trust_src, problems).trust() if trust_src else None
+    policies = tuple(_policy(s, problems) for s in policy_srcs)
+    schools = _schools(school_srcs, problems)
+    if trust is None:
+        return None
+    project = Project(trust, policies, schools)
+    sources = {s.name: s for s in school_srcs}
+    for school in schools:
+        _check_school(project, school, sources[school.source], broken, problems)
+    return project
+
+
+def _read(path: Path, kind: str, problems: Problems) -> Optional[SourceFile]:
+    source = load_yaml(path, display_path(path), problems)
+    if source is None:
+        return None
+    if not isinstance(source.data, dict):
+        problems.error(source.at(), f"a {kind} file must be a mapping of keys to values")
+        return None
+    return source if validate(source, kind, problems) else None
+
+
+def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
+    policy = Loader(source, problems).policy()
+    if policy.id != source.path.stem:
+        problems.error(source.at(("id",)), f"the policy id {policy.id!r} does not match the file name",
+                       f"rename the file to {policy.id}.yaml or set id: {source.path.stem}")
+    _check_ids(policy.sections, problems)
+    options = {o.id: o for o in policy.options}
+    for option in policy.options:
+        if option.default not in dict(option.choices):
+            problems.error(source.at(("options", option.id, "default")),
+                           f"the default {option.default!r} is not one of the choices of {option.id!r}")
+    for section in policy.sections:
+        for clause in walk_clauses(section.clauses):
+            _check_clause_option(clause, options, problems)
+    _check_references(policy, ids_of(policy.sections), problems)
+    return policy
+
+
+def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> None:
+    """Each id once in a policy: a clause and a section may not share one either."""
+    seen: dict[str, tuple[Position, str]] = {k: (v, "a clause or section") for k, v in (taken or {}).items()}
+    def see(item_id: str, where: Position, what: str) -> None:
+        if not item_id:  # a wrapper around a lone clause
+            return
+        if item_id in seen:
+            first, by = seen[item_id]
+            problems.error(where, f"the id {item_id!r} is already used by {by} at {first}",
+                           "every clause and section needs its own id")
+        elif item_id in RESERVED_IDS:
+            problems.error(where, f"the id {item_id!r} is reserved for the page itself",
+                           "choose another id")
+        else:
+            seen[item_id] = (where, what)
+    for section in sections:
+        see(section.id, section.position, "a section")
+        for clause in walk_clauses(section.clauses):
+            see(clause.id, clause.position, "a clause")
+
+
+def _check_clause_option(clause, options, problems: Problems) -> None:
+    body = clause.body
+    if not clause.option:
+        if not (body.title or body.text or body.items or body.duties or body.clauses):
+            problems.error(clause.position, f"the clause {clause.id!r} has no words",
+                           "give it text, items, duties, sub-clauses, or an option with choices")
+        return
+    if body.text or body.items or body.duties or body.after:
+        problems.error(clause.position,
+                       f"the clause {clause.id!r} has both words of its own and choices",
+                       "put the words inside each choice")
+    option = options.get(clause.option)
+    if option is None:
+        close = difflib.get_close_matches(clause.option, list(options), n=1)
+        problems.error(clause.position, f"the option {clause.option!r} is not defined by this policy",
+                       f"did you mean {close[0]!r}?" if close else "define it under options:")
+        return
+    wanted, given = set(dict(option.choices)), {k for k, _ in clause.choices}
+    for missing in sorted(wanted - given):
+        problems.error(clause.position, f"the clause {clause.id!r} has no words for the choice {missing!r}",
+                       "add it under choices: (null leaves the clause out for that choice)")
+    for extra in sorted(given - wanted):
+        problems.error(clause.position, f"{extra!r} is not a choice of the option {clause.option!r}",
+                       f"the choices are: {', '.join(sorted(wanted))}")
+
+
+def _all_texts(sections):
+    for section in sections:
+        yield section, section.position, section.title
+        for clause in walk_clauses(section.clauses):
+            bodies = [clause.body] + [c for _, c in clause.choices if c is not None]
+            for body in bodies:
+                for text in texts(body):
+                    yield clause, clause.position, text
+
+
+def _check_references(policy_or_sections, known: dict, problems: Problems) -> None:
+    sections = getattr(policy_or_sections, "sections", policy_or_sections)
+    for item, where, text in _all_texts(sections):
+        for ref in references(text):
+            if ref in known:
+                continue
+            written = ref if ref.startswith("[[") else f"[[{ref}]]"
+            close = difflib.get_close_matches(written[2:-2].strip().lower(), list(known), n=1)
+            problems.error(locate(where, written), f"the cross-reference {written} names no clause or section",
+                           f"did you mean [[{close[0]}]]?" if close else
+                           "write [[ID]] with the id of a clause or section in this policy")
+        for url in unsafe_links(text):
+            scheme = URL_SCHEME.match(url)
+            if scheme and scheme.group(0).lower() not in ("http:", "https:"):
+                # The scheme alone: a target such as javascript:alert(1) is not quoted in full.
+                problems.error(locate(where, url), f"a link to a {scheme.group(0).lower()!r} address is not allowed",
+                               "links may start with https://, mailto: or #")
+            else:
+                problems.error(locate(where, url), f"the link {url!r} is not allowed",
+                               "links may start with https://, mailto: or # (use https:// rather than http://)")
+        if has_raw_html(text):
+            problems.warn(locate(where, RAW_TAG.search(text).group(0)), "this text contains HTML tags, which are shown as text, not as markup",
+                          "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
+
+
+def _schools(sources: list[SourceFile], problems: Problems) -> tuple[School, ...]:
+    schools, slugs = [], {}
+    for source in sources:
+        slug = source.data.get("slug", source.path.stem)
+        where = source.at(("slug",)) if "slug" in source.data else Position(source.name, 1, 1)
+        if not SAFE_SLUG.match(slug) or len(slug) > 60:
+            problems.error(where, f"the school slug {slug!r} is not safe for a folder name",
+                           "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'"
+                           + ("" if "slug" in source.data else "; rename the file or set slug:"))
+            continue
+        if slug in slugs:
+            problems.error(where, f"the slug {slug!r} is already used by {slugs[slug]}",
+                           "every school needs its own slug")
+            continue
+        slugs[slug] = source.name
+        schools.append(Loader(source, problems).school(slug))
+    return tuple(schools)
+
+
+def _check_school(project: Project, school: School, source: SourceFile, broken: set,
+                  problems: Problems) -> None:
+    trust = project.trust
+    roles = [k for k, _ in trust.roles]
+    for key, _ in school.roles:
+        if key not in roles:
+            close = difflib.get_close_matches(key, roles, n=1)
+            problems.error(source.key_at(("roles", key)), f"the role {key!r} is not one of the trust's roles",
+                           f"did you mean {close[0]!r}?" if close else f"the trust's roles are: {', '.join(roles)}")
+    policies = {p.id: p for p in project.policies}
+    for overlay in school.overlays:
+        policy = policies.get(overlay.policy_id)
+        if policy is None and overlay.policy_id in broken:
+            continue  # its own errors are reported; checking the overlay against it would mislead
+        if policy is None:
+            close = difflib.get_close_matches(overlay.policy_id, list(policies), n=1)
+            problems.error(overlay.position, f"there is no model policy {overlay.policy_id!r}",
+                           f"did you mean {close[0]!r}?" if close else
+                           f"the policies are: {', '.join(policies) or 'none'}")
+            continue
+        _check_overlay(policy, overlay, source, problems)
+        _check_ratification(overlay, source, problems)
+
+
+def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: Problems) -> None:
+    base = ("policies", overlay.policy_id)
+    known = ids_of(policy.sections)
+    sections = {s.id for s in policy.sections}
+
+    def must_exist(item_id: str, where: Position, what: str) -> bool:
+        if item_id in known:
+            return True
+        close = difflib.get_close_matches(item_id, list(known), n=1)
+        problems.error(where, f"{what} {item_id!r}, but {policy.source} has no clause or section with that id",
+                       f"did you mean {close[0]!r}?" if close else "")
+        return False
+
+    options = {o.id: o for o in policy.options}
+    for key, choice, where in overlay.options:
+        if key not in options:
+            close = difflib.get_close_matches(key, list(options), n=1)
+            problems.error(source.key_at(base + ("options", key)), f"{policy.source} has no option {key!r}",
+                           f"did you mean {close[0]!r}?" if close else
+                           f"its options are: {', '.join(options) or 'none'}")
+        elif choice not in dict(options[key].choices):
+            choices = [c for c, _ in options[key].choices]
+            close = difflib.get_close_matches(choice, choices, n=1)
+            problems.error(where, f"{choice!r} is not a choice of the option {key!r}",
+                           f"did you mean {close[0]!r}?" if close else f"choose one of: {', '.join(choices)}")
+    for item_id, where in overlay.remove:
+        must_exist(item_id, where, "this removes")
+    for item in overlay.replace:
+        if must_exist(item.id, item.position, "this replaces"):
+            if isinstance(item, Section) != (item.id in sections):
+                problems.error(item.position, f"{item.id!r} is a {'section' if item.id in sections else 'clause'} "
+                               f"in the model, so replace it with a {'section' if item.id in sections else 'clause'}")
+    added = []
+    for i, addition in enumerate(overlay.add):
+        anchor = addition.after or addition.before or addition.into
+        key = "after" if addition.after else "before" if addition.before else "into"
+        at = source.at(base + ("add", i, key))  # the anchor's id, as written
+        if anchor and must_exist(anchor, at, "this adds next to"):
+            if addition.section and addition.into:
+                problems.error(at, "a section cannot go into another; use after: or before:")
+            elif addition.section and anchor not in sections:
+                problems.error(at, "a section can only go after or before another section",
+                               f"{anchor!r} is a clause")
+            if addition.clause and anchor in sections and not addition.into:
+                problems.error(at, f"{anchor!r} is a section: use into: to add a clause at its end")
+        elif not anchor and addition.clause:
+            problems.error(addition.position, "say where the clause goes: after:, before: or into:")
+        added.append(addition.section or as_section(addition.clause))
+    replaced = [r if isinstance(r, Section) else as_section(r) for r in overlay.replace]
+    _check_ids(added, problems, taken={k: v for k, v in known.items()})
+    options_map = options
+    for item in added + replaced:
+        for clause in walk_clauses(item.clauses):
+            _check_clause_option(clause, options_map, problems)
+    all_known = dict(known)
+    for item in added:
+        all_known.update(ids_of([item]))
+    _check_references(added + replaced, all_known, problems)
+
+
+def _check_ratification(overlay, source: SourceFile, problems: Problems) -> None:
+    r, where = overlay.ratification, overlay.ratification_position
+    if where is None:
+        return
+    path = ("policies", overlay.policy_id, "ratification")
+    written = source.data["policies"][overlay.policy_id]["ratification"]
+    if r.status == "ratified":
+        if "date" not in written:  # a date that is not real is reported where it is written
+            problems.error(where, "a ratified policy needs the date it was ratified",
+                           "add date: YYYY-MM-DD, or set status: draft")
+        if not r.signatories:
+            problems.error(where, "a ratified policy needs its signatories",
+                           "add signatories: [{name: ..., role: Chair of Governors}]")
+    if r.date and r.next_review and r.next_review <= r.date:
+        problems.error(source.at(path + ("next_review",)),
+                       f"the next review date {r.next_review.isoformat()} is not after "
+                       f"the ratification date {r.date.isoformat()}",
+                       "check both dates")
+    if r.status == "draft" and r.signatories:
+        problems.warn(source.key_at(path + ("signatories",)), "a draft has signatories",
+                      "set status: ratified once it is adopted")
+
+

@@ -1,0 +1,197 @@
+"""Turn schema-valid source data into the document model, checking dates as it goes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from policyc.errors import Position, Problems
+from policyc.model import (
+    DEFAULT_BLOCK,
+    DEFAULT_COLUMNS,
+    Addition,
+    BlockRow,
+    ChangeColumn,
+    ChangeEntry,
+    Clause,
+    ClauseBody,
+    Contents,
+    Duties,
+    ModelPolicy,
+    Option,
+    Overlay,
+    Ratification,
+    RoleHolder,
+    School,
+    Section,
+    Signatory,
+    Trust,
+)
+from policyc.source.read import SourceFile
+
+
+class Loader:
+    """Reads one source file's data; every value is looked up with its path for positions."""
+
+    def __init__(self, source: SourceFile, problems: Problems) -> None:
+        self.source = source
+        self.problems = problems
+
+    def at(self, path: tuple) -> Position:
+        return self.source.at(path)
+
+    def date(self, value: Optional[str], path: tuple) -> Optional[dt.date]:
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.problems.error(self.at(path), f"{value!r} is not a real date",
+                                "write the date as YYYY-MM-DD")
+            return None
+
+    # --- shared parts ---------------------------------------------------------
+
+    def pairs(self, data: Optional[dict]) -> tuple[tuple[str, str], ...]:
+        return tuple((k, str(v)) for k, v in (data or {}).items())
+
+    def history(self, entries: Optional[list], path: tuple) -> tuple[ChangeEntry, ...]:
+        result = []
+        for i, e in enumerate(entries or []):
+            when = self.date(e["date"], path + (i, "date"))
+            if when:
+                result.append(ChangeEntry(when, e["summary"], e.get("paragraphs", ""),
+                                          str(e.get("version", "")), e.get("owner", "")))
+        return tuple(result)
+
+    def body(self, data: dict, path: tuple) -> ClauseBody:
+        duties = None
+        if "duties" in data:
+            d = data["duties"]
+            duties = Duties(d.get("must", {}).get("lead", ""), tuple(d.get("must", {}).get("items", ())),
+                            d.get("must_not", {}).get("lead", ""), tuple(d.get("must_not", {}).get("items", ())))
+        children = tuple(self.clause(c, path + ("clauses", i))
+                         for i, c in enumerate(data.get("clauses") or []))
+        return ClauseBody(data.get("title", ""), data.get("text", "") or "", tuple(data.get("items", ())),
+                          data.get("list", ""), data.get("after", "") or "", duties, children)
+
+    def clause(self, data: dict, path: tuple, origin: str = "model") -> Clause:
+        choices = tuple(
+            (key, None if choice is None else self.body(choice, path + ("choices", key)))
+            for key, choice in (data.get("choices") or {}).items())
+        return Clause(data["id"], self.body(data, path), self.at(path), data.get("numbered"),
+                      tuple(data.get("phases", ())), data.get("option", ""), choices, origin)
+
+    def section(self, data: dict, path: tuple, origin: str = "model") -> Section:
+        clauses = tuple(self.clause(c, path + ("clauses", i), origin)
+                        for i, c in enumerate(data.get("clauses") or []))
+        return Section(data["id"], data["kind"], data["title"], clauses, self.at(path),
+                       data.get("numbered", True), data.get("number_clauses", True),
+                       tuple(data.get("phases", ())), origin, data.get("contents_title", ""))
+
+    # --- files ------------------------------------------------------------------
+
+    def trust(self) -> Trust:
+        d = self.source.data
+        columns = tuple(ChangeColumn(c["field"], c["heading"])
+                        for c in (d.get("change_table") or {}).get("columns", ())) or DEFAULT_COLUMNS
+        block = tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())))
+                      for r in d.get("ratification_block", ())) or DEFAULT_BLOCK
+        return Trust(d["name"], d["approving_body"], self.source.name, d.get("short_name", ""),
+                     d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
+                     self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block)
+
+    def policy(self) -> ModelPolicy:
+        d = self.source.data
+        contents_data = d.get("contents", True)
+        if isinstance(contents_data, dict):
+            contents = Contents(True, contents_data.get("title", "Contents"), contents_data.get("note", ""))
+        else:
+            contents = Contents(bool(contents_data))
+        options = tuple(Option(k, o["label"], o["default"], tuple(o["choices"].items()))
+                        for k, o in (d.get("options") or {}).items())
+        sections = tuple(self.section(s, ("sections", i)) for i, s in enumerate(d["sections"]))
+        positions = {key: self.at(path) for key, path in (("subtitle", ("subtitle",)), ("preamble", ("preamble",)),
+                                                          ("contents.note", ("contents", "note")))}
+        positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
+        return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
+                           d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
+                           d.get("preamble", "") or "", options, self.pairs(d.get("values")),
+                           self.history(d.get("history"), ("history",)), tuple(positions.items()))
+
+    def school(self, slug: str) -> School:
+        d = self.source.data
+        roles = tuple((k, RoleHolder(v.get("title", ""), v.get("name", "")))
+                      for k, v in (d.get("roles") or {}).items())
+        overlays = tuple(self.overlay(pid, o or {}, ("policies", pid))
+                         for pid, o in (d.get("policies") or {}).items())
+        return School(slug, d["name"], d["phase"], self.source.name, d.get("short_name", ""),
+                      d.get("website", ""), d.get("approving_body", ""), roles,
+                      self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays,
+                      d.get("publish_url", ""))
+
+    def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
+        options = tuple((k, v, self.at(path + ("options", k))) for k, v in (d.get("options") or {}).items())
+        remove = tuple((r, self.at(path + ("remove", i))) for i, r in enumerate(d.get("remove", ())))
+        replace = tuple(
+            self.section(r, path + ("replace", i), "replaced") if "kind" in r
+            else self.clause(r, path + ("replace", i), "replaced")
+            for i, r in enumerate(d.get("replace", ())))
+        add = []
+        for i, a in enumerate(d.get("add", ())):
+            p = path + ("add", i)
+            add.append(Addition(
+                self.at(p), a.get("after", ""), a.get("before", ""), a.get("into", ""),
+                self.clause(a["clause"], p + ("clause",), "added") if "clause" in a else None,
+                self.section(a["section"], p + ("section",), "added") if "section" in a else None))
+        ratification, rpos = Ratification(), None
+        if "ratification" in d:
+            ratification = self.ratification(d["ratification"], path + ("ratification",))
+            rpos = self.at(path + ("ratification",))
+        return Overlay(policy_id, self.at(path), d.get("title", ""), options,
+                       self.pairs(d.get("values")), remove, replace, tuple(add), ratification, rpos,
+                       self.history(d.get("history"), path + ("history",)))
+
+    def ratification(self, d: dict, path: tuple) -> Ratification:
+        signatories = tuple(Signatory(s["name"], s["role"]) for s in d.get("signatories", ()))
+        version = d.get("version")
+        return Ratification(d["status"], d.get("body", ""), self.date(d.get("date"), path + ("date",)),
+                            d.get("minute", ""), signatories, "" if version is None else str(version),
+                            d.get("issued", ""), d.get("review_cycle", ""),
+                            self.date(d.get("next_review"), path + ("next_review",)))
+
+
+def walk_clauses(clauses: tuple[Clause, ...]):
+    """Every clause, its sub-clauses and the sub-clauses of every choice, depth first."""
+    for clause in clauses:
+        yield clause
+        yield from walk_clauses(clause.body.clauses)
+        for _, choice in clause.choices:
+            if choice is not None:
+                yield from walk_clauses(choice.clauses)
+
+
+def ids_of(sections) -> dict[str, Position]:
+    """Every section and clause id in `sections`, with where it was first written."""
+    found: dict[str, Position] = {}
+    for section in sections:
+        found.setdefault(section.id, section.position)
+        for clause in walk_clauses(section.clauses):
+            found.setdefault(clause.id, clause.position)
+    return found
+
+
+def as_section(clause: Clause) -> Section:
+    """Wrap a lone clause (an overlay's added or replacing clause) so section walkers can read it."""
+    return Section("", "general", "", (clause,), clause.position)
+
+
+def texts(body: ClauseBody) -> list[str]:
+    """Every piece of authored text in a clause body (not its sub-clauses)."""
+    out = [body.title, body.text, *body.items, body.after]
+    if body.duties:
+        d = body.duties
+        out += [d.must_lead, *d.must, d.must_not_lead, *d.must_not]
+    return [t for t in out if t]
+
+

@@ -1,0 +1,160 @@
+"""Validate source files against the JSON Schemas in schemas/, in the user's words."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from policyc.errors import Problems
+from policyc.resources import SCHEMA_DIR
+from policyc.source.read import SourceFile
+
+KINDS = ("trust", "policy", "school")
+
+_TYPE_WORDS = {
+    "string": "text", "object": "a mapping of keys to values", "array": "a list",
+    "boolean": "true or false", "null": "nothing", "number": "a number",
+}
+
+
+@lru_cache(maxsize=None)
+def _validators() -> dict[str, Draft202012Validator]:
+    docs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(doc)) for name, doc in docs.items())
+    return {kind: Draft202012Validator(docs[f"{kind}.schema.json"], registry=registry)
+            for kind in KINDS}
+
+
+def validate(source: SourceFile, kind: str, problems: Problems) -> bool:
+    """Report every schema error in `source`; True when there were none."""
+    errors = list(_validators()[kind].iter_errors(source.data))
+    for error in errors:
+        for leaf in _leaves(error):
+            if not _already_reported(source, tuple(leaf.absolute_path)):
+                _report(source, leaf, problems)
+    return not errors
+
+
+def _already_reported(source: SourceFile, path: tuple) -> bool:
+    """A value the reader refused (a tag) is None now; saying so again would only confuse."""
+    return any(path[:i] in source.refused for i in range(len(path) + 1))
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """For anyOf/oneOf, the errors of the branch that got furthest, not the whole tree."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [error]
+    if error.validator == "oneOf" and not _oneof_failed_every_branch(error):
+        return [error]
+    deepest = max(len(e.absolute_path) for e in error.context)
+    best = [e for e in error.context if len(e.absolute_path) == deepest]
+    # Prefer the branch with the fewest complaints: it is the one the author meant.
+    by_branch: dict = {}
+    for e in best:
+        by_branch.setdefault(e.relative_schema_path[0] if e.relative_schema_path else 0, []).append(e)
+    branch = min(by_branch.values(), key=len)
+    return [leaf for e in branch for leaf in _leaves(e)]
+
+
+def _oneof_failed_every_branch(error: ValidationError) -> bool:
+    return "is not valid under any" in error.message
+
+
+def _report(source: SourceFile, error: ValidationError, problems: Problems) -> None:
+    path = tuple(error.absolute_path)
+    where = source.at(path)
+    hint = ""
+    validator, value, schema = error.validator, error.instance, error.schema
+    if validator in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted(_allowed_keys(schema))
+        known = set(allowed)
+        for key in (k for k in value if k not in known):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else (
+                f"allowed keys here: {', '.join(allowed)}" if allowed else "")
+            problems.error(source.key_at(path + (key,)), f"unknown key {key!r}", hint)
+        return
+    if validator == "required":
+        missing = error.message.split("'")[1]
+        message = f"missing required key {missing!r}"
+    elif validator == "type":
+        wanted = schema.get("type")
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        message = f"expected {words}, found {_describe(value)}"
+        if wanted == "boolean" and isinstance(value, str):
+            hint = "write true or false (yes/no and on/off are read as text)"
+    elif validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        message = f"{value!r} is not allowed here; use one of: {', '.join(options)}"
+        close = difflib.get_close_matches(str(value), options, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else ""
+    elif validator == "pattern":
+        message, hint = _pattern_problem(path, value, schema)
+    elif validator in ("minLength", "minItems", "minProperties"):
+        message = "this must not be empty"
+    elif validator == "uniqueItems":
+        message = "this list repeats an entry"
+    elif validator == "dependentRequired":
+        message = error.message.replace("is a dependency of", "is needed alongside")
+    elif validator == "oneOf":
+        message = "give exactly one of these (only one position: after, before or into; and either clause or section)"
+    else:
+        message = error.message
+    problems.error(where, message, hint)
+
+
+def _pattern_problem(path: tuple, value: str, schema: dict) -> tuple[str, str]:
+    """Say what a date, an id or a slug should look like, rather than quote the pattern."""
+    pattern = schema.get("pattern")
+    if pattern == _common("date").get("pattern"):
+        return f"{value!r} is not a real date", "write the date as YYYY-MM-DD"
+    if path == ("slug",):
+        return (f"the school slug {value!r} is not safe for a folder name",
+                "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'")
+    if pattern == _common("id").get("pattern"):
+        return (f"{value!r} is not a valid id",
+                "use lower-case letters and digits, with single hyphens or underscores between them, "
+                "starting with a letter")
+    return f"{value!r} is not valid here", schema.get("description", "")
+
+
+@lru_cache(maxsize=None)
+def _common(name: str) -> dict:
+    return _deref({"$ref": f"common.schema.json#/$defs/{name}"})
+
+
+def _allowed_keys(schema: dict) -> set[str]:
+    keys = set(schema.get("properties", {}))
+    for sub in schema.get("allOf", []):
+        keys |= _allowed_keys(_deref(sub))
+    return keys
+
+
+def _deref(schema: dict) -> dict:
+    ref = schema.get("$ref")
+    if not ref:
+        return schema
+    file, _, pointer = ref.partition("#")
+    doc = json.loads((SCHEMA_DIR / (file or "common.schema.json")).read_text(encoding="utf-8"))
+    for part in pointer.strip("/").split("/"):
+        if part:
+            doc = doc[part]
+    return doc
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the text {value!r}"

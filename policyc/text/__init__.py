@@ -1,0 +1,1 @@
+"""The text language every stage shares: placeholders, Markdown rules, review-date sums."""

@@ -1,0 +1,181 @@
+"""Ratification as a recorded event: snapshots, versions, the generated change log, redlines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policyc.history.compare import compare, propose_version
+from policyc.pipeline import check_all
+
+RATIFY = ("ratify", "--school", "oak-primary", "--policy", "social-media", "--today", "2026-11-22")
+
+
+def ratify(run, src: Path, date: str, summary: str, *extra: str):
+    return run(*RATIFY, "--source", src, "--date", date, "--by", "Ann Chair, Chair of Governors",
+               "--summary", summary, *extra)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def history(src: Path):
+    [h] = check_all(src).histories
+    return h
+
+
+def test_ratify_writes_a_readable_hashed_snapshot_and_is_a_no_op_the_second_time(mini, run):
+    first = ratify(run, mini, "2026-11-20", "Annual review", "--version", "2.0", "--minute", "LGB 2026/11 item 4")
+    assert first.code == 0, first.err
+    assert "Recorded version 2.0" in first.out
+    snapshot = mini / "snapshots" / "oak-primary" / "social-media" / "2.0.yaml"
+    text = snapshot.read_text()
+    assert text.startswith("# Ratified snapshot")
+    assert "minute: LGB 2026/11 item 4" in text and re.search(r"sha256: [0-9a-f]{64}", text)
+    assert "text: This policy protects {{ school.name }}" in text  # placeholders kept, values listed
+    again = ratify(run, mini, "2026-11-21", "Again")
+    assert again.code == 0 and "already records exactly this text; nothing to do" in again.out
+    assert sorted(p.name for p in snapshot.parent.iterdir()) == ["2.0.yaml"]
+    h = history(mini)
+    assert h.current.ratification.status == "ratified" and h.current.ratification.version == "2.0"
+    assert h.current.ratification.minute == "LGB 2026/11 item 4"
+    assert h.current.ratification.next_review.isoformat() == "2027-11-20"
+
+
+def test_a_hand_edited_snapshot_is_refused_with_its_position(mini, run, tmp_path):
+    assert ratify(run, mini, "2026-11-20", "Annual review", "--version", "2.0").code == 0
+    snapshot = mini / "snapshots" / "oak-primary" / "social-media" / "2.0.yaml"
+    edit(snapshot, "Personal use of social media at work is not allowed.",
+         "Personal use of social media at work is allowed.")
+    result = run("--source", mini, "--output", tmp_path / "out")
+    assert result.code == 1
+    line = next(i for i, l in enumerate(snapshot.read_text().splitlines(), 1) if l.startswith("sha256:"))
+    assert f"2.0.yaml:{line}:9: this snapshot has been changed since it was made" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_changed_text_awaits_ratification_with_a_proposed_version_and_a_pending_change_row(mini, run):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(mini / "policies" / "social-media.yaml", "Tell the {{ role.dsl }} at once.",
+         "Tell the {{ role.dsl }} the same day.")
+    h = history(mini)
+    assert h.changed_since.version == "2.0" and h.proposed_version == "2.1"
+    assert h.current.in_force == "2.0" and h.current.ratification.status == "draft"
+    pending = h.current.history[0]
+    assert pending.date is None and pending.paragraphs == "3.1"
+    done = ratify(run, mini, "2026-02-01", "Report the same day")
+    assert done.code == 0 and "Recorded version 2.1" in done.out and "wording changed (3.1)" in done.out
+    rows = [(e.date.isoformat(), e.version, e.paragraphs, e.summary) for e in history(mini).current.history]
+    assert rows[:2] == [("2026-02-01", "2.1", "3.1", "Report the same day"),
+                        ("2026-01-10", "2.0", "All (first version recorded)", "First")]
+    assert rows[2][0] == "2020-09-16"  # legacy rows written as data, merged in date order
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("values", "2.0.1"), ("wording", "2.1"), ("structure", "3.0")])
+def test_the_proposed_version_follows_the_kind_of_change(mini, run, change, expected):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    if change == "values":
+        edit(mini / "schools" / "oak-primary.yaml", "name: Jo Bloggs", "name: Sam Lee")
+        edit(mini / "policies" / "social-media.yaml", "Tell the {{ role.dsl }}", "Tell {{ holder.dsl }}, the {{ role.dsl }},")
+        assert ratify(run, mini, "2026-01-11", "interim", "--version", "2.0.1").code == 0
+        edit(mini / "schools" / "oak-primary.yaml", "name: Sam Lee", "name: Kim Roe")
+    elif change == "wording":
+        edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person, by phone or by email.")
+    else:
+        edit(mini / "policies" / "social-media.yaml", "      - id: tell-dsl\n",
+             "      - id: keep-notes\n        text: Keep a note of what you saw.\n      - id: tell-dsl\n")
+    latest = "2.0.1" if change == "values" else "2.0"
+    assert history(mini).changed_since.version == latest
+    expected = "2.0.2" if change == "values" else expected
+    assert history(mini).proposed_version == expected
+
+
+def test_ratifying_a_policy_with_errors_is_refused(mini, run):
+    edit(mini / "policies" / "social-media.yaml", "{{ school.name }}", "{{ school.nmae }}")
+    result = ratify(run, mini, "2026-11-20", "Annual review")
+    assert result.code == 1
+    assert "unknown placeholder {{ school.nmae }}" in result.err and "Ratification refused." in result.err
+    assert not (mini / "snapshots").exists()
+
+
+def test_ratify_refuses_a_future_date_and_a_version_that_exists(mini, run):
+    assert "is in the future" in ratify(run, mini, "2027-01-01", "x").err
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person.")
+    result = ratify(run, mini, "2026-01-11", "x", "--version", "2.0")
+    assert result.code == 1 and "version 2.0 already exists; the versions are: 2.0" in result.err
+    result = ratify(run, mini, "2025-01-11", "x")
+    assert result.code == 1 and "is before the last ratification" in result.err
+
+
+def test_diff_for_a_missing_version_lists_the_versions(mini, run, tmp_path):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    result = run("diff", "--source", mini, "--output", tmp_path, "--school", "oak-primary",
+                 "--policy", "social-media", "--from", "1.9", "--to", "draft")
+    assert result.code == 1
+    assert "there is no version '1.9' of this policy; the versions are: 2.0, draft, model" in result.err
+
+
+def test_propose_version_for_unnumbered_versions_asks_for_one():
+    assert propose_version("V1", "wording") == ""
+    assert propose_version(None, "first") == "1.0"
+    assert propose_version("1.10", "wording") == "1.11"
+
+
+def test_a_policy_compared_with_itself_has_no_changes(mini):
+    [policy] = check_all(mini).policies
+    comparison = compare(policy, policy)
+    assert not comparison.has_changes and comparison.affected_paragraphs() == "None (no change to the text)"
+    assert not comparison.values
+
+
+def test_build_publishes_archive_and_redline_for_a_changed_policy(mini, run, tmp_path):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--today", "2026-11-22").code == 0
+    school = out / "oak-primary"
+    assert (school / "archive" / "social-media-2.0.pdf").is_file()
+    assert (school / "changes" / "social-media-2.0-to-draft.pdf").is_file()
+    page = (school / "social-media.html").read_text()
+    assert 'href="changes/social-media-2.0-to-draft.html"' in page
+    assert 'href="archive/social-media-2.0.html"' in page
+    assert "Changed since version 2.0 was ratified; awaiting ratification" in page
+    archived = (school / "archive" / "social-media-2.0.html").read_text()
+    assert "In person or by email." in archived and 'href="../social-media.html"' in archived
+    assert 'href="../assets/policy.css"' in archived  # the school's own assets: its bundle stands alone
+
+
+def test_diff_writes_a_redline_whose_stylesheet_is_in_the_schools_bundle(mini, run, tmp_path):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
+    out = tmp_path / "out"
+    result = run("diff", "--source", mini, "--output", out, "--school", "oak-primary", "--policy", "social-media",
+                 "--from", "2.0", "--format", "html")
+    assert result.code == 0, result.err
+    page = out / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
+    assert 'href="../assets/policy.css"' in page.read_text()
+    assert (page.parent / "../assets/policy.css").resolve().is_file()
+
+
+def test_unnumbered_paragraphs_are_named_by_their_section_and_place(mini, run):
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, '    title: Reporting concerns\n', '    title: Reporting concerns\n    number_clauses: false\n')
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit(policy, "In person or by email.", "In person, by phone or by email.")
+    [pending] = [e for e in history(mini).current.history if e.date is None]
+    assert pending.paragraphs == "3 (para 2)"
+
+
+def test_the_owner_of_a_change_is_recorded_for_the_change_table(mini, run):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0", "--owner", "Priya Shah, HR Manager").code == 0
+    [row] = [e for e in history(mini).current.history if e.version == "2.0"]
+    assert row.owner == "Priya Shah, HR Manager"
+    snapshot = (mini / "snapshots" / "oak-primary" / "social-media" / "2.0.yaml").read_text()
+    assert "owner: Priya Shah, HR Manager" in snapshot

@@ -1,0 +1,212 @@
+"""Real WeasyPrint PDFs, checked by reading their text, structure, bookmarks and metadata."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from policyc.cli import main
+from policyc.errors import UserError
+from policyc.render.pdf import render_pdf
+from tests.conftest import SEEDS
+from tests.pdftext import page_texts
+
+
+@pytest.fixture(scope="module")
+def seeds_built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("seeds")
+    for name in ("flourish", "link-school"):
+        assert main(["--source", str(SEEDS / name), "--output", str(out / name), "-q", "--today", "2026-11-22"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def ratified(seeds_built) -> Path:
+    return seeds_built / "flourish" / "flourish-federation" / "social-media.pdf"
+
+
+@pytest.fixture(scope="module")
+def draft(seeds_built) -> Path:
+    return seeds_built / "link-school" / "the-link-school" / "social-media.pdf"
+
+
+def raw_pages(pdf: Path) -> list[str]:
+    return [p.extract_text() for p in PdfReader(pdf).pages]
+
+
+def test_pages_are_a4(ratified):
+    for page in PdfReader(ratified).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (595, 842)
+
+
+def test_every_page_has_the_footer_with_title_version_and_page_x_of_y(ratified):
+    pages = raw_pages(ratified)
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Internet Social Networking and Social Media Policy · Flourish Federation · Version V1" in text
+
+
+def test_footer_without_a_version_has_no_dangling_separator(draft):
+    for text in raw_pages(draft):
+        footer = next(line for line in text.splitlines() if "Page " in line and " of " in line)
+        assert footer.startswith("Social Media Policy · The Link School Page"), footer
+
+
+def _contents_entries(first_page: str) -> list[tuple[str, int]]:
+    entries = []
+    for line in first_page.splitlines():
+        match = re.match(r"^(.*?)\s*(?:\.\s?){3,}\s*(\d+)\s*$", line)
+        if match:
+            entries.append((re.sub(r"\s+", " ", match.group(1)).strip(), int(match.group(2))))
+    return entries
+
+
+def test_contents_page_numbers_are_the_pages_where_the_headings_are(ratified):
+    pages = page_texts(ratified)
+    entries = _contents_entries(pages[0])
+    assert len(entries) == 10
+    for title, page in entries:
+        # A heading is a line of its own; the contents line also has leaders and a page number.
+        found = [i + 1 for i, text in enumerate(pages)
+                 if any(re.sub(r"\s+", " ", line).strip() == title for line in text.splitlines())]
+        assert found == [page], f"{title!r}: contents says page {page}, heading found on {found}"
+
+
+def test_bookmarks_follow_the_headings_and_point_at_their_pages(ratified):
+    reader = PdfReader(ratified)
+    outline = reader.outline
+
+    def flatten(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from flatten(item)
+            else:
+                yield item
+    marks = [(m.title, reader.get_destination_page_number(m) + 1) for m in flatten(outline)]
+    titles = [t for t, _ in marks]
+    assert titles[0] == "Internet Social Networking and Social Media Policy"
+    assert "6. Social media" in titles and "Appendix 1 – Table of changes" in titles
+    contents = dict(_contents_entries(page_texts(ratified)[0]))
+    for title, page in marks:
+        if title in contents:
+            assert contents[title] == page
+
+
+def test_metadata_title_author_language(ratified):
+    with pikepdf.open(ratified) as pdf:
+        assert str(pdf.docinfo["/Title"]) == "Internet Social Networking and Social Media Policy – Flourish Federation"
+        assert str(pdf.docinfo["/Author"]) == "Flourish Federation"
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+
+
+def _structure_types(pdf: pikepdf.Pdf) -> list[str]:
+    found = []
+
+    def walk(node, depth=0):
+        if depth > 60:
+            return
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                found.append(str(node.S))
+            kids = node.get("/K")
+            if kids is not None:
+                walk(kids, depth + 1)
+        elif isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid, depth + 1)
+    walk(pdf.Root.StructTreeRoot)
+    return found
+
+
+def test_pdf_is_tagged_pdf_ua_with_headings_lists_and_tables(ratified):
+    with pikepdf.open(ratified) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        types = _structure_types(pdf)
+        meta = pdf.open_metadata()
+        assert meta.get("pdfuaid:part") == "1"
+    for tag in ("/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TR", "/TH", "/TD", "/Link"):
+        assert tag in types, f"{tag} missing from the structure tree"
+    assert types.count("/H1") == 1
+
+
+def test_draft_watermark_on_every_page_of_a_draft_only(draft, ratified):
+    draft_pages = raw_pages(draft)
+    assert all("DRAFT" in text for text in draft_pages)
+    assert not any("DRAFT" in text for text in raw_pages(ratified))
+
+
+def test_ratification_block_is_on_the_first_page(ratified):
+    first = re.sub(r"\s+", " ", page_texts(ratified)[0])
+    assert "This policy was ratified by Flourish Federation Governing Body on: 24th November 2020" in first
+    assert "Signed by the Chair of Governors: Robert Paul" in first
+    assert "Policy Version: V1" in first
+
+
+def test_fonts_are_the_shipped_open_sans_embedded(ratified):
+    with pikepdf.open(ratified) as pdf:
+        names = set()
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                names.add(str(font.BaseFont))
+                descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert names and all(re.search(r"\+Open-?Sans", n) for n in names), names
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "https://example.org/x.css", "http://127.0.0.1/", "data:text/css,body{}",
+])
+def test_the_pdf_renderer_reads_nothing_but_the_projects_assets(url):
+    html = f'<html lang="en-GB"><head><title>x</title><link rel="stylesheet" href="{url}"></head><body><p>x</p></body></html>'
+    with pytest.raises(UserError, match="may only use the project's own assets"):
+        render_pdf(html, "test.pdf")
+
+
+@pytest.mark.parametrize("which", ["ratified", "draft"])
+def test_a_pdf_ua_checker_finds_nothing(which, ratified, draft):
+    """pdfua (PyPI) checks the machine-checkable subset of PDF/UA-1; exit 0 means no findings."""
+    import subprocess
+    import sys
+    pdf = ratified if which == "ratified" else draft
+    result = subprocess.run([sys.executable, "-m", "pdfua", "check", str(pdf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+@pytest.mark.parametrize("which", ["ratified", "draft"])
+def test_outloud_finds_no_errors_and_only_the_known_footer_warning(which, ratified, draft, tmp_path):
+    """outloud (PyPI) checks PDF/UA-1 plus reading order and links. The one warning left is
+    WeasyPrint's: page-margin content cannot be an artifact in a PDF/UA-1 tree (WeasyPrint #1836)."""
+    import json
+    import subprocess
+    import sys
+    pdf = ratified if which == "ratified" else draft
+    report = tmp_path / "report.json"
+    runner = "import sys; from outloud.cli import main; sys.exit(main())"
+    subprocess.run([sys.executable, "-c", runner, "--json", str(report), str(pdf)], capture_output=True, timeout=120)
+    findings = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("severity") in ("error", "warning") and node.get("message"):
+                findings.append((node.get("rule"), node["severity"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(json.loads(report.read_text()))
+    assert [f for f in findings if f != ("PAG-001", "warning")] == []
+
+
+def test_a_weasyprint_warning_fails_the_document():
+    html = ('<html lang="en-GB"><head><title>x</title><style>p { colour: red; }</style></head>'
+            "<body><p>x</p></body></html>")
+    with pytest.raises(UserError, match="the PDF renderer reported: Ignored `colour: red`"):
+        render_pdf(html, "test.pdf")

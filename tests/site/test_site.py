@@ -1,0 +1,79 @@
+"""The school bundle's machine-readable files and the trust's review dashboard."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_tree
+
+SCHOOLS = {
+    # ratified 2026-10-01, annual: next review 2027-10-01
+    "schools/oak-primary.yaml": None,
+    "schools/elm-secondary.yaml": "name: Elm Secondary\nphase: secondary\n",  # never ratified
+    "schools/ash-special.yaml": """\
+name: Ash Special School
+phase: special
+publish_url: https://www.ash.example.sch.uk/policies/
+policies:
+  social-media:
+    ratification:
+      status: ratified
+      date: 2025-12-15
+      version: "4"
+      signatories: [{name: A, role: Chair of Governors}]
+""",
+}
+
+
+@pytest.fixture
+def built(mini, tmp_path, run) -> Path:
+    write_tree(mini, {k: v for k, v in SCHOOLS.items() if v})
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--today", "2026-11-22").code == 0
+    return out
+
+
+def test_register_json_and_csv(built):
+    data = json.loads((built / "oak-primary" / "register.json").read_text())
+    assert data["school"] == "Oak Primary School" and data["trust"] == "Test Trust"
+    [entry] = data["policies"]
+    assert entry["version"] == "1.10" and entry["status"] == "ratified" and entry["ratified"] == "2026-10-01"
+    assert entry["next_review"] == "2027-10-01" and entry["approving_body"] == "Local Governing Body"
+    assert entry["html"] == "social-media.html" and entry["pdf"] == "social-media.pdf"
+    assert entry["pdf_bytes"] == (built / "oak-primary" / "social-media.pdf").stat().st_size
+    rows = list(csv.DictReader((built / "oak-primary" / "register.csv").open()))
+    assert rows[0]["version"] == "1.10" and rows[0]["status"] == "ratified"
+
+
+def test_sitemap_is_absolute_when_the_school_says_where_it_is_published(built):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(built / "ash-special" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert locs == ["https://www.ash.example.sch.uk/policies/index.html",
+                    "https://www.ash.example.sch.uk/policies/social-media.html"]
+    relative = [e.text for e in ET.parse(built / "oak-primary" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert relative == ["index.html", "social-media.html"]
+
+
+def test_school_index_shows_pdf_size_and_the_fragment_embeds(built):
+    index = (built / "oak-primary" / "index.html").read_text()
+    assert "PDF<span class=\"visually-hidden\"> of the Staff Social Media Policy</span>, " in index
+    assert " KB</a>" in index
+    fragment = (built / "oak-primary" / "policies-fragment.html").read_text()
+    assert not fragment.lstrip().startswith("<!DOCTYPE") and "<html" not in fragment
+    assert '<a href="social-media.html">Staff Social Media Policy</a>, version 1.10' in fragment
+
+
+def test_dashboard_and_status_group_the_schools(built, mini, run):
+    dashboard = (built / "dashboard.html").read_text()
+    for heading in ("Review overdue (0)", "Review due in the next 60 days (1)", "Never ratified (1)", "Up to date (1)"):
+        assert heading in dashboard
+    result = run("status", "--source", mini, "--today", "2026-11-22")
+    assert result.code == 0
+    assert "Review due in the next 60 days: 1\n" in result.out and "Ash Special School" in result.out
+    later = run("status", "--source", mini, "--today", "2027-01-01")
+    assert "Review overdue: 1\n" in later.out
