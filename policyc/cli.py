@@ -18,10 +18,11 @@ from policyc.errors import InvalidSource, UserError, display_path
 from policyc.history import ratify
 from policyc.pipeline import BuildOptions, build, check_all
 from policyc.site.bundle import status_table
+from policyc.site.guard import check_output_folder
 from policyc.site.preview import preview
+from policyc.workspace import default_output, find_source, resolve_source
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DESCRIPTION = """\
 Build every school's tailored policies from the trust's model policies.
@@ -50,9 +51,10 @@ COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "previe
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", metavar="FOLDER", type=Path, default=None,
-                   help="the trust's source folder (default: policy_src/)")
+                   help="the trust's source folder (default: policy_src/ here or in a folder above)")
     p.add_argument("--output", "-o", metavar="FOLDER", type=Path, default=None,
-                   help="where to write documents (default: output/)")
+                   help="where to write documents (default: output/ beside the sources); "
+                        "it is replaced as a whole, so it must be a folder of its own")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
                    help="the date used to decide which reviews are overdue (default: today)")
@@ -151,16 +153,23 @@ def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _stop_on_sigterm()
     args = parser().parse_args(_with_command(argv))
-    source = args.source or PROJECT_ROOT / "policy_src"
-    output = args.output or PROJECT_ROOT / "output"
+    try:
+        source = resolve_source(args.source) if args.source else find_source()
+    except UserError as exc:
+        print(f"policyc: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    output = args.output or default_output(source)
     today = args.today or dt.date.today()
     say = (lambda _: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     try:
         if args.command == "preview":
             target = args.to or output.parent / "preview"
+            check_output_folder(target, source, "preview folder", replaced=False)
             for png in preview(output, target):
                 print(display_path(png))
             return EXIT_OK
+        if args.command in ("build", "diff"):
+            check_output_folder(output, source)
         checked = check_all(source, args.strict)
         project = checked.project
         usage = _check_filters(args, project)

@@ -17,6 +17,7 @@ from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.render.writers import DOCUMENT_WRITERS, Context
 from policyc.site.bundle import SITE_WRITERS
+from policyc.site.guard import check_output_folder
 from policyc.site.publish import staged
 from policyc.source.check import load_project
 
@@ -83,6 +84,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     plan = plan_outputs(checked.histories, options.formats, set(options.schools), set(options.policies))
     report = BuildReport(warnings=warnings, policies=policies)
     partial = bool(options.schools or options.policies)
+    check_output_folder(options.output, options.source)
     with staged(options.output, keep_existing=partial) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
         documents = [o for o in plan if o.policy is not None]

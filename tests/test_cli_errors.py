@@ -30,6 +30,7 @@ def _inside_the_source_folder(mini, monkeypatch):
 def output(tmp_path: Path) -> Path:
     """An output folder from an earlier build, which a failed run must leave exactly as it was."""
     return write_tree(tmp_path / "output", {
+        ".policyc-output": "made by policyc\n",
         "index.html": "<p>earlier build</p>\n",
         "oak-primary/social-media.html": "<p>version 1.9</p>\n",
     })

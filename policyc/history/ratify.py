@@ -14,6 +14,7 @@ from policyc.history.attach import PolicyHistory
 from policyc.history.compare import change_kind, compare, propose_version
 from policyc.history.snapshot import Snapshot, dump, path_for, version_key
 from policyc.model import Signatory
+from policyc.names import version_problem
 from policyc.text.review_dates import next_review_date
 
 
@@ -66,6 +67,9 @@ def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     if not version:
         raise UserError(f"the last version {previous!r} is not numbered like 1.2, so no next number can be "
                         f"proposed: give one with --version")
+    problem = version_problem(version)
+    if problem:
+        raise UserError(problem)
     if any(s.version == version for s in history.snapshots):
         raise UserError(f"version {version} already exists; the versions are: "
                         + ", ".join(s.version for s in history.snapshots))

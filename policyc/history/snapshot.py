@@ -27,6 +27,7 @@ from policyc.model import (
     ResolvedPolicy,
     Signatory,
 )
+from policyc.names import inside, version_problem
 from policyc.source.read import load_yaml
 
 FORMAT = "policyc-snapshot/1"
@@ -132,7 +133,7 @@ def dump(snap: Snapshot) -> str:
 
 
 def path_for(root: Path, school: str, policy: str, version: str) -> Path:
-    return root / "snapshots" / school / policy / f"{version}.yaml"
+    return inside(root, "snapshots", school, policy, f"{version}.yaml")
 
 
 # --- reading ------------------------------------------------------------------------
@@ -194,6 +195,16 @@ def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list
             problems.error(source.at(("sha256",)),
                            "this snapshot has been changed since it was made: its content no longer matches its sha256",
                            "a ratified snapshot is the record of what was approved; restore it from version control")
+            continue
+        problem = version_problem(str(data.get("version", "")))
+        if problem:
+            problems.error(source.at(("version",)), problem,
+                           "a snapshot's version is part of file names; snapshots are made by 'ratify'")
+            continue
+        if path.stem != str(data["version"]):
+            problems.error(source.at(("version",)),
+                           f"this snapshot says version {data['version']} but its file is named {path.name}",
+                           "snapshots are made by 'ratify'; restore this one from version control")
             continue
         try:
             snap = from_data(data, source.at(), base)

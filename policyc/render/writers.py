@@ -11,6 +11,7 @@ from typing import Callable
 from policyc.build.plan import Output, archive_path, redline_path
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
+from policyc.names import inside
 from policyc.render.html import render_page, render_policy
 from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
@@ -49,7 +50,7 @@ def write_html(out: Output, ctx: "Context") -> None:
     pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
                          pdf_name=pdf_name, links=_versions(out, ctx))
-    write(ctx.root / out.path, html.encode("utf-8"))
+    write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def _redline(out: Output, for_pdf: bool) -> str:
@@ -61,21 +62,21 @@ def _redline(out: Output, for_pdf: bool) -> str:
 
 
 def write_redline_html(out: Output, ctx: "Context") -> None:
-    write(ctx.root / out.path, _redline(out, for_pdf=False).encode("utf-8"))
+    write(inside(ctx.root, out.path), _redline(out, for_pdf=False).encode("utf-8"))
 
 
 def write_redline_pdf(out: Output, ctx: "Context") -> None:
-    write(ctx.root / out.path, render_pdf(_redline(out, for_pdf=True), out.path))
+    write(inside(ctx.root, out.path), render_pdf(_redline(out, for_pdf=True), out.path))
 
 
 def write_pdf(out: Output, ctx: "Context") -> None:
     policy = out.policy
     html = render_policy(policy, ctx.today, for_web=False, assets="")
-    write(ctx.root / out.path, render_pdf(html, out.path))
+    write(inside(ctx.root, out.path), render_pdf(html, out.path))
 
 
 def write_assets(out: Output, ctx: "Context") -> None:
-    target = ctx.root / out.path
+    target = inside(ctx.root, out.path)
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(ASSET_DIR, target)
 

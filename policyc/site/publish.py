@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from policyc.site.guard import MARKER, MARKER_TEXT
+
 
 @contextmanager
 def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
@@ -21,6 +23,7 @@ def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
     try:
         if keep_existing and output.is_dir():
             shutil.copytree(output, staging, dirs_exist_ok=True)
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

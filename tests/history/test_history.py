@@ -116,7 +116,7 @@ def test_ratify_refuses_a_future_date_and_a_version_that_exists(mini, run):
 
 def test_diff_for_a_missing_version_lists_the_versions(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
-    result = run("diff", "--source", mini, "--output", tmp_path, "--school", "oak-primary",
+    result = run("diff", "--source", mini, "--output", tmp_path / "out", "--school", "oak-primary",
                  "--policy", "social-media", "--from", "1.9", "--to", "draft")
     assert result.code == 1
     assert "there is no version '1.9' of this policy; the versions are: 2.0, draft, model" in result.err

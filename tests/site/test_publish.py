@@ -13,7 +13,7 @@ def test_success_replaces_the_output(tmp_path: Path):
     (out / "old.txt").write_text("old")
     with staged(out, keep_existing=False) as root:
         (root / "new.txt").write_text("new")
-    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".policyc-output", "new.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
 
 
@@ -23,7 +23,7 @@ def test_partial_build_keeps_other_files(tmp_path: Path):
     (out / "other-school.txt").write_text("kept")
     with staged(out, keep_existing=True) as root:
         (root / "this-school.txt").write_text("new")
-    assert sorted(p.name for p in out.iterdir()) == ["other-school.txt", "this-school.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".policyc-output", "other-school.txt", "this-school.txt"]
 
 
 def test_failure_leaves_the_output_and_no_staging(tmp_path: Path):
