@@ -121,6 +121,8 @@ def locate(start: Position, needle: str) -> Position:
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when possible."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    # A control character in a file name (a newline, say) would break the message's line.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)

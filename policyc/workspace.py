@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from policyc.errors import UserError, display_path
+from policyc.errors import UserError
 
 SOURCE_NAME = "policy_src"
 

@@ -94,3 +94,18 @@ def test_outside_any_project_the_message_says_how_to_start_one(run, monkeypatch,
     monkeypatch.chdir(tmp_path)
     result = run("validate")
     assert result.code == 1 and "policyc init" in result.err and "Traceback" not in result.err
+
+
+def test_register_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
+    from policyc.site.bundle import spreadsheet_safe
+    assert spreadsheet_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert [spreadsheet_safe(v) for v in ("+1", "-1", "@SUM(A1)", "\tx", "Board")] == ["'+1", "'-1", "'@SUM(A1)", "'\tx", "Board"]
+
+
+def test_a_title_that_looks_like_a_formula_reaches_the_csv_as_text(mini, run, tmp_path):
+    policy = mini / "policies" / "social-media.yaml"
+    policy.write_text(policy.read_text().replace("title: Staff Social Media Policy", "title: \"=1+2 Oak\""))
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "html", "-q").code == 0
+    csv_text = (out / "oak-primary" / "register.csv").read_text()
+    assert "'=1+2 Oak" in csv_text and ",=1+2" not in csv_text

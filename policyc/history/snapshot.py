@@ -182,7 +182,7 @@ def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list
     found = []
     for path in sorted(folder.glob("*.yaml")):
         name = display_path(path)
-        source = load_yaml(path, name, problems)
+        source = load_yaml(path, name, problems, within=root)
         if source is None:
             continue
         data = source.data

@@ -22,7 +22,7 @@ from policyc.model import Block, ResolvedPolicy
 from policyc.text import prose
 from policyc.text.placeholders import fill
 
-TOKEN = re.compile(r"\{\{.*?\}\}|\[\[.*?\]\]|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.S)
+TOKEN = re.compile(r"\{\{[^{}]*\}\}|\[\[[^\[\]]*\]\]|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from policyc.build.plan import Output, archive_path
 from policyc.history.status import Standing, format_date, standing
+from policyc.names import inside
 from policyc.render.html import render_page
 from policyc.render.writers import Context, write
 
@@ -103,13 +104,13 @@ def _school(ctx: Context, slug: str):
 def write_school_index(out: Output, ctx: Context) -> None:
     html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
                        trust_name=ctx.project.trust.name, assets="assets/", format_date=format_date)
-    write(ctx.root / out.path, html.encode("utf-8"))
+    write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def write_fragment(out: Output, ctx: Context) -> None:
     html = render_page("fragment.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
                        format_date=format_date)
-    write(ctx.root / out.path, html.encode("utf-8"))
+    write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def _record(e: Entry) -> dict:
@@ -127,7 +128,7 @@ def write_register_json(out: Output, ctx: Context) -> None:
     data = {"school": school.name, "slug": school.slug, "trust": ctx.project.trust.name,
             "generated_for": ctx.today.isoformat(),
             "policies": [dict(_record(e), archive=list(e.archive)) for e in entries(ctx, out.school)]}
-    write(ctx.root / out.path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write(inside(ctx.root, out.path), (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def write_register_csv(out: Output, ctx: Context) -> None:
@@ -136,8 +137,18 @@ def write_register_csv(out: Output, ctx: Context) -> None:
     fields = list(rows[0]) if rows else ["policy"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
-    write(ctx.root / out.path, buffer.getvalue().encode("utf-8"))
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+    write(inside(ctx.root, out.path), buffer.getvalue().encode("utf-8"))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell that Excel would run as a formula is prefixed with ' (OWASP's rule for CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def write_sitemap(out: Output, ctx: Context) -> None:
@@ -153,13 +164,13 @@ def write_sitemap(out: Output, ctx: Context) -> None:
     for page in pages:
         lines.append(f"  <url><loc>{xml_escape(base + page)}</loc></url>")
     lines.append("</urlset>")
-    write(ctx.root / out.path, ("\n".join(lines) + "\n").encode("utf-8"))
+    write(inside(ctx.root, out.path), ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def write_trust_index(out: Output, ctx: Context) -> None:
     html = render_page("trust_index.html.j2", entries=entries(ctx), trust_name=ctx.project.trust.name,
                        assets="assets/", format_date=format_date)
-    write(ctx.root / out.path, html.encode("utf-8"))
+    write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def write_dashboard(out: Output, ctx: Context) -> None:
@@ -167,7 +178,7 @@ def write_dashboard(out: Output, ctx: Context) -> None:
     html = render_page("dashboard.html.j2", groups=groups, buckets=BUCKETS, trust_name=ctx.project.trust.name,
                        today=format_date(ctx.today), assets="assets/", format_date=format_date,
                        days=DUE_SOON_DAYS)
-    write(ctx.root / out.path, html.encode("utf-8"))
+    write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def review_groups(all_entries: list[Entry], today: dt.date) -> dict[str, list[Entry]]:

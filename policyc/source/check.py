@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Optional
 
 from policyc.errors import Position, Problems, display_path, locate
+from policyc.limits import MAX_LIST_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_CHARS
 from policyc.model import ModelPolicy, Project, School, Section
+from policyc.names import is_slug
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml
 from policyc.source.schema import validate
 from policyc.text.placeholders import references
-from policyc.text.prose import RAW_HTML as RAW_TAG
-from policyc.text.prose import has_raw_html, unsafe_links
+from policyc.text.prose import is_safe_link, shape
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Anchors the templates use themselves; a clause may not take one of these ids.
 RESERVED_IDS = {"contents", "ratification", "main", "top", "changes-table", "policy-title"}
 
@@ -28,13 +28,13 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
         problems.error(Position(display_path(root)), "no trust.yaml in this source folder",
                        "point --source at a folder holding trust.yaml, policies/ and schools/")
         return None
-    trust_src = _read(root / "trust.yaml", "trust", problems)
+    trust_src = _read(root / "trust.yaml", "trust", problems, root)
     policy_files = sorted((root / "policies").glob("*.yaml"))
-    policy_srcs = [s for p in policy_files if (s := _read(p, "policy", problems))]
+    policy_srcs = [s for p in policy_files if (s := _read(p, "policy", problems, root))]
     # Policies whose files have errors of their own: a school's overlay on one is not also wrong.
     broken = {p.stem for p in policy_files} - {s.path.stem for s in policy_srcs}
     school_srcs = [s for p in sorted((root / "schools").glob("*.yaml"))
-                   if (s := _read(p, "school", problems))]
+                   if (s := _read(p, "school", problems, root))]
     if not list((root / "policies").glob("*.yaml")):
         problems.error(Position(display_path(root / "policies")), "no model policies found",
                        "add a file such as policies/social-media.yaml")
@@ -51,14 +51,35 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
     return project
 
 
-def _read(path: Path, kind: str, problems: Problems) -> Optional[SourceFile]:
-    source = load_yaml(path, display_path(path), problems)
+def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[SourceFile]:
+    source = load_yaml(path, display_path(path), problems, within=root)
     if source is None:
         return None
     if not isinstance(source.data, dict):
         problems.error(source.at(), f"a {kind} file must be a mapping of keys to values")
         return None
-    return source if validate(source, kind, problems) else None
+    valid = validate(source, kind, problems)
+    if kind in ("trust", "school"):
+        _references_outside_clauses(source, problems)
+    return source if valid else None
+
+
+# Overlay keys whose values are clause content, where [[clause-id]] means a paragraph number.
+_CLAUSE_CONTENT = {"add", "replace"}
+
+
+def _references_outside_clauses(source: SourceFile, problems: Problems) -> None:
+    """A [[reference]] in a name, a role or a value has no paragraph to point at."""
+    stack = [((), source.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(path + (k,), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+        elif isinstance(value, str) and "[[" in value and not _CLAUSE_CONTENT & set(path):
+            problems.error(source.at(path), "a cross-reference [[...]] can only be used in clause text",
+                           "write the words out here, or move the reference into a clause")
 
 
 def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
@@ -75,7 +96,12 @@ def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
     for section in policy.sections:
         for clause in walk_clauses(section.clauses):
             _check_clause_option(clause, options, problems)
-    _check_references(policy, ids_of(policy.sections), problems)
+    known = ids_of(policy.sections)
+    _check_references(policy, known, problems)
+    if policy.preamble:
+        _check_text(policy.preamble, policy.at("preamble"), known, problems)
+    for i, entry in enumerate(policy.history):
+        _check_text(entry.summary, policy.at(f"history.{i}"), known, problems)
     return policy
 
 
@@ -139,26 +165,60 @@ def _all_texts(sections):
 def _check_references(policy_or_sections, known: dict, problems: Problems) -> None:
     sections = getattr(policy_or_sections, "sections", policy_or_sections)
     for item, where, text in _all_texts(sections):
-        for ref in references(text):
-            if ref in known:
-                continue
-            written = ref if ref.startswith("[[") else f"[[{ref}]]"
-            close = difflib.get_close_matches(written[2:-2].strip().lower(), list(known), n=1)
-            problems.error(locate(where, written), f"the cross-reference {written} names no clause or section",
-                           f"did you mean [[{close[0]}]]?" if close else
-                           "write [[ID]] with the id of a clause or section in this policy")
-        for url in unsafe_links(text):
-            scheme = URL_SCHEME.match(url)
-            if scheme and scheme.group(0).lower() not in ("http:", "https:"):
-                # The scheme alone: a target such as javascript:alert(1) is not quoted in full.
-                problems.error(locate(where, url), f"a link to a {scheme.group(0).lower()!r} address is not allowed",
-                               "links may start with https://, mailto: or #")
-            else:
-                problems.error(locate(where, url), f"the link {url!r} is not allowed",
-                               "links may start with https://, mailto: or # (use https:// rather than http://)")
-        if has_raw_html(text):
-            problems.warn(locate(where, RAW_TAG.search(text).group(0)), "this text contains HTML tags, which are shown as text, not as markup",
-                          "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
+        _check_text(text, where, known, problems)
+
+
+def _check_text(text: str, where: Position, known: dict, problems: Problems) -> None:
+    for ref in references(text):
+        if ref in known:
+            continue
+        written = ref if ref.startswith("[[") else f"[[{ref}]]"
+        close = difflib.get_close_matches(written[2:-2].strip().lower(), list(known), n=1)
+        problems.error(locate(where, written), f"the cross-reference {written} names no clause or section",
+                       f"did you mean [[{close[0]}]]?" if close else
+                       "write [[ID]] with the id of a clause or section in this policy")
+    _check_markdown(text, where, known, problems)
+
+
+def _check_markdown(text: str, where: Position, known: dict, problems: Problems) -> None:
+    """Links, raw HTML and the limits, as markdown-it reads the text: one linear pass."""
+    if len(text) > MAX_TEXT_CHARS:
+        problems.error(where, f"this text is {len(text):,} characters long; one clause may hold at most "
+                              f"{MAX_TEXT_CHARS:,}", "split it into several clauses")
+        return
+    found = shape(text)
+    cursor = where  # links are found in the order they are written, each at its own place
+    for url in found.links:
+        at = locate(cursor, url)
+        if at != cursor:
+            cursor = Position(at.file, at.line, at.column + len(url))
+        if url.startswith("#"):
+            anchor = url[1:]
+            if anchor not in known and anchor not in RESERVED_IDS:
+                close = difflib.get_close_matches(anchor, list(known), n=1)
+                problems.error(at, f"the link {url} points at no clause or section of this policy",
+                               f"did you mean #{close[0]}?" if close else "link to a clause or section id, "
+                               "or write [[id]] to show its paragraph number")
+            continue
+        if is_safe_link(url):
+            continue
+        scheme = URL_SCHEME.match(url)
+        if scheme and scheme.group(0).lower() not in ("http:", "https:"):
+            # The scheme alone: a target such as javascript:alert(1) is not quoted in full.
+            problems.error(at, f"a link to a {scheme.group(0).lower()!r} address is not allowed",
+                           "links may start with https://, mailto: or #")
+        else:
+            problems.error(at, f"the link {url!r} is not allowed",
+                           "links may start with https://, mailto: or # (use https:// rather than http://)")
+    if found.list_depth > MAX_LIST_DEPTH:
+        problems.error(where, f"lists are nested {found.list_depth} deep here; at most {MAX_LIST_DEPTH} levels "
+                              "are allowed", "flatten the list, or make the deepest items sub-clauses")
+    if found.table_rows > MAX_TABLE_ROWS:
+        problems.error(where, f"this table has {found.table_rows:,} rows; a table may have at most "
+                              f"{MAX_TABLE_ROWS:,}", "split it, or put the data in an appendix of its own")
+    if found.html:
+        problems.warn(locate(where, found.html[0]), "this text contains HTML tags, which are shown as text, "
+                      "not as markup", "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
 
 
 def _schools(sources: list[SourceFile], problems: Problems) -> tuple[School, ...]:
@@ -166,7 +226,7 @@ def _schools(sources: list[SourceFile], problems: Problems) -> tuple[School, ...
     for source in sources:
         slug = source.data.get("slug", source.path.stem)
         where = source.at(("slug",)) if "slug" in source.data else Position(source.name, 1, 1)
-        if not SAFE_SLUG.match(slug) or len(slug) > 60:
+        if not is_slug(slug):
             problems.error(where, f"the school slug {slug!r} is not safe for a folder name",
                            "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'"
                            + ("" if "slug" in source.data else "; rename the file or set slug:"))

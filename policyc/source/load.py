@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from typing import Optional
 
 from policyc.errors import Position, Problems
@@ -29,6 +31,25 @@ from policyc.model import (
 )
 from policyc.source.read import SourceFile
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def date_hint(value: str) -> str:
+    """Why a date is wrong: a day the month does not have, or the wrong way of writing it."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        if 1 <= month <= 12:
+            last = calendar.monthrange(year, month)[1]
+            return f"{_MONTHS[month - 1]} {year} has {last} days"
+        return "the month comes second and runs from 01 to 12"
+    parts = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+    if parts:
+        day, month, year = parts.groups()
+        return f"write dates as YYYY-MM-DD: {year}-{int(month):02d}-{int(day):02d}"
+    return "write the date as YYYY-MM-DD, for example 2026-09-30"
+
 
 class Loader:
     """Reads one source file's data; every value is looked up with its path for positions."""
@@ -44,11 +65,15 @@ class Loader:
         if value is None:
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
-            self.problems.error(self.at(path), f"{value!r} is not a real date",
-                                "write the date as YYYY-MM-DD")
+            self.problems.error(self.at(path), f"{value!r} is not a real date", date_hint(value))
             return None
+        if not EARLIEST <= day <= LATEST:
+            self.problems.error(self.at(path), f"{value} is not a plausible date for a school policy",
+                                f"dates run from {EARLIEST.year} to {LATEST.year}; check the year")
+            return None
+        return day
 
     # --- shared parts ---------------------------------------------------------
 

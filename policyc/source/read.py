@@ -9,6 +9,8 @@ ourselves: every scalar stays text exactly as written, except `true`, `false` an
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,8 @@ from typing import Any
 import yaml
 
 from policyc.errors import Position, Problems
+from policyc.limits import MAX_FILE_BYTES, MAX_NESTING
+from policyc.source.yaml_errors import explain
 
 Path_ = tuple  # a path into the data: mapping keys and list indexes
 
@@ -114,31 +118,119 @@ class _Builder:
         return node.value
 
 
-def load_yaml(path: Path, name: str, problems: Problems) -> SourceFile | None:
-    """Load one file; report problems and return None if it cannot be read at all."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(Position(name), f"not UTF-8 text (byte {exc.start})",
-                       "save the file as UTF-8")
+def load_yaml(path: Path, name: str, problems: Problems, within: Path | None = None) -> SourceFile | None:
+    """Load one file; report problems and return None if it cannot be read at all.
+
+    Only a regular file (inside `within`, when given) is read, and never more than
+    MAX_FILE_BYTES of it: a FIFO, a device or a link out of the source folder is an error.
+    """
+    data = read_source_bytes(path, name, problems, within)
+    if data is None:
         return None
-    except OSError as exc:
-        problems.error(Position(name), f"cannot read the file: {exc.strerror}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(_byte_position(name, data, exc.start),
+                       f"not UTF-8 text: the byte 0x{data[exc.start]:02x} here is not a character",
+                       "save the file as UTF-8 (in Word or Notepad: Save As, Encoding UTF-8)")
         return None
     return parse_yaml(text, path, name, problems)
 
 
+def read_source_bytes(path: Path, name: str, problems: Problems, within: Path | None = None) -> bytes | None:
+    try:
+        if within is not None:
+            real, root = path.resolve(), within.resolve()
+            if real != root and root not in real.parents:
+                problems.error(Position(name, 1, 1), "this file is a link to a file outside the source folder",
+                               "copy the file into the source folder instead of linking to it")
+                return None
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            problems.error(Position(name, 1, 1), "not a regular file (a device, pipe or folder)",
+                           "source files must be ordinary YAML files")
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            problems.error(Position(name, 1, 1),
+                           f"the file is {info.st_size:,} bytes; a source file may be at most {MAX_FILE_BYTES:,}",
+                           "split it, or check that it is the file you meant")
+            return None
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.error(Position(name, 1, 1), f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.error(Position(name, 1, 1), f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+        return None
+    return data
+
+
+def _byte_position(name: str, data: bytes, offset: int) -> Position:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Position(name, line, column)
+
+
+def _char_position(name: str, text: str, index: int) -> Position:
+    line = text.count("\n", 0, index) + 1
+    return Position(name, line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A construct we refuse while composing, with a message already in plain words."""
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe composer, refusing aliases and nesting deeper than MAX_NESTING.
+
+    Why here: PyYAML would expand an alias every time it is used (a few lines can grow
+    to gigabytes) and composes nested values recursively (deep nesting ends in a
+    RecursionError); refusing both while composing bounds memory and stack.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(problem=f"the alias *{event.anchor} is not supported", problem_mark=event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise _Refused(problem=f"nested too deeply: more than {MAX_NESTING} levels",
+                               problem_mark=self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def parse_yaml(text: str, path: Path, name: str, problems: Problems) -> SourceFile | None:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = _pos(name, mark) if mark else Position(name)
-        problems.error(where, f"not valid YAML: {exc.problem or exc.context}",
-                       "check the indentation and quote text that contains ': ' or starts with a special character")
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _Refused as exc:
+        hint = ("write the value out in full where it is needed: anchors (&) and aliases (*) are not used in "
+                "policy files" if "alias" in exc.problem else "policy files never need this much nesting")
+        problems.error(_pos(name, exc.problem_mark), exc.problem, hint)
         return None
-    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
-        problems.error(Position(name), f"not valid YAML: {exc}")
+    except yaml.MarkedYAMLError as exc:
+        where, message, hint = explain(exc, text, name)
+        problems.error(where, message, hint)
+        return None
+    except yaml.reader.ReaderError as exc:
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        problems.error(_char_position(name, text, exc.position),
+                       f"the special character U+{ord(char):04X} is not allowed in a source file",
+                       "delete it (it is often pasted in from another program and cannot be seen)")
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(Position(name, 1, 1), f"not valid YAML: {exc}")
         return None
     builder = _Builder(name, problems)
     data = builder.build(node, ()) if node is not None else None

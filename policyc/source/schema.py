@@ -12,6 +12,7 @@ from referencing import Registry, Resource
 
 from policyc.errors import Problems
 from policyc.resources import SCHEMA_DIR
+from policyc.source.load import date_hint
 from policyc.source.read import SourceFile
 
 KINDS = ("trust", "policy", "school")
@@ -89,6 +90,9 @@ def _report(source: SourceFile, error: ValidationError, problems: Problems) -> N
         message = f"expected {words}, found {_describe(value)}"
         if wanted == "boolean" and isinstance(value, str):
             hint = "write true or false (yes/no and on/off are read as text)"
+        elif value is None and path and wanted in ("object", "array"):
+            hint = (f"if the lines below belong to {path[-1]!r}, indent them further than {path[-1]!r}"
+                    if isinstance(path[-1], str) else "")
     elif validator == "enum":
         options = [str(o) for o in error.validator_value]
         message = f"{value!r} is not allowed here; use one of: {', '.join(options)}"
@@ -113,7 +117,7 @@ def _pattern_problem(path: tuple, value: str, schema: dict) -> tuple[str, str]:
     """Say what a date, an id or a slug should look like, rather than quote the pattern."""
     pattern = schema.get("pattern")
     if pattern == _common("date").get("pattern"):
-        return f"{value!r} is not a real date", "write the date as YYYY-MM-DD"
+        return f"{value!r} is not a real date", date_hint(value)
     if path == ("slug",):
         return (f"the school slug {value!r} is not safe for a folder name",
                 "use lower-case letters, digits and single hyphens, such as 'oakfield-primary'")
@@ -137,15 +141,22 @@ def _allowed_keys(schema: dict) -> set[str]:
 
 
 def _deref(schema: dict) -> dict:
+    """Follow a $ref; one without a file name is looked up in each schema that could hold it."""
     ref = schema.get("$ref")
     if not ref:
         return schema
     file, _, pointer = ref.partition("#")
-    doc = json.loads((SCHEMA_DIR / (file or "common.schema.json")).read_text(encoding="utf-8"))
-    for part in pointer.strip("/").split("/"):
-        if part:
-            doc = doc[part]
-    return doc
+    files = [file] if file else sorted(p.name for p in SCHEMA_DIR.glob("*.schema.json"))
+    for name in files:
+        doc = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+        for part in pointer.strip("/").split("/"):
+            if not isinstance(doc, dict) or part not in doc:
+                doc = None
+                break
+            doc = doc[part] if part else doc
+        if isinstance(doc, dict):
+            return doc
+    return {}
 
 
 def _describe(value: object) -> str:

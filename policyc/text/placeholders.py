@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
-REFERENCE = re.compile(r"\[\[(.*?)\]\]", re.S)
+# No braces (brackets) inside: each scan stops at the next opening, so text full of
+# unclosed {{ or [[ is still read in one linear pass.
+PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
+REFERENCE = re.compile(r"\[\[([^\[\]]*)\]\]")
 _NAME = re.compile(r"^\s*([a-z]+\.[a-z0-9][a-z0-9_-]*)\s*(?:\|\s*([a-z]+)\s*)?$")
 FILTERS = {"capital": lambda s: s[:1].upper() + s[1:], "upper": str.upper, "lower": str.lower}
 _ID = re.compile(r"^\s*([a-z][a-z0-9_-]*)\s*$")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 SAFE_LINK = re.compile(r"^(https://|mailto:|#)", re.I)
-RAW_HTML = re.compile(r"<[A-Za-z!/?][^>]*>")
+RAW_HTML = re.compile(r"<[A-Za-z!/?][^<>]*>")  # [^<>]: one linear pass over text full of "<a:"
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
 
@@ -36,14 +37,53 @@ def inline(text: str) -> Markup:
     return Markup(_renderer().renderInline(text or ""))
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What a text holds, read by markdown-it itself (so what is checked is what renders)."""
+
+    links: tuple[str, ...]  # every link target: inline, reference-style and autolinks
+    html: tuple[str, ...]  # raw HTML as written (shown as text, never as markup)
+    list_depth: int
+    table_rows: int
+
+
+@lru_cache(maxsize=1)
+def _reader() -> MarkdownIt:
+    """The same rules as the renderer, but keeping every link and HTML token to look at."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "maxNesting": 1000})
+    md.enable("table")
+    md.disable("image")
+    md.validateLink = lambda url: True
+    return md
+
+
+def shape(text: str) -> Shape:
+    links, html, depth, deepest, rows = [], [], 0, 0, 0
+    for token in _reader().parse(text or ""):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "tr_open":
+            rows += 1
+        elif token.type == "html_block":
+            html.append(token.content.strip())
+        for child in token.children or ():
+            if child.type == "link_open":
+                links.append(child.attrGet("href") or "")
+            elif child.type == "html_inline":
+                html.append(child.content)
+    return Shape(tuple(links), tuple(html), deepest, rows)
+
+
 def unsafe_links(text: str) -> list[str]:
     """Link targets in `text` that will not be linked because their scheme is not allowed."""
-    targets = LINK_TARGET.findall(text or "") + AUTOLINK.findall(text or "")
-    return [t for t in targets if t and not is_safe_link(t)]
+    return [t for t in shape(text).links if t and not is_safe_link(t)]
 
 
 def has_raw_html(text: str) -> bool:
-    return bool(RAW_HTML.search(text or ""))
+    return bool(shape(text).html)
 
 
 def escape_label(text: str) -> str:

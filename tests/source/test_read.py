@@ -45,10 +45,10 @@ def test_every_value_knows_its_line_and_column():
 def test_broken_yaml_points_at_the_problem():
     source, problems = parse("a: [1, 2\nb: 3\n")
     assert source is None
-    assert problems.errors[0].message.startswith("not valid YAML")
-    assert problems.errors[0].position.line >= 2
+    assert problems.errors[0].message == "this [ is not closed with ] where YAML expects it"
+    assert str(problems.errors[0].position) == "x.yaml:1:4"
 
 
 def test_merge_keys_are_refused():
-    _, problems = parse("base: &b {x: 1}\nother:\n  <<: *b\n")
+    _, problems = parse("other:\n  <<: {x: 1}\n")
     assert "merge keys" in problems.errors[0].message

@@ -34,7 +34,7 @@ def test_markdown_has_no_raw_html_images_or_unsafe_links():
     assert 'href="javascript' not in html and 'href="http://' not in html
     assert 'href="https://ok.org"' in html and 'href="mailto:x@y.org"' in html and 'href="#top"' in html
     assert prose.unsafe_links("[a](javascript:alert(1)) [e](http://plain.org) [b](https://ok.org)") == [
-        "javascript:alert(1", "http://plain.org"]
+        "javascript:alert(1)", "http://plain.org"]
 
 
 def test_markdown_tables_become_real_tables_with_column_headers():
