@@ -16,6 +16,7 @@ from typing import Optional
 from policyc import __version__, commands
 from policyc.errors import InvalidSource, UserError, display_path
 from policyc.history import ratify
+from policyc.init import init_project
 from policyc.pipeline import BuildOptions, build, check_all
 from policyc.site.bundle import status_table
 from policyc.site.guard import check_output_folder
@@ -46,7 +47,7 @@ when every document has been built.
 
 Run 'python build.py COMMAND --help' for the options of ratify, versions and diff."""
 
-COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview")
+COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -117,6 +118,12 @@ def parser() -> argparse.ArgumentParser:
     _common(w)
     w.add_argument("--to", metavar="FOLDER", type=Path, default=None,
                    help="where to write the PNG files (default: preview/ beside output/)")
+    i = sub.add_parser("init", help="make a new trust project in a new or empty folder",
+                       description="Make a new trust project: policy_src/ with a trust, one model policy and one "
+                                   "school, the schemas editors use, a .gitignore for output/ and a short README.")
+    i.add_argument("folder", metavar="DIR", type=Path, help="the new project's folder")
+    i.add_argument("--example", action="store_true",
+                   help="copy the example trust (five schools, ratified versions) instead of the starter")
     return p
 
 
@@ -153,6 +160,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _stop_on_sigterm()
     args = parser().parse_args(_with_command(argv))
+    if args.command == "init":
+        return _init(args)
     try:
         source = resolve_source(args.source) if args.source else find_source()
     except UserError as exc:
@@ -217,6 +226,18 @@ def main(argv: Optional[list[str]] = None) -> int:
         return EXIT_BUG
     print(f"Wrote {len(report.written)} document(s) in {report.seconds:.1f} s; "
           f"{len(report.warnings)} warning(s). Open {output / 'index.html'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    try:
+        written = init_project(args.folder, args.example)
+    except UserError as exc:
+        print(f"policyc: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    where = display_path(args.folder)
+    print(f"Made a new trust project in {where} ({len(written)} files).\n"
+          f"Next: cd {where} && policyc validate && policyc build   (then open output/index.html)")
     return EXIT_OK
 
 

@@ -24,3 +24,7 @@ def resource_dir(name: str) -> Path:
 TEMPLATE_DIR = resource_dir("templates")
 SCHEMA_DIR = resource_dir("schemas")
 ASSET_DIR = TEMPLATE_DIR / "assets"
+
+_EXAMPLE_IN_WHEEL = _PACKAGE / "example"
+EXAMPLE_DIR = _EXAMPLE_IN_WHEEL if _EXAMPLE_IN_WHEEL.is_dir() else _PACKAGE.parent / "policy_src"
+STARTER_DIR = _PACKAGE / "starter"

@@ -1,0 +1,1 @@
+"""Tests for installing policyc as a tool."""
