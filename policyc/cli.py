@@ -177,8 +177,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             for png in preview(output, target):
                 print(display_path(png))
             return EXIT_OK
-        if args.command in ("build", "diff"):
-            check_output_folder(output, source)
+        if args.command in ("build", "diff"):  # diff writes into the output folder, never replaces it
+            check_output_folder(output, source, replaced=args.command == "build")
         checked = check_all(source, args.strict)
         project = checked.project
         usage = _check_filters(args, project)
