@@ -13,6 +13,9 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from policyc.errors import UserError
+from policyc.render.pdf_marked import rewrite
+from policyc.render.pdf_origins import Origin, recording
+from policyc.render.pdf_tree import Mender
 from policyc.resources import ASSET_DIR
 
 
@@ -45,24 +48,29 @@ def render_pdf(html: str, title: str) -> bytes:
     logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=ASSET_DIR.as_uri() + "/", url_fetcher=AssetFetcher())
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+        with recording() as origins:
+            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     except FatalURLFetchingError as exc:
         raise UserError(f"{title}: {exc}") from None
     finally:
         logger.removeHandler(collector)
     if collector.messages:
         raise UserError(f"{title}: the PDF renderer reported: " + "; ".join(collector.messages))
-    return finish(data)
+    if not origins:
+        raise RuntimeError("WeasyPrint no longer builds its structure tree through the function policyc watches")
+    return finish(data, origins)
 
 
-def finish(data: bytes) -> bytes:
-    """What WeasyPrint leaves out of a PDF/UA file: table header scope and printable links.
+def finish(data: bytes, origins: dict[int, Origin]) -> bytes:
+    """What WeasyPrint leaves out of a PDF/UA file: one structure tree for the document with
+    page furniture as artifacts (pdf_tree, pdf_marked), table header scope, printable links.
 
     WeasyPrint tags <th> as /TH but drops the scope attribute, so a screen reader cannot
     tell a row header from a column header; and link annotations lack the Print flag.
     The result is saved with a content-derived /ID, so the same input gives the same bytes.
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        rewrite(pdf, Mender(pdf, origins).mend())
         _scope_headers(pdf.Root.get("/StructTreeRoot"))
         for page in pdf.pages:
             for annot in page.get("/Annots", []):

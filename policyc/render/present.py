@@ -71,7 +71,7 @@ def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
             people = r.signatories or tuple(Signatory("", words.plain(role)) for role in row.roles) or (Signatory("", ""),)
             for person in people:
                 extra = {"signatory.role": person.role, "signatory.name": person.name}
-                rows.append(Row(words.plain(row.label, extra).strip(), person.name))
+                rows.append(Row(words.plain(row.label, extra).strip(), person.name or _not_known("signatory", r.date)))
             continue
         dates = {"date": r.date, "next_review": r.next_review}
         if row.value in dates:
@@ -86,8 +86,16 @@ def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
                 "status": r.status.capitalize(),
                 "none": "",
             }[row.value]
-        rows.append(Row(words.plain(row.label).strip(), value))
+        rows.append(Row(words.plain(row.label).strip(), value or _not_known(row.value, r.date)))
     return rows
+
+
+def _not_known(value: str, ratified_on) -> str:
+    """What an empty cell would have left unsaid: a screen reader reads a blank cell as nothing."""
+    if not ratified_on:
+        return {"date": "Not yet ratified", "next_review": "Set when ratified", "signatory": "Not yet signed",
+                "version": "Not yet numbered"}.get(value, "Not yet ratified")
+    return "Not signed" if value == "signatory" else "Not recorded"
 
 
 def contents(policy: ResolvedPolicy, words: Words) -> list[ContentsEntry]:

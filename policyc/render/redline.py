@@ -82,21 +82,48 @@ def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fil
 
 
 def _text(text: str) -> str:
-    return str(escape(text)).replace("\n", "<br>\n")
+    return str(escape(text))
 
 
 def _ins(text: str) -> str:
-    if not text.strip():
-        return _text(text)
-    return (f'<ins><span class="visually-hidden">[inserted: </span>{_text(text)}'
-            f'<span class="visually-hidden">]</span></ins>')
+    """Inserted words, wrapped line by line so that every line stays well-formed HTML."""
+    return "\n".join(
+        f'<ins><span class="visually-hidden">[inserted: </span>{_text(line)}<span class="visually-hidden">]</span></ins>'
+        if line.strip() else _text(line) for line in text.split("\n"))
 
 
 def _del(text: str) -> str:
-    if not text.strip():
-        return ""
-    return (f'<del><span class="visually-hidden">[deleted: </span>{_text(text)}'
-            f'<span class="visually-hidden">]</span></del>')
+    return "\n".join(
+        f'<del><span class="visually-hidden">[deleted: </span>{_text(line)}<span class="visually-hidden">]</span></del>'
+        if line.strip() else "" for line in text.split("\n"))
+
+
+_HIDDEN = re.compile(r'<span class="visually-hidden">[^<]*</span>')
+_MARKER = re.compile(r"^(\([a-z]\)|•)\s")
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A run of a clause's lines: paragraphs ("p"), lettered ("ol") or bulleted ("ul") items."""
+    kind: str
+    lines: list[Markup]
+
+
+def line_blocks(body: Markup) -> list[Lines]:
+    """A clause's marked-up lines grouped as they read: its paragraphs, and its lettered and
+    bulleted items as real lists (an item is a line that starts with "(a)" or "•")."""
+    blocks: list[Lines] = []
+    for line in str(body).split("\n"):
+        words = html.unescape(_TAG.sub("", _HIDDEN.sub("", line))).strip()
+        if not words:
+            continue
+        marker = _MARKER.match(words)
+        kind = "p" if not marker else ("ul" if marker.group(1) == "•" else "ol")
+        if blocks and kind != "p" and blocks[-1].kind == kind:
+            blocks[-1].lines.append(Markup(line.strip()))
+        else:
+            blocks.append(Lines(kind, [Markup(line.strip())]))
+    return blocks
 
 
 @dataclass(frozen=True)
@@ -106,6 +133,10 @@ class RedlineClause:
     note: str
     body: Markup
     depth: int
+
+    @property
+    def blocks(self) -> list[Lines]:
+        return line_blocks(self.body)
 
 
 @dataclass(frozen=True)
