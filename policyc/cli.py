@@ -18,6 +18,7 @@ from policyc.errors import InvalidSource, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
 from policyc.pipeline import BuildOptions, build, check_all
+from policyc.serve import serve
 from policyc.site.bundle import status_table
 from policyc.site.guard import check_output_folder
 from policyc.site.preview import preview
@@ -118,6 +119,15 @@ def parser() -> argparse.ArgumentParser:
     _common(w)
     w.add_argument("--to", metavar="FOLDER", type=Path, default=None,
                    help="where to write the PNG files (default: preview/ beside output/)")
+    s = sub.add_parser("serve", help="build, serve on this computer only, and rebuild on every save",
+                       description="Build the trust, serve output/ on http://127.0.0.1:PORT/ and rebuild when a "
+                                   "source file is saved. While the sources have errors, every page shows them.")
+    _common(s)
+    s.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
+    s.add_argument("--bind", metavar="ADDRESS", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1: this computer only)")
+    s.add_argument("--format", choices=["html", "pdf", "all"], default="html",
+                   help="what each rebuild writes (default: HTML only, for speed)")
     i = sub.add_parser("init", help="make a new trust project in a new or empty folder",
                        description="Make a new trust project: policy_src/ with a trust, one model policy and one "
                                    "school, the schemas editors use, a .gitignore for output/ and a short README.")
@@ -177,6 +187,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             for png in preview(output, target):
                 print(display_path(png))
             return EXIT_OK
+        if args.command == "serve":
+            return _serve(args, source, output, today)
         if args.command in ("build", "diff"):  # diff writes into the output folder, never replaces it
             check_output_folder(output, source, replaced=args.command == "build")
         checked = check_all(source, args.strict)
@@ -226,6 +238,16 @@ def main(argv: Optional[list[str]] = None) -> int:
         return EXIT_BUG
     print(f"Wrote {len(report.written)} document(s) in {report.seconds:.1f} s; "
           f"{len(report.warnings)} warning(s). Open {output / 'index.html'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _serve(args, source: Path, output: Path, today: dt.date) -> int:
+    check_output_folder(output, source)
+    formats = ("html", "pdf") if args.format == "all" else (args.format,)
+    options = BuildOptions(source, output, today, formats, strict=args.strict, jobs=1)
+    if args.bind not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
+    serve(source, output, lambda: build(options), args.bind, args.port)
     return EXIT_OK
 
 

@@ -1,0 +1,132 @@
+"""`policyc serve`: build, serve the output on loopback, rebuild on every save.
+
+Why a page that replaces a stale one: someone editing a policy must never read the last
+good build and think it is what they just wrote. While the sources have errors, every
+page served is the list of problems, each at its file:line:column; once they are fixed,
+the page reloads itself. The reload script is added only to pages as they are served:
+the files written to output/ never carry it.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from policyc.errors import InvalidSource, UserError
+
+STATE_PATH = "/__policyc/state"
+RELOAD = """<script>
+(function () {{
+  var seen = {build};
+  setInterval(function () {{
+    fetch("{state}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }})
+      .then(function (s) {{ if (s.build !== seen) {{ location.reload(); }} }}).catch(function () {{}});
+  }}, 700);
+}})();
+</script>"""
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Problems in the sources</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}}
+pre{{white-space:pre-wrap;background:#fff4f4;border-left:6px solid #b10e1e;padding:1rem}}</style></head>
+<body><main><h1>The sources have {count}</h1>
+<p>Nothing was rebuilt: fix these and save; this page reloads by itself.</p>
+<pre>{problems}</pre></main>{reload}</body></html>"""
+
+
+@dataclass
+class BuildState:
+    """The last build's outcome; `build` counts builds so pages know when to reload."""
+
+    build: int = 0
+    problems: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[str], None]) -> None:
+    """Run one build; keep its problems (located, as the CLI prints them) for the pages."""
+    with state.lock:
+        try:
+            build_once()
+            problems = ""
+            say("Rebuilt: no problems.")
+        except InvalidSource as exc:
+            problems = "\n".join(str(p) for p in [*exc.errors, *exc.warnings])
+            say(problems + f"\n{len(exc.errors)} problem(s); the pages show them until they are fixed.")
+        except UserError as exc:
+            problems = f"policyc: error: {exc}"
+            say(problems)
+        state.problems = problems
+        state.build += 1
+
+
+def make_handler(output: Path, state: BuildState) -> type:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(output), **kwargs)
+
+        def log_message(self, format: str, *args) -> None:  # the terminal is for problems
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] == STATE_PATH:
+                return self._send(json.dumps({"build": state.build, "problems": state.problems}).encode(),
+                                  "application/json")
+            reload = RELOAD.format(build=state.build, state=STATE_PATH)
+            if state.problems and self._wants_page():
+                count = state.problems.count("\n") and "problems" or "a problem"
+                page = ERROR_PAGE.format(count=count, problems=html.escape(state.problems), reload=reload)
+                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            target = Path(self.translate_path(self.path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                page = target.read_text(encoding="utf-8")
+                page = page.replace("</body>", reload + "</body>", 1) if "</body>" in page else page + reload
+                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            return super().do_GET()
+
+        def _wants_page(self) -> bool:
+            path = self.path.split("?")[0]
+            return path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+    return Handler
+
+
+def serve(source: Path, output: Path, build_once: Callable[[], None], host: str, port: int,
+          say: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True),
+          ready: Callable[[str], None] = lambda url: print(f"Serving on {url}", flush=True),
+          stop: threading.Event | None = None) -> None:
+    """Build, serve and watch until Ctrl-C (or `stop` is set)."""
+    from watchfiles import (
+        watch,  # well-kept, event-based (inotify), ignores editors' temporary files
+    )
+
+    stop = stop or threading.Event()
+    state = BuildState()
+    rebuild(state, build_once, say)
+    output.mkdir(parents=True, exist_ok=True)
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    ready(f"http://{host}:{server.server_address[1]}/")
+    try:
+        for _changes in watch(source, stop_event=stop, debounce=300, raise_interrupt=False):
+            say("Sources changed; rebuilding...")
+            rebuild(state, build_once, say)
+        say("Stopped.")
+    finally:
+        server.shutdown()
+        server.server_close()
