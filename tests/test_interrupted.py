@@ -58,3 +58,28 @@ def test_the_same_sources_give_byte_identical_files(example_output, tmp_path):
     assert first.keys() == second.keys()
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
+
+
+def test_sigterm_to_the_whole_process_group_mid_render_ends_the_build_and_cleans_up(example_output, tmp_path):
+    """As `timeout` or a service manager stops a build: every process gets SIGTERM at once.
+
+    Workers die holding the task queue's lock; the parent must still end (not wait on a
+    pool for ever), remove its staging folder and leave the previous output as it was.
+    """
+    out = tmp_path / "output"
+    shutil.copytree(example_output, out)
+    before = digest_tree(out)
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(EXAMPLE), "--output",
+                                str(out), "--today", "2026-11-22", "--format", "pdf", "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        if any(p for p in tmp_path.glob(".output.staging-*") if any(p.rglob("*.pdf"))):
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the build finished before it could be stopped"
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)  # within seconds; never waiting for ever on dead workers
+    assert process.returncode != 0
+    assert digest_tree(out) == before
+    assert not list(tmp_path.glob(".output.*")), process.stderr.read()

@@ -1,18 +1,30 @@
 """Executors: render every document of the plan, on one process or on every core.
 
 Why the writer is passed in: an executor only maps the plan; it knows nothing of formats,
-so the build engine sits beneath the writers and a new executor (Dask) is one function.
+so the build engine sits beneath the writers and a new executor is one function.
+
+Why not multiprocessing.Pool: a worker killed while it waits for a task (a SIGTERM sent to
+the whole process group does that) dies holding the task queue's lock, and
+Pool.terminate then waits for that lock for ever. Here the parent never takes a lock a
+worker may hold: it waits for results with a timeout, notices a dead worker, and on any
+interruption kills its workers outright, so a build always ends within a second or two.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator
 
 from policyc.build.plan import Output
 
 Render = Callable[[Output, Any], None]
+TASKS_PER_WORKER = 40  # then the worker is replaced: memory stays flat however long the build
+
+
+class WorkerDied(RuntimeError):
+    """A rendering process ended without reporting (killed, or out of memory)."""
 
 
 def render_all(documents: list[Output], render: Render, context: Any, jobs: int) -> Iterator[str]:
@@ -26,28 +38,86 @@ def render_all(documents: list[Output], render: Render, context: Any, jobs: int)
             render(out, context)
             yield out.path
         return
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, len(documents)), _worker_init, (render, context))
+    yield from _on_processes(documents, render, context, min(jobs, len(documents)))
+
+
+def _on_processes(documents: list[Output], render: Render, context: Any, jobs: int) -> Iterator[str]:
+    fork = multiprocessing.get_context("fork")  # workers inherit the checked project: nothing is pickled
+    tasks, results = fork.Queue(), fork.Queue()
+    for index in _largest_first(documents):
+        tasks.put(index)
+    workers: list = []
+
+    def start() -> None:
+        worker = fork.Process(target=_work, args=(documents, render, context, tasks, results), daemon=True)
+        worker.start()
+        workers.append(worker)
+
     try:
-        yield from pool.imap_unordered(_render_one, documents)
-        pool.close()
-    except BaseException:
-        pool.terminate()  # stop at once: no worker may write into a staging folder being removed
-        raise
+        for _ in range(jobs):
+            start()
+        done = 0
+        while done < len(documents):
+            try:
+                index, failure = results.get(timeout=0.5)
+            except queue.Empty:
+                _replace_finished(workers, start, jobs)
+                continue
+            if failure is not None:
+                raise failure
+            done += 1
+            yield documents[index].path
+        for _ in workers:
+            tasks.put(None)
+        for worker in workers:
+            worker.join(timeout=10)
     finally:
-        pool.join()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+        for worker in workers:
+            worker.join()
+        for q in (tasks, results):
+            q.cancel_join_thread()
+            q.close()
 
 
-_WORKER: Optional[tuple[Render, Any]] = None
+def _replace_finished(workers: list, start: Callable[[], None], jobs: int) -> None:
+    """A worker that served its share leaves cleanly and is replaced; one that died stops the build."""
+    for worker in list(workers):
+        if worker.is_alive():
+            continue
+        workers.remove(worker)
+        if worker.exitcode != 0:
+            raise WorkerDied(f"a rendering process ended unexpectedly (exit code {worker.exitcode})")
+    while len(workers) < jobs:
+        start()
 
 
-def _worker_init(render: Render, context: Any) -> None:
-    global _WORKER
-    _WORKER = (render, context)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent stops the pool; workers just end
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _largest_first(documents: list[Output]) -> list[int]:
+    """PDFs first (they take longest), so no core is left with one long document at the end."""
+    return sorted(range(len(documents)), key=lambda i: (not documents[i].format.endswith("pdf"), i))
 
 
-def _render_one(out: Output) -> str:
-    render, context = _WORKER
-    render(out, context)
-    return out.path
+def _work(documents, render, context, tasks, results) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for _ in range(TASKS_PER_WORKER):
+        index = tasks.get()
+        if index is None:
+            return
+        try:
+            render(documents[index], context)
+            results.put((index, None))
+        except BaseException as exc:  # reported by the parent, which stops the build
+            results.put((index, _picklable(exc)))
+            return
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    import pickle
+    try:
+        pickle.dumps(exc)
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
