@@ -187,11 +187,31 @@ class Mender:
         for kid in kids(node):
             if not is_element(kid):
                 continue
+            if kid.S == "/LI":
+                self._label(kid)
             if kid.S == "/Sect":
                 first = next((k for k in kids(kid) if is_element(k)), None)
                 if first is None or first.S not in HEADINGS:
                     kid.S = Name.Div
             self._retag(kid)
+
+
+    def _label(self, item) -> None:
+        """An item's marker (<span class="marker">) leaves the item's body to be its Lbl."""
+        body = next((k for k in kids(item) if is_element(k) and k.S == "/LBody"), None)
+        first = next((k for k in kids(body) if is_element(k)), None) if body is not None else None
+        here = self.origin(first)
+        if first is None or not here or "marker" not in here.classes or kids(body)[0].objgen != first.objgen:
+            return
+        first.S = Name.Lbl
+        first.P = item
+        body.K = Array(kids(body)[1:])
+        out = []
+        for kid in kids(item):
+            if is_element(kid) and kid.objgen == body.objgen:
+                out.append(first)
+            out.append(kid)
+        item.K = Array(out)
 
 
 def _quad(rect) -> list[float]:

@@ -102,6 +102,16 @@ _HIDDEN = re.compile(r'<span class="visually-hidden">[^<]*</span>')
 _MARKER = re.compile(r"^(\([a-z]\)|•)\s")
 
 
+def _label(line: str) -> Markup:
+    """An item's marker, when it is unchanged text, as the item's label (a PDF Lbl); a
+    bullet is hidden from screen readers, as on the policy page."""
+    found = _MARKER.match(line)
+    if not found:  # the marker itself was inserted or deleted: it stays in the marked words
+        return Markup(line)
+    hidden = ' aria-hidden="true"' if found.group(1) == "•" else ""
+    return Markup(f'<span class="marker"{hidden}>{found.group(1)}</span> {line[found.end():]}')
+
+
 @dataclass(frozen=True)
 class Lines:
     """A run of a clause's lines: paragraphs ("p"), lettered ("ol") or bulleted ("ul") items."""
@@ -119,10 +129,11 @@ def line_blocks(body: Markup) -> list[Lines]:
             continue
         marker = _MARKER.match(words)
         kind = "p" if not marker else ("ul" if marker.group(1) == "•" else "ol")
+        line = _label(line.strip()) if marker else Markup(line.strip())
         if blocks and kind != "p" and blocks[-1].kind == kind:
-            blocks[-1].lines.append(Markup(line.strip()))
+            blocks[-1].lines.append(line)
         else:
-            blocks.append(Lines(kind, [Markup(line.strip())]))
+            blocks.append(Lines(kind, [line]))
     return blocks
 
 

@@ -288,8 +288,8 @@ def _wholeness(everything: list[Element], texts: dict) -> list[str]:
             problems.append("a table with its header or body in pieces")
         if element.tag == "/L" and any(t not in ("/LI", "/L", "/Caption") for t in tags):
             problems.append(f"a list holds {sorted(set(tags))}")
-        if element.tag == "/LI" and any(t not in ("/Lbl", "/LBody") for t in tags):
-            problems.append(f"a list item holds {sorted(set(tags))}")
+        if element.tag == "/LI" and tags not in (["/LBody"], ["/Lbl", "/LBody"]):
+            problems.append(f"a list item holds {tags}, not an optional Lbl then its LBody")
         if element.tag in ("/TH", "/TD") and not element.text(texts).strip():
             problems.append(f"an empty {element.tag[1:]} cell")
         if element.tag in ("/NonStruct", "/Span", "/Div") and not element.content and not element.children:

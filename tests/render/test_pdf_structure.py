@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,14 @@ KINDS = {
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_structure_checker_finds_nothing(kind, example_output):
     assert findings(example_output / KINDS[kind]) == []
+
+
+@pytest.mark.parametrize("kind", ["policy", "redline"])
+def test_lettered_items_are_lists_with_labels(kind, example_output):
+    """(a), (b)… are the labels of list items, in the policy and in its redline."""
+    out = subprocess.run(["pdfinfo", "-struct-text", str(example_output / KINDS[kind])],
+                         capture_output=True, text=True, check=True).stdout
+    assert re.search(r'LI \(block\)\n\s+Lbl \(block\)\n\s+Span \(inline\)\n\s+"\(a\)"\n\s+LBody', out)
 
 
 PAGE = """<html lang="en-GB"><head><title>A policy</title><style>

@@ -329,3 +329,15 @@ def test_a_new_role_holder_or_approving_body_is_a_changed_detail_not_a_wording_c
     tell = clause_with(html, "at once;")
     assert "Tell Sam Lee, the Designated Safeguarding Lead, at once; the Board of Governors is told each term." in tell
     assert "Jo Bloggs" not in tell and "<ins>" not in redline_text(html) and "<del>" not in redline_text(html)
+
+
+def test_lettered_and_bulleted_items_are_real_lists(mini, run, tmp_path):
+    assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    edit_mini(mini)
+    html = diff(run, mini, tmp_path / "out", "2.0", "draft", "html").read_text(encoding="utf-8")
+    reworded = clause_with(html, "use social media to:")
+    assert "<br>" not in redline_text(html)
+    assert re.search(r'use social media to:</p>\s*<ol class="lettered"><li><span class="marker">\(a\)</span> breach our ICT '
+                     r'policies;</li><li><span class="marker">\(b\)</span> breach', reworded), reworded
+    golden = clause_with(html, "An individual is under a duty to:")
+    assert '<ul class="bulleted"><li><span class="marker" aria-hidden="true">•</span> Maintain' in golden
