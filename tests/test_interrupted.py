@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST, write_tree
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -83,3 +83,61 @@ def test_sigterm_to_the_whole_process_group_mid_render_ends_the_build_and_cleans
     assert process.returncode != 0
     assert digest_tree(out) == before
     assert not list(tmp_path.glob(".output.*")), process.stderr.read()
+
+
+def _long_policy_tree(root: Path, clauses: int = 600) -> Path:
+    """One school, one long policy: its HTML is written in a moment, its PDF takes a while."""
+    words = " ".join(f"word{i}" for i in range(120))
+    long = "  - id: long\n    kind: scope\n    title: A long section\n    clauses:\n" + "".join(
+        f"      - id: c{i}\n        text: Clause {i} {words}.\n" for i in range(clauses))
+    policy = POLICY.replace("  - id: changes\n", long + "  - id: changes\n")
+    return write_tree(root, {"trust.yaml": TRUST, "policies/social-media.yaml": policy, "schools/oak-primary.yaml": SCHOOL})
+
+
+def _group_ended(group: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("how", ["SIGTERM to the build", "Ctrl-C"])
+def test_a_stop_while_a_worker_renders_a_long_pdf_ends_the_build_at_once(tmp_path, how):
+    """Ctrl-C reaches every process of the build, `kill` only the parent: either way it ends at once,
+    with no rendering process left running (the group case is tested above)."""
+    src = _long_policy_tree(tmp_path / "src")
+    out = write_tree(tmp_path / "out", {".policyc-output": "made by policyc\n", "index.html": "<p>before</p>\n"})
+    before = digest_tree(out)
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(src), "--output", str(out),
+                                "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        deadline, staging = time.monotonic() + 180, []
+        while time.monotonic() < deadline and process.poll() is None:  # the HTML is done, the PDF is rendering
+            staging = [p for p in tmp_path.glob(".out.staging-*") if any(p.rglob("*.html"))]
+            if staging:
+                break
+            time.sleep(0.05)
+        assert staging and not any(staging[0].rglob("*.pdf")), "the build finished before it could be stopped"
+        if how == "Ctrl-C":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)  # a bound on stopping, not a speed test
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the build was still running 5 s after {how}")
+        assert _group_ended(process.pid, 5), "a rendering process outlived the build"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    err = process.stderr.read()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted" in err, err
+    assert digest_tree(out) == before
+    assert not list(tmp_path.glob(".out.*")), "the staging folder was left behind"
