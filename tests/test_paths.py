@@ -109,3 +109,61 @@ def test_a_title_that_looks_like_a_formula_reaches_the_csv_as_text(mini, run, tm
     assert run("--source", mini, "--output", out, "--format", "html", "-q").code == 0
     csv_text = (out / "oak-primary" / "register.csv").read_text()
     assert "'=1+2 Oak" in csv_text and ",=1+2" not in csv_text
+
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def _patterns(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return ([node["pattern"]] if isinstance(node.get("pattern"), str) else []) + \
+            [p for value in node.values() for p in _patterns(value)]
+    if isinstance(node, list):
+        return [p for value in node for p in _patterns(value)]
+    return []
+
+
+def test_every_whole_value_pattern_in_the_schemas_refuses_a_trailing_newline():
+    """JSON Schema patterns run with Python's re, where `$` also matches before a final newline;
+    `\\Z` is not JSON Schema (editors run patterns as JavaScript), so each carries `(?!.*\\n)`."""
+    import json
+    anchored = [p for f in sorted(SCHEMAS.glob("*.json")) for p in _patterns(json.loads(f.read_text()))
+                if p.endswith("$")]
+    assert anchored
+    assert [p for p in anchored if not p.startswith("^(?!.*\\n)")] == []
+
+
+@pytest.mark.parametrize("definition,good", [("id", "tell-dsl"), ("version", "2.1"), ("date", "2026-10-01"),
+                                             ("review_cycle", "every 2 years")])
+def test_a_schema_name_with_a_trailing_newline_is_refused(definition, good):
+    import json
+    import re
+    pattern = json.loads((SCHEMAS / "common.schema.json").read_text())["$defs"][definition]["pattern"]
+    assert re.search(pattern, good) and not re.search(pattern, good + "\n")
+
+
+@pytest.mark.parametrize("edit,said", [
+    (("policies/social-media.yaml", "- id: breaches\n", '- id: "breaches\\n"\n'), "breaches"),
+    (("schools/oak-primary.yaml", "version: 1.10", 'version: "1.10\\n"'), "version"),
+    (("schools/oak-primary.yaml", "name: Oak Primary School", 'name: Oak Primary School\nslug: "oak\\n"'), "slug"),
+])
+def test_an_id_version_or_slug_ending_in_a_newline_is_a_located_error(mini, run, tmp_path, edit, said):
+    name, old, new = edit
+    path = mini / name
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new, 1))
+    result = run("validate", "--source", mini)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert any(line.startswith(str(name).split("/")[-1]) or f"/{name}:" in line or line.startswith(name)
+               for line in result.err.splitlines() if said in line), result.err
+
+
+def test_a_policy_file_named_with_a_newline_is_refused(mini, run, tmp_path):
+    path = mini / "policies" / "social-media.yaml"
+    text = path.read_text().replace("id: social-media", 'id: "social-media\\n"', 1)
+    path.unlink()
+    (mini / "policies" / "social-media\n.yaml").write_text(text)
+    out = tmp_path / "out"
+    result = run("--source", mini, "--output", out, "--format", "html")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert not out.exists()

@@ -10,7 +10,7 @@ from typing import Optional
 from policyc.errors import Position, Problems, display_path, locate
 from policyc.limits import MAX_LIST_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_CHARS
 from policyc.model import ModelPolicy, Project, School, Section
-from policyc.names import is_slug
+from policyc.names import ID_RULE, is_id, is_slug
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml
 from policyc.source.schema import validate
@@ -87,6 +87,8 @@ def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
     if policy.id != source.path.stem:
         problems.error(source.at(("id",)), f"the policy id {policy.id!r} does not match the file name",
                        f"rename the file to {policy.id}.yaml or set id: {source.path.stem}")
+    elif not is_id(policy.id):  # the id names the policy's files in output/
+        problems.error(source.at(("id",)), f"the policy id {policy.id!r} is not safe for a file name", f"use {ID_RULE}")
     _check_ids(policy.sections, problems)
     options = {o.id: o for o in policy.options}
     for option in policy.options:
