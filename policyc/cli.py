@@ -17,6 +17,7 @@ from policyc import __version__, commands
 from policyc.errors import InvalidSource, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
+from policyc.names import inside
 from policyc.pipeline import BuildOptions, build, check_all
 from policyc.serve import serve
 from policyc.site.bundle import status_table
@@ -280,7 +281,7 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = ("html", "pdf") if args.format == "all" else (args.format,)
-    folder = output / history.current.school_slug / "changes"
+    folder = inside(output, history.current.school_slug, "changes")
     for path in commands.write_redline(checked, history, old, new, folder, formats):
         print(f"Wrote {display_path(path)}")
     return EXIT_OK

@@ -12,6 +12,7 @@ from policyc.compile.resolve import resolve_policy
 from policyc.errors import Problems, UserError
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
+from policyc.names import inside
 from policyc.pipeline import Checked
 from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
@@ -69,12 +70,12 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     if "html" in formats:
-        path = folder / f"{name}.html"
+        path = inside(folder, f"{name}.html")
         _ensure_assets(folder.parent / "assets")
         _replace(path, render_page("redline.html.j2", assets="../assets/", **context).encode("utf-8"))
         written.append(path)
     if "pdf" in formats:
-        path = folder / f"{name}.pdf"
+        path = inside(folder, f"{name}.pdf")
         _replace(path, render_pdf(render_page("redline.html.j2", assets="", **context), path.name))
         written.append(path)
     return written

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
+
+from policyc.limits import MAX_FILE_BYTES
 
 
 @dataclass(frozen=True, order=True)
@@ -90,6 +93,8 @@ def _lines(file: str) -> tuple[str, ...]:
         path = Path(file).resolve()
         stat = path.stat()
     except OSError:
+        return ()
+    if not S_ISREG(stat.st_mode) or stat.st_size > MAX_FILE_BYTES:  # only a source file already read
         return ()
     return _read_lines(path, stat.st_mtime_ns, stat.st_size)
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from policyc.errors import UserError
+from policyc.names import inside
 
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync")
@@ -37,12 +38,12 @@ def preview(output: Path, target: Path, pdf_pages: int = 2) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as profile:
         for kind, page in pages_to_preview(output).items():
-            png = target / f"{kind}.png"
+            png = inside(target, f"{kind}.png")
             subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1600",
                             f"--screenshot={png}", page.as_uri()], check=True, capture_output=True, timeout=120)
             written.append(png)
     for pdf in sorted(output.glob("*/*.pdf")) + sorted(output.glob("*/changes/*.pdf")):
-        stem = target / f"pdf-{pdf.parent.name}-{pdf.stem}"
+        stem = inside(target, f"pdf-{pdf.parent.name}-{pdf.stem}")
         subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", str(pdf_pages), str(pdf), str(stem)],
                        check=True, capture_output=True, timeout=120)
         written += sorted(target.glob(f"{stem.name}-*.png"))

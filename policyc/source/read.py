@@ -157,6 +157,10 @@ def read_source_bytes(path: Path, name: str, problems: Problems, within: Path | 
             return None
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # swapped for a pipe or device meanwhile
+                problems.error(Position(name, 1, 1), "not a regular file (a device, pipe or folder)",
+                               "source files must be ordinary YAML files")
+                return None
             data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         problems.error(Position(name, 1, 1), f"cannot read the file: {exc.strerror or exc}")
