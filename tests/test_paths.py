@@ -167,3 +167,18 @@ def test_a_policy_file_named_with_a_newline_is_refused(mini, run, tmp_path):
     result = run("--source", mini, "--output", out, "--format", "html")
     assert result.code == 1 and "Traceback" not in result.err
     assert not out.exists()
+
+
+def test_a_snapshots_folder_linked_outside_the_sources_is_neither_written_nor_read(mini, run, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (mini / "snapshots").symlink_to(elsewhere)
+    result = ratify(run, mini, "2026-11-20", "Review", "--version", "2.0")
+    assert result.code == 1 and "leads outside the source folder" in result.err and "Traceback" not in result.err
+    assert list(elsewhere.rglob("*")) == []
+    planted = elsewhere / "oak-primary" / "social-media" / "2.0.yaml"
+    planted.parent.mkdir(parents=True)
+    planted.write_text("format: secret\n")
+    result = run("validate", "--source", mini)
+    assert result.code == 1 and "2.0.yaml:1:1: " in result.err and "outside the source folder" in result.err
+    assert "secret" not in result.err

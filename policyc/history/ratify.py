@@ -14,7 +14,7 @@ from policyc.history.attach import PolicyHistory
 from policyc.history.compare import change_kind, compare, propose_version
 from policyc.history.snapshot import Snapshot, dump, path_for, version_key
 from policyc.model import Signatory
-from policyc.names import version_problem
+from policyc.names import PathEscape, version_problem
 from policyc.text.review_dates import next_review_date
 
 
@@ -82,7 +82,11 @@ def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
                   review_cycle=cycle, next_review=next_review_date(request.date, cycle))
     approved = copy(current, ratification=record, history=(), in_force="")
     snap = Snapshot(version, request.summary.strip(), kind, approved, owner=request.owner.strip())
-    path = path_for(source, current.school_slug, current.policy_id, version)
+    try:
+        path = path_for(source, current.school_slug, current.policy_id, version)
+    except PathEscape:  # snapshots/ (or a folder in it) is a link to somewhere else
+        raise UserError(f"the snapshots folder for this policy leads outside the source folder {source}; "
+                        "snapshots are kept inside the sources, so replace the link with a real folder") from None
     _write_atomically(path, dump(snap))
     what = {"first": "first recorded version", "structure": "clauses added or removed",
             "wording": "wording changed", "values": "school details changed only"}[kind]
