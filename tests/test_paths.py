@@ -182,3 +182,18 @@ def test_a_snapshots_folder_linked_outside_the_sources_is_neither_written_nor_re
     result = run("validate", "--source", mini)
     assert result.code == 1 and "2.0.yaml:1:1: " in result.err and "outside the source folder" in result.err
     assert "secret" not in result.err
+
+
+@pytest.mark.parametrize("command", ["serve", "diff"])
+def test_serve_and_diff_refuse_an_output_folder_inside_the_sources_before_touching_anything(mini, command):
+    from tests.hostile import run_policyc
+    before = tree_digest(mini.parent)
+    inside_sources = mini / "policies" / "out"
+    extra = ["--port", "0"] if command == "serve" else ["--school", "oak-primary", "--policy", "social-media",
+                                                         "--from", "model", "--to", "draft"]
+    outcome = run_policyc([command, "--source", str(mini), "--output", str(inside_sources), *extra], mini.parent,
+                          timeout=60)
+    assert not outcome.seconds_limit_hit, f"{command} ran on with its output folder inside the sources"
+    assert outcome.code == 1 and "must be a folder of its own" in outcome.err, outcome.err
+    assert not inside_sources.exists()
+    assert tree_digest(mini.parent) == before
