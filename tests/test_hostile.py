@@ -69,6 +69,23 @@ def _bytes(src: Path, data: bytes) -> None:
     (src / S).write_bytes((src / S).read_bytes() + data)
 
 
+def _socket(src: Path) -> None:
+    import socket
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(src / "schools" / "sock.yaml"))
+    server.close()  # the socket file stays on disk
+
+
+def _policies_linked_outside(src: Path) -> None:
+    elsewhere = src.parent / "elsewhere"
+    (src / "policies").rename(elsewhere)
+    (src / "policies").symlink_to(elsewhere)
+
+
+def _big_file(src: Path) -> None:
+    _append(src, S, "notes: |\n" + "  a line of words to fill the file\n" * 80000)
+
+
 CASES: dict[str, Callable[[Path], None]] = {
     "alias bomb in values": lambda s: _append(s, S, "    values:\n" + "".join(
         f"      l{i}: &l{i} [{', '.join([f'*l{i-1}'] * 9) if i else 'lol'}]\n" for i in range(9))),
@@ -97,6 +114,12 @@ CASES: dict[str, Callable[[Path], None]] = {
     "link to a missing anchor": lambda s: _clause_text(s, '"See [below](#no-such-place)."'),
     "unsafe link in the preamble": lambda s: _edit(s, P, "sections:\n", "preamble: '[x](javascript:alert(1))'\nsections:\n"),
     "slug with a trailing newline": lambda s: (s / S).rename(s / "schools" / "oak\n.yaml"),
+    "socket named sock.yaml": _socket,
+    "policies folder linked outside the sources": _policies_linked_outside,
+    "school file linked to another inside the sources": lambda s: (s / "schools" / "twin.yaml").symlink_to(s / S),
+    "2.8 MB school file": _big_file,
+    "policy id ending in a newline": lambda s: _edit(s, P, "id: social-media", 'id: "social-media\\n"'),
+    "ratified version ending in a newline": lambda s: _edit(s, S, "version: 1.10", 'version: "1.10\\n"'),
     "school file that is a folder": lambda s: (s / "schools" / "folder.yaml").mkdir(),
     "empty school file": lambda s: (s / "schools" / "empty.yaml").write_text(""),
     "a list where the trust mapping should be": lambda s: (s / "trust.yaml").write_text("- a\n- b\n"),
