@@ -121,9 +121,19 @@ def serve(source: Path, output: Path, build_once: Callable[[], None], host: str,
     server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    ready(f"http://{host}:{server.server_address[1]}/")
+    url = f"http://{host}:{server.server_address[1]}/"
+    waiting = True
     try:
-        for _changes in watch(source, stop_event=stop, debounce=300, raise_interrupt=False):
+        # yield_on_timeout: an empty set each half second when nothing changed. The first
+        # yield means the watcher is in place, and only then is the address announced, so
+        # a save made right after "Serving on" is never missed.
+        for changes in watch(source, stop_event=stop, debounce=300, raise_interrupt=False,
+                             rust_timeout=500, yield_on_timeout=True):
+            if waiting:
+                ready(url)
+                waiting = False
+            if not changes:
+                continue
             say("Sources changed; rebuilding...")
             rebuild(state, build_once, say)
         say("Stopped.")

@@ -70,3 +70,10 @@ def test_serve_shows_each_save_and_shows_errors_instead_of_a_stale_page(server):
 def test_serve_listens_on_this_computer_only(server):
     url, _, _ = server
     assert url.startswith("http://127.0.0.1:")
+
+
+def test_a_save_made_as_soon_as_the_address_is_shown_is_seen(server):
+    url, src, _ = server
+    policy = src / "policies" / "social-media.yaml"  # no request first: save at once
+    policy.write_text(policy.read_text().replace("In person or by email.", "In person or by letter."))
+    assert "by letter" in _until(url + "oak-primary/social-media.html", "by letter", seconds=30)
