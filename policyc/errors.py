@@ -47,12 +47,19 @@ class Problems:
 
     def __init__(self) -> None:
         self._items: list[Problem] = []
+        self._muted: set[Position] = set()
 
     def error(self, position: Position, message: str, hint: str = "") -> None:
-        self._items.append(Problem(position, message, hint))
+        if position not in self._muted:
+            self._items.append(Problem(position, message, hint))
 
     def warn(self, position: Position, message: str, hint: str = "") -> None:
-        self._items.append(Problem(position, message, hint, warning=True))
+        if position not in self._muted:
+            self._items.append(Problem(position, message, hint, warning=True))
+
+    def mute(self, positions: set[Position]) -> None:
+        """From now on, say nothing more at these places: their own errors are reported."""
+        self._muted |= positions
 
     def extend(self, other: "Problems") -> None:
         self._items.extend(other._items)

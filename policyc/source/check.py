@@ -11,8 +11,10 @@ from policyc.errors import Position, Problems, display_path, locate
 from policyc.limits import MAX_LIST_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_CHARS
 from policyc.model import ModelPolicy, Project, School, Section
 from policyc.names import ID_RULE, is_id, is_slug
+from policyc.source.bounds import within_bounds
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml
+from policyc.source.salvage import salvage
 from policyc.source.schema import validate
 from policyc.text.placeholders import references
 from policyc.text.prose import is_safe_link, shape
@@ -58,10 +60,17 @@ def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[Sou
     if not isinstance(source.data, dict):
         problems.error(source.at(), f"a {kind} file must be a mapping of keys to values")
         return None
-    valid = validate(source, kind, problems)
+    if not within_bounds(source, problems):
+        return None
+    if not validate(source, kind, problems):
+        salvaged = salvage(source, kind)
+        if salvaged is None:
+            return None
+        source, cut = salvaged
+        problems.mute(cut)
     if kind in ("trust", "school"):
         _references_outside_clauses(source, problems)
-    return source if valid else None
+    return source
 
 
 # Overlay keys whose values are clause content, where [[clause-id]] means a paragraph number.

@@ -42,6 +42,16 @@ def validate(source: SourceFile, kind: str, problems: Problems) -> bool:
     return not errors
 
 
+def leaf_errors(data: object, kind: str) -> list[ValidationError]:
+    """The schema errors in `data` as they would be reported, without reporting them."""
+    return [leaf for error in _validators()[kind].iter_errors(data) for leaf in _leaves(error)]
+
+
+def allowed_keys(error: ValidationError) -> set[str]:
+    """The keys a mapping may hold, for an unknown-key error."""
+    return _allowed_keys(error.schema)
+
+
 def _already_reported(source: SourceFile, path: tuple) -> bool:
     """A value the reader refused (a tag) is None now; saying so again would only confuse."""
     return any(path[:i] in source.refused for i in range(len(path) + 1))
@@ -55,12 +65,21 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
         return [error]
     deepest = max(len(e.absolute_path) for e in error.context)
     best = [e for e in error.context if len(e.absolute_path) == deepest]
-    # Prefer the branch with the fewest complaints: it is the one the author meant.
     by_branch: dict = {}
     for e in best:
         by_branch.setdefault(e.relative_schema_path[0] if e.relative_schema_path else 0, []).append(e)
-    branch = min(by_branch.values(), key=len)
+    # A branch of the wrong kind (wanting true/false where a mapping was written) is not the
+    # one the author meant; among the rest, the branch with the fewest complaints is.
+    fitting = [b for b in by_branch.values() if not _wrong_kind(b, error.instance)]
+    if not fitting and deepest == len(error.absolute_path):
+        return [error]  # of none of the kinds allowed: reported as "expected A or B"
+    branch = min(fitting or list(by_branch.values()), key=len)
     return [leaf for e in branch for leaf in _leaves(e)]
+
+
+def _wrong_kind(branch: list[ValidationError], instance: object) -> bool:
+    """True when the branch failed only because the value is of another type altogether."""
+    return all(e.validator == "type" and e.instance is instance for e in branch)
 
 
 def _oneof_failed_every_branch(error: ValidationError) -> bool:
@@ -106,6 +125,14 @@ def _report(source: SourceFile, error: ValidationError, problems: Problems) -> N
         message = "this list repeats an entry"
     elif validator == "dependentRequired":
         message = error.message.replace("is a dependency of", "is needed alongside")
+    elif validator in ("anyOf", "oneOf") and error.context and all(e.validator == "type" for e in error.context):
+        wanted = [t for e in error.context for t in (e.validator_value if isinstance(e.validator_value, list)
+                                                    else [e.validator_value])]
+        message = f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in dict.fromkeys(wanted))}, found {_describe(value)}"
+        if "boolean" in wanted and isinstance(value, str):
+            hint = "write true or false (yes/no and on/off are read as text)"
+        elif "null" in wanted and "object" in wanted:
+            hint = "give the words as a mapping, such as {text: ...}, or null to leave it out"
     elif validator == "oneOf":
         message = "give exactly one of these (only one position: after, before or into; and either clause or section)"
     else:
