@@ -113,3 +113,37 @@ def test_validation_of_nested_clauses_is_not_exponential():
         return time.perf_counter() - start
     cost(2)
     assert cost(8) < 6 * cost(4)
+
+
+MANY_LINKS = """            text: |
+              In person [a](javascript:alert(1)) or
+              [b](data:text/html,x) and
+              [c][r], or <https://www.gov.uk>.
+
+              [r]: vbscript:x
+"""
+
+
+def test_several_unsafe_links_in_one_clause_each_at_its_own_line(tmp_path, monkeypatch, capsys):
+    policy = POLICY.replace("            text: In person or by email.\n", MANY_LINKS)
+    found = errors(tmp_path, monkeypatch, capsys, policy)
+    assert found == [f"{PATH}:45:29: a link to a 'javascript:' address is not allowed",
+                     f"{PATH}:46:19: a link to a 'data:' address is not allowed",
+                     f"{PATH}:49:20: a link to a 'vbscript:' address is not allowed"]
+
+
+def test_an_autolink_to_an_allowed_scheme_passes_strict(tmp_path, monkeypatch, capsys):
+    policy = POLICY.replace("In person or by email.", "In person or <https://www.gov.uk>.")
+    src = write_tree(tmp_path / "src", {"trust.yaml": TRUST, PATH: policy, "schools/oak-primary.yaml": SCHOOL})
+    assert main(["validate", "--strict", "--source", str(src)]) == 0
+    assert "0 warning(s)" in capsys.readouterr().err
+
+
+def test_links_in_the_preamble_and_history_are_checked_at_their_place(tmp_path, monkeypatch, capsys):
+    policy = (POLICY.replace("numbering:", "preamble: 'See [x](javascript:alert(1)) and [y](#gone)'\nnumbering:")
+              .replace("summary: Social networking renamed social media.", "summary: '[x](javascript:1) [y](#nope)'"))
+    found = errors(tmp_path, monkeypatch, capsys, policy)
+    assert found == [f"{PATH}:3:20: a link to a 'javascript:' address is not allowed",
+                     f"{PATH}:3:49: the link #gone points at no clause or section of this policy",
+                     f"{PATH}:51:55: a link to a 'javascript:' address is not allowed",
+                     f"{PATH}:51:73: the link #nope points at no clause or section of this policy"]
