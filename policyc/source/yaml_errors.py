@@ -77,5 +77,18 @@ def explain(exc: yaml.MarkedYAMLError, text: str, name: str) -> tuple[Position, 
     if problem.startswith("expected <block mapping start>") or problem.startswith("expected <block sequence"):
         return where, "the indentation here does not match the lines around it", \
             "line up items of one list, and keys of one mapping, exactly"
-    words = problem or context or "the file cannot be read as YAML"
-    return where, f"not valid YAML: {words}", "check the indentation, and " + QUOTE_HINT
+    if "escape character" in problem:
+        return (where, "a backslash inside \"...\" starts an escape such as \\n, and this one is not known",
+                "use single quotes instead ('C:\\folder'), or write \\\\ for a backslash")
+    if "chomping or indentation indicators" in problem:
+        return (where, "after | or > nothing may follow on the same line but a digit, + or -",
+                "start the text on the next line, indented under the key")
+    if "document start" in problem:
+        return (where, "a line starting with % or --- before the content is not allowed here",
+                "delete the line: a source file is one plain YAML document")
+    if problem.startswith("expected the node content"):
+        char = problem.rsplit("found", 1)[-1].strip()
+        return (where, f"a value cannot start with {char}", QUOTE_HINT)
+    # Never the parser's own words ("expected <block end>..."): they describe its grammar, not the file.
+    return (where, "this line cannot be read as YAML: its indentation or punctuation does not fit the lines above",
+            "check the indentation, and " + QUOTE_HINT)
