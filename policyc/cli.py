@@ -278,10 +278,12 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
         print(outcome.message)
         if outcome.path:
             print(f"Snapshot: {display_path(outcome.path)}")
+            print(f"The school's public pages show the new version after a build: "
+                  f"policyc build --school {args.school}")
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = ("html", "pdf") if args.format == "all" else (args.format,)
-    folder = inside(output, history.current.school_slug, "changes")
+    folder = inside(output, "review", history.current.school_slug, "changes")
     for path in commands.write_redline(checked, history, old, new, folder, formats):
         print(f"Wrote {display_path(path)}")
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from dataclasses import replace as copy
@@ -71,8 +72,10 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
     written = []
     if "html" in formats:
         path = inside(folder, f"{name}.html")
-        _ensure_assets(folder.parent / "assets")
-        _replace(path, render_page("redline.html.j2", assets="../assets/", **context).encode("utf-8"))
+        assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
+        _ensure_assets(assets)
+        href = os.path.relpath(assets, folder).replace(os.sep, "/") + "/"
+        _replace(path, render_page("redline.html.j2", assets=href, **context).encode("utf-8"))
         written.append(path)
     if "pdf" in formats:
         path = inside(folder, f"{name}.pdf")
@@ -82,7 +85,7 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
 
 
 def _ensure_assets(target: Path) -> None:
-    """Redlines live in output/<school>/changes/ and use the school's own assets."""
+    """Redlines live in output/review/<school>/changes/ and use the school's own assets."""
     if not (target / "policy.css").is_file():
         shutil.copytree(ASSET_DIR, target, dirs_exist_ok=True)
 

@@ -215,6 +215,7 @@ class Trust:
     values: tuple[tuple[str, str], ...] = ()
     change_columns: tuple[ChangeColumn, ...] = DEFAULT_COLUMNS
     ratification_block: tuple[BlockRow, ...] = DEFAULT_BLOCK
+    unratified: str = "list"  # a policy never ratified: "list" it as in preparation, or "omit" it
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,19 @@ def archive_path(policy: ResolvedPolicy, version: str, fmt: str) -> str:
 
 def redline_path(history: PolicyHistory, fmt: str) -> str:
     current = history.current
-    return f"{current.school_slug}/changes/{current.policy_id}-{history.changed_since.version}-to-draft.{fmt}"
+    return f"{REVIEW}/{current.school_slug}/changes/{current.policy_id}-{history.changed_since.version}-to-draft.{fmt}"
+
+
+def public_path(policy: ResolvedPolicy, fmt: str) -> str:
+    return f"{policy.school_slug}/{policy.policy_id}.{fmt}"
+
+
+def review_path(policy: ResolvedPolicy, fmt: str) -> str:
+    """Drafts and proposed versions: outside every school's folder, never linked from public pages."""
+    return f"{REVIEW}/{policy.school_slug}/{policy.policy_id}.{fmt}"
+
+
+REVIEW = "review"
 
 
 def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
@@ -42,8 +54,12 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
             continue
         if policy_ids and policy.policy_id not in policy_ids:
             continue
+        in_force = history.in_force
         for fmt in formats:
-            outputs.append(Output(f"{policy.school_slug}/{policy.policy_id}.{fmt}", fmt, policy, history=history))
+            if in_force is not None:
+                outputs.append(Output(public_path(policy, fmt), fmt, in_force, history=history))
+            if history.pending:
+                outputs.append(Output(review_path(policy, fmt), fmt, policy, history=history))
         later = [s.version for s in history.snapshots[1:]] + [""]
         for snap, successor in zip(history.snapshots, later):
             archived = snap.policy if not successor else _superseded(snap.policy, successor)

@@ -20,6 +20,25 @@ class PolicyHistory:
     changed_since: Optional[Snapshot] = None  # the last ratified version, when the text has moved on
     proposed_version: str = ""
 
+    @property
+    def in_force(self) -> Optional[ResolvedPolicy]:
+        """The text the school's governors last ratified, with its own change log; None if never ratified.
+
+        This is what the school publishes, whatever the state of the sources: an edit to
+        the model changes the draft, never the public page, until it is ratified.
+        """
+        if self.changed_since is not None:
+            log = tuple(e for e in self.current.history if e.date is not None)
+            return copy(self.changed_since.policy, history=log)
+        if self.current.ratification.status == "ratified":
+            return self.current
+        return None
+
+    @property
+    def pending(self) -> bool:
+        """The sources hold a text not yet ratified: a draft, an approved text or a change."""
+        return self.in_force is not self.current
+
 
 def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems) -> PolicyHistory:
     snapshots = tuple(load_snapshots(root, policy, problems))

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from policyc.build.plan import Output, archive_path, redline_path
+from policyc.build.plan import REVIEW, Output, archive_path, public_path, redline_path
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
@@ -23,7 +23,8 @@ def assets_for(path: str) -> str:
     so a school's bundle works uploaded on its own."""
     if "/" not in path:
         return "assets/"
-    school = path.split("/", 1)[0]
+    parts = path.split("/")
+    school = parts[1] if parts[0] == REVIEW else parts[0]  # the review area borrows the school's assets
     return posixpath.relpath(f"{school}/assets", posixpath.dirname(path)) + "/"
 
 
@@ -36,9 +37,9 @@ def _versions(out: Output, ctx: "Context") -> dict:
     versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html"))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": ""}
-    if "/archive/" in out.path:
-        links["current"] = rel(f"{current.school_slug}/{current.policy_id}.html")
-    if history.changed_since and "/archive/" not in out.path:
+    if "/archive/" in out.path and history.in_force is not None:
+        links["current"] = rel(public_path(current, "html"))
+    if history.changed_since and out.path.startswith(f"{REVIEW}/"):  # public pages never link to the review area
         links["redline"] = rel(redline_path(history, "html"))
         links["redline_label"] = f"What has changed since version {history.changed_since.version}"
     return links

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
-from policyc.build.plan import Output, archive_path
+from policyc.build.plan import Output, archive_path, public_path, redline_path, review_path
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
 from policyc.render.html import render_page
@@ -35,10 +35,13 @@ class Entry:
     ratified: Optional[dt.date]
     next_review: Optional[dt.date]
     standing: Standing
-    html: str  # relative to the school's folder
+    html: str  # relative to the school's folder; empty while the policy is in preparation
     pdf: str
     pdf_bytes: int
     archive: tuple[dict, ...]
+    pending: str = ""  # what awaits ratification: "version 2.1 (proposed)", "draft", "approved"
+    review: str = ""  # the pending text's page, relative to the output folder (the review area)
+    redline: str = ""  # what changed, relative to the output folder (the review area)
 
     @property
     def pdf_size(self) -> str:
@@ -47,16 +50,16 @@ class Entry:
         return f"{self.pdf_bytes / (1024 * 1024):.1f} MB"
 
     def bucket(self, today: dt.date) -> str:
-        """Where this sits on the review dashboard."""
+        """Where this sits on the review dashboard: reviews are due by the version in force."""
         key = self.standing.key
         if key == "overdue":
             return "overdue"
-        if key == "changed":
-            return "changed"
-        if key in ("draft", "approved"):
+        if key == "preparation":
             return "never-ratified"
         if self.next_review and (self.next_review - today).days <= DUE_SOON_DAYS:
             return "due-soon"
+        if self.pending:
+            return "changed"
         return "up-to-date"
 
 
@@ -77,24 +80,45 @@ def entries(ctx: Context, school: Optional[str] = None) -> list[Entry]:
     return [e for e in ctx.site_entries if not school or e.school_slug == school]
 
 
+PREPARATION = Standing("preparation", "In preparation: not yet ratified", False)
+
+
 def _all_entries(ctx: Context) -> list[Entry]:
+    """One entry per school's policy, describing the version in force (what is published)."""
     phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
+    listed = ctx.project.trust.unratified != "omit"
     out = []
     for history in ctx.histories:
-        policy = history.current
-        r = policy.ratification
-        pdf = ctx.root / policy.school_slug / f"{policy.policy_id}.pdf"
+        current, in_force = history.current, history.in_force
+        if in_force is None and not listed:
+            continue
+        shown = in_force or current
+        r = shown.ratification
+        pdf = inside(ctx.root, public_path(current, "pdf"))
         archive = tuple({"version": s.version, "ratified": s.date.isoformat(),
-                         "html": archive_path(policy, s.version, "html").split("/", 1)[1],
-                         "pdf": archive_path(policy, s.version, "pdf").split("/", 1)[1]}
+                         "html": archive_path(current, s.version, "html").split("/", 1)[1],
+                         "pdf": archive_path(current, s.version, "pdf").split("/", 1)[1]}
                         for s in reversed(history.snapshots))
+        published = in_force is not None
         out.append(Entry(
-            policy.school_slug, policy.school_name, phases[policy.school_slug], policy.policy_id, policy.title,
-            r.version, policy.body, r.date if r.status == "ratified" else None, r.next_review,
-            standing(r, ctx.today, policy.in_force), f"{policy.policy_id}.html",
-            f"{policy.policy_id}.pdf" if pdf.exists() else "", pdf.stat().st_size if pdf.exists() else 0,
-            archive))
+            current.school_slug, current.school_name, phases[current.school_slug], current.policy_id, shown.title,
+            r.version if published else "", shown.body, r.date if published else None,
+            r.next_review if published else None,
+            standing(r, ctx.today) if published else PREPARATION,
+            f"{current.policy_id}.html" if published else "",
+            f"{current.policy_id}.pdf" if published and pdf.exists() else "",
+            pdf.stat().st_size if published and pdf.exists() else 0, archive,
+            _pending(history) if history.pending else "",
+            review_path(current, "html") if history.pending else "",
+            redline_path(history, "html") if history.changed_since else ""))
     return out
+
+
+def _pending(history) -> str:
+    if history.changed_since is not None:
+        return f"version {history.proposed_version} proposed" if history.proposed_version else "changes proposed"
+    status = history.current.ratification.status
+    return "approved, awaiting ratification" if status == "approved" else "draft"
 
 
 def _school(ctx: Context, slug: str):
@@ -205,10 +229,10 @@ def status_table(checked, today: dt.date, output_root) -> str:
     ctx = Context(output_root, checked.project, checked.histories, (), today)
     groups = review_groups(entries(ctx), today)
     lines = [f"{checked.project.trust.name}: policies as at {format_date(today)}", ""]
-    header = ("School", "Policy", "Version", "Next review", "Status")
+    header = ("School", "Policy", "In force", "Next review", "Status", "Awaiting ratification")
     for key, label in BUCKETS.items():
-        rows = [(e.school_name, e.title, e.version or "-", format_date(e.next_review) or "-", e.standing.label)
-                for e in groups[key]]
+        rows = [(e.school_name, e.title, e.version or "-", format_date(e.next_review) or "-", e.standing.label,
+                 e.pending or "-") for e in groups[key]]
         lines.append(f"{label}: {len(rows)}")
         if rows:
             widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]

@@ -124,7 +124,8 @@ class Loader:
                       for r in d.get("ratification_block", ())) or DEFAULT_BLOCK
         return Trust(d["name"], d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
-                     self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block)
+                     self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
+                     (d.get("publish") or {}).get("unratified", "list"))
 
     def policy(self) -> ModelPolicy:
         d = self.source.data

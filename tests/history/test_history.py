@@ -140,13 +140,20 @@ def test_build_publishes_archive_and_redline_for_a_changed_policy(mini, run, tmp
     edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
     out = tmp_path / "out"
     assert run("--source", mini, "--output", out, "--today", "2026-11-22").code == 0
-    school = out / "oak-primary"
+    school, review = out / "oak-primary", out / "review" / "oak-primary"
     assert (school / "archive" / "social-media-2.0.pdf").is_file()
-    assert (school / "changes" / "social-media-2.0-to-draft.pdf").is_file()
+    # The public page is the version in force; the draft and the redline wait in the review area.
     page = (school / "social-media.html").read_text()
-    assert 'href="changes/social-media-2.0-to-draft.html"' in page
+    assert "In person or by email." in page and "In person or by phone." not in page
+    assert "changes/" not in page and "review/" not in page and "DRAFT" not in page
     assert 'href="archive/social-media-2.0.html"' in page
-    assert "Changed since version 2.0 was ratified; awaiting ratification" in page
+    assert not (school / "changes").exists()
+    assert (review / "changes" / "social-media-2.0-to-draft.pdf").is_file()
+    draft = (review / "social-media.html").read_text()
+    assert "In person or by phone." in draft
+    assert 'href="changes/social-media-2.0-to-draft.html"' in draft
+    assert "Changed since version 2.0 was ratified; awaiting ratification" in draft
+    assert 'href="../../oak-primary/assets/policy.css"' in draft
     archived = (school / "archive" / "social-media-2.0.html").read_text()
     assert "In person or by email." in archived and 'href="../social-media.html"' in archived
     assert 'href="../assets/policy.css"' in archived  # the school's own assets: its bundle stands alone
@@ -159,9 +166,9 @@ def test_diff_writes_a_redline_whose_stylesheet_is_in_the_schools_bundle(mini, r
     result = run("diff", "--source", mini, "--output", out, "--school", "oak-primary", "--policy", "social-media",
                  "--from", "2.0", "--format", "html")
     assert result.code == 0, result.err
-    page = out / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
-    assert 'href="../assets/policy.css"' in page.read_text()
-    assert (page.parent / "../assets/policy.css").resolve().is_file()
+    page = out / "review" / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
+    assert 'href="../../../oak-primary/assets/policy.css"' in page.read_text()
+    assert (page.parent / "../../../oak-primary/assets/policy.css").resolve().is_file()
 
 
 def test_unnumbered_paragraphs_are_named_by_their_section_and_place(mini, run):

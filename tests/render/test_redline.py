@@ -176,7 +176,7 @@ def test_flourish_history_gives_a_change_log_naming_only_what_changed(flourish, 
     result = run("diff", "--source", flourish, "--output", out, "--school", SCHOOL, "--policy", POLICY,
                  "--from", "1.0", "--to", "4.0.1", "--format", "html", *TODAY)
     assert result.code == 0, result.err
-    html = (out / SCHOOL / "changes" / "social-media-1.0-to-4.0.1.html").read_text(encoding="utf-8")
+    html = (out / "review" / SCHOOL / "changes" / "social-media-1.0-to-4.0.1.html").read_text(encoding="utf-8")
     detail = clause_with(html, "referral may be made to the")
     assert "Designated Safeguarding Lead" in detail and "designated senior professional" not in detail
     assert "<ins>" not in detail and "<del>" not in detail
@@ -227,7 +227,7 @@ def test_golden_redline_for_the_mini_policy(mini, run, tmp_path, update_golden):
     edit_mini(mini)
     out = tmp_path / "out"
     path = diff(run, mini, out, "2.0", "draft", "html")
-    assert path == out / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
+    assert path == out / "review" / "oak-primary" / "changes" / "social-media-2.0-to-draft.html"
     html = path.read_text(encoding="utf-8")
 
     golden = GOLDEN / "redline-mini.html"
