@@ -63,9 +63,9 @@ def pages_of_every_kind(site: Path) -> dict[str, Path]:
         "dashboard": site / "dashboard.html",
         "school index": school / "index.html",
         "policy": school / "social-media.html",
-        "draft policy": site / "saltmarsh-lane" / "social-media.html",
+        "draft policy": site / "review" / "saltmarsh-lane" / "social-media.html",
         "archive": school / "archive" / "social-media-3.2.html",
-        "redline": school / "changes" / "social-media-3.2-to-draft.html",
+        "redline": site / "review" / "hollin-bank-primary" / "changes" / "social-media-3.2-to-draft.html",
     }
 
 

@@ -12,6 +12,12 @@ from policyc.pipeline import check
 from tests.conftest import ROOT, SEEDS
 from tests.pdftext import key, page_texts, sentences
 
+def _built_pdf(out, school):
+    """The seed as built: a ratified seed is published; a draft (The Link School's) waits in the review area."""
+    public = out / school / "social-media.pdf"
+    return public if public.exists() else out / "review" / school / "social-media.pdf"
+
+
 SHARED = ROOT.parent / "shared" / "seeds"
 CASES = {
     "king-edward-vi": ("000_06971c8d61d3f0d9.txt", "king-edward-vi"),
@@ -27,7 +33,7 @@ def seed(request, tmp_path_factory):
     text_file, school = CASES[name]
     out = tmp_path_factory.mktemp(name) / "out"
     assert main(["--source", str(SEEDS / name), "--output", str(out), "-q", "--today", "2026-11-22"]) == 0
-    return name, (SHARED / text_file).read_text(encoding="utf-8"), out / school / "social-media.pdf"
+    return name, (SHARED / text_file).read_text(encoding="utf-8"), _built_pdf(out, school)
 
 
 def test_at_least_99_percent_of_the_seed_sentences_are_in_the_pdf(seed):

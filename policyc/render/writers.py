@@ -36,7 +36,8 @@ def _versions(out: Output, ctx: "Context") -> dict:
         return posixpath.relpath(path, posixpath.dirname(out.path))
     versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html"))}
                 for s in reversed(history.snapshots)]
-    links = {"versions": versions, "current": "", "redline": ""}
+    links = {"versions": versions, "current": "", "redline": "",
+             "index": rel(f"{current.school_slug}/index.html")}
     if "/archive/" in out.path and history.in_force is not None:
         links["current"] = rel(public_path(current, "html"))
     if history.changed_since and out.path.startswith(f"{REVIEW}/"):  # public pages never link to the review area

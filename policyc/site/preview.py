@@ -17,8 +17,8 @@ CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scr
 def pages_to_preview(output: Path) -> dict[str, Path]:
     """One page of each kind the build writes, where the build wrote one."""
     found = {"trust-index": output / "index.html", "dashboard": output / "dashboard.html"}
-    for name, pattern in (("school-index", "*/index.html"), ("policy", "*/*.html"),
-                          ("archive", "*/archive/*.html"), ("redline", "*/changes/*.html")):
+    for name, pattern in (("school-index", "*/index.html"), ("policy", "*/*.html"), ("draft", "review/*/*.html"),
+                          ("archive", "*/archive/*.html"), ("redline", "review/*/changes/*.html")):
         candidates = [p for p in sorted(output.glob(pattern))
                       if p.name not in ("index.html", "policies-fragment.html") or name == "school-index"]
         if candidates:
@@ -42,8 +42,10 @@ def preview(output: Path, target: Path, pdf_pages: int = 2) -> list[Path]:
             subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1600",
                             f"--screenshot={png}", page.as_uri()], check=True, capture_output=True, timeout=120)
             written.append(png)
-    for pdf in sorted(output.glob("*/*.pdf")) + sorted(output.glob("*/changes/*.pdf")):
-        stem = inside(target, f"pdf-{pdf.parent.name}-{pdf.stem}")
+    for pdf in (sorted(output.glob("*/*.pdf")) + sorted(output.glob("review/*/*.pdf"))
+                + sorted(output.glob("review/*/changes/*.pdf"))):
+        kind = "review-" if pdf.relative_to(output).parts[0] == "review" else ""
+        stem = inside(target, f"{kind}pdf-{pdf.parent.name}-{pdf.stem}")
         subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", str(pdf_pages), str(pdf), str(stem)],
                        check=True, capture_output=True, timeout=120)
         written += sorted(target.glob(f"{stem.name}-*.png"))

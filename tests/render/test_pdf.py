@@ -31,7 +31,7 @@ def ratified(seeds_built) -> Path:
 
 @pytest.fixture(scope="module")
 def draft(seeds_built) -> Path:
-    return seeds_built / "link-school" / "the-link-school" / "social-media.pdf"
+    return seeds_built / "link-school" / "review" / "the-link-school" / "social-media.pdf"  # a draft: review area
 
 
 def raw_pages(pdf: Path) -> list[str]:
