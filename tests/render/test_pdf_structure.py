@@ -14,10 +14,11 @@ from tests.render.pdf_structure import findings
 
 KINDS = {
     "policy": "hollin-bank-primary/social-media.pdf",
-    "draft": "calderbeck-academy/social-media.pdf",
-    "never ratified": "ashcombe-nursery/social-media.pdf",
+    "in force, changed since": "calderbeck-academy/social-media.pdf",
+    "draft": "review/calderbeck-academy/social-media.pdf",
+    "never ratified": "review/ashcombe-nursery/social-media.pdf",
     "archive": "hollin-bank-primary/archive/social-media-3.1.pdf",
-    "redline": "calderbeck-academy/changes/social-media-1.10-to-draft.pdf",
+    "redline": "review/calderbeck-academy/changes/social-media-1.10-to-draft.pdf",
 }
 
 
