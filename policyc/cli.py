@@ -49,7 +49,7 @@ when every document has been built.
 
 Run 'python build.py COMMAND --help' for the options of ratify, versions and diff."""
 
-COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve")
+COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -135,7 +135,32 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("folder", metavar="DIR", type=Path, help="the new project's folder")
     i.add_argument("--example", action="store_true",
                    help="copy the example trust (five schools, ratified versions) instead of the starter")
+    m = sub.add_parser("import", help="add an existing policy document (.docx, .pdf, .txt, .md) to the trust",
+                       description="Read an existing policy and write it as source files in --source: the model "
+                                   "policy, its school with the ratification record from the cover, and a trust "
+                                   "if there is none. The files are checked at once; a report lists what could "
+                                   "not be placed and the names that could become placeholders.")
+    m.add_argument("document", metavar="FILE", type=Path, help="the policy document")
+    m.add_argument("--source", metavar="FOLDER", type=Path, default=Path("policy_src"),
+                   help="the trust's source folder (default: policy_src/; made if missing)")
+    m.add_argument("--placeholders", action="store_true",
+                   help="write the school's name, approving body and role titles as placeholders")
+    m.add_argument("--id", dest="policy_id", metavar="ID", default=None, help="the policy's id (default: from its title)")
     return p
+
+
+def _import(args) -> int:
+    from policyc.importing import import_document
+    try:
+        imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id)
+    except UserError as exc:
+        print(f"policyc: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for line in report:
+        print(line)
+    print(f"imported {imported.policy_id} for {imported.school_slug}: "
+          f"python build.py --source {display_path(args.source)} --school {imported.school_slug}")
+    return EXIT_OK
 
 
 def _date(text: str) -> dt.date:
@@ -173,6 +198,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser().parse_args(_with_command(argv))
     if args.command == "init":
         return _init(args)
+    if args.command == "import":
+        return _import(args)
     try:
         source = resolve_source(args.source) if args.source else find_source()
     except UserError as exc:

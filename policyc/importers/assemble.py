@@ -1,0 +1,190 @@
+"""A read document turned into the trust's source files: the trust (if new), the model policy and the school."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from policyc.importers import names
+from policyc.importers.blocks import Block, Unplaced
+from policyc.importers.cover import Cover, ratification, read_cover
+from policyc.importers.dates import find_cycle
+from policyc.importers.ids import slug
+from policyc.importers.layout import entry_key, split_document
+from policyc.importers.structure import arrange, change_columns, escape
+from policyc.importers.yamlout import dump
+
+SCHEMA = "# yaml-language-server: $schema={}schemas/{}.schema.json"
+
+
+@dataclass
+class Imported:
+    """What an import writes (paths relative to the source folder) and what it could not place."""
+
+    policy_id: str
+    school_slug: str
+    files: dict[str, str] = field(default_factory=dict)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    offered: list[str] = field(default_factory=list)  # placeholders found but not applied
+    numbers: set[str] = field(default_factory=set)  # the paragraph numbers the document carries
+
+
+def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
+             policy_id: Optional[str] = None) -> Imported:
+    layout = split_document(blocks)
+    cover = read_cover(layout.cover)
+    cover.draft = cover.draft or layout.draft
+    unplaced: list[Unplaced] = []
+    style, sections, history = arrange(layout.body, layout.contents, unplaced)
+    full_text = "\n".join(b.text for b in blocks)
+    school = names.school_name(full_text, [b.text for b in layout.cover]) or _school_from_body(cover.body)
+    roles = names.role_titles(full_text)
+    body = cover.body or "Governing Body"
+    title = cover.title or (sections[0]["title"] if sections else "Imported policy")
+    pid = policy_id or _policy_id(title)
+    result = Imported(pid, slug(school or "our-school", 6), unplaced=unplaced)
+    result.numbers = {b.number for b in layout.body if b.number and b.kind in ("heading", "numbered")}
+    cover.preamble = [p for p in cover.preamble if not _part_of(p, school)]
+    record = ratification(cover)
+    policy = _policy(pid, title, cover, style, layout.contents, sections, history, record)
+    if placeholders:
+        _placeholders(policy, school, cover.body, roles)
+    else:
+        result.offered = _offers(full_text, school, cover.body, roles)
+    result.files["trust.yaml"] = dump(_trust(school, body, roles, cover, blocks), [
+        SCHEMA.format("../", "trust")[2:], f"Made by `policyc import` from {origin}."])
+    result.files[f"policies/{pid}.yaml"] = dump(policy, [
+        SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`.",
+        *(f"Check: {c}" for c in cover.comments)])
+    result.files[f"schools/{result.school_slug}.yaml"] = dump(
+        _school(school, body, roles, pid, record, full_text), [SCHEMA.format("../../", "school")[2:]])
+    return result
+
+
+def _policy_id(title: str) -> str:
+    short = re.split(r"\bpolicy\b", title, flags=re.I)[0].strip(" -–&")
+    return slug(short or title, 5)
+
+
+def _part_of(line: str, school: Optional[str]) -> bool:
+    """A cover line that only repeats the school's name (a logo: 'Flourish', 'FEDERATION')."""
+    return bool(school) and entry_key(line) != "" and entry_key(line) in entry_key(school)
+
+
+def _school_from_body(body: Optional[str]) -> Optional[str]:
+    if body and (m := re.match(r"^(.+?) (?:Local |Full )?(Governing Body|Management Committee)$", body)):
+        return m.group(1)
+    return None
+
+
+def _policy(pid: str, title: str, cover: Cover, style: str, contents, sections: list[dict], history: list[dict],
+            record: dict) -> dict:
+    policy: dict = {"id": pid, "title": title}
+    if cover.subtitle:
+        policy["subtitle"] = cover.subtitle
+    policy["numbering"] = style
+    policy["review_cycle"] = record.get("review_cycle") or _cycle_from(record) or "annually"
+    if contents:
+        policy["contents"] = {"title": contents.title, **({"note": contents.note} if contents.note else {})}
+    else:
+        policy["contents"] = False
+    if cover.preamble:
+        policy["preamble"] = "\n\n".join(_preamble_line(p) for p in cover.preamble) + "\n"
+    policy["sections"] = sections
+    if history:
+        policy["history"] = history
+    return policy
+
+
+def _preamble_line(line: str) -> str:
+    """A short line without a full stop on the cover is a heading of the values statement."""
+    line = re.sub(r"</?(i|b|em|strong)>", "", line)
+    if len(line.split()) <= 4 and not line.endswith((".", ",")) and "," not in line:
+        return f"**{line}**"
+    return escape(line)
+
+
+def _cycle_from(record: dict) -> Optional[str]:
+    if "date" in record and "next_review" in record:
+        years = round((int(record["next_review"][:4]) * 12 + int(record["next_review"][5:7])
+                       - int(record["date"][:4]) * 12 - int(record["date"][5:7])) / 12)
+        return {1: "annually", 2: "biennially", 3: "triennially"}.get(years)
+    return None
+
+
+def _trust(school: Optional[str], body: str, roles: dict[str, str], cover: Cover, blocks: list[Block]) -> dict:
+    trust: dict = {"name": school or "Our Trust", "type": "single school", "approving_body": body,
+                   "roles": {"headteacher": "Headteacher", **roles}}
+    rows = []
+    signatory_seen = False
+    for row in cover.rows:
+        if row.value == "signatory":
+            if signatory_seen:
+                continue
+            signatory_seen = True
+            entry = {"label": row.label, "value": "signatory"}
+            roles_expected = [r.role for r in cover.rows if r.value == "signatory" and r.role and not r.text]
+            if roles_expected:
+                entry["roles"] = roles_expected
+        else:
+            entry = {"label": row.label.replace(cover.body, "{{ body.name }}") if cover.body else row.label,
+                     "value": row.value}
+            if row.format and row.value in ("date", "next_review") and row.format != "long":
+                entry["format"] = row.format
+            elif row.value == "issued" and row.text:
+                pass
+        rows.append(entry)
+    header = next((b for b in blocks if b.kind == "row" and "date" in b.cells[0].lower() and len(b.cells) >= 2
+                   and any("summary" in c.lower() or "update" in c.lower() for c in b.cells)), None)
+    if header:
+        trust["change_table"] = {"columns": change_columns([c for c in header.cells if c])}
+    if rows:
+        trust["ratification_block"] = rows
+    return trust
+
+
+def _school(school: Optional[str], body: str, roles: dict[str, str], pid: str, record: dict, text: str) -> dict:
+    phase = ("alternative-provision" if re.search(r"alternative provision|pupil referral|learners", text, re.I)
+             else "nursery" if re.search(r"\bnursery\b", school or "", re.I)
+             else "secondary" if re.search(r"\bstudents\b|sixth form|\bacademy\b", text, re.I) else "primary")
+    data: dict = {"name": school or "Our School",
+                  "#phase": "phase guessed from the policy's words: check it",
+                  "phase": phase, "approving_body": body,
+                  "roles": {key: {"title": title} for key, title in roles.items()}}
+    signed = {s["role"]: s["name"] for s in record.get("signatories", [])}
+    for key, title in roles.items():
+        if title in signed:
+            data["roles"][key]["name"] = signed[title]
+    if not data["roles"]:
+        data["roles"] = {"headteacher": {"title": "Headteacher"}}
+    data["policies"] = {pid: {"ratification": record}}
+    return data
+
+
+def _placeholders(policy: dict, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> None:
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("text", "after", "title", "preamble", "subtitle", "contents_title") and isinstance(v, str):
+                    node[k] = names.apply(v, school, body, roles)
+                elif k in ("items",):
+                    node[k] = [names.apply(i, school, body, roles) for i in v]
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(policy["sections"])
+    for k in ("preamble", "subtitle"):
+        if k in policy:
+            policy[k] = names.apply(policy[k], school, body, roles)
+
+
+def _offers(text: str, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> list[str]:
+    offers = []
+    for words, placeholder in ([(school, "{{ school.name }}"), (body, "{{ body.name }}")]
+                               + [(t, f"{{{{ role.{k} }}}}") for k, t in roles.items()]):
+        if words and (count := len(re.findall(rf"(?<!\w){re.escape(words)}(?!\w)", text))):
+            offers.append(f"'{words}' ({count} times) could be {placeholder}")
+    return offers
