@@ -1,0 +1,190 @@
+"""Word documents read into blocks: heading styles and outline levels, Word's own numbering worked out, runs as Markdown.
+
+Why work out the numbers: Word stores "6.2" nowhere in the text. It keeps a counter per
+list level in numbering.xml, and a paragraph only says which list and level it is on.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from policyc.errors import UserError
+from policyc.importers.blocks import Block
+from policyc.importers.text import read_line
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+class Numbering:
+    """Word's list counters: each paragraph on a list advances its level and restarts the levels below."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (format, text, start)
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for a in root.findall(f"{W}abstractNum"):
+            levels = {}
+            for lvl in a.findall(f"{W}lvl"):
+                fmt, text, start = lvl.find(f"{W}numFmt"), lvl.find(f"{W}lvlText"), lvl.find(f"{W}start")
+                levels[int(lvl.get(f"{W}ilvl"))] = (fmt.get(f"{W}val") if fmt is not None else "decimal",
+                                                    text.get(f"{W}val") if text is not None else "",
+                                                    int(start.get(f"{W}val")) if start is not None else 1)
+            abstract[a.get(f"{W}abstractNumId")] = levels
+        for num in root.findall(f"{W}num"):
+            ref = num.find(f"{W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{W}numId")] = abstract.get(ref.get(f"{W}val"), {})
+
+    def advance(self, num_id: str, ilvl: int) -> tuple[str, str]:
+        """(format, number as shown) for the next paragraph on this list level."""
+        levels = self.levels.get(num_id, {})
+        counters = self.counters.setdefault(num_id, {})
+        fmt, text, start = levels.get(ilvl, ("decimal", f"%{ilvl + 1}.", 1))
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def shown(m: re.Match) -> str:
+            level = int(m.group(1)) - 1
+            value = counters.get(level, levels.get(level, ("decimal", "", 1))[2])
+            return _format(levels.get(level, ("decimal", "", 1))[0], value)
+        return fmt, re.sub(r"%(\d)", shown, text)
+
+
+def _format(fmt: str, value: int) -> str:
+    if fmt == "lowerLetter":
+        return chr(ord("a") + value - 1)
+    if fmt == "upperLetter":
+        return chr(ord("A") + value - 1)
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"][min(value, 12)]
+        return roman if fmt == "lowerRoman" else roman.upper()
+    return str(value)
+
+
+def read_docx(path: Path) -> list[Block]:
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError:  # pragma: no cover - a dependency in pyproject.toml
+        raise UserError("importing Word documents needs python-docx (pip install python-docx)") from None
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise UserError(f"{path}: not a Word document that can be read ({exc})") from None
+    numbering = Numbering(document)
+    blocks: list[Block] = []
+    count = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{W}p":
+            count += 1
+            block = _paragraph(Paragraph(child, document), numbering, f"paragraph {count}")
+            if block:
+                blocks.append(block)
+        elif child.tag == f"{W}tbl":
+            table = Table(child, document)
+            for row in table.rows:
+                cells = [re.sub(r"\s+", " ", c.text).strip() for c in row.cells]
+                blocks.append(Block("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
+    return blocks
+
+
+def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
+    text = _markdown(paragraph)
+    style = paragraph.style
+    level = _heading_level(paragraph)
+    num = _num_pr(paragraph)
+    if not text.strip():
+        return None
+    if level:
+        text = text.replace("**", "")  # a heading's bold is its style, not emphasis
+    if num:
+        fmt, shown = numbering.advance(*num)
+        number = shown.strip().strip("().")
+        if level:
+            return Block("heading", text, where, number=number or None, level=level)
+        if fmt == "bullet":
+            return Block("item", text, where, marker="bullet", depth=num[1])
+        if fmt in ("lowerLetter", "upperLetter"):
+            return Block("item", text, where, marker="letter", depth=num[1], number=number)
+        if fmt in ("lowerRoman", "upperRoman"):
+            return Block("item", text, where, marker="roman", depth=num[1], number=number)
+        if "." in number:
+            return Block("numbered", text, where, number=number, level=number.count(".") + 1)
+        return Block("item", text, where, marker="decimal", depth=num[1], number=number)
+    if level:
+        block = read_line(text, where)
+        number = block.number if block and block.kind in ("heading", "numbered") else None
+        title = block.text if number else text
+        return Block("heading", title, where, number=number, level=level)
+    if style is not None and style.name and style.name.lower().startswith("list bullet"):
+        return Block("item", text, where, marker="bullet", depth=1 if style.name[-1:] in "23" else 0)
+    return read_line(text, where)
+
+
+def _heading_level(paragraph) -> int:
+    style = paragraph.style
+    while style is not None:
+        if m := re.match(r"^heading (\d)$", (style.name or "").lower()):
+            return int(m.group(1))
+        ppr = style.element.pPr
+        if ppr is not None and (o := ppr.find(f"{W}outlineLvl")) is not None and int(o.get(f"{W}val")) < 9:
+            return int(o.get(f"{W}val")) + 1
+        style = style.base_style
+    ppr = paragraph._p.pPr
+    if ppr is not None and (o := ppr.find(f"{W}outlineLvl")) is not None and int(o.get(f"{W}val")) < 9:
+        return int(o.get(f"{W}val")) + 1
+    return 0
+
+
+def _num_pr(paragraph) -> Optional[tuple[str, int]]:
+    """The list and level a paragraph is on, from its own properties or its style's."""
+    for ppr in (paragraph._p.pPr, *(_style_pprs(paragraph.style))):
+        if ppr is None:
+            continue
+        num = ppr.find(f"{W}numPr")
+        if num is not None and (nid := num.find(f"{W}numId")) is not None and nid.get(f"{W}val") != "0":
+            ilvl = num.find(f"{W}ilvl")
+            return nid.get(f"{W}val"), int(ilvl.get(f"{W}val")) if ilvl is not None else 0
+    return None
+
+
+def _style_pprs(style):
+    while style is not None:
+        yield style.element.pPr
+        style = style.base_style
+
+
+def _markdown(paragraph) -> str:
+    """Runs as Markdown: bold as **, italic as *, hyperlinks as [words](address)."""
+    parts = []
+    for item in paragraph.iter_inner_content():
+        if hasattr(item, "url"):
+            words = item.text
+            url = item.url or ""
+            parts.append(f"[{words}]({url})" if url.startswith(("https:", "mailto:")) else words)
+            continue
+        text = item.text
+        if not text.strip():
+            parts.append(text)
+            continue
+        lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", text, re.S).groups()
+        if item.bold and item.italic:
+            core = f"***{core}***"
+        elif item.bold:
+            core = f"**{core}**"
+        elif item.italic:
+            core = f"*{core}*"
+        parts.append(lead + core + trail)
+    text = "".join(parts)
+    text = re.sub(r"\*\*\s*\*\*", " ", text)  # bold runs split by Word, joined again
+    return re.sub(r"\s+", " ", text).strip()

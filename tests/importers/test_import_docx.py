@@ -1,0 +1,114 @@
+"""Word documents made with python-docx, with heading styles and Word's own multilevel numbering, imported and rebuilt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+docx = pytest.importorskip("docx")  # a dependency in pyproject.toml; present wherever the suite runs
+from docx.oxml import parse_xml  # noqa: E402
+from docx.oxml.ns import nsdecls  # noqa: E402
+
+from policyc.cli import main  # noqa: E402
+from policyc.compile.resolve import walk_blocks  # noqa: E402
+from policyc.pipeline import check  # noqa: E402
+from tests.pdftext import key  # noqa: E402
+
+NUMBERING = f"""<w:abstractNum {nsdecls('w')} w:abstractNumId="90">
+  <w:multiLevelType w:val="multilevel"/>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>
+</w:abstractNum>"""
+
+
+def _numbered(paragraph, level: int) -> None:
+    """Put a paragraph on list 90 at a level: Word's automatic numbering, no number in the text."""
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+
+def _word_policy(path):
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    first_num = numbering.find(parse_xml(f'<w:num {nsdecls("w")} w:numId="1"/>').tag)
+    abstract = parse_xml(NUMBERING)
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    document.add_paragraph("Oakfield Primary School", style="Title")
+    document.add_paragraph("Staff Code of Conduct Policy")
+    table = document.add_table(rows=3, cols=2)
+    for row, (label, value) in zip(table.rows, [("Ratified by the Local Governing Body on:", "14 October 2026"),
+                                                ("Policy version:", "2.1"),
+                                                ("Signed by the Chair of Governors:", "Ruth Adeyemi")]):
+        row.cells[0].text, row.cells[1].text = label, value
+    heading = document.add_paragraph("Purpose", style="Heading 1")
+    _numbered(heading, 0)
+    p = document.add_paragraph("This policy sets out the standards of conduct expected of everyone who works "
+                               "at Oakfield Primary School, whether paid or unpaid, and explains why they matter.")
+    _numbered(p, 1)
+    p = document.add_paragraph()
+    p.add_run("Staff must ")
+    p.add_run("always").bold = True
+    p.add_run(" follow the ")
+    p.add_run("Keeping Children Safe in Education").italic = True
+    p.add_run(" guidance, which is published every September by the Department for Education:")
+    _numbered(p, 1)
+    for words in ("report any concern about a child the same day;", "keep records factual and dated;"):
+        _numbered(document.add_paragraph(words), 2)
+    heading = document.add_paragraph("Conduct outside work", style="Heading 1")
+    _numbered(heading, 0)
+    p = document.add_paragraph("Conduct outside work can affect the school's reputation and the trust placed in "
+                               "staff by pupils and their parents, and so it is covered by this policy as well.")
+    _numbered(p, 1)
+    document.add_paragraph("Staff should think before they post.", style="List Bullet")
+    document.add_paragraph("Staff should keep their accounts private.", style="List Bullet")
+    document.save(path)
+    return ["Staff Code of Conduct Policy", "Purpose", "Conduct outside work",
+            "This policy sets out the standards of conduct expected of everyone who works at Oakfield Primary "
+            "School, whether paid or unpaid, and explains why they matter.",
+            "Staff must always follow the Keeping Children Safe in Education guidance, which is published every "
+            "September by the Department for Education:", "report any concern about a child the same day;",
+            "keep records factual and dated;", "Staff should think before they post.",
+            "Staff should keep their accounts private.", "Ratified by the Local Governing Body on:",
+            "Signed by the Chair of Governors:", "Ruth Adeyemi"]
+
+
+@pytest.fixture(scope="module")
+def word_import(tmp_path_factory):
+    work = tmp_path_factory.mktemp("word")
+    expected = _word_policy(work / "conduct.docx")
+    assert main(["import", str(work / "conduct.docx"), "--source", str(work / "src")]) == 0
+    assert main(["--source", str(work / "src"), "--output", str(work / "out"), "-q", "--format", "html",
+                 "--today", "2026-11-22"]) == 0
+    return work, expected
+
+
+def test_word_numbering_comes_back_as_the_same_numbers(word_import):
+    work, _ = word_import
+    _, [policy], _ = check(work / "src")
+    numbers = {p.number for p in policy.parts if p.number}
+    numbers |= {b.number for p in policy.parts for b in walk_blocks(p.blocks) if b.number}
+    assert numbers == {"1", "1.1", "1.2", "2", "2.1"}
+    assert policy.numbering == "1.1 (a)"
+
+
+def test_every_sentence_of_the_word_document_is_in_the_built_page(word_import):
+    work, expected = word_import
+    [page] = list((work / "out").glob("*/code-conduct.html")) or list((work / "out").glob("*/*conduct*.html"))
+    text = key(re.sub(r"<[^>]+>", " ", page.read_text()).replace("&#39;", "'").replace("&#x27;", "'"))
+    assert [s for s in expected if key(s) not in text] == []
+
+
+def test_bold_italic_and_the_ratification_record_are_kept(word_import):
+    work, _ = word_import
+    policy = next((work / "src" / "policies").glob("*.yaml")).read_text()
+    assert "**always**" in policy and "*Keeping Children Safe in Education*" in policy
+    school = (work / "src" / "schools" / "oakfield-primary-school.yaml").read_text()
+    assert "date: 2026-10-14" in school
+    assert "version: 2.1" in school
+    assert "Ruth Adeyemi" in school
