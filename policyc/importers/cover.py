@@ -51,7 +51,7 @@ def read_cover(blocks: list[Block]) -> Cover:
             row = _split(text)
         if row:
             cover.rows.append(row)
-        elif text.upper() == "DRAFT":
+        elif text.upper() == "DRAFT" or re.match(r"^status:\s*draft\b", text, re.I):
             cover.draft = True
         elif (issued := month_only(text)) and not cover.issued:
             cover.issued = issued
@@ -88,6 +88,8 @@ def _row(label: str, value: str) -> Row:
     """What fact a label-value pair records, judged from the label's words and the value's shape."""
     label = re.sub(r"\s+", " ", label).strip()
     value = re.sub(r"</?(i|b|em|strong)>", "", value).strip().rstrip(".").strip()
+    if re.fullmatch(r"(not yet\b.*|tbc|to be confirmed|n/?a|[-–_ ]+)", value, re.I):
+        value = ""  # a blank waiting for a date or a signature
     low = label.lower().replace("{{ signatory.role }}", "")
     found = find_date(value)
     fmt = found[1] if found else None

@@ -8,7 +8,7 @@ from typing import Optional
 
 from policyc.importers.blocks import Block
 
-_PAGE = re.compile(r"(\t|\.{2,}|\s{2,})[\s.]*\d+\s*$")
+_PAGE = re.compile(r"(\t|\.{2,}|\s{2,}|(\s\.){3,})[\s.]*\d*\s*$")
 _CONTENTS = re.compile(r"^(contents|table of contents|index)$", re.I)
 
 
@@ -35,7 +35,9 @@ def split_document(blocks: list[Block]) -> Layout:
     """Cover, contents and body, found from a 'Contents' line and the first numbered heading."""
     start = next((i for i, b in enumerate(blocks) if b.kind == "para" and _CONTENTS.match(b.text.strip())), None)
     if start is None:
-        first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), len(blocks))
+        first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
+        if first is None:  # no heading at all: the cover ends at the first long paragraph
+            first = next((i for i, b in enumerate(blocks) if b.kind != "row" and len(b.text) > 200), len(blocks))
         return Layout(blocks[:first], None, _unnumbered_headings(blocks[first:], Contents("")))
     contents = Contents(blocks[start].text.strip())
     seen: set[str] = set()

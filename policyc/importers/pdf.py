@@ -1,0 +1,87 @@
+"""PDF text through poppler's `pdftotext -layout`, with page furniture taken out and wrapped lines joined.
+
+Why -layout: it keeps a hanging paragraph number on the same line as its words and the
+two columns of a ratification table apart; the plain mode puts them on lines of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from policyc.errors import UserError
+
+_PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of\s+\d+)?\s*$", re.I)
+_MARKER = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|\(?[a-z]\)|[-•*·▪◦‣–])\s")
+_HANGING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\)|[•·▪◦‣])\s{2,}")
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as one paragraph a line, blank lines between, tables with tabs between cells."""
+    if not shutil.which("pdftotext"):
+        raise UserError("importing a PDF needs poppler's pdftotext (Debian: apt-get install poppler-utils)")
+    done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True)
+    if done.returncode:
+        raise UserError(f"{path}: pdftotext could not read it: {done.stderr.strip()}")
+    pages = [p.splitlines() for p in done.stdout.split("\f")]
+    furniture = _furniture(pages)
+    widths = sorted(len(line.rstrip()) for page in pages for line in page if line.strip())
+    full = widths[int(len(widths) * 0.9)] if widths else 80
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for page in pages:
+        for raw in page:
+            line = raw.rstrip()
+            stripped = line.strip()
+            if _is_furniture(stripped, furniture):
+                continue
+            if not stripped:
+                if current:
+                    paragraphs.append(" ".join(current))
+                    current = []
+                continue
+            stripped = _HANGING.sub(lambda m: m.group(1) + " ", stripped)
+            if re.search(r"\S\s{4,}\S", stripped):
+                stripped = re.sub(r"\s{4,}", "\t", stripped)
+                if current:
+                    paragraphs.append(" ".join(current))
+                    current = []
+                paragraphs.append(stripped)
+                continue
+            if current and _MARKER.match(stripped):
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(stripped)
+            if len(line) < full * 0.6:  # a short line ends its paragraph: a heading, or a paragraph's last line
+                paragraphs.append(" ".join(current))
+                current = []
+        if current:  # a page ends a paragraph only if the next page does not carry on (joined later by case)
+            paragraphs.append(" ".join(current))
+            current = []
+    return "\n\n".join(paragraphs)
+
+
+def _furniture(pages: list[list[str]]) -> set[str]:
+    """Lines found on most pages (a running header or footer), compared with their digits taken out."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter = Counter()
+    for page in pages:
+        counts.update({_shape(line) for line in page if line.strip()})
+    return {line for line, n in counts.items() if n >= max(2, (len(pages) - 1) * 0.6)}
+
+
+def _is_furniture(line: str, furniture: set[str]) -> bool:
+    if not line:
+        return False
+    if _shape(line) in furniture or _PAGE_OF.search(line) and len(_shape(line)) < 100:
+        return True
+    return bool(re.fullmatch(r"[A-Z](\s+[A-Z])?", line))  # letters of a diagonal watermark such as DRAFT
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers and spacing taken out: 'Page 3 of 6' and 'Page 4 of 6' are the same furniture."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line)).strip()
