@@ -55,10 +55,10 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     result.files["trust.yaml"] = dump(_trust(school, body, roles, cover, blocks), [
         SCHEMA.format("../", "trust")[2:], f"Made by `policyc import` from {origin}."])
     result.files[f"policies/{pid}.yaml"] = dump(policy, [
-        SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`.",
-        *(f"Check: {c}" for c in cover.comments)])
+        SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`."])
     result.files[f"schools/{result.school_slug}.yaml"] = dump(
-        _school(school, body, roles, pid, record, full_text), [SCHEMA.format("../../", "school")[2:]])
+        _school(school, body, roles, pid, record, full_text), [SCHEMA.format("../../", "school")[2:],
+                                                               *(f"Check: {c}" for c in cover.comments)])
     return result
 
 
@@ -100,6 +100,8 @@ def _policy(pid: str, title: str, cover: Cover, style: str, contents, sections: 
 def _preamble_line(line: str) -> str:
     """A short line without a full stop on the cover is a heading of the values statement."""
     line = re.sub(r"</?(i|b|em|strong)>", "", line)
+    if line.startswith("**") and line.endswith("**"):
+        return line
     if len(line.split()) <= 4 and not line.endswith((".", ",")) and "," not in line:
         return f"**{line}**"
     return escape(line)

@@ -64,7 +64,8 @@ def read_cover(blocks: list[Block]) -> Cover:
                 cover.preamble.append(text)
         else:
             cover.preamble.append(text)
-    cover.body = next((m.group(1) for r in cover.rows if (m := BODIES.search(r.label))), None)
+    cover.body = next((r.text for r in cover.rows if r.value == "body" and r.text), None) or next(
+        (m.group(1) for r in cover.rows if (m := BODIES.search(r.label))), None)
     _signatory_roles(cover)
     return cover
 
@@ -75,7 +76,10 @@ def _split(text: str) -> Optional[Row]:
     for colon, pattern in zip((False, False, True), _SPLIT):
         m = pattern.match(text)
         if m and _is_label(m.group("label")):
-            return _row(m.group("label") + (":" if colon else ""), m.group("value"))
+            label = m.group("label")
+            if colon or (text[m.end("label"):].lstrip().startswith(":") and not label.endswith(":")):
+                label += ":"
+            return _row(label, m.group("value"))
     return None
 
 
@@ -100,9 +104,13 @@ def _row(label: str, value: str) -> Row:
     if "review" in low:
         if found:
             return Row(label, "next_review", value, fmt)
+        if month_only(value):
+            return Row(label, "next_review", value, "month")
         return Row(label, "review_cycle", value)
     if re.search(r"adopted|approved|ratified|agreed", low):
-        return Row(label, "date", value, fmt or "long")
+        if value and not found and not month_only(value):
+            return Row(label, "body", value)  # 'Approved by: Board of Trustees'
+        return Row(label, "date", value, fmt or ("month" if month_only(value) else "long"))
     if "minute" in low:
         return Row(label, "minute", value)
     if month_only(value) or (not found and not value):
@@ -141,6 +149,10 @@ def ratification(cover: Cover) -> dict:
             record["issued"] = row.text
         elif row.value == "review_cycle" and (cycle := find_cycle(row.text)):
             record["review_cycle"] = cycle
+    if record["status"] == "ratified" and not signed:
+        record["status"] = "approved"
+        cover.comments.append("the cover dates the approval but names no signatory: recorded as approved; "
+                              "add signatories and set status: ratified")
     if signed:
         record["signatories"] = [{"name": r.text, "role": r.role or "Chair of Governors"} for r in signed]
         if any(not r.role for r in signed):

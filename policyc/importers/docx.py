@@ -121,6 +121,9 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
         if "." in number:
             return Block("numbered", text, where, number=number, level=number.count(".") + 1)
         return Block("item", text, where, marker="decimal", depth=num[1], number=number)
+    whole_bold = bool(re.fullmatch(r"\*\*([^*]+)\*\*", text))
+    if whole_bold:
+        text = text[2:-2].strip()  # a paragraph all in bold: its bold says heading, not emphasis
     if level:
         block = read_line(text, where)
         number = block.number if block and block.kind in ("heading", "numbered") else None
@@ -128,7 +131,12 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
         return Block("heading", title, where, number=number, level=level)
     if style is not None and style.name and style.name.lower().startswith("list bullet"):
         return Block("item", text, where, marker="bullet", depth=1 if style.name[-1:] in "23" else 0)
-    return read_line(text, where)
+    block = read_line(text, where)
+    if whole_bold and block and block.kind == "para" and len(text) <= 90 and not re.search(r"[.,;:]$", text):
+        return Block("heading", text, where, level=1)  # a bold line standing alone, used as a heading
+    if whole_bold and block and block.kind == "para":
+        block.text = f"**{text}**"
+    return block
 
 
 def _heading_level(paragraph) -> int:

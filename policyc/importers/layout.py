@@ -37,7 +37,8 @@ def split_document(blocks: list[Block]) -> Layout:
     if start is None:
         first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
         if first is None:  # no heading at all: the cover ends at the first long paragraph
-            first = next((i for i, b in enumerate(blocks) if b.kind != "row" and len(b.text) > 200), len(blocks))
+            first = next((i for i, b in enumerate(blocks)
+                          if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)), len(blocks))
         return Layout(blocks[:first], None, _unnumbered_headings(blocks[first:], Contents("")))
     contents = Contents(blocks[start].text.strip())
     seen: set[str] = set()

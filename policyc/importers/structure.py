@@ -75,6 +75,8 @@ def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unpl
         else:
             _add_para(container(), block, ids)
     flush_rows()
+    if not sections:  # a document with no headings at all: one section holding every paragraph
+        container()
     for s in sections:
         _finish_section(s, style)
     if contents:

@@ -112,3 +112,30 @@ def test_bold_italic_and_the_ratification_record_are_kept(word_import):
     assert "date: 2026-10-14" in school
     assert "version: 2.1" in school
     assert "Ruth Adeyemi" in school
+
+
+def test_a_word_document_with_bold_lines_for_headings_and_typed_numbers(tmp_path):
+    """The other way schools make them: no heading styles, numbers typed, bold Normal lines as headings."""
+    document = docx.Document()
+    for line in ("Anytown Academy", "Whistleblowing Policy", "Approved by: Board of Trustees",
+                 "Date approved: 3rd March 2025", "Next review: March 2026"):
+        document.add_paragraph(line)
+    document.add_paragraph().add_run("1. Purpose").bold = True
+    document.add_paragraph("1.1 This policy explains how staff can raise a concern about wrongdoing, and how the "
+                           "academy will respond to it fairly and promptly.")
+    document.add_paragraph().add_run("2. How to raise a concern").bold = True
+    document.add_paragraph("2.1 A concern should be raised with the Principal in the first instance:")
+    document.add_paragraph("in writing, by email or letter;", style="List Bullet")
+    document.add_paragraph("2.2 If the concern is about the Principal, it should be raised with the Chair of Trustees.")
+    document.save(tmp_path / "whistleblowing.docx")
+    assert main(["import", str(tmp_path / "whistleblowing.docx"), "--source", str(tmp_path / "src")]) == 0
+    _, [policy], _ = check(tmp_path / "src")
+    numbers = {p.number for p in policy.parts if p.number}
+    numbers |= {b.number for p in policy.parts for b in walk_blocks(p.blocks) if b.number}
+    assert numbers == {"1", "1.1", "2", "2.1", "2.2"}
+    assert [p.title for p in policy.parts if p.number] == ["Purpose", "How to raise a concern"]
+    school = (tmp_path / "src" / "schools" / "anytown-academy.yaml").read_text()
+    assert "approving_body: Board of Trustees" in school and "date: 2025-03-03" in school
+    assert "# Check:" in school  # no signatory on the cover: said, not invented
+    trust = (tmp_path / "src" / "trust.yaml").read_text()
+    assert "format: month" in trust  # 'Next review: March 2026' is shown as a month again
