@@ -28,6 +28,8 @@ class Imported:
     unplaced: list[Unplaced] = field(default_factory=list)
     offered: list[str] = field(default_factory=list)  # placeholders found but not applied
     numbers: set[str] = field(default_factory=set)  # the paragraph numbers the document carries
+    overlay: dict = field(default_factory=dict)
+    cover_rows: list[str] = field(default_factory=list)  # the cover's ratification rows, as label: value  # the school's entry under policies:, for a school already there
 
 
 def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
@@ -56,6 +58,8 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
         SCHEMA.format("../", "trust")[2:], f"Made by `policyc import` from {origin}."])
     result.files[f"policies/{pid}.yaml"] = dump(policy, [
         SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`."])
+    result.overlay = {pid: {"ratification": record}}
+    result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
     result.files[f"schools/{result.school_slug}.yaml"] = dump(
         _school(school, body, roles, pid, record, full_text), [SCHEMA.format("../../", "school")[2:],
                                                                *(f"Check: {c}" for c in cover.comments)])

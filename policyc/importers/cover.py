@@ -153,6 +153,9 @@ def ratification(cover: Cover) -> dict:
         record["status"] = "approved"
         cover.comments.append("the cover dates the approval but names no signatory: recorded as approved; "
                               "add signatories and set status: ratified")
+    for row in signed:  # 'Sam Okoro, Chair of Trustees': a name and a role in one value
+        if not row.role and (m := re.match(r"^([^,]+),\s*(.+)$", row.text)):
+            row.text, row.role = m.group(1).strip(), m.group(2).strip()
     if signed:
         record["signatories"] = [{"name": r.text, "role": r.role or "Chair of Governors"} for r in signed]
         if any(not r.role for r in signed):

@@ -88,3 +88,15 @@ def _scalar(head: str, value: Any, indent: int) -> list[str]:
     inner = " " * (indent + 2)
     folded = textwrap.wrap(text, WIDTH - len(inner), break_long_words=False, break_on_hyphens=False)
     return [f"{pad}{head} >-"] + [inner + line for line in folded]
+
+
+def add_school_policy(text: str, entry: dict) -> str:
+    """A school file with one more entry under `policies:`, the rest of the file left exactly as it was."""
+    lines = text.rstrip("\n").split("\n")
+    at = next((i for i, line in enumerate(lines) if re.match(r"^policies:\s*(\{\s*\})?\s*(#.*)?$", line)), None)
+    if at is None:
+        return "\n".join(lines + ["policies:"] + _mapping(entry, 2)) + "\n"
+    lines[at] = "policies:"
+    following = next((line for line in lines[at + 1:] if line.strip() and not line.lstrip().startswith("#")), "")
+    indent = len(following) - len(following.lstrip()) if following.startswith(" ") else 2
+    return "\n".join(lines[:at + 1] + _mapping(entry, indent) + lines[at + 1:]) + "\n"

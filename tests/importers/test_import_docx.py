@@ -139,3 +139,31 @@ def test_a_word_document_with_bold_lines_for_headings_and_typed_numbers(tmp_path
     assert "# Check:" in school  # no signatory on the cover: said, not invented
     trust = (tmp_path / "src" / "trust.yaml").read_text()
     assert "format: month" in trust  # 'Next review: March 2026' is shown as a month again
+
+
+def test_a_second_policy_joins_the_same_school_without_touching_the_rest_of_its_file(tmp_path):
+    first = docx.Document()
+    for line in ("Anytown Academy", "Whistleblowing Policy", "Date approved: 3rd March 2025"):
+        first.add_paragraph(line)
+    first.add_paragraph("Purpose", style="Heading 1")
+    first.add_paragraph("This policy explains how staff can raise a concern about wrongdoing.")
+    first.save(tmp_path / "first.docx")
+    second = docx.Document()
+    for line in ("Anytown Academy", "Charging and Remissions Policy", "Date approved: 10 June 2025",
+                 "Signed: Sam Okoro, Chair of Trustees"):
+        second.add_paragraph(line)
+    second.add_paragraph("Introduction", style="Heading 1")
+    second.add_paragraph("The academy does not charge for education provided during school hours.")
+    second.save(tmp_path / "second.docx")
+    assert main(["import", str(tmp_path / "first.docx"), "--source", str(tmp_path / "src")]) == 0
+    school = tmp_path / "src" / "schools" / "anytown-academy.yaml"
+    mine = school.read_text().replace("phase: secondary", "phase: secondary  # our own note")
+    school.write_text(mine)
+    assert main(["import", str(tmp_path / "second.docx"), "--source", str(tmp_path / "src")]) == 0
+    after = school.read_text()
+    assert "# our own note" in after and "whistleblowing:" in after
+    assert "charging-remissions:" in after and "name: Sam Okoro" in after and "role: Chair of Trustees" in after
+    _, policies, _ = check(tmp_path / "src")
+    assert sorted(p.policy_id for p in policies) == ["charging-remissions", "whistleblowing"]
+    assert main(["import", str(tmp_path / "second.docx"), "--source", str(tmp_path / "src")]) == 1  # never overwrites
+    assert school.read_text() == after
