@@ -80,7 +80,8 @@ def _scalar(head: str, value: Any, indent: int) -> list[str]:
     if "\n" in text:
         body = [(" " * (indent + 2) + line) if line else "" for line in text.rstrip("\n").split("\n")]
         return [f"{pad}{head} |" + ("" if text.endswith("\n") else "-")] + body
-    simple = _PLAIN.match(text) and text.lower() not in _RESERVED and text == text.strip() and not text.endswith(":")
+    simple = (_PLAIN.match(text) and text.lower() not in _RESERVED and text == text.strip() and not text.endswith(":")
+              and not re.fullmatch(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?", text))  # "1.1", not a number
     if len(pad) + len(head) + 1 + len(text) <= WIDTH:
         return [f"{pad}{head} {text if simple else json.dumps(text, ensure_ascii=False)}"]
     if text != text.strip() or "  " in text:

@@ -110,7 +110,7 @@ def test_bold_italic_and_the_ratification_record_are_kept(word_import):
     assert "**always**" in policy and "*Keeping Children Safe in Education*" in policy
     school = (work / "src" / "schools" / "oakfield-primary-school.yaml").read_text()
     assert "date: 2026-10-14" in school
-    assert "version: 2.1" in school
+    assert 'version: "2.1"' in school
     assert "Ruth Adeyemi" in school
 
 
