@@ -70,6 +70,11 @@ def read_cover(blocks: list[Block]) -> Cover:
     return cover
 
 
+def looks_like_cover_fact(text: str) -> bool:
+    """'Adopted by the Governing Body on: 12 September 2025': a ratification row, not policy text."""
+    return _split(text) is not None
+
+
 def _split(text: str) -> Optional[Row]:
     if m := _REVIEW_PHRASE.match(text):
         return _row(m.group("label"), m.group("value"))

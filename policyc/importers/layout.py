@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from policyc.importers.blocks import Block
+from policyc.importers.cover import looks_like_cover_fact
 
 _PAGE = re.compile(r"(\t|\.{2,}|\s{2,}|(\s\.){3,})[\s.]*\d*\s*$")
 _CONTENTS = re.compile(r"^(contents|table of contents|index)$", re.I)
@@ -38,7 +39,11 @@ def split_document(blocks: list[Block]) -> Layout:
         first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
         if first is None:  # no heading at all: the cover ends at the first long paragraph
             first = next((i for i, b in enumerate(blocks)
-                          if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)), len(blocks))
+                          if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)
+                          or _heads_a_paragraph(b, blocks[i + 1] if i + 1 < len(blocks) else None)), len(blocks))
+            if first and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
+                first -= 1  # the heading over the first paragraph
+            return Layout(blocks[:first], None, _plain_headings(blocks[first:]))
         return Layout(blocks[:first], None, _unnumbered_headings(blocks[first:], Contents("")))
     contents = Contents(blocks[start].text.strip())
     seen: set[str] = set()
@@ -66,6 +71,26 @@ def _unnumbered_headings(body: list[Block], contents: Contents) -> list[Block]:
     for block in body:
         if block.kind == "para" and (entry_key(block.text) in listed or re.match(r"^Appendix\s+\w+\b.{0,80}$", block.text)):
             block.kind, block.level, block.number = "heading", 1, None
+    return body
+
+
+def _title_like(block: Block) -> bool:
+    text = block.text
+    return (block.kind == "para" and len(text.split()) <= 8 and text[:1].isupper()
+            and not re.search(r"[.,;:!?]$", text) and "\t" not in text)
+
+
+def _heads_a_paragraph(block: Block, following: Optional[Block]) -> bool:
+    """'Our aims' over a sentence of the policy, not 'Attendance Policy' over 'Adopted by ...: 12 September 2025'."""
+    return (_title_like(block) and following is not None and following.kind == "para" and len(following.text) > 80
+            and not looks_like_cover_fact(following.text))
+
+
+def _plain_headings(body: list[Block]) -> list[Block]:
+    """In a document with no numbered headings, a short line without a full stop before a paragraph is a heading."""
+    for block, following in zip(body, body[1:]):
+        if _title_like(block) and following.kind in ("para", "item", "row") and not _title_like(following):
+            block.kind, block.level = "heading", 1
     return body
 
 

@@ -1,0 +1,55 @@
+"""Plain text with no numbers at all: headings found from short lines over paragraphs, the cover from its facts."""
+
+from __future__ import annotations
+
+import re
+
+from policyc.cli import main
+from policyc.pipeline import check
+from tests.pdftext import key, sentences
+
+ATTENDANCE = """\
+Brook Lane Primary School
+
+Attendance Policy
+
+Adopted by the Local Governing Body on: 12 September 2025
+Signed: Helen Marsh, Chair of Governors
+
+Our aims
+
+Brook Lane Primary School believes that good attendance is essential if pupils are to make the most of \
+their education, and we work with families to achieve it.
+
+Reporting an absence
+
+Parents should telephone the school office before 9am on each day of absence, giving the reason.
+
+If no reason is given, the office will:
+
+- telephone the parents the same morning;
+- make a home visit if no contact has been made by the third day.
+
+Persistent absence
+
+Where attendance falls below 90 per cent, the Headteacher will invite the parents to a meeting to agree a plan.
+"""
+
+
+def test_unnumbered_headings_and_the_cover_of_a_plain_text_policy(tmp_path):
+    (tmp_path / "attendance.txt").write_text(ATTENDANCE, encoding="utf-8")
+    assert main(["import", str(tmp_path / "attendance.txt"), "--source", str(tmp_path / "src"),
+                 "--placeholders"]) == 0
+    _, [policy], _ = check(tmp_path / "src")
+    assert [p.title for p in policy.parts] == ["Our aims", "Reporting an absence", "Persistent absence"]
+    source = (tmp_path / "src" / "policies" / "attendance.yaml").read_text()
+    assert "{{ school.name }} believes" in source and "the {{ role.headteacher }} will" in source
+    school = (tmp_path / "src" / "schools" / "brook-lane-primary-school.yaml").read_text()
+    assert "date: 2025-09-12" in school and "name: Helen Marsh" in school
+    assert main(["--source", str(tmp_path / "src"), "--output", str(tmp_path / "out"), "-q", "--format", "html",
+                 "--today", "2026-11-22"]) == 0
+    page = (tmp_path / "out" / "brook-lane-primary-school" / "attendance.html").read_text()
+    text = key(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'"))
+    body = ATTENDANCE[ATTENDANCE.index("Our aims"):]  # the cover's facts are data now, checked above
+    assert [s for s in sentences(body) if key(s) not in text] == []
+    assert key("Adopted by the Local Governing Body on: 12 September 2025") in text
