@@ -99,7 +99,7 @@ def test_word_numbering_comes_back_as_the_same_numbers(word_import):
 
 def test_every_sentence_of_the_word_document_is_in_the_built_page(word_import):
     work, expected = word_import
-    [page] = list((work / "out").glob("*/code-conduct.html")) or list((work / "out").glob("*/*conduct*.html"))
+    [page] = [p for p in (work / "out").rglob("*conduct*.html") if "changes" not in p.parts]
     text = key(re.sub(r"<[^>]+>", " ", page.read_text()).replace("&#39;", "'").replace("&#x27;", "'"))
     assert [s for s in expected if key(s) not in text] == []
 

@@ -18,7 +18,7 @@ def imported(request, tmp_path_factory):
     source, out = work / "src", work / "out"
     assert main(["import", str(SHARED / text_file), "--source", str(source)]) == 0
     assert main(["--source", str(source), "--output", str(out), "-q", "--today", "2026-11-22", "--format", "pdf"]) == 0
-    [pdf] = list(out.glob("*/*.pdf"))
+    [pdf] = list(out.rglob("*.pdf"))  # a draft is in the review area, a ratified policy on the public site
     return request.param, (SHARED / text_file).read_text(encoding="utf-8"), source, pdf
 
 
