@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import difflib
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -306,7 +307,8 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
         if outcome.path:
             print(f"Snapshot: {display_path(outcome.path)}")
             print(f"The school's public pages show the new version after a build: "
-                  f"policyc build --school {args.school}")
+                  f"policyc build --source {shlex.quote(str(source))} --output {shlex.quote(str(output))} "
+                  f"--school {args.school}")
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = ("html", "pdf") if args.format == "all" else (args.format,)

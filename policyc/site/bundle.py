@@ -143,6 +143,7 @@ def _record(e: Entry) -> dict:
         "status_label": e.standing.label, "approving_body": e.body,
         "ratified": e.ratified.isoformat() if e.ratified else "",
         "next_review": e.next_review.isoformat() if e.next_review else "",
+        "awaiting_ratification": e.pending,
         "html": e.html, "pdf": e.pdf, "pdf_bytes": e.pdf_bytes,
     }
 

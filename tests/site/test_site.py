@@ -77,3 +77,23 @@ def test_dashboard_and_status_group_the_schools(built, mini, run):
     assert "Review due in the next 60 days: 1\n" in result.out and "Ash Special School" in result.out
     later = run("status", "--source", mini, "--today", "2027-01-01")
     assert "Review overdue: 1\n" in later.out
+
+
+def test_a_pending_change_does_not_hide_the_review_date_of_the_version_in_force(built, mini, run, tmp_path):
+    ratified = run("ratify", "--source", mini, "--school", "ash-special", "--policy", "social-media",
+                   "--date", "2025-12-15", "--by", "A, Chair of Governors", "--summary", "First", "--version", "4")
+    assert ratified.code == 0, ratified.err
+    assert f"policyc build --source {mini} --output " in ratified.out and "--school ash-special" in ratified.out
+    policy = mini / "policies" / "social-media.yaml"
+    policy.write_text(policy.read_text().replace("In person or by email.", "In person or by phone."))
+    out = tmp_path / "again"
+    assert run("--source", mini, "--output", out, "--today", "2026-11-22", "--format", "html").code == 0
+    result = run("status", "--source", mini, "--today", "2026-11-22")
+    due = result.out.split("Review due in the next 60 days: ")[1].split("\n\n")[0]
+    assert due.startswith("1\n") and "Ash Special School" in due and "15 December 2026" in due
+    assert "version 4.1 proposed" in due  # the change awaiting a decision, beside the version in force
+    rows = list(csv.DictReader((out / "ash-special" / "register.csv").open()))
+    assert rows[0]["version"] == "4" and rows[0]["ratified"] == "2025-12-15"
+    assert rows[0]["awaiting_ratification"] == "version 4.1 proposed"
+    assert "In person or by email." in (out / "ash-special" / "social-media.html").read_text()
+    assert 'href="review/ash-special/social-media.html"' in (out / "dashboard.html").read_text()
