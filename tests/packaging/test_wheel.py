@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -73,7 +75,26 @@ def test_installed_in_a_fresh_venv_it_starts_validates_and_builds_a_trust_from_a
     assert (school / "acceptable-use.pdf").read_bytes().startswith(b"%PDF")
     assert "Our Primary School" in (school / "acceptable-use.html").read_text()
 
+    _serve_shows(policyc, project, env, "Our Primary School")
+
     _run(policyc, "init", "example", "--example", cwd=elsewhere, env=env)
     _run(policyc, "validate", cwd=elsewhere / "example", env=env)
     _run(policyc, "build", "--format", "html", "-q", cwd=elsewhere / "example", env=env)
     assert (elsewhere / "example" / "output" / "dashboard.html").is_file()
+
+
+def _serve_shows(policyc: Path, project: Path, env: dict, wanted: str) -> None:
+    """`policyc serve` from the venv (watchfiles installed as a dependency) answers over HTTP."""
+    process = subprocess.Popen([str(policyc), "serve", "--port", "0"], cwd=project, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"Serving on (http://127\.0\.0\.1:\d+/)", line)
+        if not match:
+            process.terminate()
+            raise AssertionError(line + process.communicate(timeout=30)[1])
+        with urllib.request.urlopen(match.group(1) + "our-primary-school/acceptable-use.html", timeout=30) as page:
+            assert wanted in page.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
