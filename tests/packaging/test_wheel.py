@@ -71,7 +71,7 @@ def test_installed_in_a_fresh_venv_it_starts_validates_and_builds_a_trust_from_a
     schools = project / "policy_src" / "schools"
     assert "no errors" in _run(policyc, "validate", cwd=schools, env=env).stderr  # found from a folder inside
     _run(policyc, "build", "-q", cwd=project, env=env)
-    school = project / "output" / "our-primary-school"
+    school = project / "output" / "review" / "our-primary-school"  # a draft: never ratified, so not public
     assert (school / "acceptable-use.pdf").read_bytes().startswith(b"%PDF")
     assert "Our Primary School" in (school / "acceptable-use.html").read_text()
 
@@ -93,7 +93,7 @@ def _serve_shows(policyc: Path, project: Path, env: dict, wanted: str) -> None:
         if not match:
             process.terminate()
             raise AssertionError(line + process.communicate(timeout=30)[1])
-        with urllib.request.urlopen(match.group(1) + "our-primary-school/acceptable-use.html", timeout=30) as page:
+        with urllib.request.urlopen(match.group(1) + "review/our-primary-school/acceptable-use.html", timeout=30) as page:
             assert wanted in page.read().decode("utf-8")
     finally:
         process.terminate()
