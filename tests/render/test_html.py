@@ -146,3 +146,8 @@ def test_readme_commands_exist():
     assert "make build" in readme and "make test" in readme
     assert "build:" in makefile and "test:" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_an_archived_version_says_so_above_its_ratification_table(example_output):
+    page = (example_output / "hollin-bank-primary" / "archive" / "social-media-3.1.html").read_text()
+    assert page.index("This is an earlier version, kept for the record.") < page.index('id="ratification"')
