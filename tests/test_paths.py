@@ -47,7 +47,8 @@ def test_a_build_marks_its_output_and_may_replace_it_next_time(mini, run, tmp_pa
 @pytest.mark.parametrize("version", ["../../x", "x/y", "<script>", "1.0\n", "..", "1..2", "a" * 21])
 def test_ratify_refuses_a_version_that_is_not_a_plain_label(mini, run, version):
     result = ratify(run, mini, "2026-11-20", "Review", "--version", version)
-    assert result.code == 1 and "cannot be a version label" in result.err or "at most 20" in result.err
+    assert result.code == 1
+    assert "cannot be a version label" in result.err or "at most 20" in result.err
     assert not (mini / "snapshots").exists() or not any((mini / "snapshots").rglob("*.yaml"))
     assert not any(mini.parent.rglob("x.yaml"))
 

@@ -18,13 +18,14 @@ import signal
 from typing import Any, Callable, Iterator
 
 from policyc.build.plan import Output
+from policyc.errors import UserError
 
 Render = Callable[[Output, Any], None]
 TASKS_PER_WORKER = 40  # then the worker is replaced: memory stays flat however long the build
 
 
-class WorkerDied(RuntimeError):
-    """A rendering process ended without reporting (killed, or out of memory)."""
+class WorkerDied(UserError):
+    """A rendering process ended without reporting (killed, or out of memory): said plainly, exit 1."""
 
 
 def render_all(documents: list[Output], render: Render, context: Any, jobs: int) -> Iterator[str]:
@@ -89,7 +90,9 @@ def _replace_finished(workers: list, start: Callable[[], None], jobs: int) -> No
             continue
         workers.remove(worker)
         if worker.exitcode != 0:
-            raise WorkerDied(f"a rendering process ended unexpectedly (exit code {worker.exitcode})")
+            raise WorkerDied(f"a rendering process ended unexpectedly (exit code {worker.exitcode}): it was stopped "
+                             f"from outside or ran out of memory; the output folder is as it was. Try again, or "
+                             f"with --jobs 1")
     while len(workers) < jobs:
         start()
 

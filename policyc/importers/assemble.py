@@ -9,7 +9,6 @@ from typing import Optional
 from policyc.importers import names
 from policyc.importers.blocks import Block, Unplaced
 from policyc.importers.cover import Cover, ratification, read_cover
-from policyc.importers.dates import find_cycle
 from policyc.importers.ids import slug
 from policyc.importers.layout import entry_key, split_document
 from policyc.importers.structure import arrange, change_columns, escape

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
-from policyc.build.plan import Output, archive_path, public_path, redline_path, review_path
+from policyc.build.plan import (
+    Output,
+    archive_path,
+    public_path,
+    redline_path,
+    review_path,
+)
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
 from policyc.render.html import render_page
