@@ -130,6 +130,8 @@ class ModelPolicy:
     values: tuple[tuple[str, str], ...] = ()
     history: tuple[ChangeEntry, ...] = ()
     positions: tuple[tuple[str, Position], ...] = ()  # where top-level texts were written
+    approver: str = "school"  # "school": each school's own body; "trust": the trust board, once for all
+    approving_body: str = ""  # a named body for this policy, overriding the usual one
 
     def at(self, key: str) -> Position:
         return dict(self.positions).get(key, Position(self.source))
@@ -216,6 +218,7 @@ class Trust:
     change_columns: tuple[ChangeColumn, ...] = DEFAULT_COLUMNS
     ratification_block: tuple[BlockRow, ...] = DEFAULT_BLOCK
     unratified: str = "list"  # a policy never ratified: "list" it as in preparation, or "omit" it
+    board: str = "Board of Trustees"  # approves the policies whose approver is the trust
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,7 @@ class ResolvedPolicy:
     sources: tuple[str, ...] = field(default=())
     in_force: str = ""  # the ratified version still in force while this text awaits ratification
     superseded_by: str = ""  # for an archived version: the version that replaced it
+    approver: str = "school"  # who approves it: "school" (its own body) or "trust" (the trust board)
 
     def placeholder_map(self) -> dict[str, str]:
         return dict(self.placeholders)

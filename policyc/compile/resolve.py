@@ -71,11 +71,21 @@ def placeholder_table(project: Project, policy: ModelPolicy, school: School,
     return table
 
 
+def approving_body(project: Project, policy: ModelPolicy, school: School) -> str:
+    """Who approves this policy for this school: named on the policy, else the trust board
+    for a trust-approved policy, else the school's own body."""
+    if policy.approving_body:
+        return policy.approving_body
+    if policy.approver == "trust":
+        return project.trust.board
+    return school.approving_body or project.trust.approving_body
+
+
 def resolve_policy(project: Project, policy: ModelPolicy, school: School,
                    problems: Problems) -> Optional[ResolvedPolicy]:
     overlay = school.overlay(policy.id) or Overlay(policy.id, Position(school.source))
     ratification = overlay.ratification
-    body = ratification.body or school.approving_body or project.trust.approving_body
+    body = ratification.body or approving_body(project, policy, school)
     table = placeholder_table(project, policy, school, overlay, body)
     choices = {o.id: dict(o.choices) for o in policy.options}
     chosen = {o.id: o.default for o in policy.options}
@@ -108,7 +118,8 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         policy.id, school.slug, school.name, project.trust.name, table["policy.title"],
         policy.subtitle, policy.numbering, policy.contents, policy.preamble, tuple(parts),
         tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
-        project.trust.ratification_block, options, (policy.source, school.source))
+        project.trust.ratification_block, options, (policy.source, school.source),
+        approver=policy.approver)
 
 
 def _apply_overlay(sections: tuple[Section, ...], overlay: Overlay) -> list[Section]:

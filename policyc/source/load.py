@@ -125,7 +125,7 @@ class Loader:
         return Trust(d["name"], d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
-                     (d.get("publish") or {}).get("unratified", "list"))
+                     (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"))
 
     def policy(self) -> ModelPolicy:
         d = self.source.data
@@ -143,7 +143,8 @@ class Loader:
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
                            d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
                            d.get("preamble", "") or "", options, self.pairs(d.get("values")),
-                           self.history(d.get("history"), ("history",)), tuple(positions.items()))
+                           self.history(d.get("history"), ("history",)), tuple(positions.items()),
+                           d.get("approver", "school"), d.get("approving_body", ""))
 
     def school(self, slug: str) -> School:
         d = self.source.data

@@ -140,3 +140,19 @@ def test_every_school_gets_every_policy(tmp_path, mini):
     write_tree(mini, {"schools/elm-secondary.yaml": "name: Elm\nphase: secondary\n"})
     _, policies, _ = check(mini)
     assert sorted(p.school_slug for p in policies) == ["elm-secondary", "oak-primary"]
+
+
+def test_policy_says_who_approves_it(mini):
+    """A trust-wide policy is approved by the trust board, whatever the school's own body."""
+    school(mini, "name: Oak Primary\nphase: primary\napproving_body: Local Academy Committee\n")
+    _, [policy], _ = check(mini)
+    assert (policy.approver, policy.body) == ("school", "Local Academy Committee")
+    path = mini / "policies" / "social-media.yaml"
+    path.write_text(path.read_text().replace("numbering:", "approver: trust\nreview_cycle: triennially\nnumbering:"))
+    (mini / "trust.yaml").write_text((mini / "trust.yaml").read_text() + "board: Trust Board\n")
+    _, [policy], _ = check(mini)
+    assert (policy.approver, policy.body) == ("trust", "Trust Board")
+    assert policy.ratification.review_cycle == "triennially"
+    path.write_text(path.read_text().replace("approver: trust", "approver: trust\napproving_body: Audit and Risk Committee"))
+    _, [policy], _ = check(mini)
+    assert policy.body == "Audit and Risk Committee"
