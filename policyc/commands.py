@@ -43,7 +43,7 @@ def pick(checked: Checked, history: PolicyHistory, name: str) -> Side:
         return Side(history.current, "the current text", history.changed_since is not None
                     or history.current.ratification.status != "ratified", "draft")
     if name == "model":
-        return Side(model_for(checked, history), f"the {checked.project.trust.name} model policy", True, "model")
+        return Side(model_for(checked, history), f"the {checked.project.display_name} model policy", True, "model")
     if name in ("latest", "ratified") and history.snapshots:
         name = history.snapshots[-1].version
     for snap in history.snapshots:

@@ -229,6 +229,13 @@ class Project:
     policies: tuple[ModelPolicy, ...]
     schools: tuple[School, ...]
 
+    @property
+    def display_name(self) -> str:
+        """The trust's name, or where a source gives none, the one school's or 'All schools'."""
+        if self.trust.name:
+            return self.trust.name
+        return self.schools[0].name if len(self.schools) == 1 else "All schools"
+
 
 # --- after resolution -------------------------------------------------------
 

@@ -20,7 +20,7 @@ from policyc.model import (
     Section,
 )
 from policyc.source.load import as_section, ids_of, texts
-from policyc.text.placeholders import FILTERS, references, suggest, uses
+from policyc.text.placeholders import FILTERS, fill, references, suggest, uses
 from policyc.text.review_dates import next_review_date
 
 PHASE_NAMES = {"alternative-provision": "alternative provision", "all-through": "all-through",
@@ -49,12 +49,14 @@ def placeholder_table(project: Project, policy: ModelPolicy, school: School,
     table = {
         "school.name": school.name,
         "school.short_name": school.short_name or school.name,
-        "school.phase": PHASE_NAMES.get(school.phase, school.phase),
-        "trust.name": trust.name,
-        "trust.short_name": trust.short_name or trust.name,
         "body.name": body,
         "policy.title": (overlay.title if overlay and overlay.title else policy.title),
     }
+    if school.phase:  # optional: a school's own document may not say
+        table["school.phase"] = PHASE_NAMES.get(school.phase, school.phase)
+    if trust.name:
+        table["trust.name"] = trust.name
+        table["trust.short_name"] = trust.short_name or trust.name
     if school.website:
         table["school.website"] = school.website
     holders = dict(school.roles)
@@ -105,6 +107,9 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
                           contents_title=section.contents_title))
 
     found = Problems()  # counted apart: Problems reports a repeated problem once
+    _check_title_and_values(policy, overlay, table, school, found)
+    if not found.errors:
+        _fill_title_and_values(table)
     _check_names(parts, policy, table, school, overlay, project.trust, found)
     problems.extend(found)
     if found.errors:
@@ -259,6 +264,39 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
             check(text, Position(trust.source), "the ratification block", checked=False, extra=extra)
 
 
+def _check_title_and_values(policy: ModelPolicy, overlay: Overlay, table: dict, school: School,
+                            problems: Problems) -> None:
+    """The title and values reach the heading, the footer and the PDF's metadata: their
+    placeholders are checked like a clause's, against the names that are not themselves
+    filled in from them."""
+    plain = {k: v for k, v in table.items() if k != "policy.title" and not k.startswith("value.")}
+    known = sorted(plain)
+    texts = [(overlay.title or policy.title, overlay.position if overlay.title else policy.at("title"), "the title")]
+    for key in (k for k in table if k.startswith("value.")):
+        name = key.split(".", 1)[1]
+        given_by_school = any(n == name for n, _ in school.values + overlay.values)
+        where = Position(school.source) if given_by_school else policy.at(f"values.{name}")
+        texts.append((table[key], where, f"the value {name!r}"))
+    for text, start, what in texts:
+        for use in uses(text):
+            raw = use if isinstance(use, str) else use.raw
+            if isinstance(use, str):
+                _not_placeholder(use, locate(start, raw), f" (in {what})", problems)
+            elif use.name not in plain:
+                _unknown(use.name, locate(start, raw), known, plain, school, f" (in {what})", problems)
+        for ref in references(text):
+            written = ref if ref.startswith("[[") else f"[[{ref}]]"
+            problems.error(locate(start, written), f"{written} cannot be used in {what}",
+                           "a cross-reference belongs in clause text")
+
+
+def _fill_title_and_values(table: dict) -> None:
+    """Fill the title and values once, so every later use sees the school's words."""
+    plain = {k: v for k, v in table.items() if k != "policy.title" and not k.startswith("value.")}
+    for key in [k for k in table if k == "policy.title" or k.startswith("value.")]:
+        table[key] = fill(table[key], plain, lambda i: i, markdown=False)
+
+
 def _removed_by(policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, Position]]:
     """Each id the school's remove: leaves out, with the entry that removes it (itself or a parent)."""
     gone: dict[str, tuple[str, Position]] = {}
@@ -291,6 +329,12 @@ def _unknown(name: str, where: Position, known: list[str], table: dict, school: 
     if group == "holder" and f"role.{key}" in known:
         problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {table[f'role.{key}']}"
                        + context, f"add {key}: {{name: ...}} under roles: in {school.source}")
+    elif name == "school.phase":
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} gives no phase" + context,
+                       f"add phase: primary (or another phase) to {school.source}")
+    elif group == "trust" and key in ("name", "short_name"):
+        problems.error(where, f"{{{{ {name} }}}} is used but trust.yaml gives no name" + context,
+                       "add name: ... to trust.yaml")
     elif group == "school" and key == "website":
         problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website" + context,
                        f"add website: https://... to {school.source}")

@@ -133,7 +133,7 @@ def _school(ctx: Context, slug: str):
 
 def write_school_index(out: Output, ctx: Context) -> None:
     html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
-                       trust_name=ctx.project.trust.name, assets="assets/", format_date=format_date)
+                       trust_name=ctx.project.display_name, assets="assets/", format_date=format_date)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
@@ -156,7 +156,7 @@ def _record(e: Entry) -> dict:
 
 def write_register_json(out: Output, ctx: Context) -> None:
     school = _school(ctx, out.school)
-    data = {"school": school.name, "slug": school.slug, "trust": ctx.project.trust.name,
+    data = {"school": school.name, "slug": school.slug, "trust": ctx.project.display_name,
             "generated_for": ctx.today.isoformat(),
             "policies": [dict(_record(e), archive=list(e.archive)) for e in entries(ctx, out.school)]}
     write(inside(ctx.root, out.path), (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -199,14 +199,14 @@ def write_sitemap(out: Output, ctx: Context) -> None:
 
 
 def write_trust_index(out: Output, ctx: Context) -> None:
-    html = render_page("trust_index.html.j2", entries=entries(ctx), trust_name=ctx.project.trust.name,
+    html = render_page("trust_index.html.j2", entries=entries(ctx), trust_name=ctx.project.display_name,
                        assets="assets/", format_date=format_date)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def write_dashboard(out: Output, ctx: Context) -> None:
     groups = review_groups(entries(ctx), ctx.today)
-    html = render_page("dashboard.html.j2", groups=groups, buckets=BUCKETS, trust_name=ctx.project.trust.name,
+    html = render_page("dashboard.html.j2", groups=groups, buckets=BUCKETS, trust_name=ctx.project.display_name,
                        today=format_date(ctx.today), assets="assets/", format_date=format_date,
                        days=DUE_SOON_DAYS)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
@@ -235,7 +235,7 @@ def status_table(checked, today: dt.date, output_root) -> str:
     """The dashboard as text for the terminal: one block per group, aligned columns."""
     ctx = Context(output_root, checked.project, checked.histories, (), today)
     groups = review_groups(entries(ctx), today)
-    lines = [f"{checked.project.trust.name}: policies as at {format_date(today)}", ""]
+    lines = [f"{checked.project.display_name}: policies as at {format_date(today)}", ""]
     header = ("School", "Policy", "In force", "Next review", "Status", "Awaiting ratification")
     for key, label in BUCKETS.items():
         rows = [(e.school_name, e.title, e.version or "-", format_date(e.next_review) or "-", e.standing.label,

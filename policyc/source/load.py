@@ -122,7 +122,7 @@ class Loader:
                         for c in (d.get("change_table") or {}).get("columns", ())) or DEFAULT_COLUMNS
         block = tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())))
                       for r in d.get("ratification_block", ())) or DEFAULT_BLOCK
-        return Trust(d["name"], d["approving_body"], self.source.name, d.get("short_name", ""),
+        return Trust(d.get("name", ""), d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
                      (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"))
@@ -137,9 +137,11 @@ class Loader:
         options = tuple(Option(k, o["label"], o["default"], tuple(o["choices"].items()))
                         for k, o in (d.get("options") or {}).items())
         sections = tuple(self.section(s, ("sections", i)) for i, s in enumerate(d["sections"]))
-        positions = {key: self.at(path) for key, path in (("subtitle", ("subtitle",)), ("preamble", ("preamble",)),
+        positions = {key: self.at(path) for key, path in (("title", ("title",)), ("subtitle", ("subtitle",)),
+                                                          ("preamble", ("preamble",)),
                                                           ("contents.note", ("contents", "note")))}
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
+        positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
                            d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
                            d.get("preamble", "") or "", options, self.pairs(d.get("values")),
@@ -152,7 +154,7 @@ class Loader:
                       for k, v in (d.get("roles") or {}).items())
         overlays = tuple(self.overlay(pid, o or {}, ("policies", pid))
                          for pid, o in (d.get("policies") or {}).items())
-        return School(slug, d["name"], d["phase"], self.source.name, d.get("short_name", ""),
+        return School(slug, d["name"], d.get("phase", ""), self.source.name, d.get("short_name", ""),
                       d.get("website", ""), d.get("approving_body", ""), roles,
                       self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays,
                       d.get("publish_url", ""))
