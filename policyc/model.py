@@ -87,6 +87,17 @@ class BlockRow:
     value: str
     format: str = "long"
     roles: tuple[str, ...] = ()  # for a signatory row: who signs, shown blank until they have
+    after: str = ""  # text after the value, as in "Signed ____ Headteacher"
+
+
+@dataclass(frozen=True)
+class BlockLayout:
+    """Where the ratification block goes and how it is headed (house style, or one policy's)."""
+
+    position: str = "start"  # start, end or both
+    heading: str = "Ratification"  # "" for no heading
+    status_line: bool = True  # the "Status: ... · Version" line under the title
+    rows: tuple[BlockRow, ...] = ()  # a policy's own rows; () keeps the trust's
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,7 @@ class Signatory:
 
 @dataclass(frozen=True)
 class Ratification:
-    status: str = "draft"  # draft, approved, ratified
+    status: str = "draft"  # draft, approved, ratified, adopted (in force; the record gives what the document gives)
     body: str = ""
     date: Optional[dt.date] = None
     minute: str = ""
@@ -106,6 +117,12 @@ class Ratification:
     issued: str = ""
     review_cycle: str = ""
     next_review: Optional[dt.date] = None
+    updated: Optional[dt.date] = None
+    written: tuple[tuple[str, str], ...] = ()  # field -> a date as written to the month or year ("Sept 2023")
+
+    def shown(self, name: str) -> str:
+        """A date written to the month or year, as written; "" when it was a full date."""
+        return dict(self.written).get(name, "")
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,8 @@ class ModelPolicy:
     history: tuple[ChangeEntry, ...] = ()
     positions: tuple[tuple[str, Position], ...] = ()  # where top-level texts were written
     approver: str = "school"  # "school": each school's own body; "trust": the trust board, once for all
+    layout: tuple[tuple[str, object], ...] = ()  # what this policy's ratification_layout changes in the trust's
+    opening: str = ""  # untitled text before the first section
     approving_body: str = ""  # a named body for this policy, overriding the usual one
 
     def at(self, key: str) -> Position:
@@ -219,6 +238,7 @@ class Trust:
     ratification_block: tuple[BlockRow, ...] = DEFAULT_BLOCK
     unratified: str = "list"  # a policy never ratified: "list" it as in preparation, or "omit" it
     board: str = "Board of Trustees"  # approves the policies whose approver is the trust
+    layout: BlockLayout = BlockLayout()
 
 
 @dataclass(frozen=True)
@@ -293,6 +313,8 @@ class ResolvedPolicy:
     in_force: str = ""  # the ratified version still in force while this text awaits ratification
     superseded_by: str = ""  # for an archived version: the version that replaced it
     approver: str = "school"  # who approves it: "school" (its own body) or "trust" (the trust board)
+    layout: BlockLayout = BlockLayout()
+    opening: str = ""  # untitled text before the first section
 
     def placeholder_map(self) -> dict[str, str]:
         return dict(self.placeholders)

@@ -15,13 +15,15 @@ from policyc.model import (
     Overlay,
     Part,
     Project,
+    Ratification,
     ResolvedPolicy,
     School,
     Section,
 )
 from policyc.source.load import as_section, ids_of, texts
 from policyc.text.placeholders import FILTERS, fill, references, suggest, uses
-from policyc.text.review_dates import next_review_date
+from policyc.text.dates import parse_written
+from policyc.text.review_dates import cycle_months, next_review_date
 
 PHASE_NAMES = {"alternative-provision": "alternative provision", "all-through": "all-through",
                "sixth-form": "sixth form"}
@@ -115,16 +117,27 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     if found.errors:
         return None
     review_cycle = ratification.review_cycle or policy.review_cycle
-    ratification = copy(ratification, body=body, review_cycle=review_cycle,
-                        next_review=ratification.next_review or next_review_date(ratification.date, review_cycle))
+    ratification = copy(ratification, body=body, review_cycle=review_cycle)
+    if not ratification.next_review:
+        ratification = _next_review(ratification)
+    layout = copy(project.trust.layout, **dict(policy.layout))
     options = tuple((o.label, chosen[o.id], dict(o.choices)[chosen[o.id]]) for o in policy.options)
     history = tuple(sorted(policy.history + overlay.history, key=lambda e: e.date, reverse=True))
     return ResolvedPolicy(
         policy.id, school.slug, school.name, project.trust.name, table["policy.title"],
         policy.subtitle, policy.numbering, policy.contents, policy.preamble, tuple(parts),
         tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
-        project.trust.ratification_block, options, (policy.source, school.source),
-        approver=policy.approver)
+        layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
+        approver=policy.approver, layout=layout, opening=policy.opening)
+
+
+def _next_review(r: Ratification) -> Ratification:
+    """Computed from the cycle; from a month or year as written, it is written the same way."""
+    written = parse_written(r.shown("date")) if r.shown("date") else None
+    if written is None:
+        return copy(r, next_review=next_review_date(r.date, r.review_cycle))
+    due = written.later(cycle_months(r.review_cycle))
+    return copy(r, next_review=due.last, written=r.written + (("next_review", due.written),))
 
 
 def _apply_overlay(sections: tuple[Section, ...], overlay: Overlay) -> list[Section]:
@@ -253,14 +266,15 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
                 check(text, block.position, f"the clause {block.id!r}")
     check(policy.subtitle, policy.at("subtitle"), "the subtitle", checked=False)
     check(policy.preamble, policy.at("preamble"), "the preamble", checked=False)
+    check(policy.opening, policy.at("opening"), "the opening text", checked=False)
     check(policy.contents.note, policy.at("contents.note"), "the contents note", checked=False)
     for i, entry in enumerate(policy.history):
         check(entry.summary, policy.at(f"history.{i}"), f"the history entry of {entry.date.isoformat()}", checked=False)
     for entry in overlay.history:
         check(entry.summary, overlay.position, f"the history entry of {entry.date.isoformat()}", checked=False)
-    for row in trust.ratification_block:
+    for row in dict(policy.layout).get("rows") or trust.ratification_block:
         extra = ("signatory.role", "signatory.name") if row.value == "signatory" else ()
-        for text in (row.label, *row.roles):
+        for text in (row.label, *row.roles, row.after):
             check(text, Position(trust.source), "the ratification block", checked=False, extra=extra)
 
 

@@ -30,7 +30,7 @@ class PolicyHistory:
         if self.changed_since is not None:
             log = tuple(e for e in self.current.history if e.date is not None)
             return copy(self.changed_since.policy, history=log)
-        if self.current.ratification.status == "ratified":
+        if self.current.ratification.status in ("ratified", "adopted"):
             return self.current
         return None
 

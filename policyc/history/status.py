@@ -21,10 +21,12 @@ def standing(r: Ratification, today: dt.date, in_force: str = "", superseded_by:
         return Standing("superseded", f"Ratified; superseded by version {superseded_by}", True)
     if in_force:
         return Standing("changed", f"Changed since version {in_force} was ratified; awaiting ratification", False)
-    if r.status == "ratified":
+    if r.status in ("ratified", "adopted"):
+        word = r.status.capitalize()
         if r.next_review and r.next_review < today:
-            return Standing("overdue", f"Ratified; review overdue since {long_date(r.next_review)}", True)
-        return Standing("ratified", "Ratified", True)
+            since = r.shown("next_review") or long_date(r.next_review)
+            return Standing("overdue", f"{word}; review overdue since {since}", True)
+        return Standing(r.status, word, True)
     if r.status == "approved":
         return Standing("approved", "Approved, awaiting ratification", False)
     return Standing("draft", "Draft, not yet ratified", False)

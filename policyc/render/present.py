@@ -23,6 +23,8 @@ from policyc.text.review_dates import describe_cycle
 class Row:
     label: str
     value: str
+    after: str = ""  # words after the value: "Signed ____ Headteacher"
+    blank: bool = False  # a line left blank to sign or date by hand
 
 
 @dataclass(frozen=True)
@@ -73,20 +75,26 @@ def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
                 extra = {"signatory.role": person.role, "signatory.name": person.name}
                 rows.append(Row(words.plain(row.label, extra).strip(), person.name or _not_known("signatory", r.date)))
             continue
-        dates = {"date": r.date, "next_review": r.next_review}
+        after = words.plain(row.after).strip()
+        if row.value == "blank":
+            rows.append(Row(words.plain(row.label).strip(), "", after, blank=True))
+            continue
+        dates = {"date": r.date, "next_review": r.next_review, "updated": r.updated}
         if row.value in dates:
-            value = format_date(dates[row.value], row.format)
+            value = r.shown(row.value) or format_date(dates[row.value], row.format)
         else:
             value = {
                 "version": r.version,
                 "review_cycle": describe_cycle(r.review_cycle) if r.review_cycle else "",
-                "issued": r.issued or format_date(r.date, "month"),
+                "issued": r.issued or r.shown("date") or format_date(r.date, "month"),
                 "body": r.body,
                 "minute": r.minute,
                 "status": r.status.capitalize(),
                 "none": "",
             }[row.value]
-        rows.append(Row(words.plain(row.label).strip(), value or _not_known(row.value, r.date)))
+        # A label alone says all it means to say: nothing is missing beside it.
+        missing = "" if row.value == "none" else _not_known(row.value, r.date)
+        rows.append(Row(words.plain(row.label).strip(), value or missing, after))
     return rows
 
 
@@ -120,6 +128,17 @@ def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
     return rows
 
 
+def last_updated(policy: ResolvedPolicy) -> str:
+    """The latest of ratified, updated and the change log's dates; a month or year as written."""
+    r = policy.ratification
+    own = [(r.date, r.shown("date")), (r.updated, r.shown("updated"))]
+    dates = [(d, shown) for d, shown in own + [(e.date, "") for e in policy.history] if d]
+    if not dates:
+        return ""
+    day, shown = max(dates, key=lambda pair: (pair[0], bool(pair[1])))
+    return shown or format_date(day)
+
+
 def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
     """Everything a template needs to render one policy."""
     words = Words(policy)
@@ -136,8 +155,8 @@ def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
         "contents": contents(policy, words) if policy.contents.show else [],
         "change_rows": change_rows(policy, words),
         "generator": generator,
-        "review_date": format_date(policy.ratification.next_review),
-        "last_updated": format_date(max((d for d in [policy.ratification.date] + [e.date for e in policy.history] if d),
-                                        default=None)),
+        "review_date": policy.ratification.shown("next_review") or format_date(policy.ratification.next_review),
+        "layout": policy.layout,
+        "last_updated": last_updated(policy),
         "changes_anchor": next((p.id for p in policy.parts if p.kind == "changes"), ""),
     }

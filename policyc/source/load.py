@@ -12,6 +12,7 @@ from policyc.model import (
     DEFAULT_BLOCK,
     DEFAULT_COLUMNS,
     Addition,
+    BlockLayout,
     BlockRow,
     ChangeColumn,
     ChangeEntry,
@@ -30,6 +31,7 @@ from policyc.model import (
     Trust,
 )
 from policyc.source.read import SourceFile
+from policyc.text.dates import parse_written
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 _MONTHS = ("January February March April May June July August September October November December").split()
@@ -120,12 +122,12 @@ class Loader:
         d = self.source.data
         columns = tuple(ChangeColumn(c["field"], c["heading"])
                         for c in (d.get("change_table") or {}).get("columns", ())) or DEFAULT_COLUMNS
-        block = tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())))
-                      for r in d.get("ratification_block", ())) or DEFAULT_BLOCK
+        block = self.rows(d.get("ratification_block", ())) or DEFAULT_BLOCK
         return Trust(d.get("name", ""), d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
-                     (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"))
+                     (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"),
+                     self.layout(d.get("ratification_layout")) or BlockLayout())
 
     def policy(self) -> ModelPolicy:
         d = self.source.data
@@ -138,7 +140,7 @@ class Loader:
                         for k, o in (d.get("options") or {}).items())
         sections = tuple(self.section(s, ("sections", i)) for i, s in enumerate(d["sections"]))
         positions = {key: self.at(path) for key, path in (("title", ("title",)), ("subtitle", ("subtitle",)),
-                                                          ("preamble", ("preamble",)),
+                                                          ("preamble", ("preamble",)), ("opening", ("opening",)),
                                                           ("contents.note", ("contents", "note")))}
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
@@ -146,7 +148,9 @@ class Loader:
                            d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
                            d.get("preamble", "") or "", options, self.pairs(d.get("values")),
                            self.history(d.get("history"), ("history",)), tuple(positions.items()),
-                           d.get("approver", "school"), d.get("approving_body", ""))
+                           approver=d.get("approver", "school"), approving_body=d.get("approving_body", ""),
+                           layout=self.layout_changes(d.get("ratification_layout")),
+                           opening=d.get("opening", "") or "")
 
     def school(self, slug: str) -> School:
         d = self.source.data
@@ -184,10 +188,38 @@ class Loader:
     def ratification(self, d: dict, path: tuple) -> Ratification:
         signatories = tuple(Signatory(s["name"], s["role"]) for s in d.get("signatories", ()))
         version = d.get("version")
-        return Ratification(d["status"], d.get("body", ""), self.date(d.get("date"), path + ("date",)),
+        written: dict[str, str] = {}
+        def when(name: str, end: bool = False) -> Optional[dt.date]:
+            """A full date, or a month or year kept as written (its first day, or last for an end)."""
+            value = d.get(name)
+            period = parse_written(value) if value is not None else None
+            if period is None:
+                return self.date(value, path + (name,))
+            written[name] = period.written
+            return period.last if end else period.first
+        date, next_review, updated = when("date"), when("next_review", end=True), when("updated")
+        return Ratification(d["status"], d.get("body", ""), date,
                             d.get("minute", ""), signatories, "" if version is None else str(version),
-                            d.get("issued", ""), d.get("review_cycle", ""),
-                            self.date(d.get("next_review"), path + ("next_review",)))
+                            d.get("issued", ""), d.get("review_cycle", ""), next_review, updated,
+                            tuple(written.items()))
+
+    def layout(self, d: Optional[dict]) -> Optional[BlockLayout]:
+        if d is None:
+            return None
+        heading = d.get("heading", "Ratification")
+        return BlockLayout(d.get("position", "start"), heading or "", d.get("status_line", True),
+                           self.rows(d.get("rows", ())))
+
+    def layout_changes(self, d: Optional[dict]) -> tuple[tuple[str, object], ...]:
+        """Only what a policy says, so the trust's house style fills in the rest."""
+        if not d:
+            return ()
+        full = self.layout(d)
+        return tuple((k, getattr(full, k)) for k in ("position", "heading", "status_line", "rows") if k in d)
+
+    def rows(self, rows) -> tuple[BlockRow, ...]:
+        return tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())),
+                              r.get("after", "")) for r in rows)
 
 
 def walk_clauses(clauses: tuple[Clause, ...]):
