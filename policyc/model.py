@@ -18,13 +18,34 @@ class Duties:
 
 
 @dataclass(frozen=True)
+class ListItem:
+    """A list item with a list of its own beneath it (a role, then its duties)."""
+
+    text: str
+    items: tuple["ListItem | str", ...] = ()
+    list_style: str = ""  # "bullet", "letter", "roman" or "" for the usual one at its depth
+
+
+def item_texts(items) -> list[str]:
+    """Every text in a list, nested lists included, in reading order."""
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, ListItem):
+            out.append(item.text)
+            out += item_texts(item.items)
+        else:
+            out.append(item)
+    return out
+
+
+@dataclass(frozen=True)
 class ClauseBody:
     """The words of a clause; an option's choice is one of these."""
 
     title: str = ""
     text: str = ""
-    items: tuple[str, ...] = ()
-    list_style: str = ""  # "bullet", "letter" or "" for the policy's default
+    items: tuple["ListItem | str", ...] = ()  # a plain string, or an item with its own list
+    list_style: str = ""  # "bullet", "letter", "roman" or "" for the policy's default
     after: str = ""
     duties: Optional[Duties] = None
     clauses: tuple["Clause", ...] = ()

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Optional
 
-from policyc.model import Block, Part, ResolvedPolicy
+from policyc.model import Block, Part, ResolvedPolicy, item_texts
 from policyc.text.placeholders import uses
 
 
@@ -210,7 +210,7 @@ def used_names(policy: ResolvedPolicy) -> set[str]:
     for part in policy.parts:
         for block in walk(part.blocks):
             b = block.body
-            texts += [b.title, b.text, *b.items, b.after]
+            texts += [b.title, b.text, *item_texts(b.items), b.after]
             if b.duties:
                 texts += [b.duties.must_lead, *b.duties.must, b.duties.must_not_lead, *b.duties.must_not]
     for text in texts:

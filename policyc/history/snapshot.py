@@ -28,6 +28,7 @@ from policyc.model import (
     Signatory,
 )
 from policyc.names import inside, version_problem
+from policyc.source.load import list_items
 from policyc.source.read import load_yaml
 
 FORMAT = "policyc-snapshot/1"
@@ -61,13 +62,23 @@ def _body(body: ClauseBody) -> dict:
     if body.text:
         data["text"] = body.text
     if body.items:
-        data["items"] = list(body.items)
+        data["items"] = [_item(i) for i in body.items]
     if body.after:
         data["after"] = body.after
     if body.duties:
         d = body.duties
         data["duties"] = {"must_lead": d.must_lead, "must": list(d.must),
                           "must_not_lead": d.must_not_lead, "must_not": list(d.must_not)}
+    return data
+
+
+def _item(item) -> Any:
+    """A plain item stays a string, so snapshots of policies without nested lists are unchanged."""
+    if isinstance(item, str):
+        return item
+    data: dict[str, Any] = {"text": item.text, "items": [_item(i) for i in item.items]}
+    if item.list_style:
+        data["list"] = item.list_style
     return data
 
 
@@ -143,7 +154,7 @@ def _from_body(d: dict) -> ClauseBody:
     if "duties" in d:
         x = d["duties"]
         duties = Duties(x["must_lead"], tuple(x["must"]), x["must_not_lead"], tuple(x["must_not"]))
-    return ClauseBody(d.get("title", ""), d.get("text", ""), tuple(d.get("items", ())),
+    return ClauseBody(d.get("title", ""), d.get("text", ""), list_items(d.get("items", ())),
                       d.get("list", ""), d.get("after", ""), duties)
 
 

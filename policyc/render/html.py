@@ -11,6 +11,7 @@ from policyc import __version__
 from policyc.model import ResolvedPolicy
 from policyc.render.present import view
 from policyc.resources import TEMPLATE_DIR
+from policyc.text.lists import list_marker, nested_style
 
 GENERATOR = f"policyc {__version__}"
 
@@ -18,8 +19,10 @@ GENERATOR = f"policyc {__version__}"
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # Templates are the project's own; authored text never reaches Jinja as a template.
-    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(list_marker=list_marker, nested_style=nested_style)
+    return env
 
 
 def render_policy(policy: ResolvedPolicy, today: dt.date, *, for_web: bool, assets: str,

@@ -20,6 +20,7 @@ from policyc.history.compare import ClauseChange, Comparison
 from policyc.history.status import long_date
 from policyc.model import Block, ResolvedPolicy
 from policyc.text import prose
+from policyc.text.lists import list_marker, nested_style
 from policyc.text.placeholders import fill
 
 TOKEN = re.compile(r"\{\{[^{}]*\}\}|\[\[[^\[\]]*\]\]|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.S)
@@ -34,14 +35,23 @@ def plain_lines(block: Optional[Block]) -> list[str]:
     lines = []
     for text in (b.title, b.text):
         lines += _markdown_lines(text)
-    bullet = "•" if block.list_style == "bullet" else None
-    for i, item in enumerate(b.items):
-        marker = bullet or f"({chr(97 + i % 26)})"
-        lines += [f"{marker} {line}" for line in _markdown_lines(item)]
+    lines += _list_lines(b.items, block.list_style, 0)
     if b.duties:
         for lead, items in ((b.duties.must_lead, b.duties.must), (b.duties.must_not_lead, b.duties.must_not)):
             lines += _markdown_lines(lead) + [f"• {line}" for item in items for line in _markdown_lines(item)]
     lines += _markdown_lines(b.after)
+    return lines
+
+
+def _list_lines(items, style: str, depth: int) -> list[str]:
+    """A list's items as lines, each nested list indented beneath its item."""
+    lines = []
+    for i, item in enumerate(items):
+        text = item if isinstance(item, str) else item.text
+        marker = list_marker(style, i)
+        lines += ["  " * depth + f"{marker} {line}" for line in _markdown_lines(text)]
+        if not isinstance(item, str):
+            lines += _list_lines(item.items, item.list_style or nested_style(style), depth + 1)
     return lines
 
 

@@ -19,6 +19,7 @@ from policyc.model import (
     Clause,
     ClauseBody,
     Contents,
+    ListItem,
     Duties,
     ModelPolicy,
     Option,
@@ -29,6 +30,7 @@ from policyc.model import (
     Section,
     Signatory,
     Trust,
+    item_texts,
 )
 from policyc.source.read import SourceFile
 from policyc.text.dates import parse_written
@@ -99,7 +101,7 @@ class Loader:
                             d.get("must_not", {}).get("lead", ""), tuple(d.get("must_not", {}).get("items", ())))
         children = tuple(self.clause(c, path + ("clauses", i))
                          for i, c in enumerate(data.get("clauses") or []))
-        return ClauseBody(data.get("title", ""), data.get("text", "") or "", tuple(data.get("items", ())),
+        return ClauseBody(data.get("title", ""), data.get("text", "") or "", list_items(data.get("items", ())),
                           data.get("list", ""), data.get("after", "") or "", duties, children)
 
     def clause(self, data: dict, path: tuple, origin: str = "model") -> Clause:
@@ -222,6 +224,12 @@ class Loader:
                               r.get("after", "")) for r in rows)
 
 
+def list_items(items) -> tuple:
+    """Plain strings stay strings; an item with `items:` of its own becomes a ListItem."""
+    return tuple(ListItem(i.get("text", "") or "", list_items(i.get("items", ())), i.get("list", ""))
+                 if isinstance(i, dict) else i for i in items or ())
+
+
 def walk_clauses(clauses: tuple[Clause, ...]):
     """Every clause, its sub-clauses and the sub-clauses of every choice, depth first."""
     for clause in clauses:
@@ -249,7 +257,7 @@ def as_section(clause: Clause) -> Section:
 
 def texts(body: ClauseBody) -> list[str]:
     """Every piece of authored text in a clause body (not its sub-clauses)."""
-    out = [body.title, body.text, *body.items, body.after]
+    out = [body.title, body.text, *item_texts(body.items), body.after]
     if body.duties:
         d = body.duties
         out += [d.must_lead, *d.must, d.must_not_lead, *d.must_not]

@@ -131,3 +131,42 @@ def test_next_review_computed_from_a_month_is_written_the_same_way(tmp_path):
     _, policies, _ = check(_sources(tmp_path, school))
     record = next(p for p in policies if p.policy_id == "attendance").ratification
     assert (record.shown("date"), record.date, record.shown("next_review")) == ("2023", dt.date(2023, 1, 1), "2024")
+
+
+NESTED = """\
+id: behaviour
+title: Behaviour Policy
+numbering: "1.1 (a)"
+sections:
+  - id: roles
+    kind: roles
+    title: Roles and responsibilities
+    clauses:
+      - id: shared
+        text: "Responsibilities are shared as follows:"
+        items:
+          - text: "The governing board will:"
+            items:
+              - monitor the policy's effectiveness;
+              - hold the headteacher to account for its implementation.
+          - text: "The headteacher will:"
+            items:
+              - text: "ensure that staff:"
+                items: [understand the behaviour expected of pupils;, apply rewards and sanctions consistently.]
+          - Parents and carers are expected to support the school's approach to behaviour.
+"""
+
+
+def test_nested_item_lists_are_lettered_then_roman_at_any_depth(tmp_path, run):
+    src = write_tree(tmp_path / "src", {"trust.yaml": TRUST, "policies/behaviour.yaml": NESTED,
+                                        "schools/brook-lane.yaml": "name: Brook Lane Primary School\n"})
+    out = tmp_path / "out"
+    assert run("--source", src, "--output", out, "--today", "2026-11-22").code == 0
+    html = (out / "brook-lane" / "behaviour.html").read_text(encoding="utf-8")
+    markers = re.findall(r'<(ol|ul) class="(\w+)">|<span class="marker"[^>]*>([^<]*)</span>', html)
+    assert [m[1] or m[2].replace("\xa0", "").replace("&nbsp;", "") for m in markers] == [
+        "lettered", "(a)", "roman", "(i)", "(ii)", "(b)", "roman", "(i)", "lettered", "(a)", "(b)", "(c)"]
+    text = re.sub(r"\s+", " ", " ".join(page_texts(out / "brook-lane" / "behaviour.pdf")))
+    assert re.search(r"\(a\)\s*The governing board will:\s*\(i\)\s*monitor the policy's effectiveness;\s*"
+                     r"\(ii\)\s*hold the headteacher", text), text
+    assert re.search(r"\(i\)\s*ensure that staff:\s*\(a\)\s*understand the behaviour", text), text

@@ -83,7 +83,7 @@ def test_tailoring_numbering_and_cross_references(built):
     assert "Photographs in learning journals" in html  # a primary-phase clause
     assert 'See paragraph <a href="#personal-use">1.2</a>' in html
     assert '<span class="num">3.1.1</span> In person or by email.' in html
-    assert "(a)</span> breach our ICT policies;" in html
+    assert "(a)&nbsp;</span>breach our ICT policies;" in html
 
 
 def test_ratification_block_and_change_table(built):
