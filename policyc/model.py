@@ -171,6 +171,7 @@ class ModelPolicy:
     approver: str = "school"  # "school": each school's own body; "trust": the trust board, once for all
     layout: tuple[tuple[str, object], ...] = ()  # what this policy's ratification_layout changes in the trust's
     opening: str = ""  # untitled text before the first section
+    phases: tuple[str, ...] = ()  # applies_to: the phases of school this policy is for; () for all
     approving_body: str = ""  # a named body for this policy, overriding the usual one
 
     def at(self, key: str) -> Position:
@@ -202,6 +203,8 @@ class Overlay:
     ratification: Ratification = Ratification()
     ratification_position: Optional[Position] = None
     history: tuple[ChangeEntry, ...] = ()
+    applies: Optional[bool] = None  # the school's own choice: True opts in, False opts out
+    reason: str = ""  # why it opts in or out
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace as copy
 from typing import Optional
 
+from policyc.compile.applicability import applicability
 from policyc.errors import Position, Problems, locate
 from policyc.model import (
     Block,
@@ -37,6 +38,8 @@ def resolve_all(project: Project, problems: Problems, schools: Optional[set] = N
             continue
         for policy in project.policies:
             if policies and policy.id not in policies:
+                continue
+            if not applicability(policy, school).applies:
                 continue
             resolved = resolve_policy(project, policy, school, problems)
             if resolved:

@@ -271,6 +271,10 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
                            f"did you mean {close[0]!r}?" if close else
                            f"the policies are: {', '.join(policies) or 'none'}")
             continue
+        if overlay.applies is False and not overlay.reason:
+            problems.error(source.key_at(("policies", overlay.policy_id, "applies")),
+                           f"{school.name} opts out of {overlay.policy_id!r} without saying why",
+                           "add reason: ... (it is shown on the trust's dashboard)")
         _check_overlay(policy, overlay, source, problems)
         _check_ratification(overlay, source, problems)
 

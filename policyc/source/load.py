@@ -152,7 +152,8 @@ class Loader:
                            self.history(d.get("history"), ("history",)), tuple(positions.items()),
                            approver=d.get("approver", "school"), approving_body=d.get("approving_body", ""),
                            layout=self.layout_changes(d.get("ratification_layout")),
-                           opening=d.get("opening", "") or "")
+                           opening=d.get("opening", "") or "",
+                           phases=tuple((d.get("applies_to") or {}).get("phases", ())))
 
     def school(self, slug: str) -> School:
         d = self.source.data
@@ -185,7 +186,8 @@ class Loader:
             rpos = self.at(path + ("ratification",))
         return Overlay(policy_id, self.at(path), d.get("title", ""), options,
                        self.pairs(d.get("values")), remove, replace, tuple(add), ratification, rpos,
-                       self.history(d.get("history"), path + ("history",)))
+                       self.history(d.get("history"), path + ("history",)), d.get("applies"),
+                       d.get("reason", ""))
 
     def ratification(self, d: dict, path: tuple) -> Ratification:
         signatories = tuple(Signatory(s["name"], s["role"]) for s in d.get("signatories", ()))
