@@ -12,13 +12,8 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
-from policyc.build.plan import (
-    Output,
-    archive_path,
-    public_path,
-    redline_path,
-    review_path,
-)
+from policyc.build.plan import Output, archive_path, public_path, redline_path, review_path
+from policyc.compile.applicability import coverage
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
 from policyc.render.html import render_page
@@ -204,11 +199,25 @@ def write_trust_index(out: Output, ctx: Context) -> None:
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
+def policy_coverage(ctx: Context) -> list[dict]:
+    """Each school with each model policy: its page, or why it does not have it."""
+    built = {(e.school_slug, e.policy_id): e for e in entries(ctx)}
+    titles = {p.id: p.title for p in ctx.project.policies}
+    rows: dict[str, dict] = {}
+    for item in coverage(ctx.project):
+        school = next(s for s in ctx.project.schools if s.slug == item.school_slug)
+        row = rows.setdefault(school.slug, {"slug": school.slug, "name": school.name, "cells": []})
+        entry = built.get((item.school_slug, item.policy_id))
+        row["cells"].append({"policy": titles[item.policy_id], "applies": item.applies, "reason": item.reason,
+                             "href": f"{school.slug}/{entry.html}" if entry else ""})
+    return list(rows.values())
+
+
 def write_dashboard(out: Output, ctx: Context) -> None:
     groups = review_groups(entries(ctx), ctx.today)
     html = render_page("dashboard.html.j2", groups=groups, buckets=BUCKETS, trust_name=ctx.project.display_name,
                        today=format_date(ctx.today), assets="assets/", format_date=format_date,
-                       days=DUE_SOON_DAYS)
+                       days=DUE_SOON_DAYS, coverage=policy_coverage(ctx))
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
