@@ -339,6 +339,7 @@ class ResolvedPolicy:
     approver: str = "school"  # who approves it: "school" (its own body) or "trust" (the trust board)
     layout: BlockLayout = BlockLayout()
     opening: str = ""  # untitled text before the first section
+    policy_links: tuple[tuple[str, str, str], ...] = ()  # [[policy#clause]] -> (words, page link), this school's copies
 
     def placeholder_map(self) -> dict[str, str]:
         return dict(self.placeholders)

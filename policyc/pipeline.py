@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 from policyc.build.executors import render_all
 from policyc.build.plan import Output, plan_outputs
+from policyc.compile.links import link_policies
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems
@@ -64,7 +65,8 @@ def check_all(source: Path, strict: bool = False) -> Checked:
     problems = Problems()
     project = load_project(source, problems)
     resolved = resolve_all(project, problems) if project else []
-    histories = [attach_history(number_policy(p), source, problems) for p in resolved]
+    numbered = link_policies([number_policy(p) for p in resolved])
+    histories = [attach_history(p, source, problems) for p in numbered]
     problems.raise_if_errors()
     if strict and problems.warnings:
         raise InvalidSource(problems.warnings)

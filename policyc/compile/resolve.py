@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace as copy
 from typing import Optional
@@ -115,7 +116,7 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     _check_title_and_values(policy, overlay, table, school, found)
     if not found.errors:
         _fill_title_and_values(table)
-    _check_names(parts, policy, table, school, overlay, project.trust, found)
+    _check_names(parts, policy, table, school, overlay, project, found)
     problems.extend(found)
     if found.errors:
         return None
@@ -224,7 +225,7 @@ def walk_blocks(blocks):
 
 
 def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overlay: Overlay,
-                 trust, problems: Problems) -> None:
+                 project: Project, problems: Problems) -> None:
     """Every placeholder must be a known name for this school; every reference must exist.
 
     Every text that is filled in is checked, not only clauses: a name missing when the
@@ -234,6 +235,8 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
     removed_by = _removed_by(policy, overlay)
     anywhere = set(ids_of(policy.sections)) | {i for a in overlay.add for i in ids_of([a.section or as_section(a.clause)])}
     known = sorted(table)
+    trust = project.trust
+    others = {p.id: p for p in project.policies if p.id != policy.id}
 
     def check(text: str, start: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
         # checked: check has already looked at this text's references against the model
@@ -248,7 +251,9 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
             if ref in present:
                 continue
             where = locate(start, ref if ref.startswith("[[") else f"[[{ref}]]")
-            if ref in removed_by:
+            if ref.partition("#")[0] in others:
+                _check_policy_reference(ref, where, others, school, context, problems)
+            elif ref in removed_by:
                 item, at = removed_by[ref]
                 problems.error(at, f"this removes {item!r}, but [[{ref}]] in {what} refers to "
                                + ("it" if item == ref else f"{ref!r} inside it"),
@@ -312,6 +317,27 @@ def _fill_title_and_values(table: dict) -> None:
     plain = {k: v for k, v in table.items() if k != "policy.title" and not k.startswith("value.")}
     for key in [k for k in table if k == "policy.title" or k.startswith("value.")]:
         table[key] = fill(table[key], plain, lambda i: i, markdown=False)
+
+
+def _check_policy_reference(ref: str, where: Position, others: dict, school: School, context: str,
+                            problems: Problems) -> None:
+    """[[policy]] or [[policy#clause]]: the school must have that policy, and that clause in it."""
+    policy_id, _, clause_id = ref.partition("#")
+    other = others[policy_id]
+    has = applicability(other, school)
+    if not has.applies:
+        have = sorted(p for p, m in others.items() if applicability(m, school).applies)
+        close = difflib.get_close_matches(policy_id, have, n=1)
+        problems.error(where, f"[[{ref}]] refers to the {other.title}, which {school.name} does not have "
+                       f"({has.reason})" + context,
+                       f"did you mean [[{close[0]}]]?" if close else "refer to a policy the school has")
+        return
+    if clause_id:
+        overlay = school.overlay(policy_id) or Overlay(policy_id, Position(school.source))
+        gone = _removed_by(other, overlay)
+        if clause_id in gone:
+            problems.error(where, f"[[{ref}]] refers to {clause_id!r}, which {school.name}'s {other.title} "
+                           f"leaves out" + context, f"it is removed at {gone[clause_id][1]}")
 
 
 def _removed_by(policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, Position]]:

@@ -92,7 +92,7 @@ def _block(block: Block) -> dict:
 
 def content(policy: ResolvedPolicy) -> dict:
     """The part of a policy that was approved: its words, numbers and placeholder values."""
-    return {
+    data = {
         "title": policy.title, "subtitle": policy.subtitle, "numbering": policy.numbering,
         "contents": {"show": policy.contents.show, "title": policy.contents.title, "note": policy.contents.note},
         "preamble": policy.preamble,
@@ -102,6 +102,9 @@ def content(policy: ResolvedPolicy) -> dict:
                       "numbered": p.numbered, "origin": p.origin, "contents_title": p.contents_title,
                       "clauses": [_block(b) for b in p.blocks]} for p in policy.parts],
     }
+    if policy.opening:  # only when there is one, so earlier snapshots keep their hashes
+        data["opening"] = policy.opening
+    return data
 
 
 def digest(data: dict) -> str:
@@ -182,7 +185,9 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         data["policy"], data["school"], base.school_name, base.trust_name, c["title"], c["subtitle"],
         c["numbering"], contents, c["preamble"], parts, values, ratification, data["body"],
         (), base.change_columns, base.ratification_block,
-        tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources)
+        tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources,
+        approver=base.approver, layout=base.layout, opening=c.get("opening", ""),
+        policy_links=base.policy_links)
     return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
                     None, data.get("sha256", ""), data.get("owner", "") or "")
 

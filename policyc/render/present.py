@@ -37,13 +37,28 @@ class ContentsEntry:
 class Words:
     """Fills placeholders and cross-references for one policy, then renders Markdown."""
 
-    def __init__(self, policy: ResolvedPolicy) -> None:
+    def __init__(self, policy: ResolvedPolicy, link_siblings: bool = True) -> None:
         self.values = policy.placeholder_map()
         self.targets = anchors(policy)
+        self.siblings = {ref: (words, page) for ref, words, page in policy.policy_links}
+        self.link_siblings = link_siblings  # a PDF has no sibling pages beside it to link to
 
     def _ref(self, item_id: str) -> str:
+        if item_id not in self.targets:
+            words, page = self._sibling(item_id)
+            label = prose.escape_label(words)
+            return f"[{label}]({page})" if self.link_siblings and page else label
         number, title = self.targets[item_id]
         return f"[{prose.escape_label(reference_text(number, title))}](#{item_id})"
+
+    def _sibling(self, ref: str) -> tuple[str, str]:
+        """Another policy of the school; an archived text whose target has gone keeps its words."""
+        return self.siblings.get(ref, (ref.partition("#")[0].replace("-", " ").capitalize(), ""))
+
+    def _plain_ref(self, item_id: str) -> str:
+        if item_id in self.targets:
+            return reference_text(*self.targets[item_id])
+        return self._sibling(item_id)[0]
 
     def block(self, text: str) -> Markup:
         return prose.block(fill(text, self.values, self._ref))
@@ -61,7 +76,7 @@ class Words:
 
     def plain(self, text: str, extra: Optional[dict] = None) -> str:
         values = {**self.values, **(extra or {})}
-        return fill(text, values, lambda i: reference_text(*self.targets[i]), markdown=False)
+        return fill(text, values, self._plain_ref, markdown=False)
 
 
 def ratification_rows(policy: ResolvedPolicy, words: Words) -> list[Row]:
@@ -139,9 +154,9 @@ def last_updated(policy: ResolvedPolicy) -> str:
     return shown or format_date(day)
 
 
-def view(policy: ResolvedPolicy, today: dt.date, generator: str) -> dict:
+def view(policy: ResolvedPolicy, today: dt.date, generator: str, for_web: bool = True) -> dict:
     """Everything a template needs to render one policy."""
-    words = Words(policy)
+    words = Words(policy, link_siblings=for_web)
     state: Standing = standing(policy.ratification, today, policy.in_force, policy.superseded_by)
     return {
         "policy": policy,

@@ -42,7 +42,8 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
                        "add a file such as policies/social-media.yaml")
 
     trust = Loader(trust_src, problems).trust() if trust_src else None
-    policies = tuple(_policy(s, problems) for s in policy_srcs)
+    models = [(s, Loader(s, problems).policy()) for s in policy_srcs]
+    policies = tuple(_policy(s, m, problems, cross_ids(m for _, m in models)) for s, m in models)
     schools = _schools(school_srcs, problems)
     if trust is None:
         return None
@@ -91,8 +92,16 @@ def _references_outside_clauses(source: SourceFile, problems: Problems) -> None:
                            "write the words out here, or move the reference into a clause")
 
 
-def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
-    policy = Loader(source, problems).policy()
+def cross_ids(policies) -> dict[str, Position]:
+    """What [[...]] may name in another policy: [[policy-id]] and [[policy-id#clause-id]]."""
+    found: dict[str, Position] = {}
+    for policy in policies:
+        found[policy.id] = Position(policy.source)
+        found.update({f"{policy.id}#{i}": where for i, where in ids_of(policy.sections).items()})
+    return found
+
+
+def _policy(source: SourceFile, policy: ModelPolicy, problems: Problems, cross: dict) -> ModelPolicy:
     if policy.id != source.path.stem:
         problems.error(source.at(("id",)), f"the policy id {policy.id!r} does not match the file name",
                        f"rename the file to {policy.id}.yaml or set id: {source.path.stem}")
@@ -107,7 +116,7 @@ def _policy(source: SourceFile, problems: Problems) -> ModelPolicy:
     for section in policy.sections:
         for clause in walk_clauses(section.clauses):
             _check_clause_option(clause, options, problems)
-    known = ids_of(policy.sections)
+    known = {**cross, **ids_of(policy.sections)}  # this policy's own ids win
     _check_references(policy, known, problems)
     if policy.preamble:
         _check_text(policy.preamble, policy.at("preamble"), known, problems)
@@ -275,11 +284,12 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
             problems.error(source.key_at(("policies", overlay.policy_id, "applies")),
                            f"{school.name} opts out of {overlay.policy_id!r} without saying why",
                            "add reason: ... (it is shown on the trust's dashboard)")
-        _check_overlay(policy, overlay, source, problems)
+        _check_overlay(policy, overlay, source, problems, cross_ids(project.policies))
         _check_ratification(overlay, source, problems)
 
 
-def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: Problems) -> None:
+def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: Problems,
+                   cross: Optional[dict] = None) -> None:
     base = ("policies", overlay.policy_id)
     known = ids_of(policy.sections)
     sections = {s.id for s in policy.sections}
@@ -333,7 +343,7 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
     for item in added + replaced:
         for clause in walk_clauses(item.clauses):
             _check_clause_option(clause, options_map, problems)
-    all_known = dict(known)
+    all_known = {**(cross or {}), **known}
     for item in added:
         all_known.update(ids_of([item]))
     _check_references(added + replaced, all_known, problems)

@@ -17,7 +17,7 @@ PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 REFERENCE = re.compile(r"\[\[([^\[\]]*)\]\]")
 _NAME = re.compile(r"^\s*([a-z]+\.[a-z0-9][a-z0-9_-]*)\s*(?:\|\s*([a-z]+)\s*)?$")
 FILTERS = {"capital": lambda s: s[:1].upper() + s[1:], "upper": str.upper, "lower": str.lower}
-_ID = re.compile(r"^\s*([a-z][a-z0-9_-]*)\s*$")
+_ID = re.compile(r"^\s*([a-z][a-z0-9_-]*(?:#[a-z][a-z0-9_-]*)?)\s*$")  # clause, policy or policy#clause
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 
 

@@ -1,0 +1,68 @@
+"""Policies that know each other: [[policy]] and [[policy#clause]] across a school's policies."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyc.errors import InvalidSource
+from policyc.pipeline import check
+
+ONLINE_SAFETY = """\
+id: online-safety
+title: Online Safety Policy
+sections:
+  - id: filtering-and-monitoring
+    kind: monitoring
+    title: Filtering and monitoring
+    clauses:
+      - id: filtering
+        text: The school's internet connection is filtered to block harmful and inappropriate content.
+"""
+
+
+@pytest.fixture
+def two_policies(mini):
+    (mini / "policies" / "online-safety.yaml").write_text(ONLINE_SAFETY)
+    return mini
+
+
+def _refer(mini, words: str) -> None:
+    path = mini / "policies" / "social-media.yaml"
+    path.write_text(path.read_text().replace("Tell the {{ role.dsl }} at once.", words))
+
+
+def test_a_reference_to_a_sibling_policy_links_to_the_schools_copy(two_policies, tmp_path, run):
+    _refer(two_policies, "Read the [[online-safety]], in particular paragraph [[online-safety#filtering]].")
+    out = tmp_path / "out"
+    assert run("--source", two_policies, "--output", out, "--today", "2026-11-22").code == 0
+    html = (out / "oak-primary" / "social-media.html").read_text(encoding="utf-8")
+    assert ('Read the <a href="online-safety.html">Online Safety Policy</a>, in particular paragraph '
+            '<a href="online-safety.html#filtering">1.1 of the Online Safety Policy</a>.') in html
+    assert (out / "oak-primary" / "online-safety.html").exists()
+    from tests.pdftext import page_texts
+    text = " ".join(page_texts(out / "oak-primary" / "social-media.pdf"))
+    assert "in particular paragraph 1.1 of the Online Safety Policy" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("[[online-safty#filtering]]", "did you mean [[online-safety#filtering]]?"),
+    ("[[online-safety#filterin]]", "did you mean [[online-safety#filtering]]?"),
+])
+def test_a_wrong_policy_or_clause_is_located_with_a_suggestion(two_policies, written, hint):
+    _refer(two_policies, f"See {written}.")
+    with pytest.raises(InvalidSource) as caught:
+        check(two_policies)
+    [problem] = caught.value.errors
+    assert problem.hint == hint and f"{written} names no clause or section" in problem.message
+    assert problem.position.file.endswith("social-media.yaml") and problem.position.column > 1
+
+
+def test_a_reference_to_a_policy_the_school_does_not_have_is_an_error(two_policies):
+    _refer(two_policies, "See the [[online-safety]].")
+    path = two_policies / "schools" / "oak-primary.yaml"
+    path.write_text(path.read_text() + "  online-safety:\n    applies: false\n    reason: the federation's own policy\n")
+    with pytest.raises(InvalidSource) as caught:
+        check(two_policies)
+    [problem] = caught.value.errors
+    assert ("[[online-safety]] refers to the Online Safety Policy, which Oak Primary School does not have "
+            "(the federation's own policy)") in problem.message
