@@ -162,11 +162,11 @@ def test_nested_item_lists_are_lettered_then_roman_at_any_depth(tmp_path, run):
                                         "schools/brook-lane.yaml": "name: Brook Lane Primary School\n"})
     out = tmp_path / "out"
     assert run("--source", src, "--output", out, "--today", "2026-11-22").code == 0
-    html = (out / "brook-lane" / "behaviour.html").read_text(encoding="utf-8")
+    html = (out / "review" / "brook-lane" / "behaviour.html").read_text(encoding="utf-8")
     markers = re.findall(r'<(ol|ul) class="(\w+)">|<span class="marker"[^>]*>([^<]*)</span>', html)
     assert [m[1] or m[2].replace("\xa0", "").replace("&nbsp;", "") for m in markers] == [
         "lettered", "(a)", "roman", "(i)", "(ii)", "(b)", "roman", "(i)", "lettered", "(a)", "(b)", "(c)"]
-    text = re.sub(r"\s+", " ", " ".join(page_texts(out / "brook-lane" / "behaviour.pdf")))
+    text = re.sub(r"\s+", " ", " ".join(page_texts(out / "review" / "brook-lane" / "behaviour.pdf")))
     assert re.search(r"\(a\)\s*The governing board will:\s*\(i\)\s*monitor the policy's effectiveness;\s*"
                      r"\(ii\)\s*hold the headteacher", text), text
     assert re.search(r"\(i\)\s*ensure that staff:\s*\(a\)\s*understand the behaviour", text), text
