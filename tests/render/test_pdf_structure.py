@@ -32,8 +32,8 @@ def test_lettered_items_are_lists_with_labels(kind, example_output):
     """(a), (b)… are the labels of list items, in the policy and in its redline."""
     out = subprocess.run(["pdfinfo", "-struct-text", str(example_output / KINDS[kind])],
                          capture_output=True, text=True, check=True).stdout
-    # The label may carry the space that separates it from the item's text (it sits in the marker's box).
-    assert re.search(r'LI \(block\)\n\s+Lbl \(block\)\n\s+Span \(inline\)\n\s+"\(a\) ?"\n\s+LBody', out)
+    # The label may carry the (no-break) space that separates it from the item's text (it sits in the marker's box).
+    assert re.search(r'LI \(block\)\n\s+Lbl \(block\)\n\s+Span \(inline\)\n\s+"\(a\)\s?"\n\s+LBody', out)
 
 
 PAGE = """<html lang="en-GB"><head><title>A policy</title><style>
