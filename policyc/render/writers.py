@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import shutil
+from dataclasses import replace as copy
 from pathlib import Path
 from typing import Callable
 
-from policyc.build.plan import REVIEW, Output, archive_path, public_path, redline_path
+from policyc.build.plan import REVIEW, Output, archive_path, public_path, redline_path, review_path
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
@@ -46,8 +47,37 @@ def _versions(out: Output, ctx: "Context") -> dict:
     return links
 
 
-def write_html(out: Output, ctx: "Context") -> None:
+def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
+    """Point each [[policy]] link at the sibling's page as it really exists, relative to this
+    page: its public copy when a version is in force; from the review area, its proposed copy
+    otherwise. A public page never links into the review area: there the words stand alone."""
     policy = out.policy
+    if not policy.policy_links:
+        return policy
+    school = policy.school_slug
+    in_review = out.path.startswith(f"{REVIEW}/")
+    pages = {}
+    for history in ctx.histories:
+        current = history.current
+        if current.school_slug != school:
+            continue
+        if history.in_force is not None:
+            pages[current.policy_id] = public_path(current, "html")
+        elif in_review and history.pending:
+            pages[current.policy_id] = review_path(current, "html")
+    here = posixpath.dirname(out.path)
+    placed = []
+    for ref, words, page in policy.policy_links:
+        target, _, anchor = ref.partition("#")
+        href = ""
+        if target in pages:
+            href = posixpath.relpath(pages[target], here) + (f"#{anchor}" if anchor else "")
+        placed.append((ref, words, href))
+    return copy(policy, policy_links=tuple(placed))
+
+
+def write_html(out: Output, ctx: "Context") -> None:
+    policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),

@@ -208,8 +208,15 @@ def policy_coverage(ctx: Context) -> list[dict]:
         school = next(s for s in ctx.project.schools if s.slug == item.school_slug)
         row = rows.setdefault(school.slug, {"slug": school.slug, "name": school.name, "cells": []})
         entry = built.get((item.school_slug, item.policy_id))
+        # The public page when a version is in force; the dashboard, the trust's own page, may
+        # point a policy still in preparation at its proposed text in the review area.
+        href = ""
+        if entry and entry.html:
+            href = f"{school.slug}/{entry.html}"
+        elif entry and entry.review:
+            href = entry.review
         row["cells"].append({"policy": titles[item.policy_id], "applies": item.applies, "reason": item.reason,
-                             "href": f"{school.slug}/{entry.html}" if entry else ""})
+                             "href": href, "in_force": bool(entry and entry.html)})
     return list(rows.values())
 
 

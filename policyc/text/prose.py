@@ -9,8 +9,9 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-# A sibling policy's page in the same school's folder is safe too: [[policy#clause]] links there.
-SAFE_LINK = re.compile(r"^(https://|mailto:|#|[a-z0-9][a-z0-9_-]*\.html(#[a-z0-9_-]*)?$)", re.I)
+# A sibling policy's page in the bundle is safe too: [[policy#clause]] links there, from a
+# school's folder, its archive or the review area ("../../school/policy.html#clause").
+SAFE_LINK = re.compile(r"^(https://|mailto:|#|(\.\./){0,2}([a-z0-9][a-z0-9_-]*/)?[a-z0-9][a-z0-9_-]*\.html(#[a-z0-9_-]*)?$)", re.I)
 RAW_HTML = re.compile(r"<[A-Za-z!/?][^<>]*>")  # [^<>]: one linear pass over text full of "<a:"
 LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")

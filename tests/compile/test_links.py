@@ -31,8 +31,21 @@ def _refer(mini, words: str) -> None:
     path.write_text(path.read_text().replace("Tell the {{ role.dsl }} at once.", words))
 
 
+def _ratify_online_safety(mini) -> None:
+    path = mini / "schools" / "oak-primary.yaml"
+    path.write_text(path.read_text() + """\
+  online-safety:
+    ratification:
+      status: ratified
+      date: 2026-09-15
+      version: '1.0'
+      signatories: [{name: Ann Chair, role: Chair of Governors}]
+""")
+
+
 def test_a_reference_to_a_sibling_policy_links_to_the_schools_copy(two_policies, tmp_path, run):
     _refer(two_policies, "Read the [[online-safety]], in particular paragraph [[online-safety#filtering]].")
+    _ratify_online_safety(two_policies)
     out = tmp_path / "out"
     assert run("--source", two_policies, "--output", out, "--today", "2026-11-22").code == 0
     html = (out / "oak-primary" / "social-media.html").read_text(encoding="utf-8")
@@ -42,6 +55,21 @@ def test_a_reference_to_a_sibling_policy_links_to_the_schools_copy(two_policies,
     from tests.pdftext import page_texts
     text = " ".join(page_texts(out / "oak-primary" / "social-media.pdf"))
     assert "in particular paragraph 1.1 of the Online Safety Policy" in " ".join(text.split())
+
+
+def test_a_public_page_never_links_to_a_sibling_still_in_preparation(two_policies, tmp_path, run):
+    _refer(two_policies, "Read the [[online-safety]].")
+    out = tmp_path / "out"
+    assert run("--source", two_policies, "--output", out, "--format", "html", "--today", "2026-11-22").code == 0
+    public = (out / "oak-primary" / "social-media.html").read_text(encoding="utf-8")
+    assert "Read the Online Safety Policy." in public  # its words, with no link to a page the school lacks
+    assert not (out / "oak-primary" / "online-safety.html").exists()
+    # The proposed sibling, in the review area, links to the school's public copy in force.
+    path = two_policies / "policies" / "online-safety.yaml"
+    path.write_text(path.read_text().replace("inappropriate content.", "inappropriate content, as the [[social-media]] says."))
+    assert run("--source", two_policies, "--output", out, "--format", "html", "--today", "2026-11-22").code == 0
+    review = (out / "review" / "oak-primary" / "online-safety.html").read_text(encoding="utf-8")
+    assert 'as the <a href="../../oak-primary/social-media.html">Staff Social Media Policy</a> says.' in review
 
 
 @pytest.mark.parametrize("written, hint", [

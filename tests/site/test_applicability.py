@@ -56,9 +56,11 @@ def test_dashboard_shows_who_has_which_policy_and_why_not(trust_of_three, tmp_pa
     table = html[html.index('id="which-policies"'):]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))
     # Columns in policy order: mobile phones, then social media.
-    assert "Acorn Nursery School Not applicable: for primary and secondary schools only Has it" in text
+    # A policy never ratified is "in preparation", pointing at its proposed text in the review area.
+    assert "Acorn Nursery School Not applicable: for primary and secondary schools only In preparation" in text
     assert ("Not applicable: covered by the Staff Code of Conduct until the governors meet in March" in text)
-    assert 'href="moor-high/mobile-phones.html"' in table
+    assert 'href="review/moor-high/mobile-phones.html"' in table
+    assert 'href="oak-primary/social-media.html">Has it' in table  # ratified: its public page
 
 
 def test_opting_out_needs_a_reason(trust_of_three):
