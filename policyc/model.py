@@ -263,6 +263,10 @@ class Trust:
     unratified: str = "list"  # a policy never ratified: "list" it as in preparation, or "omit" it
     board: str = "Board of Trustees"  # approves the policies whose approver is the trust
     layout: BlockLayout = BlockLayout()
+    row_positions: tuple[Position, ...] = ()  # where each row of ratification_block is written
+
+    def row_at(self, i: int) -> Position:
+        return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,21 @@ def test_placeholder_in_the_preamble_is_checked(mini, fails):
                   "did you mean '{{ school.name }}'?"))
 
 
+def test_placeholder_in_a_trust_ratification_row_is_located_at_the_row(mini, fails):
+    edit(mini, "trust.yaml", "approving_body: Local Governing Body\n",
+         "approving_body: Local Governing Body\nratification_block:\n"
+         "  - {label: Date, value: date}\n  - {label: Signed, value: blank, after: \"{{ role.headteachr }}\"}\n")
+    fails(problem("trust.yaml:5:43", "unknown placeholder {{ role.headteachr }} (in the ratification block)",
+                  "did you mean '{{ role.headteacher }}'?"))
+
+
+def test_placeholder_in_a_policys_own_ratification_row_is_located_in_the_policy(mini, fails):
+    edit(mini, POLICY, "sections:\n", "ratification_layout:\n  position: end\n  rows:\n"
+         "    - {label: \"Adopted by {{ school.nmae }}\", value: none}\nsections:\n")
+    fails(problem(f"{POLICY}:12:27", "unknown placeholder {{ school.nmae }} (in the ratification block)",
+                  "did you mean '{{ school.name }}'?"))
+
+
 # --- 5. cross-references -------------------------------------------------------------------
 
 def test_cross_reference_to_a_missing_clause_is_reported_once(mini, fails):

@@ -280,10 +280,12 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
         check(entry.summary, policy.at(f"history.{i}"), f"the history entry of {entry.date.isoformat()}", checked=False)
     for entry in overlay.history:
         check(entry.summary, overlay.position, f"the history entry of {entry.date.isoformat()}", checked=False)
-    for row in dict(policy.layout).get("rows") or trust.ratification_block:
+    own_rows = dict(policy.layout).get("rows")
+    for i, row in enumerate(own_rows or trust.ratification_block):
         extra = ("signatory.role", "signatory.name") if row.value == "signatory" else ()
+        where = policy.at(f"layout.rows.{i}") if own_rows else trust.row_at(i)
         for text in (row.label, *row.roles, row.after):
-            check(text, Position(trust.source), "the ratification block", checked=False, extra=extra)
+            check(text, where, "the ratification block", checked=False, extra=extra)
 
 
 def _check_title_and_values(policy: ModelPolicy, overlay: Overlay, table: dict, school: School,

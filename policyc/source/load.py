@@ -129,7 +129,8 @@ class Loader:
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
                      (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"),
-                     self.layout(d.get("ratification_layout")) or BlockLayout())
+                     self.layout(d.get("ratification_layout")) or BlockLayout(),
+                     tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))))
 
     def policy(self) -> ModelPolicy:
         d = self.source.data
@@ -146,6 +147,8 @@ class Loader:
                                                           ("contents.note", ("contents", "note")))}
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
+        rows = ((d.get("ratification_layout") or {}).get("rows") or ()) if isinstance(d.get("ratification_layout"), dict) else ()
+        positions.update({f"layout.rows.{i}": self.at(("ratification_layout", "rows", i)) for i in range(len(rows))})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
                            d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
                            d.get("preamble", "") or "", options, self.pairs(d.get("values")),
