@@ -132,10 +132,15 @@ class Mender:
 
     def _furniture(self, node) -> None:
         out = []
+        signing = False
         for kid in kids(node):
             here = self.origin(kid)
             if here and "watermark" in here.classes:
                 self._to_artifact(kid, "Watermark")
+                continue
+            if here and "sign-line" in here.classes:  # a blank line drawn to sign on: layout, not words
+                self._to_artifact(kid, "Layout")
+                signing = True
                 continue
             if here and here.tag.endswith("::after") and kid.S == "/Link":
                 self._leaders(kid)
@@ -144,6 +149,8 @@ class Mender:
                 self._furniture(kid)
             out.append(kid)
         node.K = Array(out)
+        if signing and not out:  # a cell that is only a line to fill in: say so, as the HTML does
+            node.Alt = pikepdf.String("blank line, to fill in by hand")
 
     def _leaders(self, after) -> None:
         """A contents entry's generated leader(". ") and target-counter: the leaders are

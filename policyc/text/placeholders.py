@@ -52,8 +52,16 @@ def suggest(name: str, known: list[str]) -> str:
     return f"did you mean '{{{{ {close[0]} }}}}'?" if close else ""
 
 
+# A value that is a whole email or https address becomes a Markdown autolink, so it is a
+# link in the page and the PDF, not escaped text.
+_EMAIL = re.compile(r"[A-Za-z0-9.+_-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
+_HTTPS = re.compile(r"https://[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~/%-]*)?")
+
+
 def escape_markdown(value: str) -> str:
     """Make a value appear literally in Markdown (a school called 'St *Mary*' stays so)."""
+    if _EMAIL.fullmatch(value) or _HTTPS.fullmatch(value):
+        return f"<{value}>"
     return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
 
 

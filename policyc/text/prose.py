@@ -23,8 +23,11 @@ def is_safe_link(url: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": True})
     md.enable("table")  # real policies set out roles and contacts in tables
+    # A bare email address or https:// address becomes a link, so a screen reader and a PDF
+    # reader can follow it (other addresses still have to pass is_safe_link, or stay text).
+    md.enable("linkify")
     md.disable("image")
     md.validateLink = is_safe_link
     return md

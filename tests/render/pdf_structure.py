@@ -290,7 +290,7 @@ def _wholeness(everything: list[Element], texts: dict) -> list[str]:
             problems.append(f"a list holds {sorted(set(tags))}")
         if element.tag == "/LI" and tags not in (["/LBody"], ["/Lbl", "/LBody"]):
             problems.append(f"a list item holds {tags}, not an optional Lbl then its LBody")
-        if element.tag in ("/TH", "/TD") and not element.text(texts).strip():
+        if element.tag in ("/TH", "/TD") and not element.text(texts).strip() and not str(element.node.get("/Alt", "")).strip():
             problems.append(f"an empty {element.tag[1:]} cell")
         if element.tag in ("/NonStruct", "/Span", "/Div") and not element.content and not element.children:
             problems.append(f"an empty {element.tag[1:]} element")

@@ -102,6 +102,26 @@ def test_adoption_block_at_the_end_with_lines_to_sign_by_hand(tmp_path, run):
     last = re.sub(r"\s+", " ", pages[-1])
     assert "DRAFT" not in " ".join(pages)
     assert re.search(r"Signed\s+Headteacher\s+Signed\s+Chair of Governors\s+Date", last), last
+    # The lines drawn to sign on are layout, not content: no empty element for a screen reader.
+    from tests.render.pdf_structure import findings
+    assert findings(out / "brook-lane" / "behaviour.pdf") == []
+    assert not _empty_spans(out / "brook-lane" / "behaviour.pdf")
+
+
+def _empty_spans(path: Path) -> int:
+    import pikepdf
+    count = 0
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            k = node.get("/K")
+            if node.get("/S") == "/Span" and (k is None or (isinstance(k, pikepdf.Array) and len(k) == 0)):
+                count += 1
+            for kid in (k if isinstance(k, pikepdf.Array) else [k] if k is not None else []):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    stack.append(kid)
+    return count
 
 
 def test_record_gives_only_the_dates_written_to_the_month(tmp_path, run):

@@ -23,6 +23,20 @@ def test_values_are_literal_in_markdown():
     assert escape_markdown("[x](javascript:y)") == r"\[x\]\(javascript:y\)"
 
 
+def test_an_address_is_a_link_wherever_it_comes_from():
+    """A value that is an email or https address, and a bare address in clause text, become
+    links a screen reader and a PDF reader can follow; anything else stays text."""
+    values = {"value.dpo_email": "dpo@skylarkridge.org.uk", "value.site": "https://www.gov.uk/guidance",
+              "value.odd": "not-an@address"}
+    html = prose.block(fill("Write to {{ value.dpo_email }} or see {{ value.site }}; {{ value.odd }}.", values, str))
+    assert '<a href="mailto:dpo@skylarkridge.org.uk">dpo@skylarkridge.org.uk</a>' in html
+    assert '<a href="https://www.gov.uk/guidance">https://www.gov.uk/guidance</a>' in html
+    assert "not-an@address." in html and 'href="mailto:not-an' not in html
+    bare = prose.block("Call or email helpline@saferinternet.org.uk, or visit http://plain.org.")
+    assert '<a href="mailto:helpline@saferinternet.org.uk">' in bare
+    assert 'href="http://' not in bare and "http://plain.org" in bare  # only https:// is linked
+
+
 def test_references_are_ids():
     assert list(references("see [[a-b]] and [[ c_d ]] and [[Bad Id]]")) == ["a-b", "c_d", "[[Bad Id]]"]
 
