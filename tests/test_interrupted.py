@@ -47,6 +47,26 @@ def test_a_build_stopped_halfway_leaves_the_previous_output(example_output, tmp_
     assert digest_tree(out) == before
     if how == signal.SIGTERM:  # a polite stop cleans up after itself
         assert not list(tmp_path.glob(".output.*")), process.stderr.read()
+    # Even a build killed outright leaves no rendering process behind.
+    deadline = time.time() + 10
+    while _processes_writing_to(out) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _processes_writing_to(out) == []
+
+
+def _processes_writing_to(out: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if str(out).encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
 
 
 def test_the_same_sources_give_byte_identical_files(example_output, tmp_path):

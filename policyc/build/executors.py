@@ -8,13 +8,19 @@ the whole process group does that) dies holding the task queue's lock, and
 Pool.terminate then waits for that lock for ever. Here the parent never takes a lock a
 worker may hold: it waits for results with a timeout, notices a dead worker, and on any
 interruption kills its workers outright, so a build always ends within a second or two.
+And a build killed outright (SIGKILL, which it cannot catch) leaves no worker behind: each
+worker asks the kernel to end it with its parent, and checks that its parent is alive
+whenever it waits for a task.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import queue
 import signal
+import sys
 from typing import Any, Callable, Iterator
 
 from policyc.build.plan import Output
@@ -50,7 +56,8 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
     workers: list = []
 
     def start() -> None:
-        worker = fork.Process(target=_work, args=(documents, render, context, tasks, results), daemon=True)
+        worker = fork.Process(target=_work, args=(documents, render, context, tasks, results, os.getpid()),
+                              daemon=True)
         worker.start()
         workers.append(worker)
 
@@ -102,11 +109,34 @@ def _largest_first(documents: list[Output]) -> list[int]:
     return sorted(range(len(documents)), key=lambda i: (not documents[i].format.endswith("pdf"), i))
 
 
-def _work(documents, render, context, tasks, results) -> None:
+def _end_with_parent() -> None:
+    """Linux: the kernel sends SIGKILL to this worker when the build process dies."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # the parent check below still ends it
+
+
+def _next_task(tasks, parent: int):
+    """The next task; None once the parent has gone (the queue's pipe never closes: this
+    worker holds both of its ends)."""
+    while True:
+        try:
+            return tasks.get(timeout=1)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return None
+
+
+def _work(documents, render, context, tasks, results, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the parent, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent()
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        return
     for _ in range(TASKS_PER_WORKER):
-        index = tasks.get()
+        index = _next_task(tasks, parent)
         if index is None:
             return
         try:
