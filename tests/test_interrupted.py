@@ -161,3 +161,17 @@ def test_a_stop_while_a_worker_renders_a_long_pdf_ends_the_build_at_once(tmp_pat
     assert "Traceback" not in err and "Interrupted" in err, err
     assert digest_tree(out) == before
     assert not list(tmp_path.glob(".out.*")), "the staging folder was left behind"
+
+
+def test_a_parallel_build_leaves_nothing_in_the_temporary_folder(mini, tmp_path):
+    """WeasyPrint keeps each document's fonts in a temporary folder that its finaliser
+    removes; a worker process ends without running finalisers, so it collects first."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(mini), "--output",
+                                str(tmp_path / "out"), "--today", "2026-11-22", "--jobs", "2", "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(scratch)})
+    assert process.wait(timeout=300) == 0, process.stderr.read()
+    assert list((tmp_path / "out" / "oak-primary").glob("*.pdf"))
+    assert sorted(p.name for p in scratch.iterdir()) == []

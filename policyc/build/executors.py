@@ -16,6 +16,7 @@ whenever it waits for a task.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import queue
@@ -135,16 +136,21 @@ def _work(documents, render, context, tasks, results, parent: int) -> None:
     _end_with_parent()
     if os.getppid() != parent:  # the parent died before the kernel was asked
         return
-    for _ in range(TASKS_PER_WORKER):
-        index = _next_task(tasks, parent)
-        if index is None:
-            return
-        try:
-            render(documents[index], context)
-            results.put((index, None))
-        except BaseException as exc:  # reported by the parent, which stops the build
-            results.put((index, _picklable(exc)))
-            return
+    try:
+        for _ in range(TASKS_PER_WORKER):
+            index = _next_task(tasks, parent)
+            if index is None:
+                return
+            try:
+                render(documents[index], context)
+                results.put((index, None))
+            except BaseException as exc:  # reported by the parent, which stops the build
+                results.put((index, _picklable(exc)))
+                return
+    finally:
+        # A worker ends with os._exit, which skips finalisers: collect now, so what the
+        # renderer left for its finalisers (WeasyPrint's temporary font folders) is removed.
+        gc.collect()
 
 
 def _picklable(exc: BaseException) -> BaseException:
