@@ -85,6 +85,8 @@ def parser() -> argparse.ArgumentParser:
                        help="only this policy, such as social-media; may be repeated")
         q.add_argument("--format", choices=["html", "pdf", "all"], default="all",
                        help="which documents to write (default: both HTML and PDF)")
+        q.add_argument("--no-cache", action="store_true",
+                       help="render every document again, neither reading nor writing the cache")
         q.add_argument("--jobs", "-j", metavar="N", type=int, default=os.cpu_count() or 1,
                        help="how many documents to render at once (default: one per processor core)")
     r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
@@ -239,7 +241,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             return _history_command(args, checked, source, output, today)
         formats = ("html", "pdf") if args.format == "all" else (args.format,)
         options = BuildOptions(source, output, today, formats,
-                               frozenset(args.school), frozenset(args.policy), args.strict, max(1, args.jobs))
+                               frozenset(args.school), frozenset(args.policy), args.strict, max(1, args.jobs),
+                               cache=not args.no_cache)
         say(f"Building {len(checked.policies)} policy document(s) for {len(project.schools)} school(s) into {output}")
         report = build(options, say, checked)
     except InvalidSource as exc:
@@ -265,7 +268,8 @@ def main(argv: Optional[list[str]] = None) -> int:
               file=sys.stderr)
         traceback.print_exc()
         return EXIT_BUG
-    print(f"Wrote {len(report.written)} document(s) in {report.seconds:.1f} s; "
+    print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
+          f"in {report.seconds:.1f} s; "
           f"{len(report.warnings)} warning(s). Open {output / 'index.html'}", file=sys.stderr)
     return EXIT_OK
 

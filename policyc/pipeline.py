@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from policyc.build.cache import open_cache
 from policyc.build.executors import render_all
+from policyc.build.keys import KeyMaker
 from policyc.build.plan import Output, plan_outputs
 from policyc.compile.links import link_policies
 from policyc.compile.number import number_policy
@@ -39,11 +41,14 @@ class BuildOptions:
     policies: frozenset = frozenset()
     strict: bool = False
     jobs: int = 1
+    cache: bool = True  # reuse documents whose key is unchanged (see build/cache.py)
 
 
 @dataclass
 class BuildReport:
     written: list[str] = field(default_factory=list)
+    rendered: int = 0  # documents rendered by this build
+    reused: int = 0  # documents whose bytes came from the cache
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     policies: list[ResolvedPolicy] = field(default_factory=list)
@@ -93,9 +98,18 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         for out in plan:  # assets first: documents do not need them, pages link to them
             if out.format == "assets":
                 WRITERS[out.format](out, context)
-        for path in render_all(documents, render_document, context, options.jobs):
+        cache, keys = open_cache(options.output, options.cache), KeyMaker(options.formats, options.today)
+        key_of = {o.path: keys.key(o) for o in documents} if cache else {}
+        todo = [o for o in documents if not (cache and cache.place(key_of[o.path], root / o.path))]
+        report.reused = len(documents) - len(todo)
+        pending = {o.path for o in todo}
+        report.written.extend(o.path for o in documents if o.path not in pending)
+        for path in render_all(todo, render_document, context, options.jobs):
+            if cache:
+                cache.store(key_of[path], root / path)
             report.written.append(path)
-            progress(f"[{len(report.written)}/{len(documents)}] {path}")
+            report.rendered += 1
+            progress(f"[{report.rendered}/{len(todo)}] {path}")
         for out in plan:  # the site last: indexes give the size of each PDF
             if out.policy is None and out.format != "assets":
                 WRITERS[out.format](out, context)

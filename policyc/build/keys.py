@@ -1,0 +1,129 @@
+"""Output keys: a hash of everything that decides a document's bytes, so unchanged ones are reused.
+
+Why hash the writer's own inputs (the resolved policy, its history, the plan entry) and
+not the YAML: a comment or a moved line in a source file changes nothing a reader sees,
+and a model clause edit changes exactly the documents whose text it reaches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from policyc import __version__
+from policyc.build.plan import Output
+from policyc.errors import Position
+from policyc.history.status import standing
+from policyc.resources import TEMPLATE_DIR
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+# Libraries whose version can change the bytes of a document.
+_LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py", "fonttools", "tinycss2", "cssselect2")
+
+
+_ATOMS = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of a model value, the same for equal values in every run.
+
+    Source positions and file paths are left out: they say where a value was written,
+    which never shows in a document.
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is tuple or kind is list:
+        return [plain(v) for v in value]
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, (type, Position)):
+        names = _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
+    if names is not None:
+        return [kind.__name__, [plain(getattr(value, n)) for n in names]]
+    if isinstance(value, (Position, Path)):
+        return None
+    if isinstance(value, str):  # Markup and other str subclasses
+        return str(value)
+    if isinstance(value, dict):
+        return [[plain(k), plain(v)] for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain(v) for v in value), key=repr)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return {"date": value.isoformat()}
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    raise TypeError(f"no canonical form for {kind.__name__}")
+
+
+def digest(value: Any) -> str:
+    text = json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def toolchain() -> str:
+    """The compiler's own part of every key: its code, templates, assets, fonts and libraries.
+
+    The code is hashed as well as the version number, so an edited checkout never
+    reuses documents rendered by older code.
+    """
+    h = hashlib.sha256(f"policyc {__version__}\n".encode())
+    for root in (_PACKAGE, TEMPLATE_DIR):
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            if root is _PACKAGE and path.suffix != ".py":
+                continue
+            h.update(f"{path.relative_to(root).as_posix()}\n".encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name} {metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name} absent\n".encode())
+    return h.hexdigest()
+
+
+def history_view(history: Any) -> Any:
+    """What a writer may read of a policy's history besides the document's own policy:
+    the ratified versions it links to, the last ratified text (for a redline) and the
+    current policy's name. The current text itself reaches a key only through the outputs
+    that render it, so an edited draft leaves its archived versions' keys alone."""
+    if history is None:
+        return None
+    current = history.current
+    return {"policy": [current.school_slug, current.policy_id],
+            "versions": [[s.version, s.date, s.summary, s.change, s.owner, s.digest] for s in history.snapshots],
+            "changed_since": history.changed_since, "proposed": history.proposed_version}
+
+
+class KeyMaker:
+    """Keys for one build: the build date enters only as what it shows (a review overdue or not)."""
+
+    def __init__(self, formats: tuple[str, ...], today: dt.date) -> None:
+        self.formats, self.today = tuple(formats), today
+        self._memo: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its digest)
+
+    def _digest(self, value: Any, view=lambda v: v) -> str:
+        if value is None:
+            return ""
+        held = self._memo.get(id(value))
+        if held is None or held[0] is not value:
+            held = self._memo[id(value)] = (value, digest(view(value)))
+        return held[1]
+
+    def key(self, out: Output) -> str:
+        """The same for any two outputs whose writer would produce the same bytes."""
+        shown = None
+        if out.policy is not None:
+            p = out.policy
+            shown = standing(p.ratification, self.today, p.in_force, p.superseded_by)
+        facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
+                 self._digest(out.history, history_view), self._digest(out.policy), plain(shown)]
+        return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()

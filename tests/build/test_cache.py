@@ -1,0 +1,88 @@
+"""Incremental builds: unchanged documents are reused, and the bytes never differ from a clean build."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from policyc.build.cache import CACHE_NAME
+from policyc.pipeline import BuildOptions, build
+from tests.conftest import EXAMPLE, SCHOOL, write_tree
+from tests.test_interrupted import digest_tree
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def run(source: Path, output: Path, today: dt.date = TODAY, **kw):
+    return build(BuildOptions(source, output, today, formats=kw.pop("formats", ("html",)), **kw))
+
+
+def test_cold_warm_and_uncached_builds_give_the_same_bytes(example_output, tmp_path):
+    """The session's build filled the cache beside it; a second build beside it renders nothing."""
+    warm = run(EXAMPLE, example_output.parent / "warm", formats=("html", "pdf"), jobs=2)
+    assert warm.rendered == 0 and warm.reused == len(warm.written) > 0
+    clean = run(EXAMPLE, tmp_path / "clean", formats=("html", "pdf"), jobs=1, cache=False)
+    assert clean.reused == 0 and clean.rendered == warm.reused
+    assert not (tmp_path / CACHE_NAME).exists()
+    cold, again, fresh = (digest_tree(p) for p in (example_output, example_output.parent / "warm", tmp_path / "clean"))
+    assert cold == again == fresh
+
+
+def two_schools(mini: Path) -> Path:
+    return write_tree(mini, {"schools/elm-primary.yaml": SCHOOL.replace("Oak Primary", "Elm Primary")})
+
+
+def test_one_school_edited_renders_only_that_schools_documents(mini, tmp_path):
+    two_schools(mini)
+    out = tmp_path / "out"
+    first = run(mini, out)
+    assert (first.rendered, first.reused) == (2, 0)  # one policy for each of two schools
+    school = mini / "schools/elm-primary.yaml"
+    school.write_text(school.read_text().replace("Jo Bloggs", "Jo Smith"))
+    second = run(mini, out)
+    assert second.rendered == 1 and second.reused == 1
+    assert sorted(second.written) == sorted(first.written)
+
+
+def test_comments_and_moved_lines_in_a_source_render_nothing(mini, tmp_path):
+    out = tmp_path / "out"
+    run(mini, out)
+    policy = mini / "policies/social-media.yaml"
+    policy.write_text("# reviewed by HR\n\n" + policy.read_text())
+    assert run(mini, out).rendered == 0
+
+
+def test_a_model_clause_edit_renders_every_school_again(mini, tmp_path):
+    two_schools(mini)
+    out = tmp_path / "out"
+    run(mini, out)
+    policy = mini / "policies/social-media.yaml"
+    policy.write_text(policy.read_text().replace("In person or by email.", "In person, by phone or by email."))
+    again = run(mini, out)
+    assert again.rendered == 2 and again.reused == 0
+    clean = run(mini, tmp_path / "clean", cache=False)
+    assert digest_tree(out) == digest_tree(tmp_path / "clean")
+
+
+def test_the_build_date_counts_only_where_it_shows(mini, tmp_path):
+    """Oak's 1.10 is due for review in 2029 (three years): a later date within it changes nothing."""
+    out = tmp_path / "out"
+    run(mini, out)
+    assert run(mini, out, today=TODAY + dt.timedelta(days=30)).rendered == 0
+    overdue = run(mini, out, today=dt.date(2035, 1, 1))
+    assert overdue.rendered > 0  # "review overdue" now shows on the ratified policy
+
+
+def test_a_damaged_or_half_written_entry_is_never_reused(mini, tmp_path):
+    out = tmp_path / "out"
+    run(mini, out)
+    before = digest_tree(out)
+    entries = sorted(p for p in (tmp_path / CACHE_NAME).rglob("*") if p.is_file())
+    assert entries
+    victim = entries[0]
+    victim.unlink()  # unlink first: the entry may share its bytes with a published file
+    victim.write_bytes(b"%PDF-1.7 cut short")
+    half = victim.parent / f".tmp-{victim.name.split('.')[0]}-999"
+    half.write_bytes(b"half")
+    again = run(mini, out)
+    assert again.rendered == 1 and digest_tree(out) == before
