@@ -87,6 +87,10 @@ def parser() -> argparse.ArgumentParser:
                        help="which documents to write (default: both HTML and PDF)")
         q.add_argument("--no-cache", action="store_true",
                        help="render every document again, neither reading nor writing the cache")
+        q.add_argument("--executor", choices=["processes", "dask"], default="processes",
+                       help="render on this machine's cores (default) or on a Dask cluster")
+        q.add_argument("--scheduler", metavar="ADDRESS", default="",
+                       help="the Dask scheduler, such as tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)")
         q.add_argument("--jobs", "-j", metavar="N", type=int, default=os.cpu_count() or 1,
                        help="how many documents to render at once (default: one per processor core)")
     r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
@@ -242,7 +246,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         formats = ("html", "pdf") if args.format == "all" else (args.format,)
         options = BuildOptions(source, output, today, formats,
                                frozenset(args.school), frozenset(args.policy), args.strict, max(1, args.jobs),
-                               cache=not args.no_cache)
+                               cache=not args.no_cache, executor=args.executor, scheduler=args.scheduler)
         say(f"Building {len(checked.policies)} policy document(s) for {len(project.schools)} school(s) into {output}")
         report = build(options, say, checked)
     except InvalidSource as exc:

@@ -15,7 +15,7 @@ from policyc.build.plan import Output, plan_outputs
 from policyc.compile.links import link_policies
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
-from policyc.errors import InvalidSource, Problem, Problems
+from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.render.writers import DOCUMENT_WRITERS, Context
@@ -42,6 +42,8 @@ class BuildOptions:
     strict: bool = False
     jobs: int = 1
     cache: bool = True  # reuse documents whose key is unchanged (see build/cache.py)
+    executor: str = "processes"  # or "dask"
+    scheduler: str = ""  # a Dask scheduler's address; none: a local cluster
 
 
 @dataclass
@@ -49,6 +51,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     rendered: int = 0  # documents rendered by this build
     reused: int = 0  # documents whose bytes came from the cache
+    worker_peaks: dict = field(default_factory=dict)  # worker -> peak resident memory, KiB
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     policies: list[ResolvedPolicy] = field(default_factory=list)
@@ -83,6 +86,17 @@ def check(source: Path, strict: bool = False) -> tuple[Project, list[ResolvedPol
     return checked.project, checked.policies, checked.warnings
 
 
+def _executor(options: BuildOptions) -> Callable:
+    if options.executor != "dask":
+        return render_all
+    try:
+        from policyc.build.dask_executor import render_on_dask
+        import distributed  # noqa: F401  (checked here, so a missing extra is a plain message)
+    except ImportError:
+        raise UserError("--executor dask needs Dask: pip install 'policyc[dask]'") from None
+    return lambda docs, render, ctx, jobs, peaks: render_on_dask(docs, render, ctx, jobs, options.scheduler, peaks)
+
+
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None,
           checked: Optional[Checked] = None) -> BuildReport:
     started = time.perf_counter()
@@ -104,7 +118,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         report.reused = len(documents) - len(todo)
         pending = {o.path for o in todo}
         report.written.extend(o.path for o in documents if o.path not in pending)
-        for path in render_all(todo, render_document, context, options.jobs):
+        for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks):
             if cache:
                 cache.store(key_of[path], root / path)
             report.written.append(path)

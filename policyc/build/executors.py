@@ -20,9 +20,10 @@ import gc
 import multiprocessing
 import os
 import queue
+import resource
 import signal
 import sys
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 from policyc.build.plan import Output
 from policyc.errors import UserError
@@ -35,21 +36,43 @@ class WorkerDied(UserError):
     """A rendering process ended without reporting (killed, or out of memory): said plainly, exit 1."""
 
 
-def render_all(documents: list[Output], render: Render, context: Any, jobs: int) -> Iterator[str]:
+def cost(out: Output) -> int:
+    """A rough relative price of rendering `out`: a PDF's layout dwarfs its HTML, and a
+    long policy's PDF takes longer than a short one's."""
+    size = 1 + sum(1 + len(part.blocks) for part in out.policy.parts) if out.policy is not None else 1
+    return size * (12 if out.format.endswith("pdf") else 1)
+
+
+def largest_first(documents: list[Output]) -> list[Output]:
+    """Dearest first, so the last documents to finish are cheap and every core stays busy to the end."""
+    return [documents[i] for i in _largest_first(documents)]
+
+
+def peak_memory_kb() -> int:
+    """This process's peak resident memory so far, in KiB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def render_all(documents: list[Output], render: Render, context: Any, jobs: int,
+               peaks: Optional[dict] = None) -> Iterator[str]:
     """Render every document, on `jobs` processes; yields each path as it is written.
 
     Each document is a pure function of its plan entry and the context, so the order
     does not matter and the bytes are the same however many processes render them.
+    `peaks` receives each worker's peak resident memory in KiB, by process id.
     """
+    peaks = {} if peaks is None else peaks
     if jobs <= 1 or len(documents) <= 1:
         for out in documents:
             render(out, context)
+            peaks[os.getpid()] = peak_memory_kb()
             yield out.path
         return
-    yield from _on_processes(documents, render, context, min(jobs, len(documents)))
+    yield from _on_processes(documents, render, context, min(jobs, len(documents)), peaks)
 
 
-def _on_processes(documents: list[Output], render: Render, context: Any, jobs: int) -> Iterator[str]:
+def _on_processes(documents: list[Output], render: Render, context: Any, jobs: int,
+                  peaks: dict) -> Iterator[str]:
     fork = multiprocessing.get_context("fork")  # workers inherit the checked project: nothing is pickled
     tasks, results = fork.Queue(), fork.Queue()
     for index in _largest_first(documents):
@@ -68,13 +91,14 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
         done = 0
         while done < len(documents):
             try:
-                index, failure = results.get(timeout=0.5)
+                index, failure, pid, peak = results.get(timeout=0.5)
             except queue.Empty:
                 _replace_finished(workers, start, jobs)
                 continue
             if failure is not None:
                 raise failure
             done += 1
+            peaks[pid] = max(peak, peaks.get(pid, 0))
             yield documents[index].path
         for _ in workers:
             tasks.put(None)
@@ -106,8 +130,9 @@ def _replace_finished(workers: list, start: Callable[[], None], jobs: int) -> No
 
 
 def _largest_first(documents: list[Output]) -> list[int]:
-    """PDFs first (they take longest), so no core is left with one long document at the end."""
-    return sorted(range(len(documents)), key=lambda i: (not documents[i].format.endswith("pdf"), i))
+    """PDFs first, longest policies first (they take longest), so no core is left with one
+    long document at the end."""
+    return sorted(range(len(documents)), key=lambda i: (-cost(documents[i]), i))
 
 
 def _end_with_parent() -> None:
@@ -143,9 +168,9 @@ def _work(documents, render, context, tasks, results, parent: int) -> None:
                 return
             try:
                 render(documents[index], context)
-                results.put((index, None))
+                results.put((index, None, os.getpid(), peak_memory_kb()))
             except BaseException as exc:  # reported by the parent, which stops the build
-                results.put((index, _picklable(exc)))
+                results.put((index, _picklable(exc), os.getpid(), 0))
                 return
     finally:
         # A worker ends with os._exit, which skips finalisers: collect now, so what the

@@ -1,0 +1,44 @@
+"""Executors: every core or a Dask cluster gives the same bytes as one process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from policyc.build.executors import largest_first
+from policyc.build.plan import plan_outputs
+from policyc.pipeline import BuildOptions, build, check_all
+from tests.conftest import EXAMPLE, SCHOOL, write_tree
+from tests.test_interrupted import digest_tree
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_pdfs_and_long_policies_are_handed_out_first():
+    plan = [o for o in plan_outputs(check_all(EXAMPLE).histories, ("html", "pdf")) if o.policy is not None]
+    ordered = largest_first(plan)
+    assert {o.format for o in ordered[:len(ordered) // 2]} <= {"pdf", "redline-pdf"}
+    assert ordered[-1].format in ("html", "redline-html")
+
+
+def test_workers_report_their_peak_memory(mini, tmp_path):
+    write_tree(mini, {f"schools/s{i}.yaml": SCHOOL.replace("Oak Primary", f"School {i}") for i in range(3)})
+    report = build(BuildOptions(mini, tmp_path / "out", TODAY, formats=("html",), jobs=2, cache=False))
+    assert report.rendered == 4
+    assert report.worker_peaks and os.getpid() not in report.worker_peaks
+    assert all(20_000 < kb < 4_000_000 for kb in report.worker_peaks.values())
+
+
+def test_a_dask_local_cluster_gives_the_same_bytes_as_processes(mini, tmp_path):
+    """A real LocalCluster of two worker processes; the bytes come back to this machine."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("distributed")
+    write_tree(mini, {"schools/elm-primary.yaml": SCHOOL.replace("Oak Primary", "Elm Primary")})
+    options = dict(formats=("html", "pdf"), jobs=2, cache=False)
+    local = build(BuildOptions(mini, tmp_path / "processes", TODAY, **options))
+    dask = build(BuildOptions(mini, tmp_path / "dask", TODAY, executor="dask", **options))
+    assert dask.rendered == local.rendered == 4
+    assert dask.worker_peaks  # each worker says how much memory it used
+    assert digest_tree(tmp_path / "dask") == digest_tree(tmp_path / "processes")
