@@ -1,0 +1,180 @@
+"""How the build scales: a benchmark trust made from the example, measured side by side in one run.
+
+    python benchmarks/scale.py [--schools 100] [--policies 10] [--quick] [--json FILE]
+
+Prints, for one benchmark trust: a cold build as throughput against a plain one-process
+WeasyPrint loop over the same HTML; rebuilds with nothing changed, after one model clause
+edit and after one school file edit, as fractions of the cold build with the documents
+rendered; validation alone; the Dask executor on a local cluster against the default
+executor (byte for byte); and each worker's peak memory. Builds run in this process
+through the pipeline (as `build.py` does, less Python's start-up), on every core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from policyc.build.plan import plan_outputs  # noqa: E402
+from policyc.pipeline import BuildOptions, build, check_all  # noqa: E402
+from policyc.render.html import render_policy  # noqa: E402
+from policyc.resources import ASSET_DIR  # noqa: E402
+
+EXAMPLE = ROOT / "policy_src"
+TODAY = dt.date(2026, 11, 22)
+CLAUSE_EDIT = ("use these services\n          confidently.", "use these services\n          confidently and well.")
+
+
+def make_trust(dest: Path, schools: int, policies: int) -> Path:
+    """The example trust grown to `schools` × `policies`: the example's schools (with their
+    ratified history) first, then copies of them under new names; the model policy copied
+    under new ids."""
+    shutil.copytree(EXAMPLE, dest)
+    originals = sorted((dest / "schools").glob("*.yaml"))
+    for extra in originals[schools:]:
+        extra.unlink()
+        shutil.rmtree(dest / "snapshots" / extra.stem, ignore_errors=True)
+    for n in range(len(originals), schools):
+        source = originals[n % len(originals)].read_text(encoding="utf-8")
+        name = re.search(r"^name: (.+)$", source, re.M).group(1)
+        copy = re.sub(r"^name: .+$", f"name: {name} {n + 1}", source, count=1, flags=re.M)
+        copy = re.sub(r"^short_name: .+\n", "", copy, flags=re.M)
+        copy = re.sub(r"^publish_url: .+\n", "", copy, flags=re.M)
+        (dest / "schools" / f"school-{n + 1:05d}.yaml").write_text(copy, encoding="utf-8")
+    model = (dest / "policies" / "social-media.yaml").read_text(encoding="utf-8")
+    for k in range(2, policies + 1):
+        copy = model.replace("\nid: social-media\n", f"\nid: social-media-{k}\n", 1)
+        copy = copy.replace("\ntitle: Staff Social Media Policy\n", f"\ntitle: Staff Social Media Policy {k}\n", 1)
+        (dest / "policies" / f"social-media-{k}.yaml").write_text(copy, encoding="utf-8")
+    return dest
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def timed_build(source: Path, output: Path, **options) -> dict:
+    start = time.perf_counter()
+    report = build(BuildOptions(source, output, TODAY, jobs=options.pop("jobs", os.cpu_count() or 1), **options))
+    seconds = time.perf_counter() - start
+    pdfs = sum(1 for path in report.written if path.endswith(".pdf"))
+    return {"seconds": seconds, "rendered": report.rendered, "reused": report.reused, "documents": len(report.written),
+            "pdfs": pdfs, "peaks_mb": sorted(round(kb / 1024) for kb in report.worker_peaks.values())}
+
+
+def rebuild(source: Path, out: Path) -> dict:
+    """A build over the last one, with how many documents' bytes really changed."""
+    before = digest_tree(out)
+    step = timed_build(source, out)
+    after = digest_tree(out)
+    documents = {p for p in after if p.endswith((".html", ".pdf")) and ("/archive/" in p or "/changes/" in p
+                                                                          or p.count("/") == 1)}
+    step["changed"] = sum(1 for p in documents if before.get(p) != after[p] and not p.endswith("/index.html")
+                          and not p.endswith("policies-fragment.html"))
+    return step
+
+
+def plain_loop(source: Path, sample: int) -> dict:
+    """The baseline: WeasyPrint on one process over the HTML the build makes for its PDFs."""
+    from weasyprint import HTML
+    histories = check_all(source).histories
+    plan = [o for o in plan_outputs(histories, ("pdf",)) if o.format == "pdf"][:sample]
+    pages = [render_policy(o.policy, TODAY, for_web=False, assets="") for o in plan]
+    start = time.perf_counter()
+    for html in pages:
+        HTML(string=html, base_url=ASSET_DIR.as_uri() + "/").write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return {"seconds": time.perf_counter() - start, "pdfs": len(pages)}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise SystemExit(f"benchmark: {path.name} no longer contains {old!r}; update benchmarks/scale.py")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def measure(work: Path, schools: int, policies: int, sample: int, dask: bool) -> dict:
+    source = make_trust(work / "src", schools, policies)
+    out = work / "site" / "output"
+    results: dict = {"schools": schools, "policies": policies, "cores": os.cpu_count()}
+    results["baseline"] = plain_loop(source, sample)
+    results["cold"] = timed_build(source, out)
+    results["unchanged"] = rebuild(source, out)
+    edit(source / "policies" / "social-media.yaml", *CLAUSE_EDIT)
+    results["clause_edit"] = rebuild(source, out)
+    school = sorted((source / "schools").glob("*.yaml"))[-1]
+    name = re.search(r"^name: (.+)$", school.read_text(encoding="utf-8"), re.M).group(1)
+    edit(school, f"name: {name}", f"name: {name} (renamed)")
+    results["school_edit"] = rebuild(source, out)
+    start = time.perf_counter()
+    check_all(source)
+    results["validation"] = {"seconds": time.perf_counter() - start}
+    if dask:
+        subset = frozenset({"social-media"})
+        results["processes"] = timed_build(source, work / "p" / "output", policies=subset, cache=False)
+        results["dask"] = timed_build(source, work / "d" / "output", policies=subset, cache=False, executor="dask")
+        results["dask"]["identical"] = digest_tree(work / "p" / "output") == digest_tree(work / "d" / "output")
+    return results
+
+
+def report(r: dict) -> str:
+    cold = r["cold"]["seconds"]
+    base = r["baseline"]["pdfs"] / r["baseline"]["seconds"]
+    ours = r["cold"]["pdfs"] / cold
+    lines = [f"benchmark trust: {r['schools']} schools × {r['policies']} model policies, {r['cores']} cores",
+             f"  plain WeasyPrint loop, one process: {r['baseline']['pdfs']} PDFs in {r['baseline']['seconds']:.1f} s"
+             f" = {base:.2f} PDF/s (baseline)",
+             f"  cold build: {r['cold']['documents']} documents ({r['cold']['pdfs']} PDFs) in {cold:.1f} s"
+             f" = {ours:.2f} PDF/s, {ours / base:.2f}× the baseline"]
+    for label, key in (("nothing changed", "unchanged"), ("one model clause edited", "clause_edit"),
+                       ("one school file edited", "school_edit")):
+        step = r[key]
+        lines.append(f"  rebuild, {label}: {step['seconds']:.1f} s = {step['seconds'] / cold:.1%} of cold;"
+                     f" {step['rendered']} rendered ({step['rendered'] / max(1, r['cold']['rendered']):.1%}),"
+                     f" {step['reused']} reused; {step['changed']} documents' bytes changed")
+    lines.append(f"  validation alone: {r['validation']['seconds']:.1f} s = {r['validation']['seconds'] / cold:.1%} of cold")
+    if "dask" in r:
+        p, d = r["processes"], r["dask"]
+        lines.append(f"  one policy for every school, no cache: processes {p['seconds']:.1f} s, Dask local cluster "
+                     f"{d['seconds']:.1f} s ({d['seconds'] / p['seconds']:.2f}×); "
+                     f"{'byte-identical' if d['identical'] else 'BYTES DIFFER'}")
+    lines.append(f"  peak memory per worker (cold build, MB): {r['cold']['peaks_mb']}")
+    if "dask" in r:
+        lines.append(f"  peak memory per Dask worker (MB): {r['dask']['peaks_mb']}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, default=100)
+    parser.add_argument("--policies", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="10 schools × 2 policies: a few minutes")
+    parser.add_argument("--sample", type=int, default=0, help="PDFs in the baseline loop (default: 20, quick: 6)")
+    parser.add_argument("--no-dask", action="store_true", help="leave out the Dask comparison")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    if args.quick:
+        args.schools, args.policies = 10, 2
+    sample = args.sample or (6 if args.quick else 20)
+    with tempfile.TemporaryDirectory(prefix="policyc-scale-") as temp:
+        results = measure(Path(temp), args.schools, args.policies, sample, not args.no_dask)
+    print(report(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

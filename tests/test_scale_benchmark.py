@@ -1,0 +1,27 @@
+"""The scale benchmark runs, and what it reports adds up (its timings are not checked here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_the_scale_benchmark_reports_true_counts(tmp_path):
+    figures = tmp_path / "scale.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks/scale.py"), "--schools", "2", "--policies", "2",
+                           "--sample", "1", "--json", str(figures)], capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr
+    r = json.loads(figures.read_text())
+    cold = r["cold"]
+    assert cold["rendered"] == cold["documents"] > 0 and cold["reused"] == 0
+    assert r["unchanged"]["rendered"] == 0 == r["unchanged"]["changed"]
+    assert r["unchanged"]["reused"] == cold["documents"]
+    for step in ("clause_edit", "school_edit"):  # exactly the documents whose bytes changed are rendered
+        assert 0 < r[step]["rendered"] == r[step]["changed"] < cold["documents"], step
+        assert r[step]["rendered"] + r[step]["reused"] == cold["documents"]
+    assert r["dask"]["identical"] and r["dask"]["rendered"] == r["processes"]["rendered"] > 0
+    assert all(size > 10 for size in cold["peaks_mb"])
+    assert "× the baseline" in done.stdout and "of cold" in done.stdout
