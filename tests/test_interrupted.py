@@ -175,3 +175,16 @@ def test_a_parallel_build_leaves_nothing_in_the_temporary_folder(mini, tmp_path)
     assert process.wait(timeout=300) == 0, process.stderr.read()
     assert list((tmp_path / "out" / "oak-primary").glob("*.pdf"))
     assert sorted(p.name for p in scratch.iterdir()) == []
+
+
+def test_a_build_on_one_process_leaves_nothing_in_the_temporary_folder(mini, tmp_path):
+    """The house style's fonts are loaded once per process and kept: their folder goes at exit."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--source", str(mini), "--output",
+                                str(tmp_path / "out"), "--today", "2026-11-22", "--jobs", "1", "-q"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(scratch)})
+    assert process.wait(timeout=300) == 0, process.stderr.read()
+    assert list((tmp_path / "out" / "oak-primary").glob("*.pdf"))
+    assert sorted(p.name for p in scratch.iterdir()) == []

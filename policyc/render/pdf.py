@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+import multiprocessing.util
+import shutil
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -56,7 +58,17 @@ def house_style() -> tuple[CSS, FontConfiguration]:
     """
     fonts = FontConfiguration()
     css = CSS(filename=str(ASSET_DIR / "policy.css"), url_fetcher=AssetFetcher(), font_config=fonts)
+    # The fonts sit in a temporary folder that WeasyPrint removes when `fonts` is collected,
+    # which a cached object never is: remove it when the process ends (a worker process runs
+    # multiprocessing's finalisers on its way out; the main process runs them at exit).
+    multiprocessing.util.Finalize(fonts, _remove_font_folder, args=(fonts,), exitpriority=10)
     return css, fonts
+
+
+def _remove_font_folder(fonts: FontConfiguration) -> None:
+    folder = getattr(fonts, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def render_pdf(html: str, title: str) -> bytes:
