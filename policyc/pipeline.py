@@ -112,7 +112,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         for out in plan:  # assets first: documents do not need them, pages link to them
             if out.format == "assets":
                 WRITERS[out.format](out, context)
-        cache, keys = open_cache(options.output, options.cache), KeyMaker(options.formats, options.today)
+        cache, keys = open_cache(options.output, root, options.cache), KeyMaker(options.formats, options.today)
         key_of = {o.path: keys.key(o) for o in documents} if cache else {}
         todo = [o for o in documents if not (cache and cache.place(key_of[o.path], root / o.path))]
         report.reused = len(documents) - len(todo)

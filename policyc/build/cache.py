@@ -1,17 +1,23 @@
-"""The document cache: rendered bytes kept by output key, beside the output folder.
+"""The document cache: rendered bytes kept by output key, inside the output folder.
 
-Why beside and not inside: the output folder is what a school publishes, and the cache
-must survive the staging swap that replaces it. Each entry is named by its key and the
-SHA-256 of its bytes; it is written under a temporary name and renamed into place, and
-its bytes are checked against that hash before every reuse, so an entry cut short by a
-killed build, a full disk or a hand edit is never reused. Deleting the folder is always
-safe: the next build renders everything again.
+Where: `output/.policyc-cache/`, so policyc writes nowhere but its output folder. It is in
+no school's folder, so no school's uploadable bundle carries it. A build renders into a
+staging folder; `carry` hard-links the previous cache's entries into it (no bytes are
+copied, the previous output is not touched), new entries are added there, and the swap
+that publishes the output publishes the cache with it. A failed build leaves the
+previous output, cache included, exactly as it was.
+
+Each entry is named by its key and the SHA-256 of its bytes; it is written under a
+temporary name and renamed into place, and its bytes are checked against that hash
+before every reuse, so an entry cut short by a killed build, a full disk or a hand edit
+is never reused. Deleting the folder is always safe: the next build renders everything again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Optional
@@ -21,8 +27,27 @@ _STALE_TEMP = 3600  # seconds after which a temporary file can only be a killed 
 
 
 def cache_folder(output: Path) -> Path:
-    """The cache for an output folder: `.policyc-cache` in the folder that holds it."""
-    return output.resolve().parent / CACHE_NAME
+    """The cache of an output folder: `.policyc-cache` inside it."""
+    return output / CACHE_NAME
+
+
+def carry(previous_output: Path, staging: Path) -> None:
+    """Hard-link every sound-looking entry of the previous output's cache into the staging
+    folder's (a partial build's staging folder already holds a copy)."""
+    source, target = cache_folder(previous_output), cache_folder(staging)
+    if not source.is_dir() or source.is_symlink() or target.exists():
+        return
+    for shard in source.iterdir():
+        if not (shard.is_dir() and not shard.is_symlink() and len(shard.name) == 2):
+            continue
+        (target / shard.name).mkdir(parents=True, exist_ok=True)
+        for entry in shard.iterdir():
+            if entry.name.startswith(".tmp-") or not entry.is_file() or entry.is_symlink():
+                continue
+            try:
+                os.link(entry, target / shard.name / entry.name)
+            except OSError:
+                shutil.copy2(entry, target / shard.name / entry.name)
 
 
 class DocumentCache:
@@ -85,5 +110,7 @@ class DocumentCache:
         self._entries[key] = entry
 
 
-def open_cache(output: Path, enabled: bool) -> Optional[DocumentCache]:
-    return DocumentCache(cache_folder(output)) if enabled else None
+def open_cache(previous_output: Path, staging: Path, enabled: bool) -> Optional[DocumentCache]:
+    """The cache a build in `staging` reads and writes, holding the previous output's entries."""
+    carry(previous_output, staging)  # kept even by --no-cache, which only neither reads nor adds to it
+    return DocumentCache(cache_folder(staging)) if enabled else None

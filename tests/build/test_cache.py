@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from policyc.build.cache import CACHE_NAME
@@ -17,15 +18,45 @@ def run(source: Path, output: Path, today: dt.date = TODAY, **kw):
     return build(BuildOptions(source, output, today, formats=kw.pop("formats", ("html",)), **kw))
 
 
+def published(folder: Path) -> dict[str, str]:
+    """Every file of an output folder but its cache."""
+    return {k: v for k, v in digest_tree(folder).items() if not k.startswith(CACHE_NAME + "/")}
+
+
 def test_cold_warm_and_uncached_builds_give_the_same_bytes(example_output, tmp_path):
-    """The session's build filled the cache beside it; a second build beside it renders nothing."""
-    warm = run(EXAMPLE, example_output.parent / "warm", formats=("html", "pdf"), jobs=2)
+    """The session's build filled the cache inside its output; building there again renders nothing."""
+    warm_folder = tmp_path / "warm"
+    shutil.copytree(example_output, warm_folder)
+    warm = run(EXAMPLE, warm_folder, formats=("html", "pdf"), jobs=2)
     assert warm.rendered == 0 and warm.reused == len(warm.written) > 0
     clean = run(EXAMPLE, tmp_path / "clean", formats=("html", "pdf"), jobs=1, cache=False)
     assert clean.reused == 0 and clean.rendered == warm.reused
-    assert not (tmp_path / CACHE_NAME).exists()
-    cold, again, fresh = (digest_tree(p) for p in (example_output, example_output.parent / "warm", tmp_path / "clean"))
+    assert not (tmp_path / "clean" / CACHE_NAME).exists()
+    assert not (tmp_path / CACHE_NAME).exists()  # nothing written beside the output folder
+    cold, again, fresh = (published(p) for p in (example_output, warm_folder, tmp_path / "clean"))
     assert cold == again == fresh
+    assert digest_tree(example_output) == digest_tree(warm_folder)  # the cache too: nothing new to keep
+
+
+def test_the_cache_lives_inside_the_output_and_outside_every_school_bundle(mini, tmp_path):
+    out = tmp_path / "out"
+    run(mini, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "src"]
+    assert (out / CACHE_NAME).is_dir() and any((out / CACHE_NAME).rglob("*.*"))
+    assert not any(CACHE_NAME in str(p) for p in (out / "oak-primary").rglob("*"))
+
+
+def test_a_failed_build_leaves_the_previous_cache_as_it_was(mini, tmp_path):
+    out = tmp_path / "out"
+    run(mini, out)
+    before = digest_tree(out)
+    policy = mini / "policies/social-media.yaml"
+    policy.write_text(policy.read_text().replace("In person or by email.", "In person or by {{ value.nope }}."))
+    try:
+        run(mini, out)
+    except Exception:
+        pass
+    assert digest_tree(out) == before
 
 
 def two_schools(mini: Path) -> Path:
@@ -61,7 +92,7 @@ def test_a_model_clause_edit_renders_every_school_again(mini, tmp_path):
     again = run(mini, out)
     assert again.rendered == 2 and again.reused == 0
     clean = run(mini, tmp_path / "clean", cache=False)
-    assert digest_tree(out) == digest_tree(tmp_path / "clean")
+    assert published(out) == published(tmp_path / "clean")
 
 
 def test_the_build_date_counts_only_where_it_shows(mini, tmp_path):
@@ -77,7 +108,7 @@ def test_a_damaged_or_half_written_entry_is_never_reused(mini, tmp_path):
     out = tmp_path / "out"
     run(mini, out)
     before = digest_tree(out)
-    entries = sorted(p for p in (tmp_path / CACHE_NAME).rglob("*") if p.is_file())
+    entries = sorted(p for p in (out / CACHE_NAME).rglob("*") if p.is_file())
     assert entries
     victim = entries[0]
     victim.unlink()  # unlink first: the entry may share its bytes with a published file
