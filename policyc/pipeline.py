@@ -20,11 +20,12 @@ from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.render.writers import DOCUMENT_WRITERS, Context
 from policyc.site.bundle import SITE_WRITERS
+from policyc.site.calendar import CALENDAR_WRITERS
 from policyc.site.guard import check_output_folder
 from policyc.site.publish import staged
 from policyc.source.check import load_project
 
-WRITERS = {**DOCUMENT_WRITERS, **SITE_WRITERS}
+WRITERS = {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
 
 
 def render_document(out: Output, context: Context) -> None:

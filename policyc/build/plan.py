@@ -75,12 +75,13 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
             outputs.append(Output(f"{slug}/{name}", kind, school=slug))
     outputs.append(Output("index.html", "trust-index"))
     outputs.append(Output("dashboard.html", "dashboard"))
+    outputs.append(Output("reviews.ics", "calendar-trust"))
     return outputs
 
 
 BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json"),
                 ("register.csv", "register-csv"), ("policies-fragment.html", "fragment"),
-                ("sitemap.xml", "sitemap"))
+                ("sitemap.xml", "sitemap"), ("reviews.ics", "calendar-school"))
 
 
 def _superseded(policy: ResolvedPolicy, successor: str) -> ResolvedPolicy:

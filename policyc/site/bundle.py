@@ -43,6 +43,9 @@ class Entry:
     pending: str = ""  # what awaits ratification: "version 2.1 (proposed)", "draft", "approved"
     review: str = ""  # the pending text's page, relative to the output folder (the review area)
     redline: str = ""  # what changed, relative to the output folder (the review area)
+    approver: str = "school"  # who approves it: "trust" (the board, once for every school) or "school"
+    adopted: bool = False  # the version in force was adopted rather than ratified
+    written: tuple[tuple[str, str], ...] = ()  # dates written to the month ("March 2025"), as Ratification.written
 
     @property
     def pdf_size(self) -> str:
@@ -111,7 +114,8 @@ def _all_entries(ctx: Context) -> list[Entry]:
             pdf.stat().st_size if published and pdf.exists() else 0, archive,
             _pending(history) if history.pending else "",
             review_path(current, "html") if history.pending else "",
-            redline_path(history, "html") if history.changed_since else ""))
+            redline_path(history, "html") if history.changed_since else "", current.approver,
+            published and r.status == "adopted", r.written if published else ()))
     return out
 
 
