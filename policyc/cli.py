@@ -38,6 +38,8 @@ Build every school's tailored policies from the trust's model policies.
   python build.py ratify --school oakfield-primary --policy social-media \\
       --date 2026-11-20 --by "Ann Smith, Chair of Governors" --summary "Annual review"
                                        record that the approving body ratified the current text
+                                       (--school repeated, or --all-schools: one decision for several;
+                                       a trust-approved policy: no --school, one decision for every school)
   python build.py status               which policies are overdue, due soon, changed or never ratified
   python build.py versions --school oakfield-primary --policy social-media
   python build.py diff --school oakfield-primary --policy social-media --from 1.0 --to draft
@@ -94,11 +96,19 @@ def parser() -> argparse.ArgumentParser:
         q.add_argument("--jobs", "-j", metavar="N", type=int, default=os.cpu_count() or 1,
                        help="how many documents to render at once (default: one per processor core)")
     r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
-                       description="Freeze the current text of one school's policy as a ratified version: "
-                                   "a content-hashed snapshot in SOURCE/snapshots/. Refused if the sources have errors; "
-                                   "a no-op if that text is already the latest ratified version.")
+                       description="Freeze the current text of a policy as a ratified version for one school, "
+                                   "several, or all of them: a content-hashed snapshot per school in "
+                                   "SOURCE/snapshots/, written for every school or for none. A policy the trust "
+                                   "board approves (approver: trust) is ratified once for every school that has it: "
+                                   "give no --school. Refused if the sources have errors; a no-op for a school "
+                                   "whose text is already the latest ratified version.")
     _common(r)
-    _one_policy(r)
+    r.add_argument("--school", metavar="SLUG", action="append", default=[],
+                   help="the school (its file name without .yaml); repeat for several schools whose governing "
+                        "bodies made the same decision")
+    r.add_argument("--all-schools", action="store_true",
+                   help="every school that has the policy (for a trust-approved policy, the default)")
+    r.add_argument("--policy", metavar="ID", required=True, help="the policy, such as social-media")
     r.add_argument("--date", metavar="YYYY-MM-DD", type=_date, required=True, help="the date of the meeting")
     r.add_argument("--by", metavar='"NAME, ROLE"', action="append", default=[], required=True,
                    help='a signatory, such as "Ann Smith, Chair of Governors"; repeat for each')
@@ -300,23 +310,33 @@ def _init(args) -> int:
     return EXIT_OK
 
 
+def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    histories, body = commands.ratify_selection(checked, args.policy, args.school, args.all_schools)
+    request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
+                             today, args.new_version, args.minute, args.body or body, args.owner)
+    outcomes = ratify.ratify_many(histories, source, request)
+    several = len(outcomes) > 1
+    for history, outcome in zip(histories, outcomes):
+        prefix = f"{history.current.school_name}: " if several and outcome.path is None else ""
+        print(prefix + outcome.message)
+        if outcome.path:
+            print(f"Snapshot: {display_path(outcome.path)}")
+    changed = [h.current.school_slug for h, o in zip(histories, outcomes) if o.path]
+    if changed:
+        schools = " ".join(f"--school {slug}" for slug in changed)
+        print(f"The public pages show the new version after a build: "
+              f"policyc build --source {shlex.quote(str(source))} --output {shlex.quote(str(output))} {schools}")
+    return EXIT_OK
+
+
 def _history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    if args.command == "ratify":
+        return _ratify(args, checked, source, output, today)
     history = commands.find(checked, args.school, args.policy)
     if args.command == "versions":
         print(f"{history.current.title} – {history.current.school_name}")
         for line in commands.versions_table(history):
             print(line)
-        return EXIT_OK
-    if args.command == "ratify":
-        request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
-                                 today, args.new_version, args.minute, args.body, args.owner)
-        outcome = ratify.ratify(history, source, request)
-        print(outcome.message)
-        if outcome.path:
-            print(f"Snapshot: {display_path(outcome.path)}")
-            print(f"The school's public pages show the new version after a build: "
-                  f"policyc build --source {shlex.quote(str(source))} --output {shlex.quote(str(output))} "
-                  f"--school {args.school}")
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = ("html", "pdf") if args.format == "all" else (args.format,)

@@ -28,6 +28,38 @@ def find(checked: Checked, school: str, policy: str) -> PolicyHistory:
     raise UserError(f"no policy {policy!r} for school {school!r}")
 
 
+def ratify_selection(checked: Checked, policy_id: str, schools: list[str],
+                     all_schools: bool) -> tuple[list[PolicyHistory], str]:
+    """Which schools' copies one decision ratifies, and the body that made it ("" for each
+    school's usual body). A trust-approved policy is one decision for every school that has it."""
+    project = checked.project
+    model = next(p for p in project.policies if p.id == policy_id)
+    having = [h for h in checked.histories if h.current.policy_id == policy_id]
+    names = {s.slug: s.name for s in project.schools}
+    if model.approver == "trust":
+        if schools:
+            raise UserError(f"the {model.title} is approved by the {project.trust.board} once for every school "
+                            f"that has it ({len(having)}), not by each school: ratify it without --school")
+        if not having:
+            raise UserError(f"no school has the {model.title}, so there is nothing to ratify")
+        return having, model.approving_body or project.trust.board
+    if schools and all_schools:
+        raise UserError("give either --school (one or more) or --all-schools, not both")
+    if not schools and not all_schools:
+        raise UserError(f"the {model.title} is approved by each school's own governing body: name the school "
+                        f"with --school (repeat it for several), or give --all-schools")
+    if all_schools:
+        return having, ""
+    picked = []
+    for slug in dict.fromkeys(schools):
+        found = [h for h in having if h.current.school_slug == slug]
+        if not found:
+            raise UserError(f"{names[slug]} ({slug}) does not have the {model.title}; the schools that have it: "
+                            + ", ".join(h.current.school_slug for h in having))
+        picked += found
+    return picked, ""
+
+
 @dataclass(frozen=True)
 class Side:
     policy: object  # ResolvedPolicy

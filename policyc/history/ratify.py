@@ -45,6 +45,30 @@ def parse_signatory(text: str) -> Signatory:
 
 
 def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
+    """Record one school's decision: write its snapshot, or say there is nothing to do."""
+    [outcome] = ratify_many([history], source, request)
+    return outcome
+
+
+def ratify_many(histories: list[PolicyHistory], source: Path, request: Request) -> list[Outcome]:
+    """One decision recorded for several schools: every snapshot is checked and made before
+    any is written, and they are written all or none, so no school is left half-ratified."""
+    several = len(histories) > 1
+    outcomes = []
+    for history in histories:
+        try:
+            outcomes.append(_prepare(history, source, request))
+        except UserError as exc:
+            if not several:
+                raise
+            current = history.current
+            raise UserError(f"{current.school_name} ({current.school_slug}): {exc}. "
+                            "No school's ratification was recorded.") from None
+    _write_all([(o.path, dump(o.snapshot)) for o in outcomes if o.snapshot is not None])
+    return outcomes
+
+
+def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     current = history.current
     latest = history.snapshots[-1] if history.snapshots else None
     if latest and history.changed_since is None:
@@ -87,7 +111,6 @@ def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     except PathEscape:  # snapshots/ (or a folder in it) is a link to somewhere else
         raise UserError(f"the snapshots folder for this policy leads outside the source folder {source}; "
                         "snapshots are kept inside the sources, so replace the link with a real folder") from None
-    _write_atomically(path, dump(snap))
     what = {"first": "first recorded version", "structure": "clauses added or removed",
             "wording": "wording changed", "values": "school details changed only"}[kind]
     detail = f" ({comparison.affected_paragraphs()})" if comparison else ""
@@ -95,11 +118,36 @@ def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
                          f"the {record.body} on {request.date.isoformat()}: {what}{detail}.", path)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise UserError(f"{path} already exists; a snapshot is never overwritten")
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temp, path)
+def _write_all(files: list[tuple[Path, str]]) -> None:
+    """Each snapshot goes to a temporary file beside its place first; only when all are
+    written are they moved into place, and a failure part way takes back those already moved."""
+    for path, _ in files:
+        if path.exists():
+            raise UserError(f"{path} already exists; a snapshot is never overwritten")
+    temps: list[tuple[str, Path]] = []
+    placed: list[Path] = []
+    made: list[Path] = []
+    try:
+        for path, text in files:
+            for folder in reversed([path.parent, *path.parent.parents]):
+                if not folder.exists():
+                    folder.mkdir()
+                    made.append(folder)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
+            temps.append((temp, path))
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        for temp, path in temps:
+            os.replace(temp, path)
+            placed.append(path)
+    except BaseException:
+        for path in placed:
+            path.unlink(missing_ok=True)
+        for temp, _ in temps:
+            Path(temp).unlink(missing_ok=True)
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise

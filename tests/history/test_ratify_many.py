@@ -1,0 +1,117 @@
+"""One decision, several schools: ratify --school repeated, --all-schools, and trust-approved policies."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from policyc.errors import UserError
+from policyc.history import ratify as ratify_module
+from policyc.pipeline import check_all
+from tests.conftest import write_tree
+from tests.history.test_history import edit
+from tests.site.test_site import SCHOOLS
+
+BY = ("--by", "Ann Chair, Chair of Trustees", "--summary", "Two-yearly review")
+
+
+def _schools(mini):
+    write_tree(mini, {k: v for k, v in SCHOOLS.items() if v})
+    return ["ash-special", "elm-secondary", "oak-primary"]
+
+
+def _trust_approved(mini):
+    path = mini / "policies" / "social-media.yaml"
+    path.write_text(path.read_text().replace("numbering:", "approver: trust\nnumbering:"))
+
+
+def _snapshots(mini):
+    return sorted(str(p.relative_to(mini / "snapshots")) for p in (mini / "snapshots").rglob("*.yaml")) \
+        if (mini / "snapshots").exists() else []
+
+
+def _ratify(run, mini, *args):
+    return run("ratify", "--source", mini, "--policy", "social-media", "--today", "2026-11-22", *args)
+
+
+def test_a_trust_approved_policy_is_one_decision_for_every_school(mini, run):
+    schools = _schools(mini)
+    _trust_approved(mini)
+    done = _ratify(run, mini, "--date", "2026-11-20", *BY, "--minute", "TB 2026/11 item 3", "--version", "3.0")
+    assert done.code == 0, done.err
+    assert _snapshots(mini) == [f"{s}/social-media/3.0.yaml" for s in schools]
+    for h in check_all(mini).histories:
+        r = h.current.ratification
+        assert (r.status, r.version, r.date.isoformat(), r.minute, r.body) == \
+            ("ratified", "3.0", "2026-11-20", "TB 2026/11 item 3", "Board of Trustees")
+        assert [(s.name, s.role) for s in r.signatories] == [("Ann Chair", "Chair of Trustees")]
+    assert done.out.rstrip().endswith("--school ash-special --school elm-secondary --school oak-primary")
+
+    wrong = _ratify(run, mini, "--school", "oak-primary", "--date", "2026-11-21", *BY)
+    assert wrong.code == 1 and "Traceback" not in wrong.err
+    assert "approved by the Board of Trustees once for every school that has it (3)" in wrong.err
+    assert "ratify it without --school" in wrong.err
+
+
+def test_several_schools_or_all_of_them_in_one_run(mini, run):
+    _schools(mini)
+    two = _ratify(run, mini, "--school", "oak-primary", "--school", "elm-secondary", "--date", "2026-11-20", *BY)
+    assert two.code == 0, two.err
+    assert _snapshots(mini) == ["elm-secondary/social-media/1.0.yaml", "oak-primary/social-media/1.11.yaml"]
+    bodies = {h.current.school_slug: h.current.ratification.body for h in check_all(mini).histories}
+    assert bodies["oak-primary"] != "Board of Trustees"  # each school's own body
+    every = _ratify(run, mini, "--all-schools", "--date", "2026-11-21", *BY)
+    assert every.code == 0, every.err
+    assert "Oak Primary School: Version 1.11" in every.out and "nothing to do" in every.out
+    assert "ash-special/social-media/4.1.yaml" in _snapshots(mini)
+    assert every.out.rstrip().endswith("--school ash-special")  # only the school that changed needs a build
+
+    nobody = _ratify(run, mini, "--date", "2026-11-21", *BY)
+    assert nobody.code == 1 and "approved by each school's own governing body" in nobody.err
+    both = _ratify(run, mini, "--all-schools", "--school", "oak-primary", "--date", "2026-11-21", *BY)
+    assert both.code == 1 and "not both" in both.err
+    unknown = _ratify(run, mini, "--school", "oak-primry", "--date", "2026-11-21", *BY)
+    assert unknown.code != 0 and "did you mean 'oak-primary'" in unknown.err and "Traceback" not in unknown.err
+
+
+def test_a_mistake_for_one_school_records_no_school(mini, run):
+    _schools(mini)
+    assert _ratify(run, mini, "--school", "ash-special", "--date", "2026-05-01", *BY).code == 0
+    edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
+    before = _snapshots(mini)
+    failed = _ratify(run, mini, "--all-schools", "--date", "2026-03-01", *BY)
+    assert failed.code == 1
+    assert "Ash Special School (ash-special): the ratification date 2026-03-01 is before the last" in failed.err
+    assert "No school's ratification was recorded." in failed.err
+    assert _snapshots(mini) == before
+
+
+def test_a_failure_while_writing_takes_back_the_snapshots_already_written(mini, monkeypatch):
+    _schools(mini)
+    histories = check_all(mini).histories
+    real, calls = os.replace, []
+
+    def failing(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real(src, dst)
+
+    monkeypatch.setattr(ratify_module.os, "replace", failing)
+    request = ratify_module.Request(__import__("datetime").date(2026, 11, 20),
+                                    (ratify_module.parse_signatory("A B, Chair"),), "x",
+                                    __import__("datetime").date(2026, 11, 22))
+    with pytest.raises(OSError):
+        ratify_module.ratify_many(histories, mini, request)
+    assert len(calls) == 2
+    assert _snapshots(mini) == []
+    assert not [p for p in mini.rglob(".snapshot-*")]  # no temporary file left behind
+    assert not (mini / "snapshots").exists()  # the folders it made are gone too
+
+
+def test_unknown_policy_is_a_plain_error(mini, run):
+    result = run("ratify", "--source", mini, "--policy", "social-meda", "--all-schools", "--date", "2026-11-20", *BY)
+    assert result.code != 0 and "did you mean 'social-media'" in result.err and "Traceback" not in result.err
+    with pytest.raises(UserError):
+        ratify_module.parse_signatory("nobody")
