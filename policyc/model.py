@@ -98,6 +98,7 @@ class ChangeEntry:
 class ChangeColumn:
     field: str
     heading: str
+    format: str = "numeric"  # how a date column writes its dates
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,27 @@ def test_axe_finds_no_wcag_a_or_aa_violations(site, browser, kind):
     assert problems == [], f"{kind}: " + "; ".join(problems)
 
 
+def test_no_page_scrolls_sideways_on_a_375_pixel_phone(site, browser):
+    """WCAG 1.4.10 reflow: wide tables scroll inside their own labelled, focusable region;
+    the page itself never scrolls sideways."""
+    browser.set_window_size(375, 800)
+    try:
+        wide = {}
+        for kind, page in pages_of_every_kind(site).items():
+            browser.get(page.as_uri())
+            view, scroll = browser.execute_script(
+                "return [document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+            if scroll > view:
+                wide[kind] = (view, scroll)
+            regions = browser.execute_script(
+                "return [...document.querySelectorAll('.table-scroll')].map("
+                "r => [r.getAttribute('role'), r.getAttribute('aria-label'), r.tabIndex])")
+            assert all(role == "region" and label and index == 0 for role, label, index in regions), (kind, regions)
+        assert wide == {}
+    finally:
+        browser.set_window_size(1280, 1024)
+
+
 def test_pages_have_no_requests_to_other_sites_in_the_browser(site, browser):
     for kind, page in pages_of_every_kind(site).items():
         browser.get(page.as_uri())

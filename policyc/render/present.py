@@ -134,7 +134,7 @@ def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
         cells = []
         for column in policy.change_columns:
             if column.field == "date":
-                cells.append(escape(format_date(entry.date, "numeric") if entry.date else "Draft"))
+                cells.append(escape(format_date(entry.date, column.format) if entry.date else "Draft"))
             elif column.field == "summary":
                 cells.append(words.inline(entry.summary))
             else:

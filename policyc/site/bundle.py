@@ -47,6 +47,12 @@ class Entry:
     adopted: bool = False  # the version in force was adopted rather than ratified
     written: tuple[tuple[str, str], ...] = ()  # dates written to the month ("March 2025"), as Ratification.written
 
+    def date_text(self, field: str) -> str:
+        """`ratified` or `next_review` as the record writes it: "March 2025" stays a month, never
+        "1 March 2025"; a full date in the one format every page uses."""
+        name = {"ratified": "date"}.get(field, field)
+        return dict(self.written).get(name, "") or format_date(getattr(self, field))
+
     @property
     def pdf_size(self) -> str:
         if self.pdf_bytes < 1024 * 1024:
@@ -258,7 +264,7 @@ def status_table(checked, today: dt.date, output_root) -> str:
     lines = [f"{checked.project.display_name}: policies as at {format_date(today)}", ""]
     header = ("School", "Policy", "In force", "Next review", "Status", "Awaiting ratification")
     for key, label in BUCKETS.items():
-        rows = [(e.school_name, e.title, e.version or "-", format_date(e.next_review) or "-", e.standing.label,
+        rows = [(e.school_name, e.title, e.version or "-", e.date_text("next_review") or "-", e.standing.label,
                  e.pending or "-") for e in groups[key]]
         lines.append(f"{label}: {len(rows)}")
         if rows:

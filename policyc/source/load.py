@@ -122,7 +122,7 @@ class Loader:
 
     def trust(self) -> Trust:
         d = self.source.data
-        columns = tuple(ChangeColumn(c["field"], c["heading"])
+        columns = tuple(ChangeColumn(c["field"], c["heading"], c.get("format", "numeric"))
                         for c in (d.get("change_table") or {}).get("columns", ())) or DEFAULT_COLUMNS
         block = self.rows(d.get("ratification_block", ())) or DEFAULT_BLOCK
         return Trust(d.get("name", ""), d["approving_body"], self.source.name, d.get("short_name", ""),

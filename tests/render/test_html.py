@@ -95,6 +95,27 @@ def test_ratification_block_and_change_table(built):
     assert "<td>16/09/2020</td><td>All</td><td>Social networking renamed social media.</td>" in html
 
 
+def test_a_trust_chooses_how_its_table_of_changes_writes_dates(mini, tmp_path, run):
+    """One date format across a page: the example trust writes every date in full."""
+    trust = mini / "trust.yaml"
+    trust.write_text(trust.read_text() + "change_table:\n  columns:\n"
+                     "    - {field: date, heading: Date of change, format: long}\n"
+                     "    - {field: summary, heading: Summary of update}\n")
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "html", "--today", "2026-11-22").code == 0
+    html = (out / "oak-primary" / "social-media.html").read_text(encoding="utf-8")
+    assert "<td>16 September 2020</td><td>Social networking renamed social media.</td>" in html
+
+
+def test_the_example_trust_writes_one_date_format_on_each_page(example_output):
+    import re
+    html = (example_output / "hollin-bank-primary" / "social-media.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert re.findall(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", text) == []
+    assert re.findall(r"\b\d{1,2}(?:st|nd|rd|th) [A-Z][a-z]+ \d{4}", text) == []
+    assert "14 October 2026" in text
+
+
 def test_no_requests_to_other_sites(built):
     for page_file in built.rglob("*.html"):
         page = Page(page_file.read_text(encoding="utf-8"))
