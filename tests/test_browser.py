@@ -121,8 +121,8 @@ def test_no_page_scrolls_sideways_on_a_375_pixel_phone(site, browser):
                 wide[kind] = (view, scroll)
             regions = browser.execute_script(
                 "return [...document.querySelectorAll('.table-scroll')].map("
-                "r => [r.getAttribute('role'), r.getAttribute('aria-label'), r.tabIndex])")
-            assert all(role == "region" and label and index == 0 for role, label, index in regions), (kind, regions)
+                "r => [r.tagName, r.getAttribute('aria-label'), r.tabIndex])")
+            assert all(tag == "SECTION" and label and index == 0 for tag, label, index in regions), (kind, regions)
         assert wide == {}
     finally:
         browser.set_window_size(1280, 1024)
