@@ -11,6 +11,7 @@ checks that make it trustworthy without the golden, and the PDF.
 from __future__ import annotations
 
 import re
+import subprocess
 import shutil
 from pathlib import Path
 
@@ -299,7 +300,11 @@ def test_pdf_redline_announces_changes_and_is_marked_draft_on_every_page(mini, r
     assert path.suffix == ".pdf"
     pages = [page.extract_text() for page in PdfReader(path).pages]
     text = "\n".join(pages)
-    assert "inserted:" in text and "deleted:" in text
+    # On paper the marks are underline and strike-through, with no "[inserted: …]" printed;
+    # read aloud (the tagged text), each says what it is.
+    assert "inserted:" not in text and "deleted:" not in text
+    said = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "[inserted: " in said and "[deleted: " in said
     assert all("DRAFT" in page for page in pages)
     assert "Photographs in learning journals" in text  # the removed clause is shown, struck through
 
