@@ -18,6 +18,7 @@ from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
+from policyc.render.pack import PACK_WRITERS
 from policyc.render.writers import DOCUMENT_WRITERS, Context
 from policyc.site.bundle import SITE_WRITERS
 from policyc.site.calendar import CALENDAR_WRITERS
@@ -25,7 +26,7 @@ from policyc.site.guard import check_output_folder
 from policyc.site.publish import staged
 from policyc.source.check import load_project
 
-WRITERS = {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
+WRITERS = {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
 
 
 def render_document(out: Output, context: Context) -> None:

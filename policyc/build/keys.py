@@ -125,5 +125,6 @@ class KeyMaker:
             p = out.policy
             shown = standing(p.ratification, self.today, p.in_force, p.superseded_by)
         facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
-                 self._digest(out.history, history_view), self._digest(out.policy), plain(shown)]
+                 self._digest(out.history, history_view), self._digest(out.policy), plain(shown),
+                 plain(out.members)]
         return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()

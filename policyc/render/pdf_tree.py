@@ -140,7 +140,7 @@ class Mender:
             if here and "watermark" in here.classes:
                 self._to_artifact(kid, "Watermark")
                 continue
-            if here and "sign-line" in here.classes:  # a blank line drawn to sign on: layout, not words
+            if here and here.classes & {"sign-line", "write-here", "tick-box"}:  # lines and boxes to fill in by hand: layout, not words
                 self._to_artifact(kid, "Layout")
                 signing = True
                 continue
