@@ -287,6 +287,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
           f"in {report.seconds:.1f} s; "
           f"{len(report.warnings)} warning(s). Open {output / 'index.html'}", file=sys.stderr)
+    if report.also_rebuilt:
+        print(f"{report.also_rebuilt} of them are outside --school/--policy: their sources had changed too, so they "
+              f"were rebuilt to keep every page, index and the dashboard in agreement.", file=sys.stderr)
     return EXIT_OK
 
 
