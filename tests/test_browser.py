@@ -66,6 +66,8 @@ def pages_of_every_kind(site: Path) -> dict[str, Path]:
         "draft policy": site / "review" / "saltmarsh-lane" / "social-media.html",
         "archive": school / "archive" / "social-media-3.2.html",
         "redline": site / "review" / "hollin-bank-primary" / "changes" / "social-media-3.2-to-draft.html",
+        "review pack": site / "review" / "hollin-bank-primary" / "social-media-review-pack.html",
+        "board's review pack": site / "review" / "trust-board" / "online-safety-review-pack.html",
     }
 
 
@@ -88,7 +90,7 @@ def browser():
 
 
 @pytest.mark.parametrize("kind", ["trust index", "dashboard", "school index", "policy", "draft policy",
-                                  "archive", "redline"])
+                                  "archive", "redline", "review pack", "board's review pack"])
 def test_axe_finds_no_wcag_a_or_aa_violations(site, browser, kind):
     page = pages_of_every_kind(site)[kind]
     assert page.is_file(), page
