@@ -13,6 +13,7 @@ from policyc.build.plan import REVIEW, Output, archive_path, public_path, redlin
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
+from policyc.render.docx import render_docx
 from policyc.render.html import render_page, render_policy
 from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
@@ -107,6 +108,10 @@ def write_pdf(out: Output, ctx: "Context") -> None:
     write(inside(ctx.root, out.path), render_pdf(html, out.path))
 
 
+def write_docx(out: Output, ctx: "Context") -> None:
+    write(inside(ctx.root, out.path), render_docx(out.policy, ctx.today))
+
+
 def write_assets(out: Output, ctx: "Context") -> None:
     target = inside(ctx.root, out.path)
     shutil.rmtree(target, ignore_errors=True)
@@ -136,6 +141,7 @@ DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
     "html": write_html,
     "pdf": write_pdf,
+    "docx": write_docx,
     "redline-html": write_redline_html,
     "redline-pdf": write_redline_pdf,
 }
