@@ -74,21 +74,36 @@ class Filler:
         return fill(text, self.values, ref, markdown=False)
 
 
-def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Markup:
-    """Word-level insertions and deletions, never by colour alone: underline, strike-through,
-    and words a screen reader announces."""
+Runs = tuple[tuple[str, str], ...]  # ("equal" | "insert" | "delete", filled text), "\n" between lines
+
+
+def diff_runs(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Runs:
+    """The word-level comparison as runs of equal, inserted and deleted text, each side filled
+    in with its own values: the HTML marks them up, the Word writer makes tracked changes."""
     a = TOKEN.findall("\n".join(old_lines))
     b = TOKEN.findall("\n".join(new_lines))
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(_text(new_fill("".join(b[j1:j2]))))
+            out.append(("equal", new_fill("".join(b[j1:j2]))))
             continue
         if op in ("delete", "replace"):
-            out.append(_del(old_fill("".join(a[i1:i2]))))
+            out.append(("delete", old_fill("".join(a[i1:i2]))))
         if op in ("insert", "replace"):
-            out.append(_ins(new_fill("".join(b[j1:j2]))))
-    return Markup("".join(out))
+            out.append(("insert", new_fill("".join(b[j1:j2]))))
+    return tuple(out)
+
+
+def runs_html(runs: Runs) -> Markup:
+    """Runs as HTML, never by colour alone: underline, strike-through, and words a screen
+    reader announces."""
+    mark = {"equal": _text, "delete": _del, "insert": _ins}
+    return Markup("".join(mark[op](text) for op, text in runs))
+
+
+def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Markup:
+    """Word-level insertions and deletions, marked up."""
+    return runs_html(diff_runs(old_lines, new_lines, old_fill, new_fill))
 
 
 def _text(text: str) -> str:
@@ -154,6 +169,7 @@ class RedlineClause:
     note: str
     body: Markup
     depth: int
+    runs: Runs = ()  # the body as equal, inserted and deleted text, for the Word redline
 
     @property
     def blocks(self) -> list[Lines]:
@@ -168,6 +184,7 @@ class RedlineSection:
     note: str
     clauses: list[RedlineClause]
     changed: bool
+    title_runs: Runs = ()
 
 
 def build_sections(comparison: Comparison) -> list[RedlineSection]:
@@ -184,24 +201,24 @@ def build_sections(comparison: Comparison) -> list[RedlineSection]:
         for gone, gone_depth in removed_after.get(part.id, []):
             clauses.insert(0, _clause(comparison.clauses[gone.id], gone_depth, old_fill, new_fill))
         section = comparison.sections[part.id]
-        title, note = _section_title(section, old_fill, new_fill)
+        runs, note = _section_title(section, old_fill, new_fill)
         changed = section.kind != "same" or section.moved or any(c.change.affected for c in clauses)
-        sections.append(RedlineSection(part.id, part.number, title, note, clauses, changed))
+        sections.append(RedlineSection(part.id, part.number, runs_html(runs), note, clauses, changed, runs))
     for section in comparison.sections.values():
         if section.kind == "removed":
             clauses = [_clause(comparison.clauses[b.id], d, old_fill, new_fill) for b, d in _walk_depth(section.old.blocks)]
-            title = Markup(_del(old_fill(section.old.title)))
-            sections.append(RedlineSection(section.id, "", title, f"Section {section.old.number or ''} removed".replace("  ", " "), clauses, True))
+            runs = (("delete", old_fill(section.old.title)),)
+            sections.append(RedlineSection(section.id, "", runs_html(runs), f"Section {section.old.number or ''} removed".replace("  ", " "), clauses, True, runs))
     return sections
 
 
-def _section_title(section, old_fill: Filler, new_fill: Filler) -> tuple[Markup, str]:
+def _section_title(section, old_fill: Filler, new_fill: Filler) -> tuple[Runs, str]:
     if section.kind == "added":
-        return Markup(_ins(new_fill(section.new.title))), "New section"
+        return (("insert", new_fill(section.new.title)),), "New section"
     if section.kind == "changed":
-        return marked([section.old.title], [section.new.title], old_fill, new_fill), "Heading changed"
+        return diff_runs([section.old.title], [section.new.title], old_fill, new_fill), "Heading changed"
     note = f"Moved (was section {section.old.number})" if section.moved and section.old.number else ""
-    return Markup(_text(new_fill(section.new.title))), note
+    return (("equal", new_fill(section.new.title)),), note
 
 
 def _walk_depth(blocks, depth: int = 0):
@@ -227,24 +244,31 @@ def _removed_positions(comparison: Comparison) -> dict[str, list]:
     return where
 
 
-def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler) -> RedlineClause:
+def clause_runs(change: ClauseChange, old_fill: Filler, new_fill: Filler) -> Runs:
+    """A clause's words as runs: all inserted, all deleted, all equal, or compared word by word."""
     if change.kind == "added":
-        body = Markup(_ins(new_fill("\n".join(plain_lines(change.new)))))
-        return RedlineClause(change, change.new_number, "New paragraph", body, depth)
+        return (("insert", new_fill("\n".join(plain_lines(change.new)))),)
     if change.kind == "removed":
-        body = Markup(_del(old_fill("\n".join(plain_lines(change.old)))))
-        number = change.old_number
-        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth)
+        return (("delete", old_fill("\n".join(plain_lines(change.old)))),)
     if change.kind == "same":  # same words: nothing to mark, so no word diff to run
-        body = Markup(_text(new_fill("\n".join(plain_lines(change.new)))))
-    else:
-        body = marked(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
+        return (("equal", new_fill("\n".join(plain_lines(change.new)))),)
+    return diff_runs(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
+
+
+def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler) -> RedlineClause:
+    runs = clause_runs(change, old_fill, new_fill)
+    body = runs_html(runs)
+    if change.kind == "added":
+        return RedlineClause(change, change.new_number, "New paragraph", body, depth, runs)
+    if change.kind == "removed":
+        number = change.old_number
+        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth, runs)
     notes = []
     if change.moved:
         notes.append(f"Moved from {change.old_number}" if change.old_number else "Moved")
     if change.kind == "changed":
         notes.append("Wording changed")
-    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth)
+    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth, runs)
 
 
 def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]:
