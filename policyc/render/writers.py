@@ -14,6 +14,7 @@ from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
 from policyc.render.docx import render_docx
+from policyc.render.docx_redline import render_redline_docx
 from policyc.render.html import render_page, render_policy
 from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
@@ -102,6 +103,14 @@ def write_redline_pdf(out: Output, ctx: "Context") -> None:
     write(inside(ctx.root, out.path), render_pdf(_redline(out, for_pdf=True), out.path))
 
 
+def write_redline_docx(out: Output, ctx: "Context") -> None:
+    history = out.history
+    latest = history.changed_since
+    data = render_redline_docx(compare(latest.policy, history.current), history.current,
+                               version_label(latest.version, latest.date), "the current text", True, ctx.today)
+    write(inside(ctx.root, out.path), data)
+
+
 def write_pdf(out: Output, ctx: "Context") -> None:
     policy = out.policy
     html = render_policy(policy, ctx.today, for_web=False, assets="")
@@ -144,4 +153,5 @@ DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "docx": write_docx,
     "redline-html": write_redline_html,
     "redline-pdf": write_redline_pdf,
+    "redline-docx": write_redline_docx,
 }
