@@ -359,7 +359,7 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = args.format
     folder = inside(output, "review", history.current.school_slug, "changes")
-    for path in commands.write_redline(checked, history, old, new, folder, formats):
+    for path in commands.write_redline(checked, history, old, new, folder, formats, today):
         print(f"Wrote {display_path(path)}")
     return EXIT_OK
 

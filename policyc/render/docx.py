@@ -322,12 +322,7 @@ class Writer:
                     first(paragraph)
                 self.inline(paragraph, inline.children)
                 if kind == "heading_open":
-                    for run in paragraph._p.iter(qn("w:r")):
-                        rpr = run.find(qn("w:rPr"))
-                        if rpr is None:
-                            rpr = _el("w:rPr")
-                            run.insert(0, rpr)
-                        rpr.insert(0, _el("w:b"))
+                    _bold(paragraph)
                 written.append(paragraph)
                 i += 2
             elif kind == "table_open":
@@ -373,9 +368,12 @@ class Writer:
                     _bold(paragraph)
             if r == 0 and any(h for h, _ in cells):
                 _repeat_header(table.rows[0])
-        if left:
+        if left:  # w:tblInd goes before the borders, layout, margins and look (the schema's order)
             table_pr = table._tbl.tblPr
-            table_pr.append(_el("w:tblInd", w=left, type="dxa"))
+            later = [c for c in table_pr if c.tag in {qn(t) for t in (
+                "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")}]
+            ind = _el("w:tblInd", w=left, type="dxa")
+            (later[0].addprevious(ind) if later else table_pr.append(ind))
         if container is None:
             self.paragraph()  # Word needs a paragraph between two tables; it also gives air
 
@@ -386,8 +384,9 @@ def _bold(paragraph) -> None:
         if rpr is None:
             rpr = _el("w:rPr")
             run.insert(0, rpr)
-        if rpr.find(qn("w:b")) is None:
-            rpr.insert(0, _el("w:b"))
+        if rpr.find(qn("w:b")) is None:  # after w:rStyle and w:rFonts, as the schema orders them
+            before = [c for c in rpr if c.tag in (qn("w:rStyle"), qn("w:rFonts"))]
+            rpr.insert(len(before), _el("w:b"))
 
 
 def _repeat_header(row) -> None:

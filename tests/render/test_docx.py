@@ -453,3 +453,18 @@ def test_accepting_gives_the_draft_and_rejecting_the_ratified_text(built, tmp_pa
     assert "is never private" in accepted_text and "is never truly private" in rejected_text
     assert "former staff after they have left" in rejected_text
     assert "former staff after they have left" not in accepted_text
+
+
+def test_diff_command_writes_a_tracked_changes_docx(built, run, tmp_path):
+    src = built.parent / "src"
+    result = run("diff", "--source", src, "--output", tmp_path / "out", "--school", "hollin-bank-primary",
+                 "--policy", "social-media", "--from", "3.1", "--format", "docx", "--today", TODAY)
+    assert result.code == 0, result.err
+    path = tmp_path / "out/review/hollin-bank-primary/changes/social-media-3.1-to-draft.docx"
+    assert "Wrote" in result.out and path.is_file()
+    assert not path.with_suffix(".html").exists()
+    body = xml(path)
+    assert body.findall(".//w:ins", NS) and body.findall(".//w:del", NS)
+    run("diff", "--source", src, "--output", tmp_path / "out2", "--school", "hollin-bank-primary",
+        "--policy", "social-media", "--from", "3.1", "--format", "docx", "--today", TODAY)
+    assert (tmp_path / "out2" / path.relative_to(tmp_path / "out")).read_bytes() == path.read_bytes()
