@@ -468,3 +468,18 @@ def test_diff_command_writes_a_tracked_changes_docx(built, run, tmp_path):
     run("diff", "--source", src, "--output", tmp_path / "out2", "--school", "hollin-bank-primary",
         "--policy", "social-media", "--from", "3.1", "--format", "docx", "--today", TODAY)
     assert (tmp_path / "out2" / path.relative_to(tmp_path / "out")).read_bytes() == path.read_bytes()
+
+
+def test_libreoffice_reads_the_redline_as_tracked_changes(built, tmp_path):
+    """An office suite sees revisions, not coloured text: LibreOffice's own file of the
+    redline records each insertion and deletion as a tracked change, and the notes as comments."""
+    need_soffice()
+    redline = built / REDLINE
+    odt = Path(convert([redline], tmp_path, "odt")[redline])
+    with zipfile.ZipFile(odt) as z:
+        content = z.read("content.xml").decode("utf-8")
+    changes = content.split("<text:tracked-changes", 1)[1].split("</text:tracked-changes>", 1)[0]
+    assert changes.count("<text:insertion") >= 3 and changes.count("<text:deletion") >= 3
+    assert "truly" in changes  # a deleted word is kept in the change record
+    comments = xml(redline, "word/comments.xml").findall("w:comment", NS)
+    assert content.count("<office:annotation ") == len(comments)
