@@ -82,8 +82,9 @@ def write_html(out: Output, ctx: "Context") -> None:
     policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
+    docx_name = f"{stem}.docx" if "docx" in ctx.formats else ""
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
-                         pdf_name=pdf_name, links=_versions(out, ctx))
+                         pdf_name=pdf_name, links=_versions(out, ctx), docx_name=docx_name)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 

@@ -483,3 +483,12 @@ def test_libreoffice_reads_the_redline_as_tracked_changes(built, tmp_path):
     assert "truly" in changes  # a deleted word is kept in the change record
     comments = xml(redline, "word/comments.xml").findall("w:comment", NS)
     assert content.count("<office:annotation ") == len(comments)
+
+
+def test_the_page_links_to_its_word_file(built):
+    for page in (built / "hollin-bank-primary/social-media.html", built / "review/hollin-bank-primary/social-media.html",
+                 built / "hollin-bank-primary/archive/social-media-3.1.html"):
+        text = page.read_text(encoding="utf-8")
+        assert '<a href="social-media' in text and ".docx\">Download this policy to edit in Word (DOCX)</a>" in text
+        target = re.search(r'<a href="([^"]+\.docx)"', text).group(1)
+        assert (page.parent / target).is_file()
