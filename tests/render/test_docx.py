@@ -492,3 +492,34 @@ def test_the_page_links_to_its_word_file(built):
         assert '<a href="social-media' in text and ".docx\">Download this policy to edit in Word (DOCX)</a>" in text
         target = re.search(r'<a href="([^"]+\.docx)"', text).group(1)
         assert (page.parent / target).is_file()
+
+
+@pytest.mark.parametrize("name", ["flourish", "king-edward-vi", "link-school"])
+def test_the_seed_policies_in_word_say_what_their_pages_say(name, tmp_path):
+    """Three real policies of other shapes (numbering 1.1 (a) and 1, adoption blocks, lists within lists)."""
+    need_soffice()
+    from tests.conftest import SEEDS
+    out = tmp_path / "out"
+    assert main(["--source", str(SEEDS / name), "--output", str(out), "-q", "--today", TODAY,
+                 "--format", "html,docx"]) == 0
+    files = policy_docx(out)
+    assert files
+    texts = convert(files, tmp_path / "txt", "txt:Text")
+    for path in files:
+        text = normal(texts[path])
+        missing = [s for s in main_sentences(path.with_suffix(".html")) if s not in text]
+        assert not missing, f"{path.relative_to(out)}: {missing[:5]}"
+
+
+def test_the_small_policy_in_word_says_what_its_page_says(mini, tmp_path):
+    """Duties, an option's choice, a sub-clause (3.1.1) and a one-row table of changes."""
+    need_soffice()
+    out = tmp_path / "out"
+    assert main(["--source", str(mini), "--output", str(out), "-q", "--today", TODAY, "--format", "html,docx"]) == 0
+    path = out / "oak-primary/social-media.docx"
+    text = convert([path], tmp_path / "txt", "txt:Text")[path]
+    lines = [normal(line) for line in text.splitlines()]
+    assert "3.1.1 In person or by email." in lines
+    assert "1.2 Personal use of social media at work is not allowed." in lines
+    missing = [s for s in main_sentences(path.with_suffix(".html")) if s not in normal(text)]
+    assert not missing, missing[:5]
