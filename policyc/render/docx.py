@@ -445,6 +445,8 @@ class PolicyDocument:
         return save(doc, policy_properties(policy, v, self.today), self.today)
 
     def ratification(self) -> None:
+        if not [row for row in self.view["rows"] if row.blank or row.value or row.label]:
+            return  # a Word table needs a row
         heading = self.view["layout"].heading
         if heading:
             p = self.document.add_paragraph()
