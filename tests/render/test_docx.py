@@ -8,7 +8,6 @@ soffice is a failure (as the browser checks do with Chromium).
 from __future__ import annotations
 
 import html
-import io
 import os
 import re
 import shutil
