@@ -108,6 +108,12 @@ def _field(paragraph, instruction: str, shown: str) -> None:
         p.append(run)
 
 
+def _field_char(paragraph, kind: str) -> None:
+    run = _el("w:r")
+    run.append(_el("w:fldChar", fldCharType=kind))
+    paragraph._p.append(run)
+
+
 def _props(paragraph):
     return paragraph._p.get_or_add_pPr()
 
@@ -461,12 +467,26 @@ class PolicyDocument:
         doc.add_paragraph(policy.contents.title, style="TOC Heading")
         if policy.contents.note:
             doc.add_paragraph(self.words.plain(policy.contents.note))
-        for entry in self.view["contents"]:
+        # Word's own table of contents field (TOC of the Heading 1 paragraphs), holding the
+        # entries as the page lists them until someone updates it (then with page numbers).
+        entries = self.view["contents"]
+        for i, entry in enumerate(entries):
             p = doc.add_paragraph()
+            if i == 0:
+                _field_char(p, "begin")
+                instr = _el("w:r")
+                text = _el("w:instrText")
+                text.text = ' TOC \\o "1-1" \\h \\z \\u '
+                text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                instr.append(text)
+                p._p.append(instr)
+                _field_char(p, "separate")
             link = _el("w:hyperlink", anchor=self.bookmarks.name(entry.anchor), history=1)
             link.append(_text_run(f"{entry.number}. {entry.title}" if entry.number else entry.title, link=True))
             p._p.append(link)
             _set_child(_props(p), _el("w:spacing", after=60))
+            if i == len(entries) - 1:
+                _field_char(p, "end")
 
     def part(self, part) -> None:
         heading = self.document.add_paragraph(style="Heading 1")

@@ -216,6 +216,9 @@ def test_headings_numbering_and_tables(built):
     assert lettered and lettered[0].find("w:lvl/w:lvlText", NS).get(f"{{{W}}}val") == "(%1)"
     # No number is typed into the text: Word numbers every paragraph
     assert not [p.text for p in document.paragraphs if re.match(r"\d+\.\d+ ", p.text)]
+    # The contents are Word's own TOC field (Heading 1), showing the page's list until updated
+    instructions = [t.text.strip() for t in body.iter(f"{{{W}}}instrText")]
+    assert instructions == ['TOC \\o "1-1" \\h \\z \\u']
     # The ratification block and the table of changes are Word tables
     tables = document.tables
     assert tables[0].cell(0, 0).text.startswith("This policy was ratified by")
