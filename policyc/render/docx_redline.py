@@ -26,7 +26,7 @@ from policyc.model import ResolvedPolicy
 from policyc.render.docx import (INDENT, LIST_INDENT, Numbering, _el, _props, _set_child, _text_run,
                                  draft_header, indent, keep_with_next, new_document, number_paragraph,
                                  page_footer, save)
-from policyc.render.redline import _MARKER, Filler, clause_runs, diff_runs, plain_lines, summary
+from policyc.render.redline import _MARKER, TOKEN, Filler, clause_runs, diff_runs, plain_lines, same_words, summary
 
 MARK = {"insert": "w:ins", "delete": "w:del", "from": "w:moveFrom", "to": "w:moveTo"}
 
@@ -129,7 +129,7 @@ class RedlineDocument:
         if not self.comparison.has_changes and not self.comparison.values:
             doc.add_paragraph("There are no changes: the two versions have the same words.")
         bullets = self.numbering.new("bullet")
-        for line in summary(self.comparison, self.old_label, self.new_label):
+        for line in summary(self.comparison, self.old_label, self.new_label, values_marked=True):
             p = doc.add_paragraph(line)
             number_paragraph(p, bullets, 0)
             indent(p, LIST_INDENT, LIST_INDENT)
@@ -137,8 +137,9 @@ class RedlineDocument:
             f"How changes are shown: every change is a tracked change by {self.author}, dated "
             f"{self.today.day} {self.today:%B %Y}; Word's Review pane steps through them. Accept all "
             f"of them to read {self.new_label}; reject all of them to read {self.old_label}. A moved paragraph "
-            f"is a tracked move, a renumbered one a changed number, and notes on new, removed and moved "
-            f"paragraphs are comments. Paragraph numbers are those of {self.new_label}.")
+            f"or section is a tracked move, a renumbered one a changed number; a changed value (a "
+            f"cross-reference renumbered, a new name) is a change too. Notes on new, removed and moved "
+            f"paragraphs are comments.")
         doc.add_paragraph("The policy with changes marked", style="Heading 1")
         self.body()
         page_footer(doc, f"Changes to the {current.title} · {current.school_name} · "
@@ -170,35 +171,73 @@ class RedlineDocument:
     def body(self) -> None:
         comparison = self.comparison
         carried = self._carried(comparison.old) & self._carried(comparison.new)
+        moved_parts = {s.id for s in comparison.sections.values() if s.moved and s.kind in ("same", "changed")}
         # Where a clause stood before, when it is no longer there: after the last clause
         # before it that is still there and has not moved, or else at its section's start.
+        # A moved section's old text goes after the last section before it that has not moved.
         left_behind: dict[str, list] = {}
+        sections_behind: dict[str, list] = {}
+        section_anchor = ""
         for part in comparison.old.parts:
-            if comparison.sections[part.id].kind == "removed":
+            section = comparison.sections[part.id]
+            if section.kind == "removed":
                 continue
-            anchor = part.id
+            if part.id in moved_parts:
+                sections_behind.setdefault(section_anchor, []).append(section)
+                continue
+            section_anchor = anchor = part.id
             for block, depth in _walk(part.blocks):
                 change = comparison.clauses[block.id]
                 if change.kind == "removed" or block.id in carried:
                     left_behind.setdefault(anchor, []).append((change, depth))
                 else:
                     anchor = block.id
+        for section in sections_behind.get("", []):
+            self.moved_section(section, "from")
         for part in comparison.new.parts:
             section = comparison.sections[part.id]
-            self.heading(section)
-            for change, depth in left_behind.get(part.id, []):
-                self.clause(change, depth, "old")
-            for block, depth in _walk(part.blocks):
-                change = comparison.clauses[block.id]
-                self.clause(change, depth, "to" if block.id in carried else "new")
-                for gone, gone_depth in left_behind.get(block.id, []):
-                    self.clause(gone, gone_depth, "old")
+            if part.id in moved_parts:
+                self.moved_section(section, "to")
+            else:
+                self.heading(section)
+                for change, depth in left_behind.get(part.id, []):
+                    self.clause(change, depth, "old")
+                for block, depth in _walk(part.blocks):
+                    change = comparison.clauses[block.id]
+                    self.clause(change, depth, "to" if block.id in carried else "new")
+                    for gone, gone_depth in left_behind.get(block.id, []):
+                        self.clause(gone, gone_depth, "old")
+            for moved in sections_behind.get(part.id, []):
+                self.moved_section(moved, "from")
         for section in comparison.sections.values():
             if section.kind == "removed":
                 self.heading(section)
                 for block, depth in _walk(section.old.blocks):
                     change = comparison.clauses[block.id]
                     self.clause(change, depth, "old")
+
+    def moved_section(self, section, side: str) -> None:
+        """A moved section, whole: its old text where it was ("from"), its new text where it is ("to")."""
+        part, fill = (section.old, self.old_fill) if side == "from" else (section.new, self.new_fill)
+        heading = self.document.add_paragraph(style="Heading 2")
+        keep_with_next(heading)
+        self.track.text(heading, side, (f"{part.number}. " if part.number else "") + fill(part.title))
+        self.track.paragraph_mark(heading, side)
+        paragraphs = [heading]
+        for block, depth in _walk(part.blocks):
+            number = f"{block.number} " if block.number else ""
+            paragraphs += self._paragraphs([(side, number + fill("\n".join(plain_lines(block))))], depth, side)
+        name = f"move_section_{section.id.replace('-', '_')}"[:40]
+        self.track.move_range(heading, side, name, start=True)
+        self.track.move_range(paragraphs[-1], side, name, start=False)
+        if side == "from":
+            note = f"Section moved to {section.new.number}" if section.new.number else "Section moved"
+        else:
+            note = f"Section moved (was section {section.old.number})" if section.old.number else "Section moved"
+            if section.kind == "changed" or any(self.comparison.clauses[b.id].kind != "same"
+                                                for b, _ in _walk(part.blocks)):
+                note += "; the moved text is the new wording"
+        self.track.comment(heading, note)
 
     def heading(self, section) -> None:
         p = self.document.add_paragraph(style="Heading 2")
@@ -215,9 +254,9 @@ class RedlineDocument:
         elif section.kind == "removed":
             runs = (("delete", self.old_fill(section.old.title)),)
         elif section.kind == "changed":
-            runs = diff_runs([section.old.title], [section.new.title], self.old_fill, self.new_fill)
+            runs = diff_runs([section.old.title], [section.new.title], self.old_fill, self.new_fill, values=True)
         else:
-            runs = (("equal", self.new_fill(section.new.title)),)
+            runs = same_words(TOKEN.findall(section.new.title), self.old_fill, self.new_fill, values=True)
         for kind, text in runs:
             self.track.text(p, kind, text)
         self.track.paragraph_mark(p, {"added": "insert", "removed": "delete"}.get(section.kind, "equal"))
@@ -240,7 +279,7 @@ class RedlineDocument:
             self.moved_to(change, depth)
             return
         whole = {"added": "insert", "removed": "delete"}.get(change.kind, "equal")
-        runs = list(clause_runs(change, self.old_fill, self.new_fill))
+        runs = list(clause_runs(change, self.old_fill, self.new_fill, values=True))
         number = self._number_runs(change)
         paragraphs = self._paragraphs(number + runs, depth, whole)
         notes = {"added": "New paragraph",

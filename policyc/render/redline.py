@@ -77,21 +77,45 @@ class Filler:
 Runs = tuple[tuple[str, str], ...]  # ("equal" | "insert" | "delete", filled text), "\n" between lines
 
 
-def diff_runs(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Runs:
+def diff_runs(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler,
+              values: bool = False) -> Runs:
     """The word-level comparison as runs of equal, inserted and deleted text, each side filled
-    in with its own values: the HTML marks them up, the Word writer makes tracked changes."""
+    in with its own values: the HTML marks them up, the Word writer makes tracked changes.
+    With `values`, unchanged words whose value differs (see same_words) are a change too."""
     a = TOKEN.findall("\n".join(old_lines))
     b = TOKEN.findall("\n".join(new_lines))
-    out = []
+    out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(("equal", new_fill("".join(b[j1:j2]))))
+            out += same_words(b[j1:j2], old_fill, new_fill, values)
             continue
         if op in ("delete", "replace"):
             out.append(("delete", old_fill("".join(a[i1:i2]))))
         if op in ("insert", "replace"):
             out.append(("insert", new_fill("".join(b[j1:j2]))))
     return tuple(out)
+
+
+def same_words(tokens: list[str], old_fill: Filler, new_fill: Filler, values: bool = False) -> list[tuple[str, str]]:
+    """Authored words the two versions share, filled in with the new values. With `values`, a
+    placeholder or cross-reference whose value differs (a renumbered paragraph, a new name)
+    is a deletion of the old value and an insertion of the new, so that rejecting every change
+    gives back exactly the old text (the Word redline); the HTML leaves it unmarked."""
+    text = "".join(tokens)
+    filled = new_fill(text)
+    if not values or old_fill(text) == filled:
+        return [("equal", filled)] if filled else []
+    out: list[tuple[str, str]] = []
+    for token in tokens:
+        before, after = old_fill(token), new_fill(token)
+        if before == after:
+            if out and out[-1][0] == "equal":
+                out[-1] = ("equal", out[-1][1] + after)
+            else:
+                out.append(("equal", after))
+        else:
+            out += [("delete", before), ("insert", after)]
+    return out
 
 
 def runs_html(runs: Runs) -> Markup:
@@ -244,15 +268,18 @@ def _removed_positions(comparison: Comparison) -> dict[str, list]:
     return where
 
 
-def clause_runs(change: ClauseChange, old_fill: Filler, new_fill: Filler) -> Runs:
-    """A clause's words as runs: all inserted, all deleted, all equal, or compared word by word."""
+def clause_runs(change: ClauseChange, old_fill: Filler, new_fill: Filler, values: bool = False) -> Runs:
+    """A clause's words as runs: all inserted, all deleted, all equal, or compared word by word
+    (`values`: see same_words)."""
     if change.kind == "added":
         return (("insert", new_fill("\n".join(plain_lines(change.new)))),)
     if change.kind == "removed":
         return (("delete", old_fill("\n".join(plain_lines(change.old)))),)
     if change.kind == "same":  # same words: nothing to mark, so no word diff to run
-        return (("equal", new_fill("\n".join(plain_lines(change.new)))),)
-    return diff_runs(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
+        if not values:
+            return (("equal", new_fill("\n".join(plain_lines(change.new)))),)
+        return tuple(same_words(TOKEN.findall("\n".join(plain_lines(change.new))), old_fill, new_fill, True))
+    return diff_runs(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill, values)
 
 
 def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler) -> RedlineClause:
@@ -271,8 +298,9 @@ def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler
     return RedlineClause(change, change.new_number, "; ".join(notes), body, depth, runs)
 
 
-def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]:
-    """The plain-English account of what changed, with paragraph numbers in both versions."""
+def summary(comparison: Comparison, old_label: str, new_label: str, values_marked: bool = False) -> list[str]:
+    """The plain-English account of what changed, with paragraph numbers in both versions.
+    `values_marked`: the text marks a changed value as a change (the Word redline)."""
     out = []
     changed = comparison.of_kind("changed")
     added = comparison.of_kind("added")
@@ -310,7 +338,8 @@ def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]
     for name, before, after in comparison.values:
         detail = _detail(name, comparison)
         out.append(f"{detail[:1].upper()}{detail[1:]} changed from ‘{before or '(none)'}’ to "
-                   f"‘{after or '(none)'}’ (the text shows the new value, unmarked)")
+                   f"‘{after or '(none)'}’ " + ("(marked as a change in the text)" if values_marked
+                                                 else "(the text shows the new value, unmarked)"))
     return out
 
 

@@ -435,26 +435,67 @@ def _clause_lines(page: Path) -> list[str]:
     return [b for b in (normal(x) for x in parser.blocks) if re.match(r"\d+(\.\d+)*\.? \S", b)]
 
 
-def test_accepting_gives_the_draft_and_rejecting_the_ratified_text(built, tmp_path):
-    need_soffice()
-    redline = built / REDLINE
-    (tmp_path / "a").mkdir(), (tmp_path / "r").mkdir()
-    accepted = _with_document(redline, tmp_path / "a" / "accepted.docx", accept=True)
-    rejected = _with_document(redline, tmp_path / "r" / "rejected.docx", accept=False)
-    texts = convert([accepted, rejected], tmp_path / "txt", "txt:Text")
-    for path, page in ((accepted, built / "review/hollin-bank-primary/social-media.html"),
-                       (rejected, built / "hollin-bank-primary/social-media.html")):
+def _accept_and_reject(redline: Path, new_page: Path, old_page: Path, folder: Path) -> tuple[str, str]:
+    """Accept and reject every change; each result, read by LibreOffice, must hold the
+    numbered headings and paragraphs of its HTML page, in the same order."""
+    (folder / "a").mkdir(parents=True), (folder / "r").mkdir()
+    accepted = _with_document(redline, folder / "a" / "accepted.docx", accept=True)
+    rejected = _with_document(redline, folder / "r" / "rejected.docx", accept=False)
+    texts = convert([accepted, rejected], folder / "txt", "txt:Text")
+    for path, page in ((accepted, new_page), (rejected, old_page)):
         text = texts[path].split("The policy with changes marked", 1)[1]
         lines = [normal(line) for line in text.splitlines() if normal(line)]
         numbered = [line for line in lines if re.match(r"\d+(\.\d+)*\.? \S", line)]
         expected = _clause_lines(page)
         assert len(expected) > 30
         assert numbered == expected, (path.name, [(a, b) for a, b in zip(numbered, expected) if a != b][:3])
-    accepted_text, rejected_text = normal(texts[accepted]), normal(texts[rejected])
+    return normal(texts[accepted]), normal(texts[rejected])
+
+
+def test_accepting_gives_the_draft_and_rejecting_the_ratified_text(built, tmp_path):
+    need_soffice()
+    accepted_text, rejected_text = _accept_and_reject(
+        built / REDLINE, built / "review/hollin-bank-primary/social-media.html",
+        built / "hollin-bank-primary/social-media.html", tmp_path)
     assert "generative AI tools" in accepted_text and "generative AI tools" not in rejected_text
     assert "is never private" in accepted_text and "is never truly private" in rejected_text
     assert "former staff after they have left" in rejected_text
     assert "former staff after they have left" not in accepted_text
+
+
+def test_a_moved_section_is_a_tracked_move(tmp_path):
+    """Definitions moved before Scope, with a clause of it removed and one reworded."""
+    root = tmp_path
+    src = root / "src"
+    shutil.copytree(EXAMPLE, src)
+    policy = src / "policies" / "social-media.yaml"
+    text = policy.read_text()
+    rule = "  # ---------------------------------------------------------------- "
+    start, end = text.index(rule + "3\n"), text.index(rule + "4\n")
+    section = text[start:end]
+    text = text[:start] + text[end:]
+    text = text.replace(rule + "2\n", section + rule + "2\n", 1)
+    start = text.index("      - id: def-accounts")
+    text = text[:start] + text[text.index("      - id: def-private-spaces"):]
+    assert "is never truly private" in text
+    policy.write_text(text.replace("is never truly private", "is never private", 1))
+    out = root / "output"
+    assert main(["--source", str(src), "--output", str(out), "--today", TODAY, "-q", "--format", "html,docx",
+                 "--school", "hollin-bank-primary", "--policy", "social-media"]) == 0
+    redline = out / REDLINE
+    body = xml(redline)
+    names = {kind: {e.get(f"{{{W}}}name") for e in body.iter(f"{{{W}}}move{kind}RangeStart")} for kind in ("From", "To")}
+    assert "move_section_definitions" in names["From"] and names["From"] == names["To"]
+    need_soffice()
+    accepted_text, rejected_text = _accept_and_reject(
+        redline, out / "review/hollin-bank-primary/social-media.html", out / "hollin-bank-primary/social-media.html",
+        tmp_path / "check")
+    assert "2. Definitions" in accepted_text and "3. Definitions" in rejected_text
+    assert "An official account is" in rejected_text and "An official account is" not in accepted_text
+    # a cross-reference renumbered by the move is a tracked change too: each side has its own number
+    assert "(see paragraph 2.1)" in accepted_text and "(see paragraph 3.1)" in rejected_text
+    deleted = [t.text for t in body.iter(f"{{{W}}}delText")]
+    assert "3.1" in deleted
 
 
 def test_diff_command_writes_a_tracked_changes_docx(built, run, tmp_path):
