@@ -113,14 +113,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--date", metavar="YYYY-MM-DD", type=_date, required=True, help="the date of the meeting")
     r.add_argument("--by", metavar='"NAME, ROLE"', action="append", default=[], required=True,
                    help='a signatory, such as "Ann Smith, Chair of Governors"; repeat for each')
-    r.add_argument("--summary", metavar="TEXT", required=True, help="one line saying what changed and why")
+    r.add_argument("--summary", metavar="TEXT", default="",
+                   help="one line saying what changed and why (default: the reasons written in the sources "
+                        "beside the changes, when every change has one)")
     r.add_argument("--version", dest="new_version", metavar="VERSION", default="",
                    help="the version number (default: proposed from the kind of change)")
     r.add_argument("--minute", metavar="REF", default="", help="the minute reference of the meeting")
     r.add_argument("--body", metavar="NAME", default="", help="the approving body, if not the usual one")
     r.add_argument("--owner", metavar="NAME", default="",
                    help="who made the change, for a table of changes with an owner column "
-                        "(default: the first signatory)")
+                        "(default: who proposed the changes, as the sources say, else the first signatory)")
     v = sub.add_parser("versions", help="list the ratified versions of one school's policy")
     _common(v)
     _one_policy(v)
@@ -303,6 +305,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
           f"in {report.seconds:.1f} s; "
           f"{len(report.warnings)} warning(s). Open {output / 'index.html'}", file=sys.stderr)
+    if report.also_rebuilt:
+        print(f"{report.also_rebuilt} of them are outside --school/--policy: their sources had changed too, so they "
+              f"were rebuilt to keep every page, index and the dashboard in agreement.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -61,6 +61,7 @@ class Clause:
     option: str = ""
     choices: tuple[tuple[str, Optional[ClauseBody]], ...] = ()
     origin: str = "model"  # "model", "added" or "replaced"
+    change: tuple[str, ...] = ()  # (reason, proposed by) for the edit awaiting ratification
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Section:
     phases: tuple[str, ...] = ()
     origin: str = "model"
     contents_title: str = ""
+    change: tuple[str, ...] = ()  # (reason, proposed by)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class Ratification:
     next_review: Optional[dt.date] = None
     updated: Optional[dt.date] = None
     written: tuple[tuple[str, str], ...] = ()  # field -> a date as written to the month or year ("Sept 2023")
+    meeting: Optional[dt.date] = None  # when the approving body is to consider the text awaiting ratification
 
     def shown(self, name: str) -> str:
         """A date written to the month or year, as written; "" when it was a full date."""
@@ -174,6 +177,8 @@ class ModelPolicy:
     opening: str = ""  # untitled text before the first section
     phases: tuple[str, ...] = ()  # applies_to: the phases of school this policy is for; () for all
     approving_body: str = ""  # a named body for this policy, overriding the usual one
+    reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by): `reasons:`
+    meeting: Optional[dt.date] = None  # when the approving body (the trust board) is to consider a change
 
     def at(self, key: str) -> Position:
         return dict(self.positions).get(key, Position(self.source))
@@ -206,6 +211,7 @@ class Overlay:
     history: tuple[ChangeEntry, ...] = ()
     applies: Optional[bool] = None  # the school's own choice: True opts in, False opts out
     reason: str = ""  # why it opts in or out
+    reasons: tuple[tuple[str, str, str], ...] = ()  # why clauses changed: (id, reason, proposed by)
 
 
 @dataclass(frozen=True)
@@ -345,6 +351,11 @@ class ResolvedPolicy:
     layout: BlockLayout = BlockLayout()
     opening: str = ""  # untitled text before the first section
     policy_links: tuple[tuple[str, str, str], ...] = ()  # [[policy#clause]] -> (words, page link), this school's copies
+    reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by), as the sources give them
+
+    def reason_for(self, item_id: str) -> tuple[str, str]:
+        """Why a clause or section was changed, and who proposed it: ("", "") when no one said."""
+        return next(((why, by) for i, why, by in self.reasons if i == item_id), ("", ""))
 
     def placeholder_map(self) -> dict[str, str]:
         return dict(self.placeholders)

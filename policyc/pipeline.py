@@ -18,6 +18,7 @@ from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
+from policyc.render.pack import PACK_WRITERS
 from policyc.render.writers import DOCUMENT_WRITERS, Context
 from policyc.site.bundle import SITE_WRITERS
 from policyc.site.calendar import CALENDAR_WRITERS
@@ -25,7 +26,7 @@ from policyc.site.guard import check_output_folder
 from policyc.site.publish import staged
 from policyc.source.check import load_project
 
-WRITERS = {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
+WRITERS = {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
 
 
 def render_document(out: Output, context: Context) -> None:
@@ -53,6 +54,7 @@ class BuildReport:
     rendered: int = 0  # documents rendered by this build
     reused: int = 0  # documents whose bytes came from the cache
     worker_peaks: dict = field(default_factory=dict)  # worker -> peak resident memory, KiB
+    also_rebuilt: int = 0  # documents outside --school/--policy rebuilt because their sources changed
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     policies: list[ResolvedPolicy] = field(default_factory=list)
@@ -103,11 +105,17 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     started = time.perf_counter()
     checked = checked or check_all(options.source, options.strict)
     project, policies, warnings = checked.project, checked.policies, checked.warnings
-    plan = plan_outputs(checked.histories, options.formats, set(options.schools), set(options.policies))
-    report = BuildReport(warnings=warnings, policies=policies)
+    # --school and --policy name what must be current after this build; the plan is always
+    # whole, so that every page, index, register and the dashboard describe the same sources:
+    # a document outside the selection is reused when its key is unchanged, and rebuilt (and
+    # counted in the report) when its sources changed since it was made.
+    plan = plan_outputs(checked.histories, options.formats)
     partial = bool(options.schools or options.policies)
+    selected = ({o.path for o in plan_outputs(checked.histories, options.formats, set(options.schools),
+                                              set(options.policies))} if partial else None)
+    report = BuildReport(warnings=warnings, policies=policies)
     check_output_folder(options.output, options.source)
-    with staged(options.output, keep_existing=partial) as root:
+    with staged(options.output, keep_existing=False) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
         documents = [o for o in plan if o.policy is not None]
         for out in plan:  # assets first: documents do not need them, pages link to them
@@ -117,6 +125,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         key_of = {o.path: keys.key(o) for o in documents} if cache else {}
         todo = [o for o in documents if not (cache and cache.place(key_of[o.path], root / o.path))]
         report.reused = len(documents) - len(todo)
+        if selected is not None:
+            report.also_rebuilt = sum(o.path not in selected for o in todo)
         pending = {o.path for o in todo}
         report.written.extend(o.path for o in documents if o.path not in pending)
         for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks):

@@ -130,5 +130,6 @@ class KeyMaker:
         # A Word file carries the build date (its core properties, a tracked change's date).
         dated = self.today.isoformat() if out.format in DATED_FORMATS else ""
         facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
-                 self._digest(out.history, history_view), self._digest(out.policy), plain(shown), dated]
+                 self._digest(out.history, history_view), self._digest(out.policy), plain(shown),
+                 plain(out.members), dated]
         return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()

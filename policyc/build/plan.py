@@ -20,6 +20,7 @@ class Output:
     policy: Optional[ResolvedPolicy] = None
     school: str = ""
     history: Optional[PolicyHistory] = None
+    members: tuple = ()  # a trust board's review pack: (school name, version in force, proposed version) of each school
 
 
 def archive_path(policy: ResolvedPolicy, version: str, fmt: str) -> str:
@@ -40,7 +41,16 @@ def review_path(policy: ResolvedPolicy, fmt: str) -> str:
     return f"{REVIEW}/{policy.school_slug}/{policy.policy_id}.{fmt}"
 
 
+def pack_path(policy: ResolvedPolicy, fmt: str) -> str:
+    """The review pack a clerk sends before the meeting: the school's, or for a policy the
+    trust board approves once for every school, the board's."""
+    folder = BOARD if policy.approver == "trust" else policy.school_slug
+    return f"{REVIEW}/{folder}/{policy.policy_id}-review-pack.{fmt}"
+
+
 REVIEW = "review"
+BOARD = "trust-board"
+PACK_FORMATS = ("html", "pdf")
 
 
 def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
@@ -48,6 +58,7 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
     """Every file the build writes; `schools`/`policy_ids` narrow which policies are rendered."""
     outputs = [Output("assets", "assets")]
     policies = [h.current for h in histories]
+    boards: dict[str, list[PolicyHistory]] = {}  # policy id -> the schools awaiting the board's decision
     for history in histories:
         policy = history.current
         if schools and policy.school_slug not in schools:
@@ -68,6 +79,20 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
         if history.changed_since:
             for fmt in formats:
                 outputs.append(Output(redline_path(history, fmt), f"redline-{fmt}", policy, history=history))
+        if history.pending and policy.approver == "trust":
+            boards.setdefault(policy.policy_id, []).append(history)
+        elif history.pending:
+            for fmt in formats:
+                if fmt in PACK_FORMATS:
+                    outputs.append(Output(pack_path(policy, fmt), f"pack-{fmt}", policy, history=history))
+    for waiting in boards.values():  # one pack for the board, with the text of a school that has a version in force
+        first = next((h for h in waiting if h.changed_since), waiting[0])
+        members = tuple((h.current.school_name, h.changed_since.version if h.changed_since else "",
+                         h.proposed_version) for h in waiting)
+        for fmt in formats:
+            if fmt in PACK_FORMATS:
+                outputs.append(Output(pack_path(first.current, fmt), f"pack-{fmt}", first.current, BOARD,
+                                      first, members))
     # The bundle around the documents, always: indexes and registers cover every school.
     for slug in dict.fromkeys(p.school_slug for p in policies):
         outputs.append(Output(f"{slug}/assets", "assets", school=slug))

@@ -121,7 +121,8 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     if found.errors:
         return None
     review_cycle = ratification.review_cycle or policy.review_cycle
-    ratification = copy(ratification, body=body, review_cycle=review_cycle)
+    ratification = copy(ratification, body=body, review_cycle=review_cycle,
+                        meeting=ratification.meeting or policy.meeting)
     if not ratification.next_review:
         ratification = _next_review(ratification)
     layout = copy(project.trust.layout, **dict(policy.layout))
@@ -132,7 +133,30 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         policy.subtitle, policy.numbering, policy.contents, policy.preamble, tuple(parts),
         tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
         layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
-        approver=policy.approver, layout=layout, opening=policy.opening)
+        approver=policy.approver, layout=layout, opening=policy.opening,
+        reasons=_reasons(sections, policy, overlay))
+
+
+def _reasons(sections, policy: ModelPolicy, overlay: Overlay) -> tuple[tuple[str, str, str], ...]:
+    """Why each clause or section changed, as this school's text has it: written on the clause
+    (the model's, or the overlay's own replacement), or in the model's `reasons:`, or in the
+    overlay's, which has the last word."""
+    found: dict[str, tuple[str, str]] = {}
+    def visit(clauses) -> None:
+        for clause in clauses:
+            if clause.change:
+                found[clause.id] = clause.change
+            visit(clause.body.clauses)
+            for _, body in clause.choices:
+                if body is not None:
+                    visit(body.clauses)
+    for section in sections:
+        if section.change:
+            found[section.id] = section.change
+        visit(section.clauses)
+    for item_id, why, by in policy.reasons + overlay.reasons:
+        found[item_id] = (why, by)
+    return tuple((item_id, *found[item_id]) for item_id in sorted(found))
 
 
 def _next_review(r: Ratification) -> Ratification:

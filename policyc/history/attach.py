@@ -52,8 +52,10 @@ def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems) -> Po
         return PolicyHistory(current, snapshots)
     comparison = compare(latest.policy, policy)
     proposed = propose_version(latest.version, change_kind(comparison))
-    pending = ChangeEntry(None, f"Changes awaiting ratification (proposed version {proposed or 'to be decided'}).",
-                          comparison.affected_paragraphs(), proposed)
+    why = comparison.reason_summary()
+    pending = ChangeEntry(None, f"Changes awaiting ratification (proposed version {proposed or 'to be decided'})"
+                                + (f": {why}." if why else "."),
+                          comparison.affected_paragraphs(), proposed, comparison.proposers())
     draft = copy(policy.ratification, status="draft", date=None, signatories=(), minute="",
                  version=f"{proposed} (draft)" if proposed else "", next_review=None)
     current = copy(policy, ratification=draft, history=(pending,) + log, in_force=latest.version)

@@ -101,6 +101,39 @@ class Comparison:
                 words.append(f"{s.new.number or s.new.title} (moved from {s.old.number or s.old.title})")
         return "; ".join(words) if words else "None (no change to the text)"
 
+    def reason(self, item_id: str) -> tuple[str, str]:
+        """Why this change was made and who proposed it, as the newer text's sources say:
+        ("", "") when they say nothing new (a reason already given for an earlier version
+        that nobody rewrote belongs to that version, not to this change)."""
+        given = self.new.reason_for(item_id)
+        return given if given[0] and given != self.old.reason_for(item_id) else ("", "")
+
+    def reasons(self) -> list[tuple[str, str, str]]:
+        """(what changed, why, proposed by) for every change that carries a reason, in the
+        newer version's order, removals last: the governors' summary."""
+        out = []
+        for s in self.sections.values():
+            if (s.kind != "same" or s.moved) and s.kind != "removed" and self.reason(s.id)[0]:
+                out.append((f"Section {s.new.number or s.new.title}", *self.reason(s.id)))
+        for change in _in_new_order(self):
+            if self.reason(change.id)[0]:
+                out.append((self.label(change, "new"), *self.reason(change.id)))
+        for change in self.of_kind("removed"):
+            if self.reason(change.id)[0]:
+                out.append((f"{self.label(change, 'old')} (removed)", *self.reason(change.id)))
+        for s in self.sections.values():
+            if s.kind == "removed" and self.reason(s.id)[0]:
+                out.append((f"Section {s.old.number or s.old.title} (removed)", *self.reason(s.id)))
+        return out
+
+    def reason_summary(self) -> str:
+        """The reasons as one entry for a table of changes: '6.5: why (proposed by X); …'."""
+        return "; ".join(f"{what}: {why.rstrip('.')}" + (f" (proposed by {by})" if by else "")
+                         for what, why, by in self.reasons())
+
+    def proposers(self) -> str:
+        return ", ".join(dict.fromkeys(by for _, _, by in self.reasons() if by))
+
 
 def labels(policy: ResolvedPolicy) -> dict[str, str]:
     """How each clause is named in a change log: its number; else its title; else its place,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from policyc.errors import UserError
 from policyc.history.attach import PolicyHistory
-from policyc.history.compare import change_kind, compare, propose_version
+from policyc.history.compare import change_kind, compare, propose_version, walk
 from policyc.history.snapshot import Snapshot, dump, path_for, version_key
 from policyc.model import Signatory
 from policyc.names import PathEscape, version_problem
@@ -81,9 +81,11 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
                         f"(version {latest.version}, {latest.date.isoformat()})")
     if not request.signatories:
         raise UserError("say who signed: --by \"Name, Role\" (repeat for each signatory)")
-    if not request.summary.strip():
-        raise UserError("give a one-line summary of the change: --summary \"...\"")
     comparison = compare(latest.policy, current) if latest else None
+    summary = request.summary.strip() or _from_reasons(comparison)
+    if not summary:
+        raise UserError("give a one-line summary of the change: --summary \"...\" (or write the reason for each "
+                        "change beside it in the sources, as change: {reason: ..., by: ...})")
     kind = change_kind(comparison)
     previous = latest.version if latest else (current.ratification.version.replace(" (draft)", "") or None)
     # With no snapshot yet, a version recorded by hand in the school file is the one to follow.
@@ -105,7 +107,8 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
                   signatories=request.signatories, version=version, body=request.body or current.body,
                   review_cycle=cycle, next_review=next_review_date(request.date, cycle))
     approved = copy(current, ratification=record, history=(), in_force="")
-    snap = Snapshot(version, request.summary.strip(), kind, approved, owner=request.owner.strip())
+    owner = request.owner.strip() or (comparison.proposers() if comparison else "")
+    snap = Snapshot(version, summary, kind, approved, owner=owner)
     try:
         path = path_for(source, current.school_slug, current.policy_id, version)
     except PathEscape:  # snapshots/ (or a folder in it) is a link to somewhere else
@@ -116,6 +119,23 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     detail = f" ({comparison.affected_paragraphs()})" if comparison else ""
     return Outcome(snap, f"Recorded version {version} of {current.title} for {current.school_name}, ratified by "
                          f"the {record.body} on {request.date.isoformat()}: {what}{detail}.", path)
+
+
+def _from_reasons(comparison) -> str:
+    """The summary the sources give: the reasons written beside the changes, if every change has one."""
+    if comparison is None or not comparison.has_changes:
+        return ""
+    return comparison.reason_summary() if comparison.reasons() and _all_explained(comparison) else ""
+
+
+def _all_explained(comparison) -> bool:
+    ids = [c.id for c in comparison.clauses.values() if c.affected]
+    ids += [s.id for s in comparison.sections.values() if s.kind != "same" or s.moved]
+    # A clause inside an added or removed section is explained by the section's reason.
+    covered = {s.id for s in comparison.sections.values() if s.kind in ("added", "removed") and comparison.reason(s.id)[0]}
+    inside = {b.id for s in comparison.sections.values() if s.id in covered
+              for b in walk((s.new or s.old).blocks)}
+    return all(comparison.reason(i)[0] or i in inside for i in ids)
 
 
 def _write_all(files: list[tuple[Path, str]]) -> None:

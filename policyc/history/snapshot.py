@@ -125,6 +125,9 @@ def to_data(snap: Snapshot) -> dict:
         "signatories": [{"name": s.name, "role": s.role} for s in r.signatories],
         "review_cycle": r.review_cycle, "next_review": r.next_review.isoformat() if r.next_review else "",
     }
+    if snap.policy.reasons:  # only when given, so that earlier snapshots keep their hashes
+        record["reasons"] = [{"id": i, "reason": why, **({"by": by} if by else {})}
+                             for i, why, by in snap.policy.reasons]
     body = content(snap.policy)
     return {**record, "content": body, "sha256": digest({**record, "content": body})}
 
@@ -187,7 +190,8 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         (), base.change_columns, base.ratification_block,
         tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources,
         approver=base.approver, layout=base.layout, opening=c.get("opening", ""),
-        policy_links=base.policy_links)
+        policy_links=base.policy_links,
+        reasons=tuple((r["id"], r["reason"], r.get("by", "")) for r in data.get("reasons") or ()))
     return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
                     None, data.get("sha256", ""), data.get("owner", "") or "")
 

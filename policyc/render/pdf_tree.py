@@ -4,8 +4,10 @@ What it does, knowing from pdf_origins which HTML element each structure element
 pieces of one element cut by page breaks become one element again; page furniture
 (running footer, DRAFT watermark, repeated table headers, contents leaders and page
 numbers) leaves the tree and is listed as an Artifact of its kind; a contents entry keeps
-one Link and one annotation; every link annotation is described by its words; and a
-section without a heading of its own is a plain division.
+one Link and one annotation; every link annotation is described by its words; a
+section without a heading of its own is a plain division; and a redline's insertions and
+deletions are read as "[inserted: …]" and "[deleted: …]" (their ActualText), words the
+page does not print.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ class Mender:
             if here and "watermark" in here.classes:
                 self._to_artifact(kid, "Watermark")
                 continue
-            if here and "sign-line" in here.classes:  # a blank line drawn to sign on: layout, not words
+            if here and here.classes & {"sign-line", "write-here", "tick-box"}:  # lines and boxes to fill in by hand: layout, not words
                 self._to_artifact(kid, "Layout")
                 signing = True
                 continue
@@ -196,6 +198,9 @@ class Mender:
                 continue
             if kid.S == "/LI":
                 self._label(kid)
+            here = self.origin(kid)
+            if here and here.tag in ("ins", "del"):  # its "[inserted: …]" is not printed: it is read
+                kid.ActualText = pikepdf.String(here.text)
             if kid.S == "/Sect":
                 first = next((k for k in kids(kid) if is_element(k)), None)
                 if first is None or first.S not in HEADINGS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from markupsafe import Markup, escape
@@ -193,6 +193,7 @@ class RedlineClause:
     note: str
     body: Markup
     depth: int
+    why: tuple[str, str] = ("", "")  # the reason given for this change, and who proposed it
     runs: Runs = ()  # the body as equal, inserted and deleted text, for the Word redline
 
     @property
@@ -208,6 +209,7 @@ class RedlineSection:
     note: str
     clauses: list[RedlineClause]
     changed: bool
+    why: tuple[str, str] = ("", "")
     title_runs: Runs = ()
 
 
@@ -215,24 +217,30 @@ def build_sections(comparison: Comparison) -> list[RedlineSection]:
     old, new = comparison.old, comparison.new
     old_fill, new_fill = Filler(old, old), Filler(new, new)
     removed_after = _removed_positions(comparison)
+
+    def clause(change: ClauseChange, depth: int) -> RedlineClause:
+        made = _clause(change, depth, old_fill, new_fill)
+        return replace(made, why=comparison.reason(change.id)) if change.affected else made
     sections = []
     for part in new.parts:
         clauses = []
         for block, depth in _walk_depth(part.blocks):
-            clauses.append(_clause(comparison.clauses[block.id], depth, old_fill, new_fill))
+            clauses.append(clause(comparison.clauses[block.id], depth))
             for gone, gone_depth in removed_after.get(block.id, []):
-                clauses.append(_clause(comparison.clauses[gone.id], gone_depth, old_fill, new_fill))
+                clauses.append(clause(comparison.clauses[gone.id], gone_depth))
         for gone, gone_depth in removed_after.get(part.id, []):
-            clauses.insert(0, _clause(comparison.clauses[gone.id], gone_depth, old_fill, new_fill))
+            clauses.insert(0, clause(comparison.clauses[gone.id], gone_depth))
         section = comparison.sections[part.id]
         runs, note = _section_title(section, old_fill, new_fill)
         changed = section.kind != "same" or section.moved or any(c.change.affected for c in clauses)
-        sections.append(RedlineSection(part.id, part.number, runs_html(runs), note, clauses, changed, runs))
+        why = comparison.reason(part.id) if section.kind != "same" or section.moved else ("", "")
+        sections.append(RedlineSection(part.id, part.number, runs_html(runs), note, clauses, changed, why, runs))
     for section in comparison.sections.values():
         if section.kind == "removed":
-            clauses = [_clause(comparison.clauses[b.id], d, old_fill, new_fill) for b, d in _walk_depth(section.old.blocks)]
+            clauses = [clause(comparison.clauses[b.id], d) for b, d in _walk_depth(section.old.blocks)]
             runs = (("delete", old_fill(section.old.title)),)
-            sections.append(RedlineSection(section.id, "", runs_html(runs), f"Section {section.old.number or ''} removed".replace("  ", " "), clauses, True, runs))
+            sections.append(RedlineSection(section.id, "", runs_html(runs), f"Section {section.old.number or ''} removed".replace("  ", " "),
+                                           clauses, True, comparison.reason(section.id), runs))
     return sections
 
 
@@ -286,16 +294,16 @@ def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler
     runs = clause_runs(change, old_fill, new_fill)
     body = runs_html(runs)
     if change.kind == "added":
-        return RedlineClause(change, change.new_number, "New paragraph", body, depth, runs)
+        return RedlineClause(change, change.new_number, "New paragraph", body, depth, runs=runs)
     if change.kind == "removed":
         number = change.old_number
-        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth, runs)
+        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth, runs=runs)
     notes = []
     if change.moved:
         notes.append(f"Moved from {change.old_number}" if change.old_number else "Moved")
     if change.kind == "changed":
         notes.append("Wording changed")
-    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth, runs)
+    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth, runs=runs)
 
 
 def summary(comparison: Comparison, old_label: str, new_label: str, values_marked: bool = False) -> list[str]:
@@ -371,6 +379,7 @@ def redline_context(comparison: Comparison, current: ResolvedPolicy, old_label: 
         title=current.title, school_name=current.school_name, body=current.body,
         old_label=old_label, new_label=new_label, draft=draft,
         summary=summary(comparison, old_label, new_label), summary_values=comparison.values,
+        reasons=comparison.reasons(),
         has_changes=comparison.has_changes, sections=build_sections(comparison))
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace as copy
 from pathlib import Path
 from typing import Callable
 
-from policyc.build.plan import REVIEW, Output, archive_path, public_path, redline_path, review_path
+from policyc.build.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
@@ -27,6 +27,8 @@ def assets_for(path: str) -> str:
     if "/" not in path:
         return "assets/"
     parts = path.split("/")
+    if parts[:2] == [REVIEW, BOARD]:  # the trust board's review packs: the trust's own assets
+        return posixpath.relpath("assets", posixpath.dirname(path)) + "/"
     school = parts[1] if parts[0] == REVIEW else parts[0]  # the review area borrows the school's assets
     return posixpath.relpath(f"{school}/assets", posixpath.dirname(path)) + "/"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
-from policyc.build.plan import Output, archive_path, public_path, redline_path, review_path
+from policyc.build.plan import Output, archive_path, pack_path, public_path, redline_path, review_path
 from policyc.compile.applicability import coverage
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
@@ -46,6 +46,7 @@ class Entry:
     approver: str = "school"  # who approves it: "trust" (the board, once for every school) or "school"
     adopted: bool = False  # the version in force was adopted rather than ratified
     written: tuple[tuple[str, str], ...] = ()  # dates written to the month ("March 2025"), as Ratification.written
+    pack: str = ""  # the review pack for the meeting that decides the pending text, relative to the output folder
 
     def date_text(self, field: str) -> str:
         """`ratified` or `next_review` as the record writes it: "March 2025" stays a month, never
@@ -121,7 +122,8 @@ def _all_entries(ctx: Context) -> list[Entry]:
             _pending(history) if history.pending else "",
             review_path(current, "html") if history.pending else "",
             redline_path(history, "html") if history.changed_since else "", current.approver,
-            published and r.status == "adopted", r.written if published else ()))
+            published and r.status == "adopted", r.written if published else (),
+            pack_path(current, "html") if history.pending and "html" in ctx.formats else ""))
     return out
 
 

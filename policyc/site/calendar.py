@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from policyc.build.plan import REVIEW
 from policyc.history.status import long_date
 from policyc.names import inside
 from policyc.render.writers import Context, write
@@ -79,13 +78,6 @@ def uid(ctx: Context, school: str, policy: str) -> str:
     return f"review-{policy}-{school}@{trust}.policyc"
 
 
-def review_pack_href(entry) -> str:
-    """Where the review pack of a pending change is, relative to the output root: the trust
-    board's when it approves the policy once for every school, the school's otherwise."""
-    folder = "trust-board" if entry.approver == "trust" else entry.school_slug
-    return f"{REVIEW}/{folder}/{entry.policy_id}-review-pack.html"
-
-
 def _events(ctx: Context, for_trust: bool, school: str = "") -> list[list[str]]:
     schools = {s.slug: s for s in ctx.project.schools}
     out = []
@@ -106,7 +98,7 @@ def _events(ctx: Context, for_trust: bool, school: str = "") -> list[list[str]]:
                  f"Version in force: {e.version}{ratified}; approved by the {e.body}.",
                  f"Policy: {page}"]
         if for_trust and e.pending:
-            lines.append(f"Awaiting ratification: {e.pending}. Review pack: {review_pack_href(e)}")
+            lines.append(f"Awaiting ratification: {e.pending}." + (f" Review pack: {e.pack}" if e.pack else ""))
         out.append(event(uid(ctx, e.school_slug, e.policy_id), e.next_review, ctx.today,
                          f"Review due: {e.title} ({e.school_name})", "\n".join(lines), page))
     return out

@@ -109,14 +109,16 @@ class Loader:
             (key, None if choice is None else self.body(choice, path + ("choices", key)))
             for key, choice in (data.get("choices") or {}).items())
         return Clause(data["id"], self.body(data, path), self.at(path), data.get("numbered"),
-                      tuple(data.get("phases", ())), data.get("option", ""), choices, origin)
+                      tuple(data.get("phases", ())), data.get("option", ""), choices, origin,
+                      change_of(data.get("change")))
 
     def section(self, data: dict, path: tuple, origin: str = "model") -> Section:
         clauses = tuple(self.clause(c, path + ("clauses", i), origin)
                         for i, c in enumerate(data.get("clauses") or []))
         return Section(data["id"], data["kind"], data["title"], clauses, self.at(path),
                        data.get("numbered", True), data.get("number_clauses", True),
-                       tuple(data.get("phases", ())), origin, data.get("contents_title", ""))
+                       tuple(data.get("phases", ())), origin, data.get("contents_title", ""),
+                       change_of(data.get("change")))
 
     # --- files ------------------------------------------------------------------
 
@@ -156,7 +158,9 @@ class Loader:
                            approver=d.get("approver", "school"), approving_body=d.get("approving_body", ""),
                            layout=self.layout_changes(d.get("ratification_layout")),
                            opening=d.get("opening", "") or "",
-                           phases=tuple((d.get("applies_to") or {}).get("phases", ())))
+                           phases=tuple((d.get("applies_to") or {}).get("phases", ())),
+                           reasons=reasons_of(d.get("reasons")),
+                           meeting=self.date(d.get("meeting"), ("meeting",)))
 
     def school(self, slug: str) -> School:
         d = self.source.data
@@ -190,7 +194,7 @@ class Loader:
         return Overlay(policy_id, self.at(path), d.get("title", ""), options,
                        self.pairs(d.get("values")), remove, replace, tuple(add), ratification, rpos,
                        self.history(d.get("history"), path + ("history",)), d.get("applies"),
-                       d.get("reason", ""))
+                       d.get("reason", ""), reasons_of(d.get("reasons")))
 
     def ratification(self, d: dict, path: tuple) -> Ratification:
         signatories = tuple(Signatory(s["name"], s["role"]) for s in d.get("signatories", ()))
@@ -208,7 +212,7 @@ class Loader:
         return Ratification(d["status"], d.get("body", ""), date,
                             d.get("minute", ""), signatories, "" if version is None else str(version),
                             d.get("issued", ""), d.get("review_cycle", ""), next_review, updated,
-                            tuple(written.items()))
+                            tuple(written.items()), self.date(d.get("meeting"), path + ("meeting",)))
 
     def layout(self, d: Optional[dict]) -> Optional[BlockLayout]:
         if d is None:
@@ -227,6 +231,21 @@ class Loader:
     def rows(self, rows) -> tuple[BlockRow, ...]:
         return tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())),
                               r.get("after", "")) for r in rows)
+
+
+def change_of(data) -> tuple[str, ...]:
+    """A clause's `change:` (why it was edited, and who proposed it): a sentence, or
+    {reason: ..., by: ...}; () when there is none."""
+    if not data:
+        return ()
+    if isinstance(data, str):
+        return (" ".join(data.split()), "")
+    return (" ".join(str(data.get("reason", "")).split()), " ".join(str(data.get("by", "") or "").split()))
+
+
+def reasons_of(data) -> tuple[tuple[str, str, str], ...]:
+    """A policy's or overlay's `reasons:` ({id: change}), for what it removed or would rather not annotate inline."""
+    return tuple((item_id, *change_of(value)) for item_id, value in (data or {}).items() if change_of(value))
 
 
 def list_items(items) -> tuple:

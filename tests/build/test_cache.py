@@ -117,3 +117,28 @@ def test_a_damaged_or_half_written_entry_is_never_reused(mini, tmp_path):
     half.write_bytes(b"half")
     again = run(mini, out)
     assert again.rendered == 1 and digest_tree(out) == before
+
+
+def test_a_partial_build_after_a_model_edit_leaves_the_whole_output_consistent(mini, tmp_path):
+    """--school names what must be current; another school's documents whose sources changed
+    are rebuilt too, so the output is byte for byte what a full build makes."""
+    from policyc.pipeline import BuildOptions, build
+    from tests.conftest import SCHOOL, write_tree
+    from tests.test_interrupted import digest_tree
+
+    today = __import__("datetime").date(2026, 11, 22)
+    write_tree(mini, {"schools/elm-primary.yaml": SCHOOL.replace("Oak Primary", "Elm Primary")})
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    build(BuildOptions(mini, out, today, formats=("html",)))
+    policy = mini / "policies" / "social-media.yaml"
+    policy.write_text(policy.read_text().replace("You must not use social media to:",
+                                                 "You must never use social media to:"))
+    partial = build(BuildOptions(mini, out, today, formats=("html",), schools=frozenset({"oak-primary"})))
+    build(BuildOptions(mini, whole, today, formats=("html",), cache=False))
+    assert partial.also_rebuilt >= 1  # Elm Primary's copy changed as well
+    elm = (out / "review" / "elm-primary" / "social-media.html")
+    page = elm if elm.exists() else out / "elm-primary" / "social-media.html"
+    assert "You must never use social media" in page.read_text(encoding="utf-8")
+    mine = {k: v for k, v in digest_tree(out).items() if not k.startswith(".policyc")}
+    theirs = {k: v for k, v in digest_tree(whole).items() if not k.startswith(".policyc")}
+    assert mine == theirs

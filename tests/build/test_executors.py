@@ -19,8 +19,8 @@ TODAY = dt.date(2026, 11, 22)
 def test_pdfs_and_long_policies_are_handed_out_first():
     plan = [o for o in plan_outputs(check_all(EXAMPLE).histories, ("html", "pdf")) if o.policy is not None]
     ordered = largest_first(plan)
-    assert {o.format for o in ordered[:len(ordered) // 2]} <= {"pdf", "redline-pdf"}
-    assert ordered[-1].format in ("html", "redline-html")
+    assert {o.format for o in ordered[:len(ordered) // 2]} <= {"pdf", "redline-pdf", "pack-pdf"}
+    assert ordered[-1].format in ("html", "redline-html", "pack-html")
 
 
 def test_workers_report_their_peak_memory(mini, tmp_path):

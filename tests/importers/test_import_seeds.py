@@ -18,7 +18,8 @@ def imported(request, tmp_path_factory):
     source, out = work / "src", work / "out"
     assert main(["import", str(SHARED / text_file), "--source", str(source)]) == 0
     assert main(["--source", str(source), "--output", str(out), "-q", "--today", "2026-11-22", "--format", "pdf"]) == 0
-    [pdf] = list(out.rglob("*.pdf"))  # a draft is in the review area, a ratified policy on the public site
+    # a draft is in the review area (with its review pack), a ratified policy on the public site
+    [pdf] = [p for p in out.rglob("*.pdf") if not p.name.endswith("-review-pack.pdf")]
     return request.param, (SHARED / text_file).read_text(encoding="utf-8"), source, pdf
 
 

@@ -15,7 +15,9 @@ from tests.render.test_pdf_structure import KINDS
 
 # What the HTML page shows that its PDF leaves out on purpose: web-only links and notes,
 # the page footer (the PDF's running footer is an artifact), the hidden DRAFT mark and
-# table caption, and, in a redline, the unchanged sections that print as one line.
+# table caption, and, in a redline, the unchanged sections that print as one line and the
+# "[inserted: …]" words, which the PDF holds as each insertion's ActualText instead of
+# printing them (pdfinfo shows printed text only: test_redline_marks_are_read_as_actual_text).
 WEB_ONLY = " | ".join([
     "//*[contains(concat(' ', @class, ' '), ' skip-link ')]",
     "//*[contains(concat(' ', @class, ' '), ' download ')]",
@@ -26,6 +28,7 @@ WEB_ONLY = " | ".join([
     "//*[contains(concat(' ', @class, ' '), ' watermark ')]",
     "//caption[contains(@class, 'visually-hidden')]",
     "//details[contains(@class, 'part')]/*[not(self::summary)]",
+    "//ins/span[@class='visually-hidden'] | //del/span[@class='visually-hidden']",
 ])
 
 
@@ -68,3 +71,26 @@ def test_no_footer_or_watermark_in_the_tagged_text(example_output):
     out = subprocess.run(["pdfinfo", "-struct-text", str(example_output / KINDS["draft"])],
                          capture_output=True, text=True, check=True).stdout
     assert "DRAFT" not in out and not re.search(r"Page \d+ of \d+", out)
+
+
+def test_redline_marks_are_read_as_actual_text(example_output):
+    """Each insertion and deletion is read as the HTML page's screen-reader words say it,
+    '[inserted: …]', in page order, though those words are not printed."""
+    import pikepdf
+    pdf = example_output / KINDS["redline"]
+    page = lxml.html.parse(str(pdf.with_suffix(".html")))
+    shown = [" ".join("".join(m.itertext()).split()) for m in page.xpath("//main//ins | //main//del")
+             if not m.xpath("ancestor::details[contains(@class, 'part')]")
+             and not m.xpath("ancestor::p[contains(@class, 'key')]")]
+    read = []
+    with pikepdf.open(pdf) as doc:
+        stack = [doc.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if "/ActualText" in node:
+                read.append(" ".join(str(node.ActualText).split()))
+            k = node.get("/K")
+            kids = list(k) if isinstance(k, pikepdf.Array) else [k] if k is not None else []
+            stack.extend(reversed([x for x in kids if isinstance(x, pikepdf.Dictionary) and "/S" in x]))
+    assert shown and all(s.startswith(("[inserted: ", "[deleted: ")) for s in shown)
+    assert [r for r in read if r.startswith("[")] == shown

@@ -19,6 +19,9 @@ KINDS = {
     "never ratified": "review/ashcombe-nursery/social-media.pdf",
     "archive": "hollin-bank-primary/archive/social-media-3.1.pdf",
     "redline": "review/calderbeck-academy/changes/social-media-1.10-to-draft.pdf",
+    "review pack": "review/calderbeck-academy/social-media-review-pack.pdf",
+    "board's review pack": "review/trust-board/online-safety-review-pack.pdf",
+    "first version's review pack": "review/ashcombe-nursery/photography-review-pack.pdf",
 }
 
 

@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -299,7 +300,12 @@ def test_pdf_redline_announces_changes_and_is_marked_draft_on_every_page(mini, r
     assert path.suffix == ".pdf"
     pages = [page.extract_text() for page in PdfReader(path).pages]
     text = "\n".join(pages)
-    assert "inserted:" in text and "deleted:" in text
+    # On paper the marks are underline and strike-through, with no "[inserted: …]" printed;
+    # read aloud (the tagged text), each says what it is.
+    assert "inserted:" not in text and "deleted:" not in text
+    with pikepdf.open(path) as pdf:
+        said = [str(o.ActualText) for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/ActualText" in o]
+    assert any(s.startswith("[inserted: ") for s in said) and any(s.startswith("[deleted: ") for s in said)
     assert all("DRAFT" in page for page in pages)
     assert "Photographs in learning journals" in text  # the removed clause is shown, struck through
 

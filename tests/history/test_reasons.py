@@ -1,0 +1,79 @@
+"""Reasons for changes: written beside the text they change, read by governors in the
+redline and its summary, and kept as the summary of the table of changes at ratification."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.history.test_history import RATIFY, edit, history
+from tests.render.test_redline import diff
+
+REWORD = ('text: "You must not use social media to:"', 'text: "You must never use social media to:"\n'
+          '        change: {reason: Staff asked for a rule without exceptions, by: Head of HR}')
+DROP_EYFS = ("      - id: eyfs\n        phases: [nursery, primary]\n"
+             "        text: Photographs in learning journals are taken on school devices only.\n", "")
+WHY_DROPPED = "reasons:\n  eyfs: Learning journals are now covered by the Photography Policy\n"
+
+
+def first_version(run, mini) -> None:
+    result = run(*RATIFY, "--source", mini, "--date", "2026-01-10", "--by", "Ann Chair, Chair of Governors",
+                 "--summary", "First", "--version", "2.0")
+    assert result.code == 0, result.err
+
+
+def test_reasons_reach_the_redline_its_summary_and_the_table_of_changes(mini, run, tmp_path):
+    first_version(run, mini)
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, *REWORD)
+    edit(policy, *DROP_EYFS)
+    policy.write_text(policy.read_text() + WHY_DROPPED)
+
+    html = diff(run, mini, tmp_path / "out", "2.0", "draft", "html").read_text(encoding="utf-8")
+    summary = html.split('<section class="redline-text"')[0]
+    assert "Why these changes are proposed" in summary
+    assert "<strong>1.3:</strong> Staff asked for a rule without exceptions" in summary
+    assert "(proposed by Head of HR)" in summary
+    assert "<strong>1.4 (removed):</strong> Learning journals are now covered by the Photography Policy" in summary
+    clause = html.split("Wording changed:")[1].split("</div>")[0]  # beside the change itself
+    assert '<span class="reason-label">Why:</span> Staff asked for a rule without exceptions' in clause
+
+    # The draft's table of changes says why, before anyone ratifies.
+    [pending] = [e for e in history(mini).current.history if e.date is None]
+    assert "Staff asked for a rule without exceptions (proposed by Head of HR)" in pending.summary
+    assert pending.owner == "Head of HR"
+
+    # Ratified with no --summary: the reasons are the summary, the proposer the owner.
+    result = run(*RATIFY, "--source", mini, "--date", "2026-02-01", "--by", "Ann Chair, Chair of Governors")
+    assert result.code == 0, result.err
+    snap = yaml.safe_load(next((mini / "snapshots").rglob("3.0.yaml")).read_text())
+    assert snap["summary"] == ("1.3: Staff asked for a rule without exceptions (proposed by Head of HR); "
+                               "1.4 (removed): Learning journals are now covered by the Photography Policy")
+    assert snap["owner"] == "Head of HR"
+    row = next(e for e in history(mini).current.history if e.version == "3.0")
+    assert row.summary == snap["summary"]
+
+    # A reason left in place belongs to the version it explained: a later edit of the same
+    # clause without a new reason does not repeat it.
+    edit(policy, "You must never use social media to:", "You must never, at any time, use social media to:")
+    later = diff(run, mini, tmp_path / "out2", "3.0", "draft", "html").read_text(encoding="utf-8")
+    assert "Staff asked for a rule" not in later and "Why these changes" not in later
+
+
+def test_ratify_without_summary_asks_for_one_when_a_change_has_no_reason(mini, run):
+    first_version(run, mini)
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, *REWORD)
+    edit(policy, *DROP_EYFS)  # removed, with no reason given
+    result = run(*RATIFY, "--source", mini, "--date", "2026-02-01", "--by", "Ann Chair, Chair of Governors")
+    assert result.code == 1
+    assert "--summary" in result.err and "change: {reason" in result.err
+    assert not list((mini / "snapshots").rglob("3.0.yaml"))
+
+
+def test_a_misspelt_change_key_is_a_located_error(mini, run):
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, *REWORD)
+    edit(policy, "change: {reason:", "change: {resaon:")
+    result = run("validate", "--source", mini)
+    assert result.code == 1
+    assert "social-media.yaml:" in result.err and "resaon" in result.err

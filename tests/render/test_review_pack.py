@@ -1,0 +1,85 @@
+"""The review pack a clerk sends governors: cover, summary with reasons, redline, resolution."""
+
+from __future__ import annotations
+
+import subprocess
+
+import lxml.html
+from pypdf import PdfReader
+
+SCHOOL_PACK = "review/calderbeck-academy/social-media-review-pack"
+
+
+def page(example_output, path: str):
+    return lxml.html.parse(str(example_output / path)).getroot()
+
+
+def facts(root) -> dict[str, str]:
+    return {" ".join(th.text_content().split()): " ".join(th.getnext().text_content().split())
+            for th in root.xpath("//table[contains(@class, 'pack-facts')]//th")}
+
+
+def test_the_cover_says_what_is_being_decided(example_output):
+    root = page(example_output, SCHOOL_PACK + ".html")
+    assert facts(root) == {
+        "Policy": "Social Media Policy and Guidelines for Staff",
+        "Version in force": "Version 1.10 (ratified 18 March 2026)",
+        "Proposed version": "2.0",
+        "Approving body": "Academy Council",
+        "Meeting": "Date not yet set",
+        "Pack prepared": "22 November 2026",
+    }
+    nursery = page(example_output, "review/ashcombe-nursery/social-media-review-pack.html")
+    assert facts(nursery)["Meeting"] == "9 December 2026"  # the meeting: given in the school's file
+    assert facts(nursery)["Version in force"].startswith("None")
+
+
+def test_the_summary_says_what_changes_and_why_and_the_redline_follows(example_output):
+    root = page(example_output, SCHOOL_PACK + ".html")
+    summary = " ".join(root.xpath("//section[contains(@class, 'pack-summary')]")[0].text_content().split())
+    assert "1 paragraph with changed wording: 5.4" in summary and "1 paragraph added: 9.4" in summary
+    assert "5.4: Only the head of each school gives references" in summary and "(proposed by Trust HR)" in summary
+    redline = root.xpath("//section[contains(@class, 'redline-text')]")[0]
+    assert redline.xpath(".//ins") and redline.xpath(".//del")
+    reason = redline.xpath(".//p[contains(@class, 'change-reason')]")
+    assert len(reason) == 2 and "Trust Data Protection Officer" in reason[1].text_content()
+
+
+def test_the_resolution_page_records_the_decision(example_output):
+    root = page(example_output, SCHOOL_PACK + ".html")
+    resolution = root.xpath("//section[contains(@class, 'resolution')]")[0]
+    assert len(resolution.xpath(".//ul[@class='decisions']/li")) == 3
+    assert [" ".join(th.text_content().split()) for th in resolution.xpath(".//table//th")] == [
+        "Signed (Chair)", "Name", "Date", "Minute reference"]
+    assert "policyc ratify --policy social-media --school calderbeck-academy" in resolution.text_content()
+
+
+def test_the_pdf_has_a_cover_a_summary_page_and_ends_with_the_resolution(example_output):
+    pages = [p.extract_text() for p in PdfReader(example_output / (SCHOOL_PACK + ".pdf")).pages]
+    assert len(pages) >= 4
+    assert "Review pack for the Academy Council" in pages[0] and "What changes, and why" not in pages[0]
+    assert pages[1].lstrip().startswith("What changes, and why")
+    assert "Resolution" in pages[-1] and "Minute reference" in pages[-1]
+    assert not any("inserted:" in p or "deleted:" in p for p in pages)
+
+
+def test_the_trust_board_has_one_pack_for_a_policy_it_approves(example_output):
+    root = page(example_output, "review/trust-board/online-safety-review-pack.html")
+    assert facts(root)["Approving body"] == "Board of Trustees"
+    assert "Schools it applies to" in facts(root)
+    assert root.xpath("//link[@rel='stylesheet']")[0].get("href") == "../../assets/policy.css"
+    assert (example_output / "assets" / "policy.css").exists()
+    assert not list((example_output / "review").glob("*/online-safety-review-pack.html"))[1:]
+
+
+def test_packs_are_linked_from_the_dashboard_and_calendar_never_from_public_pages(example_output):
+    dashboard = (example_output / "dashboard.html").read_text(encoding="utf-8")
+    assert 'href="review/calderbeck-academy/social-media-review-pack.html"' in dashboard
+    assert "review/trust-board/online-safety-review-pack.html" in dashboard
+    assert "social-media-review-pack.html" in (example_output / "reviews.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    for public in example_output.glob("*/**/*.html"):
+        if public.parts[len(example_output.parts)] != "review":
+            assert "review-pack" not in public.read_text(encoding="utf-8"), public
+    grep = subprocess.run(["grep", "-rl", "--exclude=*.css", "review-pack", str(example_output / "calderbeck-academy")],
+                          capture_output=True, text=True)
+    assert grep.stdout == ""
