@@ -32,8 +32,8 @@ MARK = {"insert": "w:ins", "delete": "w:del", "from": "w:moveFrom", "to": "w:mov
 
 
 def proposer(policy: ResolvedPolicy) -> str:
-    """Who the changes are from: the owner of a change not yet ratified, else the approving
-    body, else policyc."""
+    """Whose changes they are where a change's own reason names no one (change: {by: ...}):
+    the owner of the change awaiting ratification, else the approving body, else policyc."""
     pending = [e.owner for e in policy.history if e.date is None and e.owner]
     return pending[-1] if pending else (policy.body or "policyc")
 
@@ -114,6 +114,15 @@ class RedlineDocument:
         self.old_fill = Filler(comparison.old, comparison.old)
         self.new_fill = Filler(comparison.new, comparison.new)
 
+    def _for(self, item_id: str) -> str:
+        """Sign the next changes with the proposer of this one (as its reason says) and return
+        the reason as words for a comment ("" when none is given)."""
+        why, by = self.comparison.reason(item_id)
+        self.track.author = by or self.author
+        if not why:
+            return ""
+        return f"Why: {why.rstrip('.')}" + (f" (proposed by {by})" if by else "")
+
     def build(self) -> bytes:
         doc, current = self.document, self.current
         if self.draft:
@@ -133,9 +142,20 @@ class RedlineDocument:
             p = doc.add_paragraph(line)
             number_paragraph(p, bullets, 0)
             indent(p, LIST_INDENT, LIST_INDENT)
+        reasons = self.comparison.reasons()
+        if reasons:
+            doc.add_paragraph("Why these changes are proposed", style="Heading 2")
+            listed = self.numbering.new("bullet")
+            for what, why, by in reasons:
+                p = doc.add_paragraph()
+                number_paragraph(p, listed, 0)
+                indent(p, LIST_INDENT, LIST_INDENT)
+                p.add_run(f"{what}:").bold = True
+                p.add_run(f" {why}" + (f" (proposed by {by})" if by else ""))
         doc.add_paragraph(
-            f"How changes are shown: every change is a tracked change by {self.author}, dated "
-            f"{self.today.day} {self.today:%B %Y}; Word's Review pane steps through them. Accept all "
+            f"How changes are shown: every change is a tracked change, dated {self.today.day} "
+            f"{self.today:%B %Y}, in the name of whoever proposed it where the sources say, otherwise "
+            f"{self.author}; Word's Review pane steps through them. Accept all "
             f"of them to read {self.new_label}; reject all of them to read {self.old_label}. A moved paragraph "
             f"or section is a tracked move, a renumbered one a changed number; a changed value (a "
             f"cross-reference renumbered, a new name) is a change too. Notes on new, removed and moved "
@@ -218,6 +238,7 @@ class RedlineDocument:
 
     def moved_section(self, section, side: str) -> None:
         """A moved section, whole: its old text where it was ("from"), its new text where it is ("to")."""
+        why = self._for(section.id)
         part, fill = (section.old, self.old_fill) if side == "from" else (section.new, self.new_fill)
         heading = self.document.add_paragraph(style="Heading 2")
         keep_with_next(heading)
@@ -237,9 +258,10 @@ class RedlineDocument:
             if section.kind == "changed" or any(self.comparison.clauses[b.id].kind != "same"
                                                 for b, _ in _walk(part.blocks)):
                 note += "; the moved text is the new wording"
-        self.track.comment(heading, note)
+        self.track.comment(heading, ". ".join(filter(None, [note, why])))
 
     def heading(self, section) -> None:
+        why = self._for(section.id) if section.kind != "same" or section.moved else self._for("")
         p = self.document.add_paragraph(style="Heading 2")
         keep_with_next(p)
         old_number = f"{section.old.number}. " if section.old and section.old.number else ""
@@ -266,6 +288,7 @@ class RedlineDocument:
         if section.moved:
             note = "; ".join(filter(None, [note, f"Section moved (was section {section.old.number})"
                                                   if section.old.number else "Section moved"]))
+        note = ". ".join(filter(None, [note, why]))
         if note:
             self.track.comment(p, note)
 
@@ -278,6 +301,7 @@ class RedlineDocument:
         if place == "to":
             self.moved_to(change, depth)
             return
+        why = self._for(change.id) if change.affected else self._for("")
         whole = {"added": "insert", "removed": "delete"}.get(change.kind, "equal")
         runs = list(clause_runs(change, self.old_fill, self.new_fill, values=True))
         number = self._number_runs(change)
@@ -285,8 +309,9 @@ class RedlineDocument:
         notes = {"added": "New paragraph",
                  "removed": f"Removed (was {change.old_number})" if change.old_number else "Removed",
                  "changed": "Wording changed"}.get(change.kind, "")
-        if note_paragraph := (paragraphs[0] if paragraphs and notes else None):
-            self.track.comment(note_paragraph, notes)
+        note = ". ".join(filter(None, [notes, why]))
+        if paragraphs and note:
+            self.track.comment(paragraphs[0], note)
 
     def _number_runs(self, change: ClauseChange) -> list[tuple[str, str]]:
         old = f"{change.old_number} " if change.old_number else ""
@@ -298,6 +323,7 @@ class RedlineDocument:
         return [("equal", new)] if old == new else [("delete", old), ("insert", new)]
 
     def moved_from(self, change: ClauseChange, depth: int) -> None:
+        self._for(change.id)
         text = self.old_fill("\n".join(plain_lines(change.old)))
         number = f"{change.old_number} " if change.old_number else ""
         name = self._move_name(change)
@@ -307,6 +333,7 @@ class RedlineDocument:
         self.track.comment(paragraphs[0], f"Moved to {change.new_number}" if change.new_number else "Moved away")
 
     def moved_to(self, change: ClauseChange, depth: int) -> None:
+        why = self._for(change.id)
         text = self.new_fill("\n".join(plain_lines(change.new)))
         number = f"{change.new_number} " if change.new_number else ""
         name = self._move_name(change)
@@ -316,7 +343,7 @@ class RedlineDocument:
         notes = [f"Moved from {change.old_number}" if change.old_number else "Moved"]
         if change.kind == "changed":
             notes.append("wording changed (the moved text is the new wording)")
-        self.track.comment(paragraphs[0], "; ".join(notes))
+        self.track.comment(paragraphs[0], ". ".join(filter(None, ["; ".join(notes), why])))
 
     def _move_name(self, change: ClauseChange) -> str:
         return f"move_{change.id.replace('-', '_')}"[:40]

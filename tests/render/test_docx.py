@@ -42,7 +42,7 @@ def _edit_model(src: Path) -> None:
     policy = src / "policies" / "social-media.yaml"
     text = policy.read_text()
     new_clause = ("      - id: intro-ai\n        text: This policy also covers generative AI tools that post "
-                  "on someone's behalf.\n")
+                  "on someone's behalf.\n        change: {reason: AI tools now post for staff., by: Trust HR}\n")
     assert "      - id: intro-opportunities" in text
     text = text.replace("      - id: intro-opportunities", new_clause + "      - id: intro-opportunities", 1)
     # remove scope-former-staff (up to the next clause)
@@ -376,10 +376,16 @@ def test_redline_is_tracked_changes(built):
     # notes are comments, not text
     comments = xml(built / REDLINE, "word/comments.xml")
     notes = ["".join(c.itertext()) for c in comments.findall("w:comment", NS)]
-    assert "New paragraph" in notes and "Wording changed" in notes
+    assert "Wording changed" in notes
     assert any(n.startswith("Moved from") for n in notes) and any(n.startswith("Removed (was") for n in notes)
-    # the proposer is unknown here, so the changes are the approving body's
-    assert {c.get(f"{{{W}}}author") for c in ins} == {"Local Governing Body"}
+    # a change whose reason names its proposer is theirs; the others are the owner of the
+    # pending row of the table of changes (the proposers the sources name), else the approving body's
+    authors = {"".join(t.text for t in c.iter(f"{{{W}}}t")): c.get(f"{{{W}}}author") for c in ins}
+    assert authors["This policy also covers generative AI tools that post on someone's behalf."] == "Trust HR"
+    assert {c.get(f"{{{W}}}author") for c in dels} == {"Trust HR"}
+    assert "New paragraph. Why: AI tools now post for staff (proposed by Trust HR)" in notes
+    summary = "".join(body.itertext())
+    assert "Why these changes are proposed" in summary and "AI tools now post for staff." in summary
 
 
 def _decide(document: bytes, accept: bool) -> bytes:
@@ -486,6 +492,9 @@ def test_a_moved_section_is_a_tracked_move(tmp_path):
     body = xml(redline)
     names = {kind: {e.get(f"{{{W}}}name") for e in body.iter(f"{{{W}}}move{kind}RangeStart")} for kind in ("From", "To")}
     assert "move_section_definitions" in names["From"] and names["From"] == names["To"]
+    # no reason names a proposer: every change is the approving body's
+    assert {c.get(f"{{{W}}}author") for c in body.iter(f"{{{W}}}ins", f"{{{W}}}del", f"{{{W}}}moveTo")} == {
+        "Local Governing Body"}
     need_soffice()
     accepted_text, rejected_text = _accept_and_reject(
         redline, out / "review/hollin-bank-primary/social-media.html", out / "hollin-bank-primary/social-media.html",
