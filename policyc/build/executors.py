@@ -37,10 +37,10 @@ class WorkerDied(UserError):
 
 
 def cost(out: Output) -> int:
-    """A rough relative price of rendering `out`: a PDF's layout dwarfs its HTML, and a
-    long policy's PDF takes longer than a short one's."""
+    """A rough relative price of rendering `out`: a PDF's layout dwarfs its HTML (even a
+    two-page review pack's), and a long policy's PDF takes longer than a short one's."""
     size = 1 + sum(1 + len(part.blocks) for part in out.policy.parts) if out.policy is not None else 1
-    return size * (12 if out.format.endswith("pdf") else 1)
+    return 12 * size + 240 if out.format.endswith("pdf") else size
 
 
 def largest_first(documents: list[Output]) -> list[Output]:

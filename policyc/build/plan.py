@@ -84,14 +84,14 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
         elif history.pending:
             for fmt in formats:
                 if fmt in PACK_FORMATS:
-                    outputs.append(Output(pack_path(policy, fmt), f"pack-{fmt}", policy, history=history))
+                    outputs.append(Output(pack_path(policy, fmt), f"pack-{fmt}", _pack_view(history), history=history))
     for waiting in boards.values():  # one pack for the board, with the text of a school that has a version in force
         first = next((h for h in waiting if h.changed_since), waiting[0])
         members = tuple((h.current.school_name, h.changed_since.version if h.changed_since else "",
                          h.proposed_version) for h in waiting)
         for fmt in formats:
             if fmt in PACK_FORMATS:
-                outputs.append(Output(pack_path(first.current, fmt), f"pack-{fmt}", first.current, BOARD,
+                outputs.append(Output(pack_path(first.current, fmt), f"pack-{fmt}", _pack_view(first), BOARD,
                                       first, members))
     # The bundle around the documents, always: indexes and registers cover every school.
     for slug in dict.fromkeys(p.school_slug for p in policies):
@@ -107,6 +107,16 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
 BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json"),
                 ("register.csv", "register-csv"), ("policies-fragment.html", "fragment"),
                 ("sitemap.xml", "sitemap"), ("reviews.ics", "calendar-school"))
+
+
+def _pack_view(history: PolicyHistory) -> ResolvedPolicy:
+    """What a review pack shows of the proposed text: all of it when there is a redline; for a
+    first version, only its name and record (the pack points to the text), so that an edit
+    of the text does not make the pack again for nothing."""
+    policy = history.current
+    if history.changed_since is not None:
+        return policy
+    return replace(policy, parts=(), preamble="", opening="", history=(), reasons=(), policy_links=())
 
 
 def _superseded(policy: ResolvedPolicy, successor: str) -> ResolvedPolicy:

@@ -23,7 +23,7 @@ from policyc.render.writers import Context, assets_for, write
 
 def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
     history = out.history
-    current = history.current
+    current = out.policy  # the proposed text, as much of it as the pack shows
     latest = history.changed_since
     board = out.school == BOARD
     proposed = (history.proposed_version or current.ratification.version.replace(" (draft)", "").strip()
