@@ -85,8 +85,9 @@ def parser() -> argparse.ArgumentParser:
                        help="only this school (its file name without .yaml); may be repeated")
         q.add_argument("--policy", metavar="ID", action="append", default=[],
                        help="only this policy, such as social-media; may be repeated")
-        q.add_argument("--format", choices=["html", "pdf", "all"], default="all",
-                       help="which documents to write (default: both HTML and PDF)")
+        q.add_argument("--format", type=_formats, default="all", metavar="html|pdf|docx|all",
+                       help="which documents to write: html, pdf, docx (Word), or several joined by commas, "
+                            "such as html,pdf,docx (default: all, which is HTML and PDF)")
         q.add_argument("--no-cache", action="store_true",
                        help="render every document again, neither reading nor writing the cache")
         q.add_argument("--executor", choices=["processes", "dask"], default="processes",
@@ -132,7 +133,9 @@ def parser() -> argparse.ArgumentParser:
     _one_policy(d)
     d.add_argument("--from", dest="old", metavar="VERSION", required=True, help="the earlier version")
     d.add_argument("--to", dest="new", metavar="VERSION", default="draft", help="the later version (default: draft)")
-    d.add_argument("--format", choices=["html", "pdf", "all"], default="all")
+    d.add_argument("--format", type=_formats, default="all", metavar="html|pdf|docx|all",
+                   help="html, pdf, docx (Word, with tracked changes), or several joined by commas "
+                        "(default: all, which is HTML and PDF)")
     w = sub.add_parser("preview", help="render each kind of page and the first PDF pages to PNG, to look at",
                        description="Screenshots of each kind of built page (headless Chromium) and the first pages "
                                    "of every PDF (pdftoppm), written as PNG files for visual review.")
@@ -146,7 +149,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
     s.add_argument("--bind", metavar="ADDRESS", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this computer only)")
-    s.add_argument("--format", choices=["html", "pdf", "all"], default="html",
+    s.add_argument("--format", type=_formats, default="html", metavar="html|pdf|docx|all",
                    help="what each rebuild writes (default: HTML only, for speed)")
     i = sub.add_parser("init", help="make a new trust project in a new or empty folder",
                        description="Make a new trust project: policy_src/ with a trust, one model policy and one "
@@ -180,6 +183,21 @@ def _import(args) -> int:
     print(f"imported {imported.policy_id} for {imported.school_slug}: "
           f"python build.py --source {display_path(args.source)} --school {imported.school_slug}")
     return EXIT_OK
+
+
+FORMATS = ("html", "pdf", "docx")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """'all' (HTML and PDF), one format, or several joined by commas: 'html,docx'."""
+    if text == "all":
+        return ("html", "pdf")
+    wanted = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown or not wanted:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: choose html, pdf, docx or all (HTML and PDF), or several joined by commas, such as html,docx")
+    return tuple(name for name in FORMATS if name in wanted)
 
 
 def _date(text: str) -> dt.date:
@@ -255,7 +273,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             return EXIT_OK
         if args.command in ("ratify", "versions", "diff"):
             return _history_command(args, checked, source, output, today)
-        formats = ("html", "pdf") if args.format == "all" else (args.format,)
+        formats = args.format
         options = BuildOptions(source, output, today, formats,
                                frozenset(args.school), frozenset(args.policy), args.strict, max(1, args.jobs),
                                cache=not args.no_cache, executor=args.executor, scheduler=args.scheduler)
@@ -295,7 +313,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 def _serve(args, source: Path, output: Path, today: dt.date) -> int:
     check_output_folder(output, source)
-    formats = ("html", "pdf") if args.format == "all" else (args.format,)
+    formats = args.format
     options = BuildOptions(source, output, today, formats, strict=args.strict, jobs=1)
     if args.bind not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
@@ -344,9 +362,9 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
             print(line)
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
-    formats = ("html", "pdf") if args.format == "all" else (args.format,)
+    formats = args.format
     folder = inside(output, "review", history.current.school_slug, "changes")
-    for path in commands.write_redline(checked, history, old, new, folder, formats):
+    for path in commands.write_redline(checked, history, old, new, folder, formats, today):
         print(f"Wrote {display_path(path)}")
     return EXIT_OK
 

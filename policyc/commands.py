@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.names import inside
 from policyc.pipeline import Checked
+from policyc.render.docx_redline import render_redline_docx
 from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
@@ -96,9 +98,10 @@ def model_for(checked: Checked, history: PolicyHistory):
 
 
 def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, folder: Path,
-                  formats: tuple[str, ...]) -> list[Path]:
+                  formats: tuple[str, ...], today: dt.date | None = None) -> list[Path]:
     current = history.current
-    context = redline_context(compare(old.policy, new.policy), current, old.label, new.label, new.draft)
+    comparison = compare(old.policy, new.policy)
+    context = redline_context(comparison, current, old.label, new.label, new.draft)
     name = f"{current.policy_id}-{old.name}-to-{new.name}"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -112,6 +115,11 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
     if "pdf" in formats:
         path = inside(folder, f"{name}.pdf")
         _replace(path, render_pdf(render_page("redline.html.j2", assets="", **context), path.name))
+        written.append(path)
+    if "docx" in formats:  # tracked changes, dated the build date
+        path = inside(folder, f"{name}.docx")
+        _replace(path, render_redline_docx(comparison, current, old.label, new.label, new.draft,
+                                           today or dt.date.today()))
         written.append(path)
     return written
 

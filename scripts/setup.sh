@@ -9,6 +9,8 @@ want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-ut
 if [ "${1:-}" = "--test" ]; then
   # The browser checks: Debian's Chromium and its driver; Node.js for axe-core and html-validate.
   want+=(chromium chromium-driver)
+  # The Word checks: LibreOffice (headless) converts the DOCX files to text and PDF.
+  want+=(libreoffice-writer-nogui)
   command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
 fi
 missing=()

@@ -25,7 +25,10 @@ from policyc.resources import TEMPLATE_DIR
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Libraries whose version can change the bytes of a document.
-_LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py", "fonttools", "tinycss2", "cssselect2")
+_LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py", "fonttools", "tinycss2", "cssselect2",
+              "python-docx", "lxml")
+# Formats whose bytes hold the build date itself, so their key holds it too.
+DATED_FORMATS = frozenset({"docx", "redline-docx"})
 
 
 _ATOMS = (str, int, float, bool, type(None))
@@ -124,7 +127,9 @@ class KeyMaker:
         if out.policy is not None:
             p = out.policy
             shown = standing(p.ratification, self.today, p.in_force, p.superseded_by)
+        # A Word file carries the build date (its core properties, a tracked change's date).
+        dated = self.today.isoformat() if out.format in DATED_FORMATS else ""
         facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
                  self._digest(out.history, history_view), self._digest(out.policy), plain(shown),
-                 plain(out.members)]
+                 plain(out.members), dated]
         return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()

@@ -61,7 +61,7 @@ class Words:
         return self._sibling(item_id)[0]
 
     def block(self, text: str) -> Markup:
-        return prose.block(fill(text, self.values, self._ref))
+        return prose.block(self.markdown(text))
 
     def numbered(self, text: str, number: str) -> Markup:
         """The text with its paragraph number inside the first paragraph, so the two read as one."""
@@ -70,6 +70,11 @@ class Words:
         if html.startswith("<p>"):
             return Markup(f"<p>{mark}{html[3:]}")
         return Markup(f'<p class="num-only">{mark}</p>\n{html}')
+
+    def markdown(self, text: str) -> str:
+        """The Markdown with placeholders and cross-references filled, for a writer that reads
+        Markdown itself (Word): a cross-reference is a link to "#clause-id"."""
+        return fill(text, self.values, self._ref)
 
     def inline(self, text: str) -> Markup:
         return prose.inline(fill(text, self.values, self._ref))
@@ -128,19 +133,24 @@ def contents(policy: ResolvedPolicy, words: Words) -> list[ContentsEntry]:
     return entries
 
 
-def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
+def change_cells(policy: ResolvedPolicy) -> list[list[tuple[str, str]]]:
+    """The table of changes as (field, words) cells: a summary is Markdown, the rest plain
+    text. The HTML and the Word writer each render the same cells."""
     rows = []
     for entry in policy.history:
         cells = []
         for column in policy.change_columns:
             if column.field == "date":
-                cells.append(escape(format_date(entry.date, column.format) if entry.date else "Draft"))
-            elif column.field == "summary":
-                cells.append(words.inline(entry.summary))
+                cells.append(("date", format_date(entry.date, column.format) if entry.date else "Draft"))
             else:
-                cells.append(escape(getattr(entry, column.field)))
+                cells.append((column.field, getattr(entry, column.field)))
         rows.append(cells)
     return rows
+
+
+def change_rows(policy: ResolvedPolicy, words: Words) -> list[list[Markup]]:
+    return [[words.inline(text) if name == "summary" else escape(text) for name, text in cells]
+            for cells in change_cells(policy)]
 
 
 def last_updated(policy: ResolvedPolicy) -> str:

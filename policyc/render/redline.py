@@ -74,21 +74,60 @@ class Filler:
         return fill(text, self.values, ref, markdown=False)
 
 
-def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Markup:
-    """Word-level insertions and deletions, never by colour alone: underline, strike-through,
-    and words a screen reader announces."""
+Runs = tuple[tuple[str, str], ...]  # ("equal" | "insert" | "delete", filled text), "\n" between lines
+
+
+def diff_runs(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler,
+              values: bool = False) -> Runs:
+    """The word-level comparison as runs of equal, inserted and deleted text, each side filled
+    in with its own values: the HTML marks them up, the Word writer makes tracked changes.
+    With `values`, unchanged words whose value differs (see same_words) are a change too."""
     a = TOKEN.findall("\n".join(old_lines))
     b = TOKEN.findall("\n".join(new_lines))
-    out = []
+    out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(_text(new_fill("".join(b[j1:j2]))))
+            out += same_words(b[j1:j2], old_fill, new_fill, values)
             continue
         if op in ("delete", "replace"):
-            out.append(_del(old_fill("".join(a[i1:i2]))))
+            out.append(("delete", old_fill("".join(a[i1:i2]))))
         if op in ("insert", "replace"):
-            out.append(_ins(new_fill("".join(b[j1:j2]))))
-    return Markup("".join(out))
+            out.append(("insert", new_fill("".join(b[j1:j2]))))
+    return tuple(out)
+
+
+def same_words(tokens: list[str], old_fill: Filler, new_fill: Filler, values: bool = False) -> list[tuple[str, str]]:
+    """Authored words the two versions share, filled in with the new values. With `values`, a
+    placeholder or cross-reference whose value differs (a renumbered paragraph, a new name)
+    is a deletion of the old value and an insertion of the new, so that rejecting every change
+    gives back exactly the old text (the Word redline); the HTML leaves it unmarked."""
+    text = "".join(tokens)
+    filled = new_fill(text)
+    if not values or old_fill(text) == filled:
+        return [("equal", filled)] if filled else []
+    out: list[tuple[str, str]] = []
+    for token in tokens:
+        before, after = old_fill(token), new_fill(token)
+        if before == after:
+            if out and out[-1][0] == "equal":
+                out[-1] = ("equal", out[-1][1] + after)
+            else:
+                out.append(("equal", after))
+        else:
+            out += [("delete", before), ("insert", after)]
+    return out
+
+
+def runs_html(runs: Runs) -> Markup:
+    """Runs as HTML, never by colour alone: underline, strike-through, and words a screen
+    reader announces."""
+    mark = {"equal": _text, "delete": _del, "insert": _ins}
+    return Markup("".join(mark[op](text) for op, text in runs))
+
+
+def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fill: Filler) -> Markup:
+    """Word-level insertions and deletions, marked up."""
+    return runs_html(diff_runs(old_lines, new_lines, old_fill, new_fill))
 
 
 def _text(text: str) -> str:
@@ -155,6 +194,7 @@ class RedlineClause:
     body: Markup
     depth: int
     why: tuple[str, str] = ("", "")  # the reason given for this change, and who proposed it
+    runs: Runs = ()  # the body as equal, inserted and deleted text, for the Word redline
 
     @property
     def blocks(self) -> list[Lines]:
@@ -170,6 +210,7 @@ class RedlineSection:
     clauses: list[RedlineClause]
     changed: bool
     why: tuple[str, str] = ("", "")
+    title_runs: Runs = ()
 
 
 def build_sections(comparison: Comparison) -> list[RedlineSection]:
@@ -190,26 +231,26 @@ def build_sections(comparison: Comparison) -> list[RedlineSection]:
         for gone, gone_depth in removed_after.get(part.id, []):
             clauses.insert(0, clause(comparison.clauses[gone.id], gone_depth))
         section = comparison.sections[part.id]
-        title, note = _section_title(section, old_fill, new_fill)
+        runs, note = _section_title(section, old_fill, new_fill)
         changed = section.kind != "same" or section.moved or any(c.change.affected for c in clauses)
         why = comparison.reason(part.id) if section.kind != "same" or section.moved else ("", "")
-        sections.append(RedlineSection(part.id, part.number, title, note, clauses, changed, why))
+        sections.append(RedlineSection(part.id, part.number, runs_html(runs), note, clauses, changed, why, runs))
     for section in comparison.sections.values():
         if section.kind == "removed":
             clauses = [clause(comparison.clauses[b.id], d) for b, d in _walk_depth(section.old.blocks)]
-            title = Markup(_del(old_fill(section.old.title)))
-            sections.append(RedlineSection(section.id, "", title, f"Section {section.old.number or ''} removed".replace("  ", " "),
-                                           clauses, True, comparison.reason(section.id)))
+            runs = (("delete", old_fill(section.old.title)),)
+            sections.append(RedlineSection(section.id, "", runs_html(runs), f"Section {section.old.number or ''} removed".replace("  ", " "),
+                                           clauses, True, comparison.reason(section.id), runs))
     return sections
 
 
-def _section_title(section, old_fill: Filler, new_fill: Filler) -> tuple[Markup, str]:
+def _section_title(section, old_fill: Filler, new_fill: Filler) -> tuple[Runs, str]:
     if section.kind == "added":
-        return Markup(_ins(new_fill(section.new.title))), "New section"
+        return (("insert", new_fill(section.new.title)),), "New section"
     if section.kind == "changed":
-        return marked([section.old.title], [section.new.title], old_fill, new_fill), "Heading changed"
+        return diff_runs([section.old.title], [section.new.title], old_fill, new_fill), "Heading changed"
     note = f"Moved (was section {section.old.number})" if section.moved and section.old.number else ""
-    return Markup(_text(new_fill(section.new.title))), note
+    return (("equal", new_fill(section.new.title)),), note
 
 
 def _walk_depth(blocks, depth: int = 0):
@@ -235,28 +276,39 @@ def _removed_positions(comparison: Comparison) -> dict[str, list]:
     return where
 
 
-def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler) -> RedlineClause:
+def clause_runs(change: ClauseChange, old_fill: Filler, new_fill: Filler, values: bool = False) -> Runs:
+    """A clause's words as runs: all inserted, all deleted, all equal, or compared word by word
+    (`values`: see same_words)."""
     if change.kind == "added":
-        body = Markup(_ins(new_fill("\n".join(plain_lines(change.new)))))
-        return RedlineClause(change, change.new_number, "New paragraph", body, depth)
+        return (("insert", new_fill("\n".join(plain_lines(change.new)))),)
     if change.kind == "removed":
-        body = Markup(_del(old_fill("\n".join(plain_lines(change.old)))))
-        number = change.old_number
-        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth)
+        return (("delete", old_fill("\n".join(plain_lines(change.old)))),)
     if change.kind == "same":  # same words: nothing to mark, so no word diff to run
-        body = Markup(_text(new_fill("\n".join(plain_lines(change.new)))))
-    else:
-        body = marked(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill)
+        if not values:
+            return (("equal", new_fill("\n".join(plain_lines(change.new)))),)
+        return tuple(same_words(TOKEN.findall("\n".join(plain_lines(change.new))), old_fill, new_fill, True))
+    return diff_runs(plain_lines(change.old), plain_lines(change.new), old_fill, new_fill, values)
+
+
+def _clause(change: ClauseChange, depth: int, old_fill: Filler, new_fill: Filler) -> RedlineClause:
+    runs = clause_runs(change, old_fill, new_fill)
+    body = runs_html(runs)
+    if change.kind == "added":
+        return RedlineClause(change, change.new_number, "New paragraph", body, depth, runs=runs)
+    if change.kind == "removed":
+        number = change.old_number
+        return RedlineClause(change, "", f"Removed (was {number})" if number else "Removed", body, depth, runs=runs)
     notes = []
     if change.moved:
         notes.append(f"Moved from {change.old_number}" if change.old_number else "Moved")
     if change.kind == "changed":
         notes.append("Wording changed")
-    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth)
+    return RedlineClause(change, change.new_number, "; ".join(notes), body, depth, runs=runs)
 
 
-def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]:
-    """The plain-English account of what changed, with paragraph numbers in both versions."""
+def summary(comparison: Comparison, old_label: str, new_label: str, values_marked: bool = False) -> list[str]:
+    """The plain-English account of what changed, with paragraph numbers in both versions.
+    `values_marked`: the text marks a changed value as a change (the Word redline)."""
     out = []
     changed = comparison.of_kind("changed")
     added = comparison.of_kind("added")
@@ -294,7 +346,8 @@ def summary(comparison: Comparison, old_label: str, new_label: str) -> list[str]
     for name, before, after in comparison.values:
         detail = _detail(name, comparison)
         out.append(f"{detail[:1].upper()}{detail[1:]} changed from ‘{before or '(none)'}’ to "
-                   f"‘{after or '(none)'}’ (the text shows the new value, unmarked)")
+                   f"‘{after or '(none)'}’ " + ("(marked as a change in the text)" if values_marked
+                                                 else "(the text shows the new value, unmarked)"))
     return out
 
 

@@ -13,6 +13,8 @@ from policyc.build.plan import BOARD, REVIEW, Output, archive_path, public_path,
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
+from policyc.render.docx import render_docx
+from policyc.render.docx_redline import render_redline_docx
 from policyc.render.html import render_page, render_policy
 from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
@@ -82,8 +84,9 @@ def write_html(out: Output, ctx: "Context") -> None:
     policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
+    docx_name = f"{stem}.docx" if "docx" in ctx.formats else ""
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
-                         pdf_name=pdf_name, links=_versions(out, ctx))
+                         pdf_name=pdf_name, links=_versions(out, ctx), docx_name=docx_name)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
@@ -103,10 +106,22 @@ def write_redline_pdf(out: Output, ctx: "Context") -> None:
     write(inside(ctx.root, out.path), render_pdf(_redline(out, for_pdf=True), out.path))
 
 
+def write_redline_docx(out: Output, ctx: "Context") -> None:
+    history = out.history
+    latest = history.changed_since
+    data = render_redline_docx(compare(latest.policy, history.current), history.current,
+                               version_label(latest.version, latest.date), "the current text", True, ctx.today)
+    write(inside(ctx.root, out.path), data)
+
+
 def write_pdf(out: Output, ctx: "Context") -> None:
     policy = out.policy
     html = render_policy(policy, ctx.today, for_web=False, assets="")
     write(inside(ctx.root, out.path), render_pdf(html, out.path))
+
+
+def write_docx(out: Output, ctx: "Context") -> None:
+    write(inside(ctx.root, out.path), render_docx(out.policy, ctx.today))
 
 
 def write_assets(out: Output, ctx: "Context") -> None:
@@ -138,6 +153,8 @@ DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
     "html": write_html,
     "pdf": write_pdf,
+    "docx": write_docx,
     "redline-html": write_redline_html,
     "redline-pdf": write_redline_pdf,
+    "redline-docx": write_redline_docx,
 }
