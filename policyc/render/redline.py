@@ -131,7 +131,20 @@ def marked(old_lines: list[str], new_lines: list[str], old_fill: Filler, new_fil
 
 
 def _text(text: str) -> str:
-    return str(escape(text))
+    """Words as HTML; a bare email or web address is a link, as on the policy page (so the
+    PDF has a link annotation over it, not an address a reader cannot follow)."""
+    finder = prose.link_finder()
+    found = finder.match(text) if finder.test(text) else None
+    if not found:
+        return str(escape(text))
+    out, at = [], 0
+    for link in found:
+        if not prose.is_safe_link(link.url):
+            continue
+        out += [str(escape(text[at:link.index])),
+                f'<a href="{escape(link.url)}">{escape(text[link.index:link.last_index])}</a>']
+        at = link.last_index
+    return "".join(out) + str(escape(text[at:]))
 
 
 def _ins(text: str) -> str:

@@ -33,6 +33,11 @@ def _renderer() -> MarkdownIt:
     return md
 
 
+def link_finder():
+    """The renderer's own finder of bare email and web addresses (linkify-it)."""
+    return _renderer().linkify
+
+
 def block(text: str) -> Markup:
     """Paragraphs, lists and emphasis; anything that looks like HTML is shown as text."""
     return Markup(_renderer().render(text or ""))
