@@ -6,6 +6,7 @@ import datetime as dt
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from policyc import __version__
 from policyc.model import ResolvedPolicy
@@ -22,7 +23,16 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(list_marker=list_marker, nested_style=nested_style)
+    # Jinja's `capitalize` lowers the rest ("ratified 14 october"): only the first letter changes here.
+    env.filters["capitalize"] = upper_first
     return env
+
+
+def upper_first(text):
+    if isinstance(text, Markup):
+        return Markup(text[:1].upper() + text[1:])
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 def render_policy(policy: ResolvedPolicy, today: dt.date, *, for_web: bool, assets: str,

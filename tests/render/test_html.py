@@ -172,3 +172,11 @@ def test_readme_commands_exist():
 def test_an_archived_version_says_so_above_its_ratification_table(example_output):
     page = (example_output / "hollin-bank-primary" / "archive" / "social-media-3.1.html").read_text()
     assert page.index("This is an earlier version, kept for the record.") < page.index('id="ratification"')
+
+
+def test_a_capitalised_label_keeps_its_month_capitalised(example_output):
+    """'Version 3.2 (ratified 14 October 2026)', never '14 october': only the first letter changes."""
+    import re
+    page = (example_output / "hollin-bank-primary" / "archive" / "social-media-3.1.html").read_text(encoding="utf-8")
+    labels = re.findall(r"Version [\d.]+ \(ratified \d+ (\w+) \d{4}\)", page)
+    assert labels and all(month[0].isupper() for month in labels), labels
