@@ -179,15 +179,53 @@ def test_a_pdf_ua_checker_finds_nothing(which, ratified, draft):
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-@pytest.mark.parametrize("which", ["ratified", "draft"])
-def test_outloud_finds_nothing(which, ratified, draft, tmp_path):
+def _pages_of_each_table(pdf: Path) -> list[set[int]]:
+    """For each /Table in the structure tree, the (1-based) pages its rows are drawn on."""
+    with pikepdf.open(pdf) as doc:
+        number = {page.objgen: n for n, page in enumerate(doc.pages, start=1)}
+        tables: list[set[int]] = []
+
+        def walk(node, table):
+            if not isinstance(node, pikepdf.Dictionary):
+                return
+            if node.get("/S") == "/Table":
+                table = set()
+                tables.append(table)
+            elif node.get("/S") == "/TR" and table is not None and "/Pg" in node:
+                table.add(number[node.Pg.objgen])
+            k = node.get("/K")
+            for kid in (k if isinstance(k, pikepdf.Array) else [k] if k is not None else []):
+                walk(kid, table)
+        walk(doc.Root.StructTreeRoot, None)
+        return tables
+
+
+# outloud 0.2.1's TBL-014 (rules/tables.py, drawn_grid_untagged) looks, page by page, for a
+# ruled grid with tagged text in it and counts it covered only by a /Table whose one page
+# (`t.page`: the element's own /Pg, else its ancestors', model.py) is that page. A table
+# cut by a page break is, rightly, one /Table (its continued rows and cells carry the later
+# page's /Pg and the ParentTree points at them), so its grid on every page but the
+# Table's own is reported. Naming the later page as the Table's /Pg instead moves the
+# warning to the earlier page; only splitting the table in two would silence it.
+KNOWN_OUTLOUD_LIMIT = "outloud TBL-014 judges a /Table on one page only; a table cut by a page break is one /Table"
+
+
+@pytest.mark.parametrize("which", ["ratified", "draft", "changes-over-a-page-break"])
+def test_outloud_finds_nothing(which, request, tmp_path):
     """outloud (PyPI) checks PDF/UA-1 plus reading order and links. Its one former warning,
     page-margin content tagged as text (WeasyPrint #1836), is gone: the finishing pass makes
-    the running footer an artifact."""
+    the running footer an artifact. The third PDF's table of changes runs over a page break."""
     import json
     import subprocess
     import sys
-    pdf = ratified if which == "ratified" else draft
+    if which == "changes-over-a-page-break":
+        pdf = request.getfixturevalue("example_output") / "hollin-bank-primary" / "social-media.pdf"
+        split = [pages for pages in _pages_of_each_table(pdf) if len(pages) > 1]
+        assert len(split) == 1, "the example's table of changes should cross a page break"
+        continued = sorted(split[0])[1:]
+    else:
+        pdf = request.getfixturevalue(which)
+        continued = []
     report = tmp_path / "report.json"
     runner = "import sys; from outloud.cli import main; sys.exit(main())"
     subprocess.run([sys.executable, "-c", runner, "--json", str(report), str(pdf)], capture_output=True, timeout=120)
@@ -196,14 +234,17 @@ def test_outloud_finds_nothing(which, ratified, draft, tmp_path):
     def walk(node):
         if isinstance(node, dict):
             if node.get("severity") in ("error", "warning") and node.get("message"):
-                findings.append((node.get("rule"), node["severity"]))
+                findings.append((node.get("rule"), node["severity"], node.get("page")))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
             for value in node:
                 walk(value)
     walk(json.loads(report.read_text()))
-    assert report.is_file() and findings == []
+    assert report.is_file()
+    if continued and findings == [("TBL-014", "warning", page) for page in continued]:
+        pytest.xfail(KNOWN_OUTLOUD_LIMIT)  # nothing else: any other finding fails below
+    assert findings == []
 
 
 def test_a_weasyprint_warning_fails_the_document():
