@@ -5,8 +5,9 @@
 Prints, for one benchmark trust: a cold build as throughput against a plain one-process
 WeasyPrint loop over the same HTML; rebuilds with nothing changed, after one model clause
 edit and after one school file edit, as fractions of the cold build with the documents
-rendered; validation alone; the Dask executor on a local cluster against the default
-executor (byte for byte); and each worker's peak memory. Builds run in this process
+rendered; validation alone; on a smaller trust (up to 20 schools × 4 policies, no cache),
+every core against one process (the share of ideal speed-up) and the Dask executor on a
+local cluster against the default executor (byte for byte); and each worker's peak memory. Builds run in this process
 through the pipeline (as `build.py` does, less Python's start-up), on every core.
 """
 
@@ -124,10 +125,12 @@ def measure(work: Path, schools: int, policies: int, sample: int, dask: bool) ->
     start = time.perf_counter()
     check_all(source)
     results["validation"] = {"seconds": time.perf_counter() - start}
+    # A whole build of a smaller trust with no cache: on one process, on every core, on Dask.
+    small = make_trust(work / "small", min(schools, 20), min(policies, 4))
+    results["one_process"] = timed_build(small, work / "one" / "output", cache=False, jobs=1)
+    results["processes"] = timed_build(small, work / "p" / "output", cache=False)
     if dask:
-        subset = frozenset({"social-media"})
-        results["processes"] = timed_build(source, work / "p" / "output", policies=subset, cache=False)
-        results["dask"] = timed_build(source, work / "d" / "output", policies=subset, cache=False, executor="dask")
+        results["dask"] = timed_build(small, work / "d" / "output", cache=False, executor="dask")
         results["dask"]["identical"] = digest_tree(work / "p" / "output") == digest_tree(work / "d" / "output")
     return results
 
@@ -148,9 +151,13 @@ def report(r: dict) -> str:
                      f" {step['rendered']} rendered ({step['rendered'] / max(1, r['cold']['rendered']):.1%}),"
                      f" {step['reused']} reused; {step['changed']} documents' bytes changed")
     lines.append(f"  validation alone: {r['validation']['seconds']:.1f} s = {r['validation']['seconds'] / cold:.1%} of cold")
+    one, p = r["one_process"], r["processes"]
+    speedup = one["seconds"] / p["seconds"]
+    lines.append(f"  {p['documents']} documents, no cache: one process {one['seconds']:.1f} s, {r['cores']} processes "
+                 f"{p['seconds']:.1f} s = {speedup:.2f}× ({speedup / r['cores']:.0%} of ideal)")
     if "dask" in r:
-        p, d = r["processes"], r["dask"]
-        lines.append(f"  one policy for every school, no cache: processes {p['seconds']:.1f} s, Dask local cluster "
+        d = r["dask"]
+        lines.append(f"  {p['documents']} documents, no cache: processes {p['seconds']:.1f} s, Dask local cluster "
                      f"{d['seconds']:.1f} s ({d['seconds'] / p['seconds']:.2f}×); "
                      f"{'byte-identical' if d['identical'] else 'BYTES DIFFER'}")
     lines.append(f"  peak memory per worker (cold build, MB): {r['cold']['peaks_mb']}")
