@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -26,3 +27,12 @@ def test_the_scale_benchmark_reports_true_counts(tmp_path):
     assert r["one_process"]["rendered"] == r["processes"]["rendered"]
     assert all(size > 10 for size in cold["peaks_mb"])
     assert "× the baseline" in done.stdout and "of cold" in done.stdout
+
+
+def test_the_one_document_profile_reports_its_stages_and_layout_passes():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks/profile_one.py"), "--repeat", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "WeasyPrint layout (all passes)" in done.stdout and "policyc finishing pass" in done.stdout
+    passes = int(re.search(r"layout passes: (\d+)", done.stdout).group(1))
+    assert passes >= 2  # the contents' page numbers and "Page X of Y" need a second layout
