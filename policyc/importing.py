@@ -105,12 +105,21 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     report: list[str] = []
     try:
         if before is None:
-            school = {k: v for k, v in imported.school.items() if k != "policies"}
+            school = _new_school(imported, source)
             school_path.parent.mkdir(parents=True, exist_ok=True)
             school_path.write_text(dump(school, school_header(imported.comments)), encoding="utf-8")
             report.append(f"wrote {display_path(school_path)}"
                           + ("" if imported.school_name else " (the document names no school: check its name)"))
-        checked = check_all(source)
+        try:
+            checked = check_all(source)
+        except InvalidSource as exc:
+            if before is not None:
+                raise UserError("the sources have problems to put right before a school's copy can be compared "
+                                "with the model:\n" + "\n".join(str(p) for p in exc.errors)) from None
+            made = school_path.read_text(encoding="utf-8")
+            raise _Incomplete(f"wrote {display_path(school_path)} for the school, but the model cannot be built "
+                              "for it yet; complete the school file, then run the same import again:\n"
+                              + "\n".join(str(p) for p in exc.errors), made) from None
         school_ = next(s for s in checked.project.schools if s.slug == slug_)
         if school_.overlay(model_id):
             raise UserError(f"{display_path(school_path)} already tailors {model_id} (policies: {model_id}:); "
@@ -126,6 +135,9 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
                                encoding="utf-8")
         _, policies, warnings = check(source)
     except BaseException as exc:
+        if isinstance(exc, _Incomplete):  # the new school file is kept, for its names to be filled in
+            school_path.write_text(exc.made, encoding="utf-8")
+            raise UserError(str(exc)) from None
         if before is None:
             school_path.unlink(missing_ok=True)
         else:
@@ -142,3 +154,34 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     report += _number_report(policies, imported)
     return imported, report
 
+
+
+class _Incomplete(UserError):
+    """A school file made by the import that needs more (role holders' names) before the model builds for it."""
+
+    def __init__(self, message: str, made: str) -> None:
+        super().__init__(message)
+        self.made = made
+
+
+def _new_school(imported: Imported, source: Path) -> dict:
+    """The school as the document gives it, leaving to the trust what the document words as the trust does."""
+    school = {k: v for k, v in imported.school.items() if k != "policies"}
+    try:
+        trust = yaml.safe_load((source / "trust.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return school  # the check that follows says what is wrong with it
+    said = imported.text
+    body = trust.get("approving_body")
+    if isinstance(body, str) and re.search(rf"(?<!\w){re.escape(body)}(?!\w)", said):
+        school.pop("approving_body", None)  # the trust's body, by the trust's name
+    titles = trust.get("roles") if isinstance(trust.get("roles"), dict) else {}
+    for key_, holder in list(school.get("roles", {}).items()):
+        title = titles.get(key_)
+        if isinstance(title, str) and title in said:
+            holder.pop("title", None)  # the trust's title is the one the document uses
+            if not holder:
+                del school["roles"][key_]
+    if not school.get("roles"):
+        school.pop("roles", None)
+    return school

@@ -33,6 +33,7 @@ class Imported:
     school: dict = field(default_factory=dict)  # the school as written to schools/<slug>.yaml
     school_name: Optional[str] = None  # the school the document names, if it names one
     comments: list[str] = field(default_factory=list)  # what the cover left uncertain
+    text: str = ""  # the whole document's words
 
 
 def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
@@ -63,7 +64,7 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
         SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`."])
     result.overlay = {pid: {"ratification": record}}
     result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
-    result.policy, result.school_name, result.comments = policy, school, cover.comments
+    result.policy, result.school_name, result.comments, result.text = policy, school, cover.comments, full_text
     result.school = _school(school, body, roles, pid, record, full_text)
     result.files[f"schools/{result.school_slug}.yaml"] = dump(result.school, school_header(cover.comments))
     return result
