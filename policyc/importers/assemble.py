@@ -183,7 +183,8 @@ def _placeholders(policy: dict, school: Optional[str], body: Optional[str], role
                 if k in ("text", "after", "title", "preamble", "subtitle", "contents_title") and isinstance(v, str):
                     node[k] = names.apply(v, school, body, roles)
                 elif k in ("items",):
-                    node[k] = [names.apply(i, school, body, roles) for i in v]
+                    node[k] = [names.apply(i, school, body, roles) if isinstance(i, str) else walk(i) or i
+                               for i in v]
                 else:
                     walk(v)
         elif isinstance(node, list):
