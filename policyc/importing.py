@@ -143,7 +143,8 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
         else:
             school_path.write_text(before, encoding="utf-8")
         if isinstance(exc, InvalidSource):
-            raise UserError("the overlay did not validate, so it was not kept (a bug in the importer):\n"
+            raise UserError(f"the overlay made from {display_path(document)} did not validate, so nothing was "
+                            "kept (something the document leaves out may be referred to by another policy):\n"
                             + "\n".join(str(p) for p in exc.errors)) from None
         raise
     imported.school_slug = slug_

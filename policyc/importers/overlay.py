@@ -14,9 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+import yaml
+
 from policyc.model import ResolvedPolicy, item_texts
 from policyc.render.present import Words
 from policyc.source.check import RESERVED_IDS
+from policyc.text.placeholders import references
 
 SAME_SECTION = 0.75  # titles at least this alike are the same section
 SAME_CLAUSE = 0.6  # clauses at least this alike are one clause, reworded
@@ -178,6 +181,7 @@ def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict) -> Result
     title = imported.get("title", "")
     if title and key(title) != key(resolved.title):
         overlay["title"] = title
+        words.values["policy.title"] = title  # as the clauses will read with the school's title
     model_sections = [Unit(key(words.plain(p.title)), p, p.id, _model_units(p.blocks, words)) for p in resolved.parts]
     doc_sections = [Unit(key(s["title"]), s, children=_imported_units(s.get("clauses", [])))
                     for s in imported.get("sections", [])]
@@ -220,6 +224,7 @@ def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict) -> Result
                     report.append(f"clause {unit.id!r} matched a paragraph of the document only "
                                   f"{unit.ratio:.0%} alike: written as a replacement (check it)")
         add += _additions(m.match.children, m.id)
+    replace += _unreferenced(model_sections, raw, remove, {r["id"] for r in replace}, report)
     add += _section_additions(doc_sections)
     add = [a for a in add if a]
     for a in add:
@@ -235,6 +240,31 @@ def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict) -> Result
     report += [f"removed {i!r}, which the document does not have" for i in remove]
     report += [f"replaced {r['id']!r}: the document words it differently" for r in replace]
     return Result(overlay, report)
+
+
+def _unreferenced(model_sections: list[Unit], raw: dict[str, dict], removed: list[str], replaced: set[str],
+                  report: list[str]) -> list[dict]:
+    """A clause the document kept that cross-refers ([[id]]) to one it left out: its words taken from the
+    document, which give the reference as it was printed, so that nothing refers to what is gone."""
+    gone = set(removed)
+    for m in model_sections:
+        if m.id in gone:
+            gone |= {u.id for u in _flat(m.children)}
+        for u in _flat(m.children):
+            if u.id in gone:
+                gone |= {c.id for c in _flat(u.children)}
+    out = []
+    for m in model_sections:
+        for unit in _flat(m.children):
+            if unit.id in gone or unit.id in replaced or unit.match is None or unit.id not in raw:
+                continue
+            own = {k: v for k, v in raw[unit.id].items() if k != "clauses"}
+            refs = {r.split("#")[0] for r in references(yaml.safe_dump(own))}
+            if refs & gone:
+                out.append(_replacement(unit, raw[unit.id]))
+                report.append(f"clause {unit.id!r} refers to {', '.join(sorted(refs & gone))}, which the document "
+                              "leaves out: written with the document's words (the reference as printed)")
+    return out
 
 
 def _rename(unit: Unit, taken: set[str]) -> None:

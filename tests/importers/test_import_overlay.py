@@ -154,3 +154,31 @@ def test_bad_model_and_existing_overlay_are_plain_errors(tmp_path, capsys):
                  "--school", "hollin-bank-primary"]) != 0
     assert "already tailors social-media" in capsys.readouterr().err
     assert (source / "schools" / "hollin-bank-primary.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_left_out_clause_that_another_refers_to_and_a_new_title(tmp_path, capsys):
+    source, edited = _school_copy(tmp_path)
+    document = docx.Document(str(edited))
+    gone = next(p for p in document.paragraphs if p.text.startswith("Where you are related to one of our pupils"))
+    gone._p.getparent().remove(gone._p)
+    title = next(p for p in document.paragraphs if p.text == "Staff Social Media Policy")
+    title.text = "Social Media Policy for Staff"
+    document.save(str(edited))
+    assert main(["import", str(edited), "--source", str(source), "--model", "social-media",
+                 "--school", "brookside-primary"]) == 0
+    report = capsys.readouterr().out
+    overlay = _overlay(source)
+    assert overlay["title"] == "Social Media Policy for Staff"
+    assert overlay["remove"] == ["scope-not-contract", "family-connections"]
+    # def-pupils said "as described in paragraph [[family-connections]]": it keeps the words as printed
+    replaced = {r["id"]: r for r in overlay["replace"]}
+    # roles-body names {{ policy.title }}: with the new title it would read otherwise than the document does
+    assert set(replaced) == {"scope-former-staff", "def-pupils", "roles-body"}
+    assert "adopts the Staff Social Media Policy for Brookside" in replaced["roles-body"]["text"]
+    assert "[[" not in replaced["def-pupils"]["text"] and "paragraph" in replaced["def-pupils"]["text"]
+    assert "'def-pupils' refers to family-connections" in report
+
+    _build(source, tmp_path / "out")
+    built = key(_html_text(tmp_path / "out"))
+    missing = [s for s in sentences(_document_text(edited)) if key(s) not in built]
+    assert not missing, missing
