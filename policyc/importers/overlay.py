@@ -285,10 +285,8 @@ def _replacement(unit: Unit, raw: dict) -> dict:
     for k in ("title", "text", "items"):
         if k in doc:
             out[k] = doc[k]
-    if "items" in doc:
-        out["list"] = raw.get("list") or doc.get("list") or ("letter" if "duties" not in raw else "bullet")
-        if out["list"] == "bullet" and "list" not in raw and "list" not in doc:
-            del out["list"]
+    if "items" in doc and (style := doc.get("list") or raw.get("list")):
+        out["list"] = style  # the marks the document shows; else the model's
     if "after" in doc:
         out["after"] = doc["after"]
     if "clauses" in raw:
