@@ -168,13 +168,27 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--placeholders", action="store_true",
                    help="write the school's name, approving body and role titles as placeholders")
     m.add_argument("--id", dest="policy_id", metavar="ID", default=None, help="the policy's id (default: from its title)")
+    m.add_argument("--model", metavar="ID", default=None,
+                   help="the document is a school's own copy of the model policy ID: write the school's overlay "
+                        "(replace, add, remove) instead of a new model")
+    m.add_argument("--school", metavar="SLUG", default=None,
+                   help="with --model: the school whose copy it is (default: from the name in the document; "
+                        "the school file is made if there is none)")
     return p
 
 
 def _import(args) -> int:
-    from policyc.importing import import_document
+    from policyc.importing import import_document, import_overlay
     try:
-        imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id)
+        if args.model:
+            if args.placeholders or args.policy_id:
+                raise UserError("--model writes a school's overlay on an existing policy: "
+                                "--placeholders and --id are for a new model")
+            imported, report = import_overlay(args.document, args.source, args.model, args.school)
+        elif args.school:
+            raise UserError("--school goes with --model (the school whose copy of that model policy it is)")
+        else:
+            imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id)
     except UserError as exc:
         print(f"policyc: error: {exc}", file=sys.stderr)
         return EXIT_INVALID

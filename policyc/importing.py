@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Optional
+
+import yaml
 
 from policyc.compile.resolve import walk_blocks
 from policyc.errors import InvalidSource, UserError, display_path
-from policyc.importers.assemble import Imported, assemble
+from policyc.importers.assemble import Imported, assemble, school_header
+from policyc.importers.ids import slug
+from policyc.importers.overlay import compare
 from policyc.importers.read import read_document
-from policyc.importers.yamlout import add_school_policy
-from policyc.pipeline import check
+from policyc.importers.yamlout import add_school_policy, dump
+from policyc.pipeline import check, check_all
 
 
 def import_document(document: Path, source: Path, placeholders: bool = False,
@@ -73,3 +79,110 @@ def _number_report(policies, imported: Imported) -> list[str]:
     out = [f"numbered {n} in the document, but not in the built policy" for n in lost]
     out += [f"numbered {n} in the built policy, but not in the document" for n in extra]
     return out
+
+
+def import_overlay(document: Path, source: Path, model_id: str, school_slug: Optional[str] = None
+                   ) -> tuple[Imported, list[str]]:
+    """A school's own copy of the trust's model policy `model_id`, written as that school's overlay.
+
+    The school file is made (from what the document says) when there is none; an existing
+    one gets the overlay added under `policies:`, the rest of it left as it was.
+    """
+    if not document.is_file():
+        raise UserError(f"{display_path(document)}: no such file")
+    model_path = source / "policies" / f"{model_id}.yaml"
+    if not model_path.is_file():
+        raise UserError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
+                        f"{display_path(source / 'policies')}, without .yaml)")
+    imported = assemble(read_document(document), document.name, policy_id=model_id)
+    slug_ = school_slug or (slug(imported.school_name, 6) if imported.school_name else None)
+    if not slug_:
+        raise UserError(f"{display_path(document)}: the document does not name its school; give --school SLUG")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug_):
+        raise UserError(f"--school {slug_!r}: a school's slug is lower case letters, digits, '-' or '_'")
+    school_path = source / "schools" / f"{slug_}.yaml"
+    before = school_path.read_text(encoding="utf-8") if school_path.is_file() else None
+    report: list[str] = []
+    try:
+        if before is None:
+            school = _new_school(imported, source)
+            school_path.parent.mkdir(parents=True, exist_ok=True)
+            school_path.write_text(dump(school, school_header(imported.comments)), encoding="utf-8")
+            report.append(f"wrote {display_path(school_path)}"
+                          + ("" if imported.school_name else " (the document names no school: check its name)"))
+        try:
+            checked = check_all(source)
+        except InvalidSource as exc:
+            if before is not None:
+                raise UserError("the sources have problems to put right before a school's copy can be compared "
+                                "with the model:\n" + "\n".join(str(p) for p in exc.errors)) from None
+            made = school_path.read_text(encoding="utf-8")
+            raise _Incomplete(f"wrote {display_path(school_path)} for the school, but the model cannot be built "
+                              "for it yet; complete the school file, then run the same import again:\n"
+                              + "\n".join(str(p) for p in exc.errors), made) from None
+        school_ = next(s for s in checked.project.schools if s.slug == slug_)
+        if school_.overlay(model_id):
+            raise UserError(f"{display_path(school_path)} already tailors {model_id} (policies: {model_id}:); "
+                            "policyc import never overwrites it: remove that entry first, or import for another school")
+        resolved = next((p for p in checked.policies if p.policy_id == model_id and p.school_slug == slug_), None)
+        if resolved is None:
+            raise UserError(f"{model_id} does not apply to {slug_} (see applies_to in {display_path(model_path)}), "
+                            "so there is no model text to compare the document with")
+        raw = yaml.safe_load(model_path.read_text(encoding="utf-8")) or {}
+        result = compare(imported.policy, resolved, raw)
+        entry = {**result.overlay, "ratification": imported.overlay[model_id]["ratification"]}
+        school_path.write_text(add_school_policy(school_path.read_text(encoding="utf-8"), {model_id: entry}),
+                               encoding="utf-8")
+        _, policies, warnings = check(source)
+    except BaseException as exc:
+        if isinstance(exc, _Incomplete):  # the new school file is kept, for its names to be filled in
+            school_path.write_text(exc.made, encoding="utf-8")
+            raise UserError(str(exc)) from None
+        if before is None:
+            school_path.unlink(missing_ok=True)
+        else:
+            school_path.write_text(before, encoding="utf-8")
+        if isinstance(exc, InvalidSource):
+            raise UserError(f"the overlay made from {display_path(document)} did not validate, so nothing was "
+                            "kept (something the document leaves out may be referred to by another policy):\n"
+                            + "\n".join(str(p) for p in exc.errors)) from None
+        raise
+    imported.school_slug = slug_
+    report.append(f"added the overlay on {model_id} to {display_path(school_path)}")
+    report += result.report
+    report += [f"could not place: {u.line()}" for u in imported.unplaced]
+    report += [f"warning: {w}" for w in warnings]
+    report += _number_report(policies, imported)
+    return imported, report
+
+
+
+class _Incomplete(UserError):
+    """A school file made by the import that needs more (role holders' names) before the model builds for it."""
+
+    def __init__(self, message: str, made: str) -> None:
+        super().__init__(message)
+        self.made = made
+
+
+def _new_school(imported: Imported, source: Path) -> dict:
+    """The school as the document gives it, leaving to the trust what the document words as the trust does."""
+    school = {k: v for k, v in imported.school.items() if k != "policies"}
+    try:
+        trust = yaml.safe_load((source / "trust.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return school  # the check that follows says what is wrong with it
+    said = imported.text
+    body = trust.get("approving_body")
+    if isinstance(body, str) and re.search(rf"(?<!\w){re.escape(body)}(?!\w)", said):
+        school.pop("approving_body", None)  # the trust's body, by the trust's name
+    titles = trust.get("roles") if isinstance(trust.get("roles"), dict) else {}
+    for key_, holder in list(school.get("roles", {}).items()):
+        title = titles.get(key_)
+        if isinstance(title, str) and title in said:
+            holder.pop("title", None)  # the trust's title is the one the document uses
+            if not holder:
+                del school["roles"][key_]
+    if not school.get("roles"):
+        school.pop("roles", None)
+    return school

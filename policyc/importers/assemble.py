@@ -29,6 +29,11 @@ class Imported:
     numbers: set[str] = field(default_factory=set)  # the paragraph numbers the document carries
     overlay: dict = field(default_factory=dict)
     cover_rows: list[str] = field(default_factory=list)  # the cover's ratification rows, as label: value  # the school's entry under policies:, for a school already there
+    policy: dict = field(default_factory=dict)  # the model policy as written to policies/<id>.yaml
+    school: dict = field(default_factory=dict)  # the school as written to schools/<slug>.yaml
+    school_name: Optional[str] = None  # the school the document names, if it names one
+    comments: list[str] = field(default_factory=list)  # what the cover left uncertain
+    text: str = ""  # the whole document's words
 
 
 def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
@@ -59,10 +64,14 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
         SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`."])
     result.overlay = {pid: {"ratification": record}}
     result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
-    result.files[f"schools/{result.school_slug}.yaml"] = dump(
-        _school(school, body, roles, pid, record, full_text), [SCHEMA.format("../../", "school")[2:],
-                                                               *(f"Check: {c}" for c in cover.comments)])
+    result.policy, result.school_name, result.comments, result.text = policy, school, cover.comments, full_text
+    result.school = _school(school, body, roles, pid, record, full_text)
+    result.files[f"schools/{result.school_slug}.yaml"] = dump(result.school, school_header(cover.comments))
     return result
+
+
+def school_header(comments: list[str]) -> list[str]:
+    return [SCHEMA.format("../../", "school")[2:], *(f"Check: {c}" for c in comments)]
 
 
 def _policy_id(title: str) -> str:
@@ -174,7 +183,8 @@ def _placeholders(policy: dict, school: Optional[str], body: Optional[str], role
                 if k in ("text", "after", "title", "preamble", "subtitle", "contents_title") and isinstance(v, str):
                     node[k] = names.apply(v, school, body, roles)
                 elif k in ("items",):
-                    node[k] = [names.apply(i, school, body, roles) for i in v]
+                    node[k] = [names.apply(i, school, body, roles) if isinstance(i, str) else walk(i) or i
+                               for i in v]
                 else:
                     walk(v)
         elif isinstance(node, list):

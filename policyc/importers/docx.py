@@ -109,6 +109,8 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
         text = text.replace("**", "")  # a heading's bold is its style, not emphasis
     if num:
         fmt, shown = numbering.advance(*num)
+        if num[1] == 0 and style is not None and (m := re.match(r"list( \w+)? (\d)$", (style.name or "").lower())):
+            num = (num[0], int(m.group(2)) - 1)  # "List Bullet 2": its own list, drawn one level in
         number = shown.strip().strip("().")
         if level:
             return Block("heading", text, where, number=number or None, level=level)
@@ -129,8 +131,9 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
         number = block.number if block and block.kind in ("heading", "numbered") else None
         title = block.text if number else text
         return Block("heading", title, where, number=number, level=level)
-    if style is not None and style.name and style.name.lower().startswith("list bullet"):
-        return Block("item", text, where, marker="bullet", depth=1 if style.name[-1:] in "23" else 0)
+    if style is not None and style.name and (m := re.match(r"list (bullet|number)(?: (\d))?$", style.name.lower())):
+        depth = int(m.group(2)) - 1 if m.group(2) else 0  # "List Bullet 2" is a list within a list
+        return Block("item", text, where, marker="bullet" if m.group(1) == "bullet" else "decimal", depth=depth)
     block = read_line(text, where)
     if whole_bold and block and block.kind == "para" and len(text) <= 90 and not re.search(r"[.,;:]$", text):
         return Block("heading", text, where, level=1)  # a bold line standing alone, used as a heading

@@ -119,8 +119,11 @@ def _add_item(clauses: list[dict], block: Block, ids: Ids, style: str) -> None:
         last = {"id": ids.clause(block.text), "items": []}
         clauses.append(last)
     items = last.setdefault("items", [])
-    if block.depth > 0 and items and block.marker in ("roman", "bullet") and last.get("_marker") != block.marker:
-        items[-1] = f"{items[-1]} {block.text}"  # a nested list, kept with its parent item until the format nests
+    if not items:
+        last["_depth"] = block.depth
+    level = max(block.depth - last.get("_depth", block.depth), 0)
+    if level:  # a list within the list: under the item before it, one level down for each level deeper
+        _nest(items, level, last.get("_marker"), block)
         return
     items.append(escape(block.text))
     last.setdefault("_marker", block.marker)
@@ -128,6 +131,27 @@ def _add_item(clauses: list[dict], block: Block, ids: Ids, style: str) -> None:
         last["list"] = "letter"
     elif style == "1.1 (a)":
         last["list"] = "bullet"
+
+
+NESTED = {"letter": "roman", "roman": "letter", "bullet": "bullet", "decimal": "bullet"}
+
+
+def _nest(items: list, level: int, marker: str | None, block: Block) -> None:
+    """The item goes `level` lists down from `items`, each item that gains a list becoming text: with items:."""
+    for _ in range(level):
+        if not items:
+            break
+        parent = items[-1]
+        if isinstance(parent, str):
+            parent = items[-1] = {"text": parent, "items": []}
+        items = parent.setdefault("items", [])
+        if not items:  # the first item of this list says which marks it uses
+            if block.marker in ("bullet", "letter", "roman") and block.marker != NESTED.get(marker or "bullet"):
+                parent.pop("items")
+                parent.update({"list": block.marker, "items": items})  # list: reads best before the items
+            parent["_marker"] = block.marker
+        marker = parent.get("_marker", NESTED.get(marker or "bullet"))
+    items.append(escape(block.text))
 
 
 def _add_para(clauses: list[dict], block: Block, ids: Ids) -> None:
@@ -160,6 +184,8 @@ def _strip(clauses: list[dict]) -> None:
     for c in clauses:
         c.pop("_number", None)
         c.pop("_marker", None)
+        c.pop("_depth", None)
+        _strip([i for i in c.get("items", []) if isinstance(i, dict)])
         _strip(c.get("clauses", []))
 
 

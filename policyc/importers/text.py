@@ -20,6 +20,7 @@ def read_text(text: str, markdown: bool = False, name: str = "line") -> list[Blo
     """Blocks from plain text, one paragraph per line (or, in Markdown, per run of lines)."""
     blocks: list[Block] = []
     lines = _logical_lines(text, markdown)
+    run: list[tuple[int, Block]] = []  # the list being read: (indent, item) for each level open
     for number, raw in lines:
         block = read_line(raw, f"{name} {number}", markdown)
         if block is None:
@@ -28,8 +29,48 @@ def read_text(text: str, markdown: bool = False, name: str = "line") -> list[Blo
         if previous and _continues(previous, block):
             previous.text = f"{previous.text} {block.text}"
             continue
+        if block.kind == "item":
+            _depth(block, len(raw) - len(raw.lstrip(" ")), run, by_indent=name == "line")
+        else:
+            run.clear()
         blocks.append(block)
     return blocks
+
+
+def _depth(block: Block, indent: int, run: list[tuple[int, Block]], by_indent: bool) -> None:
+    """How deep a list item sits: "(i)" under "(a)", or a bullet indented under an item, is a list within it.
+
+    "(i)" is read as a letter when it follows "(h)", and as roman numeral one otherwise. A
+    change of mark that is indented further (or roman under letters) goes one level down;
+    in plain text, more indent alone does too (a PDF's extracted indents are not to be trusted).
+    """
+    if block.marker == "letter" and block.number in ("i", "v", "x") and not any(
+            b.marker == "letter" and b.number == chr(ord(block.number) - 1) for _, b in run):
+        block.marker = "roman"
+    while run and (run[-1][0] > indent or (run[-1][0] == indent and run[-1][1].marker != block.marker
+                                           and not _under(block, run[-1][1]))):
+        same = next((i for i, (_, b) in enumerate(run) if b.marker == block.marker), None)
+        if same is not None and run[-1][0] == indent:  # back out to the level with this mark
+            del run[same + 1:]
+            break
+        run.pop()
+    if not run:
+        block.depth = 0
+    elif run[-1][1].marker == block.marker and run[-1][0] == indent:
+        block.depth = run[-1][1].depth
+        run[-1] = (indent, block)
+        return
+    elif _under(block, run[-1][1]) or (indent > run[-1][0] and (by_indent or run[-1][1].marker != block.marker)):
+        block.depth = run[-1][1].depth + 1
+    else:
+        block.depth = run[-1][1].depth
+        run[-1] = (indent, block)
+        return
+    run.append((indent, block))
+
+
+def _under(block: Block, above: Block) -> bool:
+    return block.marker == "roman" and above.marker == "letter"
 
 
 def _logical_lines(text: str, markdown: bool) -> list[tuple[int, str]]:
