@@ -13,6 +13,7 @@ from policyc.errors import InvalidSource, UserError, display_path
 from policyc.importers.assemble import Imported, assemble, school_header
 from policyc.importers.ids import slug
 from policyc.importers.overlay import compare
+from policyc.render.present import Words
 from policyc.importers.read import read_document
 from policyc.importers.yamlout import add_school_policy, dump
 from policyc.pipeline import check, check_all
@@ -129,7 +130,7 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
             raise UserError(f"{model_id} does not apply to {slug_} (see applies_to in {display_path(model_path)}), "
                             "so there is no model text to compare the document with")
         raw = yaml.safe_load(model_path.read_text(encoding="utf-8")) or {}
-        result = compare(imported.policy, resolved, raw)
+        result = compare(imported.policy, resolved, raw, Words(resolved))
         entry = {**result.overlay, "ratification": imported.overlay[model_id]["ratification"]}
         school_path.write_text(add_school_policy(school_path.read_text(encoding="utf-8"), {model_id: entry}),
                                encoding="utf-8")

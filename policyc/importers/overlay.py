@@ -17,7 +17,6 @@ from typing import Optional
 import yaml
 
 from policyc.model import ResolvedPolicy, item_texts
-from policyc.render.present import Words
 from policyc.source.check import RESERVED_IDS
 from policyc.text.placeholders import references
 
@@ -77,7 +76,7 @@ def _item_words(items) -> list[str]:
     return out
 
 
-def _model_words(block, words: Words) -> str:
+def _model_words(block, words) -> str:
     b = block.body
     parts = [b.title, b.text, *item_texts(b.items)]
     if b.duties:
@@ -91,7 +90,7 @@ def _imported_units(clauses: list[dict]) -> list[Unit]:
                  title=key(c.get("title", ""))) for c in clauses]
 
 
-def _model_units(blocks, words: Words) -> list[Unit]:
+def _model_units(blocks, words) -> list[Unit]:
     return [Unit(_model_words(b, words), b, b.id, _model_units(b.children, words),
                  title=key(words.plain(b.body.title))) for b in blocks]
 
@@ -173,9 +172,12 @@ def _raw_clauses(sections: list[dict]) -> dict[str, dict]:
     return found
 
 
-def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict) -> Result:
-    """The overlay that turns the resolved model into the imported document, and what was uncertain."""
-    words = Words(resolved)
+def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict, words) -> Result:
+    """The overlay that turns the resolved model into the imported document, and what was uncertain.
+
+    `words` reads the model's text as the published page does (placeholders and
+    cross-references filled: render.present.Words); it is passed in, as importers sit
+    below the renderer in the pipeline."""
     report: list[str] = []
     overlay: dict = {}
     title = imported.get("title", "")
