@@ -31,7 +31,9 @@ def test_a_build_stopped_halfway_leaves_the_previous_output(example_output, tmp_
     out = tmp_path / "output"
     shutil.copytree(example_output, out)
     before = digest_tree(out)
-    process = build(out)
+    # --no-cache: every document is rendered again, so the build is surely stopped while
+    # rendering (the copied output's cache would otherwise let it finish in a moment)
+    process = build(out, "--no-cache")
     deadline = time.time() + 120
     staging = None
     while time.time() < deadline and process.poll() is None:  # wait until documents are being written
