@@ -198,22 +198,37 @@ def _edit(clauses, removed, replaced, overlay: Overlay) -> tuple[Clause, ...]:
                 out.append(addition.clause)
         clause = replaced.get(clause.id, clause)
         children = _edit(clause.body.clauses, removed, replaced, overlay)
-        choices = tuple((k, None if c is None else copy(c, clauses=_edit(c.clauses, removed, replaced, overlay)))
+        choices = tuple((k, None if c is None else _with_clauses(c, _edit(c.clauses, removed, replaced, overlay)))
                         for k, c in clause.choices)
-        out.append(copy(clause, body=copy(clause.body, clauses=children), choices=choices))
+        if not _same(children, clause.body.clauses) or not _same([c for _, c in choices], [c for _, c in clause.choices]):
+            clause = copy(clause, body=_with_clauses(clause.body, children), choices=choices)
+        out.append(clause)
         for addition in overlay.add:
             if addition.clause and addition.after == clause.id:
                 out.append(addition.clause)
     return tuple(out)
 
 
+def _with_clauses(body: ClauseBody, clauses: tuple) -> ClauseBody:
+    """The body with these sub-clauses: itself when they are the same ones (most are: copying
+    every clause of every school's every policy was a fifth of a build with nothing to render)."""
+    return body if _same(clauses, body.clauses) else copy(body, clauses=clauses)
+
+
+def _same(a, b) -> bool:
+    """The same objects, one for one (by identity: comparing clauses by value walks them whole)."""
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
 def _insert_into(section: Section, overlay: Overlay) -> Section:
+    if not any(a.clause and a.into for a in overlay.add):
+        return section
     def into(clauses):
         out = []
         for clause in clauses:
             extra = tuple(a.clause for a in overlay.add if a.clause and a.into == clause.id)
-            body = copy(clause.body, clauses=into(clause.body.clauses) + extra)
-            out.append(copy(clause, body=body))
+            body = _with_clauses(clause.body, into(clause.body.clauses) + extra)
+            out.append(clause if body is clause.body else copy(clause, body=body))
         return tuple(out)
     extra = tuple(a.clause for a in overlay.add if a.clause and a.into == section.id)
     return copy(section, clauses=into(section.clauses) + extra)
