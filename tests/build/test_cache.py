@@ -91,7 +91,7 @@ def test_a_model_clause_edit_renders_every_school_again(mini, tmp_path):
     policy.write_text(policy.read_text().replace("In person or by email.", "In person, by phone or by email."))
     again = run(mini, out)
     assert again.rendered == 2 and again.reused == 0
-    clean = run(mini, tmp_path / "clean", cache=False)
+    run(mini, tmp_path / "clean", cache=False)
     assert published(out) == published(tmp_path / "clean")
 
 

@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import docx
-import pytest
 import yaml
 from docx.text.paragraph import Paragraph
 
