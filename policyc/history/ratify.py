@@ -82,14 +82,13 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     if not request.signatories:
         raise UserError("say who signed: --by \"Name, Role\" (repeat for each signatory)")
     comparison = compare(latest.policy, current) if latest else None
+    kind = change_kind(comparison)
+    version = request.version or next_version(history, kind)
     summary = request.summary.strip() or _from_reasons(comparison)
     if not summary:
         raise UserError("give a one-line summary of the change: --summary \"...\" (or write the reason for each "
                         "change beside it in the sources, as change: {reason: ..., by: ...})")
-    kind = change_kind(comparison)
     previous = latest.version if latest else (current.ratification.version.replace(" (draft)", "") or None)
-    # With no snapshot yet, a version recorded by hand in the school file is the one to follow.
-    version = request.version or propose_version(previous, kind if latest else "wording")
     if not version:
         raise UserError(f"the last version {previous!r} is not numbered like 1.2, so no next number can be "
                         f"proposed: give one with --version")
@@ -119,6 +118,21 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     detail = f" ({comparison.affected_paragraphs()})" if comparison else ""
     return Outcome(snap, f"Recorded version {version} of {current.title} for {current.school_name}, ratified by "
                          f"the {record.body} on {request.date.isoformat()}: {what}{detail}.", path)
+
+
+def next_version(history: PolicyHistory, kind: str = "") -> str:
+    """The version `ratify` records when none is given: the next after the last snapshot, by
+    the kind of change. With no snapshot yet, the school file's own record decides: a draft
+    or approved text's version is the one put to the meeting; after a ratified or adopted
+    one comes the next; with none, 1.0. "" when the last version is not numbered like 1.2."""
+    latest = history.snapshots[-1] if history.snapshots else None
+    if latest:
+        return propose_version(latest.version, kind or change_kind(compare(latest.policy, history.current)))
+    record = history.current.ratification
+    written = record.version.replace(" (draft)", "").strip()
+    if written and record.status in ("draft", "approved"):
+        return written
+    return propose_version(written or None, "wording")
 
 
 def _from_reasons(comparison) -> str:

@@ -13,6 +13,7 @@ import shlex
 
 from policyc.build.plan import BOARD, Output, review_path
 from policyc.history.compare import compare
+from policyc.history.ratify import next_version
 from policyc.history.status import long_date
 from policyc.names import inside
 from policyc.render.html import render_page
@@ -26,8 +27,7 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
     current = out.policy  # the proposed text, as much of it as the pack shows
     latest = history.changed_since
     board = out.school == BOARD
-    proposed = (history.proposed_version or current.ratification.version.replace(" (draft)", "").strip()
-                or "to be decided")
+    proposed = history.proposed_version or next_version(history) or "to be decided"  # as ratify would record it
     meeting = current.ratification.meeting
     if latest is not None:
         in_force = f"Version {latest.version} (ratified {long_date(latest.date)})"

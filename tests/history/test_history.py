@@ -186,3 +186,17 @@ def test_the_owner_of_a_change_is_recorded_for_the_change_table(mini, run):
     assert row.owner == "Priya Shah, HR Manager"
     snapshot = (mini / "snapshots" / "oak-primary" / "social-media" / "2.0.yaml").read_text()
     assert "owner: Priya Shah, HR Manager" in snapshot
+
+
+def test_a_version_approved_by_committee_is_the_one_ratified(mini, run):
+    """With no snapshot yet, an approved text's version (2.0, say) is what the meeting ratifies,
+    and its review pack says so; after a hand-recorded ratified 1.10, the next is 1.11."""
+    school = mini / "schools" / "oak-primary.yaml"
+    edit(school, "status: ratified\n      date: 2026-10-01\n      version: 1.10",
+         'status: approved\n      version: "2.0"')
+    out = mini.parent / "out"
+    assert run("--source", mini, "--output", out, "--format", "html", "--today", "2026-11-22", "-q").code == 0
+    pack = (out / "review" / "oak-primary" / "social-media-review-pack.html").read_text(encoding="utf-8")
+    assert "Proposed version</th><td>2.0</td>" in pack
+    done = ratify(run, mini, "2026-11-20", "Adopted")
+    assert done.code == 0 and "Recorded version 2.0" in done.out, done.out + done.err
