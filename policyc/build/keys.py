@@ -27,8 +27,9 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 # Libraries whose version can change the bytes of a document.
 _LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py", "fonttools", "tinycss2", "cssselect2",
               "python-docx", "lxml")
-# Formats whose bytes hold the build date itself, so their key holds it too.
-DATED_FORMATS = frozenset({"docx", "redline-docx"})
+# Formats whose bytes hold the build date itself, so their key holds it too: a Word file's
+# properties and tracked changes, and the date a review pack was prepared.
+DATED_FORMATS = frozenset({"docx", "redline-docx", "pack-html", "pack-pdf"})
 
 
 _ATOMS = (str, int, float, bool, type(None))
@@ -127,7 +128,6 @@ class KeyMaker:
         if out.policy is not None:
             p = out.policy
             shown = standing(p.ratification, self.today, p.in_force, p.superseded_by)
-        # A Word file carries the build date (its core properties, a tracked change's date).
         dated = self.today.isoformat() if out.format in DATED_FORMATS else ""
         facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
                  self._digest(out.history, history_view), self._digest(out.policy), plain(shown),

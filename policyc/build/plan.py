@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from policyc.history.attach import PolicyHistory
+from policyc.history.ratify import next_version
 from policyc.model import ResolvedPolicy
 
 
@@ -88,7 +89,7 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
     for waiting in boards.values():  # one pack for the board, with the text of a school that has a version in force
         first = next((h for h in waiting if h.changed_since), waiting[0])
         members = tuple((h.current.school_name, h.changed_since.version if h.changed_since else "",
-                         h.proposed_version) for h in waiting)
+                         h.proposed_version or next_version(h)) for h in waiting)
         for fmt in formats:
             if fmt in PACK_FORMATS:
                 outputs.append(Output(pack_path(first.current, fmt), f"pack-{fmt}", _pack_view(first), BOARD,

@@ -47,7 +47,6 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
     return dict(
         context,
         board=board,
-        for_pdf=for_pdf,
         assets="" if for_pdf else assets_for(out.path),
         decider=(ctx.project.display_name if board else current.school_name),
         in_force=in_force,
@@ -56,9 +55,7 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
         meeting=long_date(meeting) if meeting else "",
         prepared=long_date(ctx.today),
         members=out.members,
-        example_school=current.school_name,
         draft_link="" if for_pdf else posixpath.relpath(draft_page, here),
-        draft_name=draft_page.rsplit("/", 1)[-1].replace(".html", ".pdf"),
         first_version=latest is None,
         command=" ".join(shlex.quote(c) for c in command),
     )

@@ -142,3 +142,18 @@ def test_a_partial_build_after_a_model_edit_leaves_the_whole_output_consistent(m
     mine = {k: v for k, v in digest_tree(out).items() if not k.startswith(".policyc")}
     theirs = {k: v for k, v in digest_tree(whole).items() if not k.startswith(".policyc")}
     assert mine == theirs
+
+
+def test_a_review_pack_built_on_a_later_day_says_so(mini, tmp_path):
+    """The pack shows the day it was prepared, so that day is part of its key."""
+    import datetime as dt
+
+    from policyc.pipeline import BuildOptions, build
+    school = mini / "schools" / "oak-primary.yaml"
+    school.write_text(school.read_text().replace("status: ratified", "status: approved"))
+    out = tmp_path / "out"
+    pack = out / "review" / "oak-primary" / "social-media-review-pack.html"
+    build(BuildOptions(mini, out, dt.date(2026, 11, 22), formats=("html",)))
+    assert "22 November 2026" in pack.read_text(encoding="utf-8")
+    build(BuildOptions(mini, out, dt.date(2026, 11, 23), formats=("html",)))
+    assert "23 November 2026" in pack.read_text(encoding="utf-8")
