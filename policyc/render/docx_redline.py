@@ -322,24 +322,26 @@ class RedlineDocument:
             return [("delete", old)]
         return [("equal", new)] if old == new else [("delete", old), ("insert", new)]
 
+    def _moved(self, change: ClauseChange, depth: int, side: str) -> list:
+        """The clause's paragraphs on one side of a move ("from": its old text and number,
+        "to": its new), inside a move range named for the clause."""
+        block, fill, number = ((change.old, self.old_fill, change.old_number) if side == "from"
+                               else (change.new, self.new_fill, change.new_number))
+        text = fill("\n".join(plain_lines(block)))
+        paragraphs = self._paragraphs([(side, (f"{number} " if number else "") + text)], depth, side)
+        name = self._move_name(change)
+        self.track.move_range(paragraphs[0], side, name, start=True)
+        self.track.move_range(paragraphs[-1], side, name, start=False)
+        return paragraphs
+
     def moved_from(self, change: ClauseChange, depth: int) -> None:
         self._for(change.id)
-        text = self.old_fill("\n".join(plain_lines(change.old)))
-        number = f"{change.old_number} " if change.old_number else ""
-        name = self._move_name(change)
-        paragraphs = self._paragraphs([("from", number + text)], depth, "from")
-        self.track.move_range(paragraphs[0], "from", name, start=True)
-        self.track.move_range(paragraphs[-1], "from", name, start=False)
+        paragraphs = self._moved(change, depth, "from")
         self.track.comment(paragraphs[0], f"Moved to {change.new_number}" if change.new_number else "Moved away")
 
     def moved_to(self, change: ClauseChange, depth: int) -> None:
         why = self._for(change.id)
-        text = self.new_fill("\n".join(plain_lines(change.new)))
-        number = f"{change.new_number} " if change.new_number else ""
-        name = self._move_name(change)
-        paragraphs = self._paragraphs([("to", number + text)], depth, "to")
-        self.track.move_range(paragraphs[0], "to", name, start=True)
-        self.track.move_range(paragraphs[-1], "to", name, start=False)
+        paragraphs = self._moved(change, depth, "to")
         notes = [f"Moved from {change.old_number}" if change.old_number else "Moved"]
         if change.kind == "changed":
             notes.append("wording changed (the moved text is the new wording)")
