@@ -54,6 +54,7 @@ class BuildReport:
     rendered: int = 0  # documents rendered by this build
     reused: int = 0  # documents whose bytes came from the cache
     worker_peaks: dict = field(default_factory=dict)  # worker -> peak resident memory, KiB
+    render_seconds: dict = field(default_factory=dict)  # path -> seconds its rendering took, on its worker
     also_rebuilt: int = 0  # documents outside --school/--policy rebuilt because their sources changed
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -97,7 +98,8 @@ def _executor(options: BuildOptions) -> Callable:
         import distributed  # noqa: F401  (checked here, so a missing extra is a plain message)
     except ImportError:
         raise UserError("--executor dask needs Dask: pip install 'policyc[dask]'") from None
-    return lambda docs, render, ctx, jobs, peaks: render_on_dask(docs, render, ctx, jobs, options.scheduler, peaks)
+    return lambda docs, render, ctx, jobs, peaks, times: render_on_dask(docs, render, ctx, jobs, options.scheduler,
+                                                                        peaks, times)
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None,
@@ -121,7 +123,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         for out in plan:  # assets first: documents do not need them, pages link to them
             if out.format == "assets":
                 WRITERS[out.format](out, context)
-        cache, keys = open_cache(options.output, root, options.cache), KeyMaker(options.formats, options.today)
+        cache, keys = open_cache(options.output, root, options.cache), KeyMaker(options.formats, options.today, checked.histories)
         key_of = {o.path: keys.key(o) for o in documents} if cache else {}
         todo = [o for o in documents if not (cache and cache.place(key_of[o.path], root / o.path))]
         report.reused = len(documents) - len(todo)
@@ -129,7 +131,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
             report.also_rebuilt = sum(o.path not in selected for o in todo)
         pending = {o.path for o in todo}
         report.written.extend(o.path for o in documents if o.path not in pending)
-        for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks):
+        for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks,
+                                            times=report.render_seconds):
             if cache:
                 cache.store(key_of[path], root / path)
             report.written.append(path)

@@ -12,13 +12,14 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import operator
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 from policyc import __version__
-from policyc.build.plan import Output
+from policyc.build.plan import REVIEW, Output
 from policyc.errors import Position
 from policyc.history.status import standing
 from policyc.resources import TEMPLATE_DIR
@@ -32,26 +33,33 @@ _LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py", "fon
 DATED_FORMATS = frozenset({"docx", "redline-docx", "pack-html", "pack-pdf"})
 
 
-_ATOMS = (str, int, float, bool, type(None))
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, Callable[[Any], tuple]]] = {}  # dataclass -> (its name, a getter of its fields)
+
+
+def _fields_of(kind: type) -> Optional[tuple[str, Callable[[Any], tuple]]]:
+    if not dataclasses.is_dataclass(kind) or kind is Position:
+        return None
+    names = tuple(f.name for f in dataclasses.fields(kind) if f.metadata.get("shown", True))
+    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda v, n=names[0]: (getattr(v, n),))
+    return _FIELDS.setdefault(kind, (kind.__name__, getter))
 
 
 def plain(value: Any) -> Any:
     """A JSON-ready copy of a model value, the same for equal values in every run.
 
-    Source positions and file paths are left out: they say where a value was written,
-    which never shows in a document.
+    Source positions, file paths and fields marked `metadata={"shown": False}` are left
+    out: they say where a value was written, which never shows in a document. (Plain text, numbers and None are taken as they are
+    without a call: a large trust's keys visit millions of them.)
     """
     kind = type(value)
     if kind in _ATOMS:
         return value
     if kind is tuple or kind is list:
-        return [plain(v) for v in value]
-    names = _FIELDS.get(kind)
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, (type, Position)):
-        names = _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
-    if names is not None:
-        return [kind.__name__, [plain(getattr(value, n)) for n in names]]
+        return [v if type(v) in _ATOMS else plain(v) for v in value]
+    fields = _FIELDS.get(kind) or _fields_of(kind)
+    if fields is not None:
+        return [fields[0], [v if type(v) in _ATOMS else plain(v) for v in fields[1](value)]]
     if isinstance(value, (Position, Path)):
         return None
     if isinstance(value, str):  # Markup and other str subclasses
@@ -94,24 +102,60 @@ def toolchain() -> str:
     return h.hexdigest()
 
 
-def history_view(history: Any) -> Any:
-    """What a writer may read of a policy's history besides the document's own policy:
-    the ratified versions it links to, the last ratified text (for a redline) and the
-    current policy's name. The current text itself reaches a key only through the outputs
-    that render it, so an edited draft leaves its archived versions' keys alone."""
-    if history is None:
+# Writers that read nothing of a policy's history but the document's own policy (whose
+# table of changes is part of it): an in-force PDF stays as it is when a draft appears.
+_POLICY_ONLY = frozenset({"pdf", "docx"})
+
+
+def history_view(out: Output, siblings: dict) -> Any:
+    """What the writer of `out` reads besides the document's own policy, and nothing more,
+    so a document is made again only when something it shows has changed.
+
+    A policy page reads the versions it links to, whether a version is in force and, in the
+    review area, the version its redline starts from; and where each sibling policy it names
+    has a page (`siblings`, by school). A redline or review pack reads the whole record.
+    The current text reaches a key only through the outputs that render it, so an edited
+    draft leaves its archived versions' keys alone.
+    """
+    history = out.history
+    if history is None or out.format in _POLICY_ONLY:
         return None
     current = history.current
-    return {"policy": [current.school_slug, current.policy_id],
+    if out.format == "html":
+        in_review = out.path.startswith(f"{REVIEW}/")
+        latest = history.changed_since
+        return {"versions": [[s.version, s.date] for s in history.snapshots],
+                "in_force": history.in_force is not None,
+                "redline": latest.version if in_review and latest else "",
+                "siblings": [[pid, "public" if public else "review" if in_review and pending else ""]
+                             for pid, public, pending in siblings.get(current.school_slug, ())]
+                            if out.policy.policy_links else ()}
+    return history  # the whole record: see KeyMaker.key
+
+
+def _record(history: Any) -> Any:
+    return {"policy": [history.current.school_slug, history.current.policy_id],
             "versions": [[s.version, s.date, s.summary, s.change, s.owner, s.digest] for s in history.snapshots],
             "changed_since": history.changed_since, "proposed": history.proposed_version}
+
+
+def sibling_pages(histories: list) -> dict:
+    """For each school, which of its policies have a public page and which a page in the
+    review area: a policy page's links to its siblings go where these are."""
+    pages: dict[str, list] = {}
+    for history in histories:
+        current = history.current
+        pages.setdefault(current.school_slug, []).append(
+            [current.policy_id, history.in_force is not None, bool(history.pending)])
+    return pages
 
 
 class KeyMaker:
     """Keys for one build: the build date enters only as what it shows (a review overdue or not)."""
 
-    def __init__(self, formats: tuple[str, ...], today: dt.date) -> None:
+    def __init__(self, formats: tuple[str, ...], today: dt.date, histories: list = ()) -> None:
         self.formats, self.today = tuple(formats), today
+        self.siblings = sibling_pages(histories)
         self._memo: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its digest)
 
     def _digest(self, value: Any, view=lambda v: v) -> str:
@@ -122,6 +166,10 @@ class KeyMaker:
             held = self._memo[id(value)] = (value, digest(view(value)))
         return held[1]
 
+    def _view(self, out: Output) -> Any:
+        view = history_view(out, self.siblings)
+        return self._digest(view, _record) if view is out.history else plain(view)
+
     def key(self, out: Output) -> str:
         """The same for any two outputs whose writer would produce the same bytes."""
         shown = None
@@ -130,6 +178,6 @@ class KeyMaker:
             shown = standing(p.ratification, self.today, p.in_force, p.superseded_by)
         dated = self.today.isoformat() if out.format in DATED_FORMATS else ""
         facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
-                 self._digest(out.history, history_view), self._digest(out.policy), plain(shown),
+                 self._view(out), self._digest(out.policy), plain(shown),
                  plain(out.members), dated]
         return hashlib.sha256(json.dumps(facts, sort_keys=True).encode("utf-8")).hexdigest()

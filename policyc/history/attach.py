@@ -27,9 +27,15 @@ class PolicyHistory:
         This is what the school publishes, whatever the state of the sources: an edit to
         the model changes the draft, never the public page, until it is ratified.
         """
-        if self.changed_since is not None:
+        if self.snapshots:
+            # Always the snapshot, whether or not the sources have moved on since, so the
+            # public page and PDF are the same object before and after a model edit (and their
+            # cache keys do not change for something they do not show). The month of issue is
+            # the sources' own: snapshots do not record it.
+            latest = self.snapshots[-1].policy
             log = tuple(e for e in self.current.history if e.date is not None)
-            return copy(self.changed_since.policy, history=log)
+            issued = self.current.ratification.issued
+            return copy(latest, ratification=copy(latest.ratification, issued=issued), history=log)
         if self.current.ratification.status in ("ratified", "adopted"):
             return self.current
         return None
@@ -37,7 +43,9 @@ class PolicyHistory:
     @property
     def pending(self) -> bool:
         """The sources hold a text not yet ratified: a draft, an approved text or a change."""
-        return self.in_force is not self.current
+        if self.snapshots:
+            return self.changed_since is not None
+        return self.current.ratification.status not in ("ratified", "adopted")
 
 
 def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems) -> PolicyHistory:

@@ -157,3 +157,63 @@ def test_a_review_pack_built_on_a_later_day_says_so(mini, tmp_path):
     assert "22 November 2026" in pack.read_text(encoding="utf-8")
     build(BuildOptions(mini, out, dt.date(2026, 11, 23), formats=("html",)))
     assert "23 November 2026" in pack.read_text(encoding="utf-8")
+
+
+def test_a_sibling_ratified_gives_the_pages_that_name_it_their_link(tmp_path):
+    """Hollin Bank's photography policy (in force) names its online safety policy, which has
+    never been ratified, so its public page shows the words without a link. Once online
+    safety is ratified (by the trust board, for every school) the photography page must link to it: its key depends on which of
+    its siblings have a public page, not only on its own text."""
+    from policyc.cli import main
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "out"
+    run(src, out)
+    page = out / "hollin-bank-primary/photography.html"
+    assert 'href="online-safety.html"' not in page.read_text(encoding="utf-8")
+    assert main(["ratify", "--source", str(src), "--policy", "online-safety",
+                 "--date", "2026-11-20", "--by", "Ann Smith, Chair of Trustees", "--summary", "First version", "--today", "2026-11-22"]) == 0
+    run(src, out)
+    assert 'href="online-safety.html"' in page.read_text(encoding="utf-8")
+    run(src, tmp_path / "clean", cache=False)
+    assert published(out) == published(tmp_path / "clean")
+
+
+def test_a_model_edit_leaves_the_version_in_force_and_its_archive_alone(tmp_path):
+    """Hollin Bank's social media policy 3.2 is in force with no change pending. A model
+    edit makes a draft, a redline and a review pack; the public page and PDF of 3.2 and the
+    archived versions show nothing of that (public pages never link into the review area),
+    so they are reused, and every document rendered is one whose bytes changed."""
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    out = tmp_path / "out"
+    run(src, out, formats=("html", "pdf"), jobs=2)
+    before = published(out)
+    policy = src / "policies/social-media.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert "use these services\n          confidently." in text
+    policy.write_text(text.replace("use these services\n          confidently.",
+                                   "use these services\n          confidently and well."), encoding="utf-8")
+    again = run(src, out, formats=("html", "pdf"), jobs=2)
+    after = published(out)
+    changed = {p for p in after if before.get(p) != after[p]}
+    untouched = {f"hollin-bank-primary/{p}" for p in ("social-media.html", "social-media.pdf",
+                                                      "archive/social-media-3.1.pdf", "archive/social-media-3.2.html")}
+    assert untouched <= set(before) and not untouched & changed
+    site = {"index.html", "dashboard.html", "register.json", "register.csv", "policies-fragment.html",
+            "sitemap.xml", "reviews.ics"}
+    documents = {p for p in changed if p.rsplit("/", 1)[-1] not in site}
+    assert again.rendered == len(documents) > 0
+    run(src, tmp_path / "clean", formats=("html", "pdf"), jobs=2, cache=False)
+    assert after == published(tmp_path / "clean")
+
+
+def test_a_build_run_from_another_folder_reuses_every_document(mini, tmp_path, monkeypatch):
+    """File names in messages are relative to where policyc runs; they never show in a
+    document, so they are not part of its key (they were: every document was made again)."""
+    out = tmp_path / "out"
+    monkeypatch.chdir(mini)
+    first = run(Path("."), out)
+    monkeypatch.chdir(tmp_path)
+    again = run(Path(mini.name), out)
+    assert first.rendered > 0 and again.rendered == 0 and again.reused == first.rendered
