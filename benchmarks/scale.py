@@ -74,7 +74,17 @@ def timed_build(source: Path, output: Path, **options) -> dict:
     seconds = time.perf_counter() - start
     pdfs = sum(1 for path in report.written if path.endswith(".pdf"))
     return {"seconds": seconds, "rendered": report.rendered, "reused": report.reused, "documents": len(report.written),
-            "pdfs": pdfs, "peaks_mb": sorted(round(kb / 1024) for kb in report.worker_peaks.values())}
+            "pdfs": pdfs, "peaks_mb": sorted(round(kb / 1024) for kb in report.worker_peaks.values()),
+            "render_seconds": report.render_seconds}
+
+
+def share_of_cold(cold: dict, step: dict) -> float:
+    """The share of the cold build's rendering (seconds summed over documents, as each worker
+    timed them) that the documents a rebuild rendered took; a document new since the cold
+    build counts at its own time."""
+    times = cold["render_seconds"]
+    spent = sum(times.get(path, seconds) for path, seconds in step["render_seconds"].items())
+    return spent / max(1e-9, sum(times.values()))
 
 
 def rebuild(source: Path, out: Path) -> dict:
@@ -144,13 +154,22 @@ def report(r: dict) -> str:
              f" = {base:.2f} PDF/s (baseline)",
              f"  cold build: {r['cold']['documents']} documents ({r['cold']['pdfs']} PDFs) in {cold:.1f} s"
              f" = {ours:.2f} PDF/s, {ours / base:.2f}× the baseline"]
+    verdicts = [("cold build ≥ 1.8× the baseline", ours / base >= 1.8)]
     for label, key in (("nothing changed", "unchanged"), ("one model clause edited", "clause_edit"),
                        ("one school file edited", "school_edit")):
         step = r[key]
+        share = share_of_cold(r["cold"], step)
         lines.append(f"  rebuild, {label}: {step['seconds']:.1f} s = {step['seconds'] / cold:.1%} of cold;"
-                     f" {step['rendered']} rendered ({step['rendered'] / max(1, r['cold']['rendered']):.1%}),"
-                     f" {step['reused']} reused; {step['changed']} documents' bytes changed")
+                     f" {step['rendered']} rendered ({step['rendered'] / max(1, r['cold']['rendered']):.1%} of the"
+                     f" documents, {share:.1%} of the cold build's rendering time), {step['reused']} reused;"
+                     f" {step['changed']} documents' bytes changed")
+        if key == "unchanged":
+            verdicts.append(("nothing changed ≤ 1% of cold", step["seconds"] / cold <= 0.01))
+        else:
+            verdicts.append((f"{label}: only changed documents rendered", step["rendered"] == step["changed"]))
+            verdicts.append((f"{label}: ≤ their share of cold + 2%", step["seconds"] / cold <= share + 0.02))
     lines.append(f"  validation alone: {r['validation']['seconds']:.1f} s = {r['validation']['seconds'] / cold:.1%} of cold")
+    verdicts.append(("validation ≤ 2% of cold", r["validation"]["seconds"] / cold <= 0.02))
     one, p = r["one_process"], r["processes"]
     speedup = one["seconds"] / p["seconds"]
     lines.append(f"  {p['documents']} documents, no cache: one process {one['seconds']:.1f} s, {r['cores']} processes "
@@ -161,8 +180,13 @@ def report(r: dict) -> str:
                      f"{d['seconds']:.1f} s ({d['seconds'] / p['seconds']:.2f}×); "
                      f"{'byte-identical' if d['identical'] else 'BYTES DIFFER'}")
     lines.append(f"  peak memory per worker (cold build, MB): {r['cold']['peaks_mb']}")
+    verdicts.append(("every core ≥ 90% of ideal", speedup / r["cores"] >= 0.9))
+    verdicts.append(("peak memory per worker ≤ 250 MB", max(r["cold"]["peaks_mb"]) <= 250))
     if "dask" in r:
         lines.append(f"  peak memory per Dask worker (MB): {r['dask']['peaks_mb']}")
+        verdicts.append(("Dask within 15% of processes, byte-identical",
+                         d["seconds"] / p["seconds"] <= 1.15 and d["identical"]))
+    lines.append("targets: " + "; ".join(f"{label} {'✓' if ok else '✗'}" for label, ok in verdicts))
     return "\n".join(lines)
 
 

@@ -27,6 +27,14 @@ def test_the_scale_benchmark_reports_true_counts(tmp_path):
     assert r["one_process"]["rendered"] == r["processes"]["rendered"]
     assert all(size > 10 for size in cold["peaks_mb"])
     assert "× the baseline" in done.stdout and "of cold" in done.stdout
+    # every rendered document was timed on its worker, and a rebuild's share of the cold
+    # build's rendering time is a true fraction of it
+    assert len(cold["render_seconds"]) == cold["rendered"] and all(t > 0 for t in cold["render_seconds"].values())
+    edit = r["clause_edit"]
+    assert len(edit["render_seconds"]) == edit["rendered"]
+    share = re.search(r"model clause edited: .*?([0-9.]+)% of the cold build's rendering time", done.stdout)
+    assert share and 0 < float(share.group(1)) < 100
+    assert re.search(r"^targets: .*nothing changed ≤ 1% of cold [✓✗]", done.stdout, re.M)
 
 
 def test_the_one_document_profile_reports_its_stages_and_layout_passes():

@@ -8,10 +8,10 @@ folder and the publish swap stay where the build was started, exactly as with pr
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -20,13 +20,15 @@ from policyc.build.plan import Output
 
 
 def render_on_dask(documents: list[Output], render: Render, context: Any, workers: int,
-                   scheduler: str = "", peaks: Optional[dict] = None) -> Iterator[str]:
+                   scheduler: str = "", peaks: Optional[dict] = None,
+                   times: Optional[dict] = None) -> Iterator[str]:
     """Render every document on the cluster at `scheduler` (none: a local cluster of `workers`
     processes) and write each one's bytes under `context.root`; yields each path."""
     import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
     peaks = {} if peaks is None else peaks
+    times = {} if times is None else times
     if not documents:
         return
     cluster = None
@@ -51,11 +53,12 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
         futures = [client.submit(_render_remote, i, render, shared, pure=False, priority=len(ordered) - i)
                    for i in range(len(ordered))]
         for future in as_completed(futures):
-            path, data, worker, peak = future.result()
+            path, data, worker, peak, seconds = future.result()
             target = context.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             peaks[worker] = max(peak, peaks.get(worker, 0))
+            times[path] = seconds
             yield path
     finally:
         client.close()
@@ -63,20 +66,19 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
             cluster.close()
 
 
-_PLANS: dict[bytes, tuple] = {}  # on a worker: the plan it was sent, read once
+_PLAN: list = [None, None]  # on a worker: the blob it was sent (the same object for every task), unpickled once
 
 
-def _render_remote(index: int, render: Render, shared: bytes) -> tuple[str, bytes, str, int]:
+def _render_remote(index: int, render: Render, shared: bytes) -> tuple[str, bytes, str, int, float]:
     """On a worker: render the plan's document `index` into a private folder and send the bytes back."""
-    digest = hashlib.sha256(shared).digest()
-    if digest not in _PLANS:
-        _PLANS.clear()
-        _PLANS[digest] = pickle.loads(shared)
-    context, plan = _PLANS[digest]
+    if _PLAN[0] is not shared:  # a new build's plan
+        _PLAN[:] = [shared, pickle.loads(shared)]
+    context, plan = _PLAN[1]
     out: Output = plan[index]
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyc-") as folder:
         local = copy.copy(context)
         local.root = Path(folder)
         render(out, local)
         data = (Path(folder) / out.path).read_bytes()
-    return out.path, data, f"{os.uname().nodename}:{os.getpid()}", peak_memory_kb()
+    return out.path, data, f"{os.uname().nodename}:{os.getpid()}", peak_memory_kb(), time.perf_counter() - start

@@ -23,6 +23,7 @@ import queue
 import resource
 import signal
 import sys
+import time
 from typing import Any, Callable, Iterator, Optional
 
 from policyc.build.plan import Output
@@ -54,25 +55,29 @@ def peak_memory_kb() -> int:
 
 
 def render_all(documents: list[Output], render: Render, context: Any, jobs: int,
-               peaks: Optional[dict] = None) -> Iterator[str]:
+               peaks: Optional[dict] = None, times: Optional[dict] = None) -> Iterator[str]:
     """Render every document, on `jobs` processes; yields each path as it is written.
 
     Each document is a pure function of its plan entry and the context, so the order
     does not matter and the bytes are the same however many processes render them.
-    `peaks` receives each worker's peak resident memory in KiB, by process id.
+    `peaks` receives each worker's peak resident memory in KiB, by process id, and `times`
+    the seconds each document took to render, by path.
     """
     peaks = {} if peaks is None else peaks
+    times = {} if times is None else times
     if jobs <= 1 or len(documents) <= 1:
         for out in documents:
+            start = time.perf_counter()
             render(out, context)
+            times[out.path] = time.perf_counter() - start
             peaks[os.getpid()] = peak_memory_kb()
             yield out.path
         return
-    yield from _on_processes(documents, render, context, min(jobs, len(documents)), peaks)
+    yield from _on_processes(documents, render, context, min(jobs, len(documents)), peaks, times)
 
 
 def _on_processes(documents: list[Output], render: Render, context: Any, jobs: int,
-                  peaks: dict) -> Iterator[str]:
+                  peaks: dict, times: dict) -> Iterator[str]:
     fork = multiprocessing.get_context("fork")  # workers inherit the checked project: nothing is pickled
     tasks, results = fork.Queue(), fork.Queue()
     for index in _largest_first(documents):
@@ -91,7 +96,7 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
         done = 0
         while done < len(documents):
             try:
-                index, failure, pid, peak = results.get(timeout=0.5)
+                index, failure, pid, peak, seconds = results.get(timeout=0.5)
             except queue.Empty:
                 _replace_finished(workers, start, jobs)
                 continue
@@ -99,6 +104,7 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
                 raise failure
             done += 1
             peaks[pid] = max(peak, peaks.get(pid, 0))
+            times[documents[index].path] = seconds
             yield documents[index].path
         for _ in workers:
             tasks.put(None)
@@ -167,10 +173,11 @@ def _work(documents, render, context, tasks, results, parent: int) -> None:
             if index is None:
                 return
             try:
+                start = time.perf_counter()
                 render(documents[index], context)
-                results.put((index, None, os.getpid(), peak_memory_kb()))
+                results.put((index, None, os.getpid(), peak_memory_kb(), time.perf_counter() - start))
             except BaseException as exc:  # reported by the parent, which stops the build
-                results.put((index, _picklable(exc), os.getpid(), 0))
+                results.put((index, _picklable(exc), os.getpid(), 0, 0.0))
                 return
     finally:
         # A worker ends with os._exit, which skips finalisers: collect now, so what the
