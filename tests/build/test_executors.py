@@ -41,4 +41,5 @@ def test_a_dask_local_cluster_gives_the_same_bytes_as_processes(mini, tmp_path):
     dask = build(BuildOptions(mini, tmp_path / "dask", TODAY, executor="dask", **options))
     assert dask.rendered == local.rendered == 4
     assert dask.worker_peaks  # each worker says how much memory it used
+    assert set(dask.render_seconds) == set(local.render_seconds) and len(dask.render_seconds) == 4  # timed on the workers
     assert digest_tree(tmp_path / "dask") == digest_tree(tmp_path / "processes")
