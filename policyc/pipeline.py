@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from policyc.build.cache import open_cache
+from policyc.build.cache import open_cache, previous_keys
 from policyc.build.executors import render_all
-from policyc.build.keys import KeyMaker
+from policyc.build.keys import KeyMaker, fingerprint, source_digest
 from policyc.build.plan import Output, plan_outputs
 from policyc.compile.links import link_policies
 from policyc.compile.number import number_policy
@@ -66,6 +66,7 @@ class Checked:
     project: Project
     histories: list[PolicyHistory]
     warnings: list[Problem]
+    sources: str = ""  # the source folder's digest, or "" if it changed while it was read
 
     @property
     def policies(self) -> list[ResolvedPolicy]:
@@ -75,6 +76,7 @@ class Checked:
 def check_all(source: Path, strict: bool = False) -> Checked:
     """Read, check, resolve, number and attach history; raise with every problem found."""
     problems = Problems()
+    before = source_digest(source)
     project = load_project(source, problems)
     resolved = resolve_all(project, problems) if project else []
     numbered = link_policies([number_policy(p) for p in resolved])
@@ -82,7 +84,7 @@ def check_all(source: Path, strict: bool = False) -> Checked:
     problems.raise_if_errors()
     if strict and problems.warnings:
         raise InvalidSource(problems.warnings)
-    return Checked(project, histories, problems.warnings)
+    return Checked(project, histories, problems.warnings, before if source_digest(source) == before else "")
 
 
 def check(source: Path, strict: bool = False) -> tuple[Project, list[ResolvedPolicy], list[Problem]]:
@@ -123,8 +125,15 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         for out in plan:  # assets first: documents do not need them, pages link to them
             if out.format == "assets":
                 WRITERS[out.format](out, context)
-        cache, keys = open_cache(options.output, root, options.cache), KeyMaker(options.formats, options.today, checked.histories)
-        key_of = {o.path: keys.key(o) for o in documents} if cache else {}
+        cache = open_cache(options.output, root, options.cache)
+        key_of: dict[str, str] = {}
+        if cache:
+            inputs = fingerprint(checked.sources, options.formats, options.today)
+            known = previous_keys(options.output, inputs) if inputs else {}
+            keys = KeyMaker(options.formats, options.today, checked.histories)
+            key_of = {o.path: known.get(o.path) or keys.key(o) for o in documents}
+            if inputs:
+                cache.save_keys(inputs, key_of)
         todo = [o for o in documents if not (cache and cache.place(key_of[o.path], root / o.path))]
         report.reused = len(documents) - len(todo)
         if selected is not None:

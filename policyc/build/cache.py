@@ -16,6 +16,7 @@ is never reused. Deleting the folder is always safe: the next build renders ever
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 CACHE_NAME = ".policyc-cache"
+KEYS_NAME = "keys.json"  # the last build's keys, by output path, with the fingerprint of their inputs
 _STALE_TEMP = 3600  # seconds after which a temporary file can only be a killed build's
 
 
@@ -91,6 +93,13 @@ class DocumentCache:
             target.write_bytes(data)
         return True
 
+    def save_keys(self, fingerprint: str, keys: dict[str, str]) -> None:
+        """Keep this build's keys for the next one (written whole, then renamed into place)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temp = self.folder / f".tmp-{KEYS_NAME}-{os.getpid()}"
+        temp.write_text(json.dumps({"fingerprint": fingerprint, "keys": keys}), encoding="utf-8")
+        os.replace(temp, self.folder / KEYS_NAME)
+
     def store(self, key: str, rendered: Path) -> None:
         """Keep the bytes just written at `rendered` under `key`."""
         data = rendered.read_bytes()
@@ -108,6 +117,19 @@ class DocumentCache:
         if old is not None and old != entry:
             old.unlink(missing_ok=True)
         self._entries[key] = entry
+
+
+def previous_keys(previous_output: Path, fingerprint: str) -> dict[str, str]:
+    """The keys the last build into `previous_output` computed, if they were computed from the
+    same inputs (`fingerprint`); otherwise, or if the file is damaged in any way, none."""
+    try:
+        saved = json.loads((cache_folder(previous_output) / KEYS_NAME).read_text(encoding="utf-8"))
+        keys = saved["keys"] if saved.get("fingerprint") == fingerprint else {}
+        if isinstance(keys, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
+            return keys
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
+    return {}
 
 
 def open_cache(previous_output: Path, staging: Path, enabled: bool) -> Optional[DocumentCache]:

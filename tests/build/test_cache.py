@@ -217,3 +217,44 @@ def test_a_build_run_from_another_folder_reuses_every_document(mini, tmp_path, m
     monkeypatch.chdir(tmp_path)
     again = run(Path(mini.name), out)
     assert first.rendered > 0 and again.rendered == 0 and again.reused == first.rendered
+
+
+def test_with_nothing_changed_the_previous_keys_are_taken_and_a_damaged_record_is_ignored(mini, tmp_path,
+                                                                                       monkeypatch):
+    """keys.json holds the last build's keys with a fingerprint of the sources, toolchain,
+    formats and date: with nothing changed no policy is hashed again; with a wrong or
+    damaged record every key is computed, and either way the bytes equal a clean build."""
+    from policyc.build import keys as keys_module
+    from policyc.build.cache import KEYS_NAME
+    out = tmp_path / "out"
+    run(mini, out)
+    computed = []
+    original = keys_module.KeyMaker.key
+    monkeypatch.setattr(keys_module.KeyMaker, "key", lambda self, o: computed.append(o.path) or original(self, o))
+    again = run(mini, out)
+    assert again.rendered == 0 and computed == []
+    record = out / CACHE_NAME / KEYS_NAME
+    for damage in ('{"fingerprint": 7', '[]', '{"fingerprint": null, "keys": {"a": 1}}', "\x00" * 10):
+        record.write_text(damage, encoding="utf-8")
+        again = run(mini, out)
+        assert again.rendered == 0 and len(computed) == again.reused > 0
+        computed.clear()
+    policy = mini / "policies/social-media.yaml"
+    policy.write_text(policy.read_text().replace("In person or by email.", "In person, by phone or by email."))
+    edited = run(mini, out)
+    assert edited.rendered > 0 and computed
+    run(mini, tmp_path / "clean", cache=False)
+    assert published(out) == published(tmp_path / "clean")
+
+
+def test_sources_edited_while_they_are_read_leave_no_fingerprint(mini, monkeypatch):
+    from policyc import pipeline
+    load = pipeline.load_project
+    def edit_while_reading(source, problems):
+        project = load(source, problems)
+        school = source / "schools/oak-primary.yaml"
+        school.write_text(school.read_text() + "\n# edited meanwhile\n")
+        return project
+    assert pipeline.check_all(mini).sources
+    monkeypatch.setattr(pipeline, "load_project", edit_while_reading)
+    assert pipeline.check_all(mini).sources == ""
