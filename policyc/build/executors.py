@@ -93,7 +93,7 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
     try:
         for _ in range(jobs):
             start()
-        done = 0
+        done, served = 0, {}
         while done < len(documents):
             try:
                 index, failure, pid, peak, seconds = results.get(timeout=0.5)
@@ -103,6 +103,16 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
             if failure is not None:
                 raise failure
             done += 1
+            served[pid] = served.get(pid, 0) + 1
+            if served[pid] == TASKS_PER_WORKER:
+                # That worker leaves now: start its successor at once, not when a wait for
+                # results next times out (with another core busy it may not for seconds).
+                for worker in workers:
+                    if worker.pid == pid:
+                        worker.retiring = True
+                _drop_finished(workers)
+                if done < len(documents):
+                    start()
             peaks[pid] = max(peak, peaks.get(pid, 0))
             times[documents[index].path] = seconds
             yield documents[index].path
@@ -121,8 +131,17 @@ def _on_processes(documents: list[Output], render: Render, context: Any, jobs: i
             q.close()
 
 
-def _replace_finished(workers: list, start: Callable[[], None], jobs: int) -> None:
-    """A worker that served its share leaves cleanly and is replaced; one that died stops the build."""
+def _replace_finished(workers: list, start: Callable[[], None], jobs: int) -> int:
+    """Start workers until `jobs` are serving (a worker that died stops the build); how many were started."""
+    _drop_finished(workers)
+    alive = sum(1 for worker in workers if worker.is_alive() and not getattr(worker, "retiring", False))
+    for _ in range(jobs - alive):
+        start()
+    return max(0, jobs - alive)
+
+
+def _drop_finished(workers: list) -> None:
+    """Forget workers that have ended cleanly; one that died stops the build."""
     for worker in list(workers):
         if worker.is_alive():
             continue
@@ -131,8 +150,6 @@ def _replace_finished(workers: list, start: Callable[[], None], jobs: int) -> No
             raise WorkerDied(f"a rendering process ended unexpectedly (exit code {worker.exitcode}): it was stopped "
                              f"from outside or ran out of memory; the output folder is as it was. Try again, or "
                              f"with --jobs 1")
-    while len(workers) < jobs:
-        start()
 
 
 def _largest_first(documents: list[Output]) -> list[int]:
