@@ -40,28 +40,43 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
         # profiler samples every thread's stack every 10 ms, the event loop's health check
         # ticks every 20 ms, the system monitor runs every 0.5 s and the nanny's memory
         # check every 0.1 s. Measured on 230 documents, 2 cores: the renders took 49.7 s in
-        # all in default workers, 42.0 s with these settings, 40.3 s in forked processes. Each worker holds one document in hand besides the
-        # one it renders (saturation 2), so it never waits for the scheduler, and the
-        # scheduler, which shares this machine's cores, need not steal work every 0.1 s.
+        # all in default workers, 42.0 s with these settings, 40.3 s in forked processes.
         with dask.config.set({"distributed.worker.profile.enabled": False,
                               "distributed.admin.tick.interval": "1s",
                               "distributed.admin.system-monitor.interval": "5s",
-                              "distributed.worker.memory.monitor-interval": "1s",
-                              "distributed.scheduler.worker-saturation": 2.0,
-                              "distributed.scheduler.work-stealing": False}):
+                              "distributed.worker.memory.monitor-interval": "1s"}):
             cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                    dashboard_address=None)
         client = Client(cluster)
     try:
         ordered = largest_first(documents)
-        # The project, its histories and the plan go to each worker once, as one pickled blob
-        # (Dask's own serialisation walked the nested objects for 4 s on a 20-school plan; the
-        # bytes travel in milliseconds), and a task names its document by its place in the plan.
-        shared = client.scatter(pickle.dumps((context, ordered), protocol=pickle.HIGHEST_PROTOCOL), broadcast=True)
-        futures = [client.submit(_render_remote, i, render, shared, pure=False, priority=len(ordered) - i)
-                   for i in range(len(ordered))]
+        # Each school's documents go to the cluster once, as one pickled blob with the slim
+        # context (Dask's own serialisation walked the nested objects for 4 s on a 20-school
+        # plan; bytes travel in milliseconds), and a task names its blob and its place in it.
+        # A worker so holds the schools it is rendering, not the whole trust: a provider's
+        # trust of thousands of schools need not fit in each worker, and each blob is
+        # forgotten once its school's documents are done.
+        slim = context.for_documents()
+        schools: dict[str, list[int]] = {}
+        for i, out in enumerate(ordered):
+            schools.setdefault(out.policy.school_slug, []).append(i)
+        names = list(schools)
+        blobs = dict(zip(names, client.scatter(
+            [pickle.dumps((slim, [ordered[i] for i in schools[name]]), protocol=pickle.HIGHEST_PROTOCOL)
+             for name in names], hash=False)))
+        waiting = {name: len(schools[name]) for name in names}
+        futures, school_of = [], {}
+        for name in names:
+            for place, i in enumerate(schools[name]):
+                futures.append(client.submit(_render_remote, blobs[name], place, render, pure=False,
+                                             priority=len(ordered) - i))
+                school_of[futures[-1].key] = name
         for future in as_completed(futures):
             path, data, worker, peak, seconds = future.result()
+            school = school_of[future.key]
+            waiting[school] -= 1
+            if not waiting[school]:
+                del blobs[school]  # released: the cluster may forget that school's blob
             target = context.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -74,15 +89,17 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
             cluster.close()
 
 
-_PLAN: list = [None, None]  # on a worker: the blob it was sent (the same object for every task), unpickled once
+_BLOBS: list = []  # on a worker: the last few (blob, its documents) it was sent, unpickled once each
 
 
-def _render_remote(index: int, render: Render, shared: bytes) -> tuple[str, bytes, str, int, float]:
-    """On a worker: render the plan's document `index` into a private folder and send the bytes back."""
-    if _PLAN[0] is not shared:  # a new build's plan
-        _PLAN[:] = [shared, pickle.loads(shared)]
-    context, plan = _PLAN[1]
-    out: Output = plan[index]
+def _render_remote(blob: bytes, place: int, render: Render) -> tuple[str, bytes, str, int, float]:
+    """On a worker: render document `place` of a school's blob into a private folder and send the bytes back."""
+    held = next((entry for entry in _BLOBS if entry[0] is blob), None)
+    if held is None:
+        held = (blob, pickle.loads(blob))
+        _BLOBS[:] = [held] + _BLOBS[:3]
+    context, documents = held[1]
+    out: Output = documents[place]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policyc-") as folder:
         local = copy.copy(context)

@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional
 from policyc import __version__
 from policyc.build.plan import REVIEW, Output
 from policyc.errors import Position
+from policyc.history.attach import sibling_pages
 from policyc.history.status import standing
 from policyc.resources import TEMPLATE_DIR
 
@@ -51,8 +52,9 @@ def plain(value: Any) -> Any:
     """A JSON-ready copy of a model value, the same for equal values in every run.
 
     Source positions, file paths and fields marked `metadata={"shown": False}` are left
-    out: they say where a value was written, which never shows in a document. (Plain text, numbers and None are taken as they are
-    without a call: a large trust's keys visit millions of them.)
+    out: they say where a value was written, which never shows in a document. Plain text,
+    numbers and None are taken as they are without a call: a large trust's keys visit
+    millions of them.
     """
     kind = type(value)
     if kind in _ATOMS:
@@ -139,17 +141,6 @@ def _record(history: Any) -> Any:
     return {"policy": [history.current.school_slug, history.current.policy_id],
             "versions": [[s.version, s.date, s.summary, s.change, s.owner, s.digest] for s in history.snapshots],
             "changed_since": history.changed_since, "proposed": history.proposed_version}
-
-
-def sibling_pages(histories: list) -> dict:
-    """For each school, which of its policies have a public page and which a page in the
-    review area: a policy page's links to its siblings go where these are."""
-    pages: dict[str, list] = {}
-    for history in histories:
-        current = history.current
-        pages.setdefault(current.school_slug, []).append(
-            [current.policy_id, history.in_force is not None, bool(history.pending)])
-    return pages
 
 
 class KeyMaker:

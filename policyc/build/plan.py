@@ -33,13 +33,14 @@ def redline_path(history: PolicyHistory, fmt: str) -> str:
     return f"{REVIEW}/{current.school_slug}/changes/{current.policy_id}-{history.changed_since.version}-to-draft.{fmt}"
 
 
-def public_path(policy: ResolvedPolicy, fmt: str) -> str:
-    return f"{policy.school_slug}/{policy.policy_id}.{fmt}"
+def public_path(policy: ResolvedPolicy, fmt: str, policy_id: str = "") -> str:
+    """Where `policy` (or, given `policy_id`, that sibling of it at the same school) is published."""
+    return f"{policy.school_slug}/{policy_id or policy.policy_id}.{fmt}"
 
 
-def review_path(policy: ResolvedPolicy, fmt: str) -> str:
+def review_path(policy: ResolvedPolicy, fmt: str, policy_id: str = "") -> str:
     """Drafts and proposed versions: outside every school's folder, never linked from public pages."""
-    return f"{REVIEW}/{policy.school_slug}/{policy.policy_id}.{fmt}"
+    return f"{REVIEW}/{policy.school_slug}/{policy_id or policy.policy_id}.{fmt}"
 
 
 def pack_path(policy: ResolvedPolicy, fmt: str) -> str:

@@ -85,3 +85,17 @@ def _owner(snap: Snapshot) -> str:
     """Who made the change, as given at ratification; failing that, the first signatory."""
     signatories = snap.policy.ratification.signatories
     return snap.owner or (signatories[0].name if signatories else "")
+
+
+def sibling_pages(histories: list[PolicyHistory]) -> dict[str, list[list]]:
+    """For each school, each of its policies with whether it has a public page (a version in
+    force) and whether it has one in the review area (a text awaiting ratification): a
+    policy page's links to its siblings go where these are. Writers place the links from
+    this, and keys hold it, so the two cannot disagree."""
+    pages: dict[str, list[list]] = {}
+    for history in histories:
+        current = history.current
+        pages.setdefault(current.school_slug, []).append(
+            [current.policy_id, history.in_force is not None, bool(history.pending)])
+    return pages
+

@@ -48,7 +48,7 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
         context,
         board=board,
         assets="" if for_pdf else assets_for(out.path),
-        decider=(ctx.project.display_name if board else current.school_name),
+        decider=(ctx.display_name if board else current.school_name),
         in_force=in_force,
         proposed=proposed,
         approver=current.body,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import shutil
+from copy import copy as copy_object
 from dataclasses import replace as copy
 from pathlib import Path
 from typing import Callable
 
 from policyc.build.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
+from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
@@ -61,14 +63,11 @@ def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
     school = policy.school_slug
     in_review = out.path.startswith(f"{REVIEW}/")
     pages = {}
-    for history in ctx.histories:
-        current = history.current
-        if current.school_slug != school:
-            continue
-        if history.in_force is not None:
-            pages[current.policy_id] = public_path(current, "html")
-        elif in_review and history.pending:
-            pages[current.policy_id] = review_path(current, "html")
+    for policy_id, public, pending in ctx.siblings.get(school, ()):
+        if public:
+            pages[policy_id] = public_path(policy, "html", policy_id)
+        elif in_review and pending:
+            pages[policy_id] = review_path(policy, "html", policy_id)
     here = posixpath.dirname(out.path)
     placed = []
     for ref, words, page in policy.policy_links:
@@ -143,6 +142,17 @@ class Context:
         self.root, self.project, self.histories = root, project, histories
         self.formats, self.today = formats, today
         self.site_entries: list | None = None  # filled by site.entries once the documents exist
+        # All a document's writer reads besides its plan entry: see for_documents.
+        self.siblings = sibling_pages(histories)
+        self.display_name = project.display_name if project is not None else ""
+
+    def for_documents(self) -> "Context":
+        """The context without the project and every history: all a document's writer needs.
+        Sent with each school's documents to another machine, so a worker holds one school's
+        share of the trust, not the whole of it."""
+        slim = copy_object(self)
+        slim.project, slim.histories = None, []
+        return slim
 
     @property
     def policies(self) -> list[ResolvedPolicy]:

@@ -45,6 +45,28 @@ def test_a_dask_local_cluster_gives_the_same_bytes_as_processes(mini, tmp_path):
     assert digest_tree(tmp_path / "dask") == digest_tree(tmp_path / "processes")
 
 
+def test_a_dask_task_carries_one_schools_documents_and_a_context_without_the_trust(mini, tmp_path, monkeypatch):
+    """Each school's documents go to the cluster as one blob with a slim context, so a
+    worker never holds the whole trust (a provider's may not fit in a worker)."""
+    if not os.environ.get("CI"):
+        pytest.importorskip("distributed")
+    import pickle
+    from distributed import Client
+    write_tree(mini, {"schools/elm-primary.yaml": SCHOOL.replace("Oak Primary", "Elm Primary")})
+    sent = []
+    scatter = Client.scatter
+    def watch(self, data, **kw):
+        sent.extend(pickle.loads(blob) for blob in data)
+        return scatter(self, data, **kw)
+    monkeypatch.setattr(Client, "scatter", watch)
+    report = build(BuildOptions(mini, tmp_path / "dask", TODAY, formats=("html", "pdf"), jobs=2, cache=False,
+                                executor="dask"))
+    assert report.rendered == 4 and len(sent) == 2  # two schools, two blobs
+    for context, documents in sent:
+        assert context.project is None and context.histories == [] and context.siblings
+        assert len({o.policy.school_slug for o in documents}) == 1 and len(documents) == 2
+
+
 def test_a_worker_that_served_its_share_is_replaced_at_once(monkeypatch):
     """Workers leave after TASKS_PER_WORKER documents (memory stays flat). Each successor is
     started when the leaver's last result arrives. Before, it was started only when a wait
