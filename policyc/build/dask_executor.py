@@ -71,7 +71,9 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
                 futures.append(client.submit(_render_remote, blobs[name], place, render, pure=False,
                                              priority=len(ordered) - i))
                 school_of[futures[-1].key] = name
-        for future in as_completed(futures):
+        finished = as_completed(futures)
+        futures.clear()  # each result is forgotten once read, so no worker keeps every PDF it made
+        for future in finished:
             path, data, worker, peak, seconds = future.result()
             school = school_of[future.key]
             waiting[school] -= 1
