@@ -7,12 +7,12 @@ import re
 import pytest
 
 docx = pytest.importorskip("docx")  # a dependency in pyproject.toml; present wherever the suite runs
-from docx.oxml import parse_xml  # noqa: E402
 from docx.oxml.ns import nsdecls  # noqa: E402
 
 from policyc.cli import main  # noqa: E402
 from policyc.compile.resolve import walk_blocks  # noqa: E402
 from policyc.pipeline import check  # noqa: E402
+from tests.importers.word import add_list, put_on_list  # noqa: E402
 from tests.pdftext import key  # noqa: E402
 
 NUMBERING = f"""<w:abstractNum {nsdecls('w')} w:abstractNumId="90">
@@ -24,21 +24,12 @@ NUMBERING = f"""<w:abstractNum {nsdecls('w')} w:abstractNumId="90">
 
 
 def _numbered(paragraph, level: int) -> None:
-    """Put a paragraph on list 90 at a level: Word's automatic numbering, no number in the text."""
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    put_on_list(paragraph, level, 90)
 
 
 def _word_policy(path):
     document = docx.Document()
-    numbering = document.part.numbering_part.element
-    first_num = numbering.find(parse_xml(f'<w:num {nsdecls("w")} w:numId="1"/>').tag)
-    abstract = parse_xml(NUMBERING)
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    add_list(document, NUMBERING, 90)
     document.add_paragraph("Oakfield Primary School", style="Title")
     document.add_paragraph("Staff Code of Conduct Policy")
     table = document.add_table(rows=3, cols=2)

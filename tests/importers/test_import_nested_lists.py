@@ -7,13 +7,13 @@ from pathlib import Path
 
 import docx
 import yaml
-from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from policyc.cli import main
 from policyc.importers.text import read_text
 from policyc.model import ListItem
 from policyc.pipeline import check
+from tests.importers.word import add_list, put_on_list
 from tests.pdftext import key
 
 LETTERS = f"""<w:abstractNum {nsdecls('w')} w:abstractNumId="91">
@@ -40,19 +40,11 @@ Behaviour Policy
 
 
 def _letters(document) -> None:
-    numbering = document.part.numbering_part.element
-    first_num = numbering.find(parse_xml(f'<w:num {nsdecls("w")} w:numId="1"/>').tag)
-    abstract = parse_xml(LETTERS)
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    add_list(document, LETTERS, 91)
 
 
 def _on_list(paragraph, level: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="91"/></w:numPr>'))
+    put_on_list(paragraph, level, 91)
 
 
 def _import_and_build(document: Path, work: Path) -> tuple[dict, str]:
