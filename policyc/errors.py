@@ -49,16 +49,18 @@ class Problems:
         self._items: list[Problem] = []
         self._muted: set[Position] = set()
 
-    def error(self, position: Position, message: str, hint: str = "") -> None:
-        if position not in self._muted:
+    def error(self, position: Position, message: str, hint: str = "", follow_on: bool = False) -> None:
+        """`follow_on`: a problem that a value refused at this place could cause by itself
+        (a clause left with no words once its refused `text:` is taken out)."""
+        if not (follow_on and position in self._muted):
             self._items.append(Problem(position, message, hint))
 
-    def warn(self, position: Position, message: str, hint: str = "") -> None:
-        if position not in self._muted:
+    def warn(self, position: Position, message: str, hint: str = "", follow_on: bool = False) -> None:
+        if not (follow_on and position in self._muted):
             self._items.append(Problem(position, message, hint, warning=True))
 
     def mute(self, positions: set[Position]) -> None:
-        """From now on, say nothing more at these places: their own errors are reported."""
+        """From now on, report no follow-on problem at these places: their own errors are reported."""
         self._muted |= positions
 
     def extend(self, other: "Problems") -> None:

@@ -23,7 +23,7 @@ from policyc.model import (
     Section,
 )
 from policyc.source.load import as_section, ids_of, texts
-from policyc.text.placeholders import FILTERS, fill, references, suggest, uses
+from policyc.text.placeholders import FILTERS, PLACEHOLDER, declare_role, fill, references, suggest, uses, well_formed
 from policyc.text.dates import parse_written
 from policyc.text.review_dates import cycle_months, next_review_date
 
@@ -283,9 +283,9 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
         for use in uses(text):
             raw = use if isinstance(use, str) else use.raw
             if isinstance(use, str):
-                _not_placeholder(use, locate(start, raw), context, problems)
+                _not_placeholder(use, locate(start, raw), context, problems, known)
             elif use.name not in table and use.name not in extra:
-                _unknown(use.name, locate(start, raw), known, table, school, context, problems)
+                _unknown(use.name, locate(start, raw), known, table, school, context, problems, trust.source)
         for ref in references(text):
             if ref in present:
                 continue
@@ -344,7 +344,7 @@ def _check_title_and_values(policy: ModelPolicy, overlay: Overlay, table: dict, 
         for use in uses(text):
             raw = use if isinstance(use, str) else use.raw
             if isinstance(use, str):
-                _not_placeholder(use, locate(start, raw), f" (in {what})", problems)
+                _not_placeholder(use, locate(start, raw), f" (in {what})", problems, known)
             elif use.name not in plain:
                 _unknown(use.name, locate(start, raw), known, plain, school, f" (in {what})", problems)
         for ref in references(text):
@@ -397,9 +397,25 @@ def _removed_by(policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, P
     return gone
 
 
-def _not_placeholder(raw: str, where: Position, context: str, problems: Problems) -> None:
+def _not_placeholder(raw: str, where: Position, context: str, problems: Problems, known: list[str]) -> None:
     filtered = re.match(r"^\{\{\s*[a-z]+\.[a-z0-9][a-z0-9_-]*\s*\|\s*(.*?)\s*\}\}$", raw, re.S)
-    if filtered:
+    fixed = well_formed(raw)
+    name = fixed[3:-3].split(" | ")[0] if fixed else ""
+    if fixed and name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        fixed = fixed.replace(name, close[0]) if close else ""
+    if raw in ("{{", "}}"):
+        problems.error(where, (f"{raw} opens a placeholder that is never closed with }}}}" if raw == "{{" else
+                               f"{raw} closes a placeholder that was never opened with {{{{") + context,
+                       "write a placeholder as {{ school.name }}, with two braces on each side")
+    elif not PLACEHOLDER.fullmatch(raw):
+        problems.error(where, f"{raw} is not a well-formed placeholder" + context,
+                       f"write {fixed}" if fixed else
+                       "write a placeholder as {{ school.name }}: two braces on each side and a name in lower case")
+    elif fixed and not filtered:
+        problems.error(where, f"{raw} is not a placeholder: names are written in lower case" + context,
+                       f"write {fixed}")
+    elif filtered:
         problems.error(where, f"{raw} uses the filter {filtered.group(1)!r}, which does not exist" + context,
                        f"the filters are: {', '.join(sorted(FILTERS))}")
     else:
@@ -408,7 +424,7 @@ def _not_placeholder(raw: str, where: Position, context: str, problems: Problems
 
 
 def _unknown(name: str, where: Position, known: list[str], table: dict, school: School,
-             context: str, problems: Problems) -> None:
+             context: str, problems: Problems, trust_file: str = "trust.yaml") -> None:
     group, _, key = name.partition(".")
     if group == "holder" and f"role.{key}" in known:
         problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {table[f'role.{key}']}"
@@ -422,5 +438,8 @@ def _unknown(name: str, where: Position, known: list[str], table: dict, school: 
     elif group == "school" and key == "website":
         problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website" + context,
                        f"add website: https://... to {school.source}")
+    elif group == "role" and not suggest(name, known):
+        problems.error(where, f"unknown placeholder {{{{ {name} }}}}: the trust has no role {key!r}" + context,
+                       declare_role(key, trust_file))
     else:
         problems.error(where, f"unknown placeholder {{{{ {name} }}}}" + context, suggest(name, known))

@@ -16,7 +16,7 @@ from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml
 from policyc.source.salvage import salvage
 from policyc.source.schema import validate
-from policyc.text.placeholders import references
+from policyc.text.placeholders import declare_role, references
 from policyc.text.prose import is_safe_link, shape
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -43,7 +43,8 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
 
     trust = Loader(trust_src, problems).trust() if trust_src else None
     models = [(s, Loader(s, problems).policy()) for s in policy_srcs]
-    policies = tuple(_policy(s, m, problems, cross_ids(m for _, m in models)) for s, m in models)
+    cross = _Known(cross_ids(m for _, m in models), broken)
+    policies = tuple(_policy(s, m, problems, cross) for s, m in models)
     schools = _schools(school_srcs, problems)
     if trust is None:
         return None
@@ -58,8 +59,13 @@ def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[Sou
     source = load_yaml(path, display_path(path), problems, within=root)
     if source is None:
         return None
+    if source.data is None:
+        problems.error(Position(source.name, 1, 1), f"this {kind} file is empty", _EMPTY_HINTS[kind])
+        return None
     if not isinstance(source.data, dict):
-        problems.error(source.at(), f"a {kind} file must be a mapping of keys to values")
+        problems.error(source.at(), f"a {kind} file must be a mapping of keys to values, not "
+                       + ("a list" if isinstance(source.data, list) else "a single value"),
+                       f"write one key on each line, such as {_FIRST_LINES[kind]}")
         return None
     if not within_bounds(source, problems):
         return None
@@ -72,6 +78,18 @@ def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[Sou
     if kind in ("trust", "school"):
         _references_outside_clauses(source, problems)
     return source
+
+
+_FIRST_LINES = {"trust": "'name: Oak Learning Trust'", "policy": "'id: social-media'",
+                "school": "'name: Oak Primary School'"}
+_EMPTY_HINTS = {
+    "trust": "a trust file needs at least approving_body: (such as 'approving_body: Local Governing Body') "
+             "and roles:, and usually name: and terms:",
+    "policy": "a policy file needs id: (its file name), title: and sections:; "
+              "'policyc new policy ID' writes one to start from",
+    "school": "a school file needs at least name: (such as 'name: Oak Primary School'); "
+              "'policyc new school SLUG' writes one to start from",
+}
 
 
 # Overlay keys whose values are clause content, where [[clause-id]] means a paragraph number.
@@ -90,6 +108,18 @@ def _references_outside_clauses(source: SourceFile, problems: Problems) -> None:
         elif isinstance(value, str) and "[[" in value and not _CLAUSE_CONTENT & set(path):
             problems.error(source.at(path), "a cross-reference [[...]] can only be used in clause text",
                            "write the words out here, or move the reference into a clause")
+
+
+class _Known(dict):
+    """The ids [[...]] may name; one into a policy that could not be read at all is taken
+    as known, since that policy's own errors are reported and its ids are not known."""
+
+    def __init__(self, ids: dict, unreadable: set) -> None:
+        super().__init__(ids)
+        self.unreadable = frozenset(unreadable)
+
+    def __contains__(self, ref: object) -> bool:
+        return dict.__contains__(self, ref) or (isinstance(ref, str) and ref.partition("#")[0] in self.unreadable)
 
 
 def cross_ids(policies) -> dict[str, Position]:
@@ -116,7 +146,7 @@ def _policy(source: SourceFile, policy: ModelPolicy, problems: Problems, cross: 
     for section in policy.sections:
         for clause in walk_clauses(section.clauses):
             _check_clause_option(clause, options, problems)
-    known = {**cross, **ids_of(policy.sections)}  # this policy's own ids win
+    known = _Known({**cross, **ids_of(policy.sections)}, getattr(cross, "unreadable", ()))  # its own ids win
     _check_references(policy, known, problems)
     if policy.preamble:
         _check_text(policy.preamble, policy.at("preamble"), known, problems)
@@ -133,7 +163,8 @@ def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> No
             return
         if item_id in seen:
             first, by = seen[item_id]
-            problems.error(where, f"the id {item_id!r} is already used by {by} at {first}",
+            place = f"on line {first.line}" if first.file == where.file and first.line else f"at {first}"
+            problems.error(where, f"the id {item_id!r} is already used by {by} {place}",
                            "every clause and section needs its own id")
         elif item_id in RESERVED_IDS:
             problems.error(where, f"the id {item_id!r} is reserved for the page itself",
@@ -151,7 +182,7 @@ def _check_clause_option(clause, options, problems: Problems) -> None:
     if not clause.option:
         if not (body.title or body.text or body.items or body.duties or body.clauses):
             problems.error(clause.position, f"the clause {clause.id!r} has no words",
-                           "give it text, items, duties, sub-clauses, or an option with choices")
+                           "give it text, items, duties, sub-clauses, or an option with choices", follow_on=True)
         return
     if body.text or body.items or body.duties or body.after:
         problems.error(clause.position,
@@ -166,7 +197,7 @@ def _check_clause_option(clause, options, problems: Problems) -> None:
     wanted, given = set(dict(option.choices)), {k for k, _ in clause.choices}
     for missing in sorted(wanted - given):
         problems.error(clause.position, f"the clause {clause.id!r} has no words for the choice {missing!r}",
-                       "add it under choices: (null leaves the clause out for that choice)")
+                       "add it under choices: (null leaves the clause out for that choice)", follow_on=True)
     for extra in sorted(given - wanted):
         problems.error(clause.position, f"{extra!r} is not a choice of the option {clause.option!r}",
                        f"the choices are: {', '.join(sorted(wanted))}")
@@ -264,11 +295,12 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
                   problems: Problems) -> None:
     trust = project.trust
     roles = [k for k, _ in trust.roles]
-    for key, _ in school.roles:
+    for key, holder in school.roles:
         if key not in roles:
             close = difflib.get_close_matches(key, roles, n=1)
             problems.error(source.key_at(("roles", key)), f"the role {key!r} is not one of the trust's roles",
-                           f"did you mean {close[0]!r}?" if close else f"the trust's roles are: {', '.join(roles)}")
+                           f"did you mean {close[0]!r}? " * bool(close)
+                           + declare_role(key, trust.source, holder.title))
     policies = {p.id: p for p in project.policies}
     for overlay in school.overlays:
         policy = policies.get(overlay.policy_id)
@@ -284,7 +316,7 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
             problems.error(source.key_at(("policies", overlay.policy_id, "applies")),
                            f"{school.name} opts out of {overlay.policy_id!r} without saying why",
                            "add reason: ... (it is shown on the trust's dashboard)")
-        _check_overlay(policy, overlay, source, problems, cross_ids(project.policies))
+        _check_overlay(policy, overlay, source, problems, _Known(cross_ids(project.policies), broken))
         _check_ratification(overlay, source, problems)
 
 
@@ -335,7 +367,8 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
             if addition.clause and anchor in sections and not addition.into:
                 problems.error(at, f"{anchor!r} is a section: use into: to add a clause at its end")
         elif not anchor and addition.clause:
-            problems.error(addition.position, "say where the clause goes: after:, before: or into:")
+            problems.error(addition.position, "say where the clause goes: after:, before: or into:",
+                           follow_on=True)
         added.append(addition.section or as_section(addition.clause))
     replaced = [r if isinstance(r, Section) else as_section(r) for r in overlay.replace]
     _check_ids(added, problems, taken={k: v for k, v in known.items()})
@@ -343,7 +376,7 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
     for item in added + replaced:
         for clause in walk_clauses(item.clauses):
             _check_clause_option(clause, options_map, problems)
-    all_known = {**(cross or {}), **known}
+    all_known = _Known({**(cross or {}), **known}, getattr(cross, "unreadable", ()))
     for item in added:
         all_known.update(ids_of([item]))
     _check_references(added + replaced, all_known, problems)
@@ -355,11 +388,15 @@ def _check_ratification(overlay, source: SourceFile, problems: Problems) -> None
         return
     path = ("policies", overlay.policy_id, "ratification")
     written = source.data["policies"][overlay.policy_id]["ratification"]
+    refused = {p[len(path)] for p in source.cut if p[:len(path)] == path and len(p) > len(path)}
+    if "status" in refused:
+        return  # what the record needs depends on the status, which is reported as it is
     if r.status == "ratified":
-        if "date" not in written:  # a date that is not real is reported where it is written
+        # a date or signatories written but refused are reported where they are written
+        if "date" not in written and "date" not in refused:
             problems.error(where, "a ratified policy needs the date it was ratified",
                            "add date: YYYY-MM-DD, or set status: draft")
-        if not r.signatories:
+        if not r.signatories and "signatories" not in refused:
             problems.error(where, "a ratified policy needs its signatories",
                            "add signatories: [{name: ..., role: Chair of Governors}]")
     if r.date and r.next_review and r.next_review <= r.date:

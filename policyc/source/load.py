@@ -48,10 +48,19 @@ def date_hint(value: str) -> str:
             last = calendar.monthrange(year, month)[1]
             return f"{_MONTHS[month - 1]} {year} has {last} days"
         return "the month comes second and runs from 01 to 12"
-    parts = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+    parts = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})", value.strip())
     if parts:
-        day, month, year = parts.groups()
-        return f"write dates as YYYY-MM-DD: {year}-{int(month):02d}-{int(day):02d}"
+        day, month, year = (int(g) for g in parts.groups())
+        year += 2000 if year < 100 else 0
+        if month > 12 and day <= 12:  # month first, as in the United States
+            day, month = month, day
+        if not 1 <= month <= 12:
+            return "write dates as YYYY-MM-DD; the month runs from 01 to 12"
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return (f"there is no {day} {_MONTHS[month - 1]} {year} ({_MONTHS[month - 1]} has {last} days); "
+                    f"write dates as YYYY-MM-DD, such as {year}-{month:02d}-{last:02d}")
+        return f"write dates as YYYY-MM-DD: {year}-{month:02d}-{day:02d}"
     return "write the date as YYYY-MM-DD, for example 2026-09-30"
 
 

@@ -40,6 +40,7 @@ class SourceFile:
     positions: dict = field(default_factory=dict, repr=False, compare=False)
     key_positions: dict = field(default_factory=dict, repr=False, compare=False)
     refused: frozenset = field(default=frozenset(), repr=False, compare=False)  # paths already reported
+    cut: frozenset = field(default=frozenset(), repr=False, compare=False)  # paths the schema refused (salvage)
 
     def at(self, path: Path_ = ()) -> Position:
         """The position of the value at `path`, or of its nearest parent that has one."""
@@ -78,8 +79,39 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            items: list = []
+            for item in node.value:
+                for part in self._items_in(item):
+                    items.append(self.build(part, path + (len(items),)))
+            return items
         return self._scalar(node)
+
+    def _items_in(self, node: yaml.Node) -> list[yaml.Node]:
+        """A list item, or several when a mapping item repeats its first key with no '- ' before
+        it: the author meant a new item and forgot the dash. Each part is read as its own item,
+        so what it holds is checked, and the slip is reported once, with the dash it needs."""
+        if not isinstance(node, yaml.MappingNode) or node.tag != "tag:yaml.org,2002:map" or not node.value:
+            return [node]
+        first = node.value[0][0]
+        if not isinstance(first, yaml.ScalarNode):
+            return [node]
+        groups = [[node.value[0]]]
+        for pair in node.value[1:]:
+            key = pair[0]
+            if isinstance(key, yaml.ScalarNode) and key.value == first.value and \
+                    key.start_mark.column == first.start_mark.column:
+                value = pair[1].value if isinstance(pair[1], yaml.ScalarNode) else "..."
+                self.problems.error(
+                    _pos(self.name, key.start_mark),
+                    f"{key.value!r} again in the same list item: this looks like a new item without its '- '",
+                    f"write '- ' in place of the two spaces before it ('- {key.value}: {value}'), so that its "
+                    f"dash lines up with the one on line {first.start_mark.line + 1}")
+                groups.append([])
+            groups[-1].append(pair)
+        if len(groups) == 1:
+            return [node]
+        return [yaml.MappingNode(node.tag, group, group[0][0].start_mark if i else node.start_mark,
+                                 group[-1][1].end_mark, node.flow_style) for i, group in enumerate(groups)]
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         result: dict = {}

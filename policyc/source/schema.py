@@ -37,7 +37,7 @@ def validate(source: SourceFile, kind: str, problems: Problems) -> bool:
     errors = list(_validators()[kind].iter_errors(source.data))
     for error in errors:
         for leaf in _leaves(error):
-            if not _already_reported(source, tuple(leaf.absolute_path)):
+            if not _already_reported(source, tuple(leaf.absolute_path)) and not _misspelt_for(leaf):
                 _report(source, leaf, problems)
     return not errors
 
@@ -50,6 +50,63 @@ def leaf_errors(data: object, kind: str) -> list[ValidationError]:
 def allowed_keys(error: ValidationError) -> set[str]:
     """The keys a mapping may hold, for an unknown-key error."""
     return _allowed_keys(error.schema)
+
+
+def property_schema(schema: dict, key: str) -> dict:
+    """The schema of `key` in a mapping described by `schema` (following $ref and allOf)."""
+    schema = _deref(schema)
+    if key in schema.get("properties", {}):
+        return _deref(schema["properties"][key])
+    for sub in schema.get("allOf", []):
+        found = property_schema(sub, key)
+        if found:
+            return found
+    return {}
+
+
+def stand_in(schema: dict, new_id, file_id: str = ""):
+    """A value that `schema` accepts and no meaning check remarks on: it stands in for a
+    required value that is missing or was refused, so the rest of the file is still checked.
+    `new_id()` gives an id used nowhere else; a policy's own id stands in as its file name."""
+    schema = _deref(schema)
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if schema.get(key):
+            branches = [_deref(b) for b in schema[key]]
+            usable = [b for b in branches if b.get("type") != "null"] or branches
+            return stand_in(usable[0], new_id, file_id)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), kind[0] if kind else None)
+    if kind == "object":
+        return {}
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return False
+    if kind in ("number", "integer"):
+        return schema.get("minimum", 0)
+    if kind == "string" or kind is None:
+        pattern = schema.get("pattern")
+        if pattern == _common("id").get("pattern"):
+            return file_id or new_id()
+        if pattern == _common("date").get("pattern"):
+            return "2000-01-01"
+        return "…"
+    return None
+
+
+def _misspelt_for(error: ValidationError) -> bool:
+    """A missing key written with a slip (`titel:` for `title:`): its unknown-key error says so."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return False
+    missing = error.message.split("'")[1] if "'" in error.message else ""
+    allowed = _allowed_keys(error.schema)
+    extra = [k for k in error.instance if k not in allowed]
+    return bool(difflib.get_close_matches(missing, extra, n=1))
 
 
 def _already_reported(source: SourceFile, path: tuple) -> bool:

@@ -7,12 +7,15 @@ description and the text around it, and explained as a person would.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from policyc.errors import Position
 
 QUOTE_HINT = "put the whole value in quotes, for example: text: \"...\""
 SPECIAL_START = "{[\"'*&!|>@`%#"
+_KEY = re.compile(r"[a-z_][a-z0-9_-]*")
 
 
 def _at(name: str, mark: yaml.Mark) -> Position:
@@ -24,6 +27,79 @@ def _line(text: str, mark: yaml.Mark) -> str:
     return lines[mark.line] if 0 <= mark.line < len(lines) else ""
 
 
+def _quoted(line: str) -> str:
+    """`key: value` as it would be written with the value in quotes: the hint's own fix."""
+    indent = line[:len(line) - len(line.lstrip())]
+    body = line.strip()
+    dash = ""
+    if body.startswith("- "):
+        dash, body = "- ", body[2:].lstrip()
+    key, sep, value = body.partition(": ")
+    if not sep or not _KEY.fullmatch(key):
+        value, key = body, ""
+    value = value.strip()
+    if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1:
+        return ""
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{indent}{dash}{key + ': ' if key else ''}{quoted}".strip()
+
+
+def _quote_hint(line: str) -> str:
+    fixed = _quoted(line)
+    return f"put the whole value in quotes: {fixed}" if fixed else QUOTE_HINT
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_of(line: str) -> str:
+    body = line.strip()
+    key, sep, _ = body.partition(":")
+    return key if sep and key and " " not in key and not key.startswith("-") else ""
+
+
+def _dash_above(lines: list[str], number: int, column: int) -> tuple[int, str] | None:
+    """The list item whose dash is at `column`, above line `number` (0-based), with its first key."""
+    for i in range(number - 1, -1, -1):
+        above = lines[i]
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        if _indent(above) < column:
+            return None
+        if _indent(above) == column:
+            if above[column:column + 2] == "- ":
+                return i, _key_of(above[column + 2:])
+            return None
+    return None
+
+
+def _key_at_dash(text: str, mark: yaml.Mark, name: str):
+    """A key written at the column of its list item's dash, not under the item's first key."""
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return None
+    line = lines[mark.line]
+    key = _key_of(line)
+    if not key or line.lstrip().startswith("- "):
+        return None
+    found = _dash_above(lines, mark.line, _indent(line))
+    if found is None:
+        return None
+    number, first = found
+    column = _indent(line) + 2
+    where = Position(name, mark.line + 1, _indent(line) + 1)
+    message = (f"the key {key!r} is at the column of the dash of the list item on line {number + 1}, "
+               f"so it belongs to no item")
+    if key == first:
+        hint = (f"if it starts a new item, write '- ' before it ({' ' * (column - 2)}- {line.strip()}); "
+                f"if it belongs to the item on line {number + 1}, move it 2 spaces right, under {first!r}")
+    else:
+        hint = (f"move it 2 spaces right, under {first!r} on line {number + 1}" if first else
+                "move it 2 spaces right, to line up with the item's keys")
+    return where, message, hint
+
+
 def explain(exc: yaml.MarkedYAMLError, text: str, name: str) -> tuple[Position, str, str]:
     """(position, message, hint) for a YAML syntax error."""
     problem, context = exc.problem or "", exc.context or ""
@@ -31,10 +107,14 @@ def explain(exc: yaml.MarkedYAMLError, text: str, name: str) -> tuple[Position, 
     where = _at(name, mark) if mark else Position(name, 1, 1)
     line = _line(text, mark) if mark else ""
 
+    if mark and problem.startswith("expected <block end>, but found"):
+        at_dash = _key_at_dash(text, mark, name)
+        if at_dash:
+            return at_dash
     if problem == "mapping values are not allowed here":
         before = line[:mark.column]
         if ": " in before:
-            return where, "a colon followed by a space inside a value", QUOTE_HINT
+            return where, "a colon followed by a space inside a value", _quote_hint(line)
         return (where, "this line is indented more than the line above it, so it cannot start a new key",
                 "line up the keys of one mapping exactly; a value's own keys go on the next lines, indented under it")
     if "that cannot start any token" in problem:
@@ -72,8 +152,11 @@ def explain(exc: yaml.MarkedYAMLError, text: str, name: str) -> tuple[Position, 
         value = line[mark.column:] if mark else ""
         stripped = line.split(": ", 1)[1].lstrip() if ": " in line else ""
         if stripped[:1] and stripped[:1] in SPECIAL_START or value:
+            first = stripped[:1] if stripped[:1] in SPECIAL_START else "a quote, {, [, * or &"
+            fixed = _quoted(line)
             return where, "text continues after a value that YAML has already ended here", \
-                "a value that starts with a quote, {, [, * or & must be quoted as a whole: " + QUOTE_HINT
+                (f"a value that starts with {first} must be quoted as a whole: "
+                 + (fixed if fixed else QUOTE_HINT))
     if problem.startswith("expected <block mapping start>") or problem.startswith("expected <block sequence"):
         return where, "the indentation here does not match the lines around it", \
             "line up items of one list, and keys of one mapping, exactly"

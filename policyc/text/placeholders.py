@@ -30,14 +30,36 @@ class Use:
     filter: str
 
 
+# A run of braces around words, or a pair of braces left alone: each is a placeholder or a
+# slip in writing one ({{school.name}, { school.name }, {{ school.name }}}). A brace written
+# \{ is Markdown's literal brace and is left alone.
+_RUN = re.compile(r"(?<!\\)\{+[^{}]*\}+|(?<!\\)\{\{|\}\}")
+_WORDS = re.compile(r"^\s*[A-Za-z][\w.-]*\s*(?:\|\s*\w+\s*)?$")
+
+
 def uses(text: str) -> Iterator[Use | str]:
-    """Each placeholder in `text`; a str for one that is not a valid placeholder at all."""
-    for match in PLACEHOLDER.finditer(text or ""):
-        parsed = _NAME.match(match.group(1))
-        if parsed and (parsed.group(2) is None or parsed.group(2) in FILTERS):
-            yield Use(match.group(0), parsed.group(1), parsed.group(2) or "")
-        else:
-            yield match.group(0)
+    """Each placeholder in `text`; a str for one that is not a valid placeholder at all,
+    and for braces that are a slip in writing one."""
+    for match in _RUN.finditer(text or ""):
+        raw = match.group(0)
+        whole = PLACEHOLDER.fullmatch(raw)
+        if whole:
+            parsed = _NAME.match(whole.group(1))
+            if parsed and (parsed.group(2) is None or parsed.group(2) in FILTERS):
+                yield Use(raw, parsed.group(1), parsed.group(2) or "")
+            else:
+                yield raw
+        elif raw.startswith("{{") or raw.endswith("}}") or _WORDS.match(raw.strip("{}")):
+            yield raw
+
+
+def well_formed(raw: str) -> str:
+    """What a slip such as {{School.Name} or { school.name } would be written as, or ""."""
+    inner = raw.strip("{} \t\n")
+    parsed = _NAME.match(inner.lower())
+    if not parsed:
+        return ""
+    return "{{ " + parsed.group(1) + (f" | {parsed.group(2)}" if parsed.group(2) else "") + " }}"
 
 
 def references(text: str) -> Iterator[str]:
@@ -50,6 +72,12 @@ def references(text: str) -> Iterator[str]:
 def suggest(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f"did you mean '{{{{ {close[0]} }}}}'?" if close else ""
+
+
+def declare_role(key: str, trust_file: str, title: str = "") -> str:
+    """The line that declares a new role in trust.yaml, as a hint."""
+    title = title or key.replace("_", " ").replace("-", " ").title()
+    return f"to add the role, write '  {key}: {title}' under roles: in {trust_file} (with the title most schools use)"
 
 
 # A value that is a whole email or https address becomes a Markdown autolink, so it is a
