@@ -299,7 +299,8 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
         if key not in roles:
             close = difflib.get_close_matches(key, roles, n=1)
             problems.error(source.key_at(("roles", key)), f"the role {key!r} is not one of the trust's roles",
-                           f"did you mean {close[0]!r}? " * bool(close)
+                           f"did you mean {close[0]!r}?" if close else
+                           f"the trust's roles are: {', '.join(roles)}; "
                            + declare_role(key, trust.source, holder.title))
     policies = {p.id: p for p in project.policies}
     for overlay in school.overlays:

@@ -70,7 +70,14 @@ def references(text: str) -> Iterator[str]:
 
 
 def suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    """A known name close to `name`: in the same group (role., term. ...) by the part after the
+    dot, so that the shared prefix does not make role.bursar look like role.chair."""
+    group, _, key = name.lower().partition(".")
+    same = {k.partition(".")[2]: k for k in known if k.partition(".")[0] == group}
+    close = difflib.get_close_matches(key, list(same), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{{{{ {same[close[0]]} }}}}'?"
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.8)
     return f"did you mean '{{{{ {close[0]} }}}}'?" if close else ""
 
 
