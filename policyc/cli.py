@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import difflib
+import json
 import os
 import shlex
 import signal
@@ -15,15 +17,17 @@ from pathlib import Path
 from typing import Optional
 
 from policyc import __version__, commands
-from policyc.errors import InvalidSource, UserError, display_path
+from policyc.errors import InvalidSource, UsageError, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
 from policyc.names import inside
 from policyc.pipeline import BuildOptions, build, check_all
+from policyc.progress import Progress, link, slowest
 from policyc.serve import serve
-from policyc.site.bundle import status_table
+from policyc.site.bundle import status_groups, status_table
 from policyc.site.guard import check_output_folder
 from policyc.site.preview import preview
+from policyc.source.load import date_hint
 from policyc.workspace import default_output, find_source, resolve_source
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -31,28 +35,36 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 DESCRIPTION = """\
 Build every school's tailored policies from the trust's model policies.
 
-  python build.py                      build every school's policies into output/
-  python build.py validate             check the sources and report every problem; write nothing
-  python build.py --school oakfield-primary
-                                       rebuild one school only (others are kept)
-  python build.py ratify --school oakfield-primary --policy social-media \\
+  policyc                              build every school's policies into output/
+  policyc validate                     check the sources and report every problem; write nothing
+  policyc --school oakfield-primary    rebuild one school only (others are kept)
+  policyc ratify --school oakfield-primary --policy social-media \\
       --date 2026-11-20 --by "Ann Smith, Chair of Governors" --summary "Annual review"
                                        record that the approving body ratified the current text
                                        (--school repeated, or --all-schools: one decision for several;
                                        a trust-approved policy: no --school, one decision for every school)
-  python build.py status               which policies are overdue, due soon, changed or never ratified
-  python build.py versions --school oakfield-primary --policy social-media
-  python build.py diff --school oakfield-primary --policy social-media --from 1.0 --to draft
+  policyc status                       which policies are overdue, due soon, changed or never ratified
+  policyc versions --school oakfield-primary --policy social-media
+  policyc diff --school oakfield-primary --policy social-media --from 1.0 --to draft
                                        write a redline for governors (HTML and PDF)
-  python build.py preview              render each kind of page and the first PDF pages to PNG
+  policyc preview                      render each kind of page and the first PDF pages to PNG
 
 Problems are reported as FILE:LINE:COLUMN: message, with a hint, all at once.
 Nothing is written unless every source file is correct; output/ is replaced only
 when every document has been built.
 
-Run 'python build.py COMMAND --help' for the options of ratify, versions and diff."""
+Run 'policyc COMMAND --help' for the options of each command."""
+
+EXIT_CODES = """\
+exit codes:
+  0  success
+  1  a problem in the source files or in a document (every problem is listed)
+  2  a mistake on the command line: an unknown command, option, school, policy or version,
+     a date that is not YYYY-MM-DD, a signatory without a role, an output folder refused
+  3  a bug in policyc: the message says what to report"""
 
 COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import")
+EPILOG = EXIT_CODES
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -64,7 +76,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
                    help="the date used to decide which reviews are overdue (default: today)")
-    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only problems and the result")
+    p.add_argument("--verbose", "-v", action="store_true", help="print a line for every document as it is made")
 
 
 def _one_policy(p: argparse.ArgumentParser) -> None:
@@ -72,30 +85,52 @@ def _one_policy(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", metavar="ID", required=True, help="the policy, such as social-media")
 
 
+def _filters(q: argparse.ArgumentParser) -> None:
+    q.add_argument("--school", metavar="SLUG", action="append", default=[],
+                   help="only this school (its file name without .yaml); may be repeated")
+    q.add_argument("--policy", metavar="ID", action="append", default=[],
+                   help="only this policy, such as social-media; may be repeated")
+
+
+class _Help(argparse.HelpFormatter):
+    """Descriptions wrapped to the terminal; text laid out by hand (examples, exit codes) kept."""
+
+    def _fill_text(self, text, width, indent):
+        return text if "\n  " in text else super()._fill_text(text, width, indent)
+
+
+def _sub(sub, name: str, text: str, description: str = "") -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=text, description=description or text, epilog=EPILOG, formatter_class=_Help)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="policyc", description=DESCRIPTION,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="policyc", description=DESCRIPTION, epilog=EPILOG, formatter_class=_Help)
     p.add_argument("--version", action="version", version=f"policyc {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for name, text in (("build", "build the documents (the default)"), ("validate", "check the sources; write nothing"),
-                       ("status", "show which policies are overdue, due soon, changed or never ratified")):
-        q = sub.add_parser(name, help=text, description=text)
-        _common(q)
-        q.add_argument("--school", metavar="SLUG", action="append", default=[],
-                       help="only this school (its file name without .yaml); may be repeated")
-        q.add_argument("--policy", metavar="ID", action="append", default=[],
-                       help="only this policy, such as social-media; may be repeated")
-        q.add_argument("--format", type=_formats, default="all", metavar="html|pdf|docx|all",
-                       help="which documents to write: html, pdf, docx (Word), or several joined by commas, "
-                            "such as html,pdf,docx (default: all, which is HTML and PDF)")
-        q.add_argument("--no-cache", action="store_true",
-                       help="render every document again, neither reading nor writing the cache")
-        q.add_argument("--executor", choices=["processes", "dask"], default="processes",
-                       help="render on this machine's cores (default) or on a Dask cluster")
-        q.add_argument("--scheduler", metavar="ADDRESS", default="",
-                       help="the Dask scheduler, such as tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)")
-        q.add_argument("--jobs", "-j", metavar="N", type=int, default=os.cpu_count() or 1,
-                       help="how many documents to render at once (default: one per processor core)")
+    b = _sub(sub, "build", "build the documents (the default)")
+    _common(b)
+    _filters(b)
+    b.add_argument("--format", type=_formats, default="all", metavar="html|pdf|docx|all",
+                   help="which documents to write: html, pdf, docx (Word), or several joined by commas, "
+                        "such as html,pdf,docx (default: all, which is HTML and PDF)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="render every document again, neither reading nor writing the cache")
+    b.add_argument("--executor", choices=["processes", "dask"], default="processes",
+                   help="render on this machine's cores (default) or on a Dask cluster")
+    b.add_argument("--scheduler", metavar="ADDRESS", default="",
+                   help="the Dask scheduler, such as tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers)")
+    b.add_argument("--jobs", "-j", metavar="N", type=_jobs, default=os.cpu_count() or 1,
+                   help="how many documents to render at once (default: one per processor core)")
+    v = _sub(sub, "validate", "check the sources; write nothing",
+             "Check every source file and report every problem in one run; write nothing.")
+    _common(v)
+    s = _sub(sub, "status", "show which policies are overdue, due soon, changed or never ratified")
+    _common(s)
+    _filters(s)
+    s.add_argument("--json", action="store_true", help="print the table as JSON, one object per school's policy")
+    s.add_argument("--fail-on", metavar="GROUPS", type=_groups, default=(),
+                   help="exit 1 when a policy is in one of these groups, joined by commas: "
+                        + ", ".join(STATUS_GROUPS) + " (for a scheduled job)")
     r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
                        description="Freeze the current text of a policy as a ratified version for one school, "
                                    "several, or all of them: a content-hashed snapshot per school in "
@@ -174,29 +209,41 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--school", metavar="SLUG", default=None,
                    help="with --model: the school whose copy it is (default: from the name in the document; "
                         "the school file is made if there is none)")
+    for command in sub.choices.values():
+        command.epilog, command.formatter_class = EPILOG, _Help
     return p
 
 
 def _import(args) -> int:
     from policyc.importing import import_document, import_overlay
-    try:
-        if args.model:
-            if args.placeholders or args.policy_id:
-                raise UserError("--model writes a school's overlay on an existing policy: "
-                                "--placeholders and --id are for a new model")
-            imported, report = import_overlay(args.document, args.source, args.model, args.school)
-        elif args.school:
-            raise UserError("--school goes with --model (the school whose copy of that model policy it is)")
-        else:
-            imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id)
-    except UserError as exc:
-        print(f"policyc: error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+    if args.model:
+        if args.placeholders or args.policy_id:
+            raise UsageError("--model writes a school's overlay on an existing policy: "
+                             "--placeholders and --id are for a new model")
+        imported, report = import_overlay(args.document, args.source, args.model, args.school)
+    elif args.school:
+        raise UsageError("--school goes with --model (the school whose copy of that model policy it is)")
+    else:
+        imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id)
     for line in report:
         print(line)
-    print(f"imported {imported.policy_id} for {imported.school_slug}: "
-          f"python build.py --source {display_path(args.source)} --school {imported.school_slug}")
+    source = "" if _is_default_source(args.source) else f" --source {_arg(args.source)}"
+    print(f"Imported {imported.policy_id} for {imported.school_slug}. Next: "
+          f"policyc validate{source}, then policyc build{source} --school {imported.school_slug}")
     return EXIT_OK
+
+
+def _arg(path: Path) -> str:
+    """A path as the user would type it on the command line here: relative, quoted if need be."""
+    return shlex.quote(display_path(Path(path)))
+
+
+def _is_default_source(path: Path) -> bool:
+    """True when the commands run here would find this source folder by themselves."""
+    try:
+        return find_source().resolve() == Path(path).resolve()
+    except UserError:
+        return False
 
 
 FORMATS = ("html", "pdf", "docx")
@@ -218,15 +265,48 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+        hint = date_hint(text)
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD ({hint})" if hint else
+                                         f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of documents at once, 1 or more")
+    return value
+
+
+STATUS_GROUPS = ("overdue", "due-soon", "changed", "never-ratified")
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(g.strip() for g in text.split(",") if g.strip()))
+    unknown = [g for g in wanted if g not in STATUS_GROUPS]
+    if unknown or not wanted:
+        close = difflib.get_close_matches(unknown[0], STATUS_GROUPS, n=1) if unknown else []
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: choose from {', '.join(STATUS_GROUPS)}, joined by commas"
+            + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return wanted
 
 
 def _with_command(argv: list[str]) -> list[str]:
-    """`python build.py` and `python build.py --school x` mean build."""
-    if not argv or argv[0] in ("-h", "--help", "--version") or not argv[0].startswith("-"):
-        return argv or ["build"]  # a command, or a mistyped one that argparse lists the commands for
+    """`policyc` and `policyc --school x` mean build; a misspelt command is a usage error."""
+    if not argv or argv[0] in ("-h", "--help", "--version"):
+        return argv or ["build"]
+    if not argv[0].startswith("-"):
+        if argv[0] not in COMMANDS:
+            close = difflib.get_close_matches(argv[0], COMMANDS, n=1, cutoff=0.5)
+            raise UsageError(f"there is no command {argv[0]!r}"
+                             + (f"; did you mean 'policyc {close[0]}'?" if close else "")
+                             + f" (the commands: {', '.join(COMMANDS)}; 'policyc --help' says what each does)")
+        return argv
     named = next((a for a in argv if a in COMMANDS), None)
-    if named:  # options written before the command: `python build.py -q validate`
+    if named:  # options written before the command: `policyc -q validate`
         rest = list(argv)
         rest.remove(named)
         return [named, *rest]
@@ -244,84 +324,144 @@ def _stop_on_sigterm() -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
+    """Run one command. Every command's errors end here, each with its exit code (EXIT_CODES)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _stop_on_sigterm()
-    args = parser().parse_args(_with_command(argv))
-    if args.command == "init":
-        return _init(args)
-    if args.command == "import":
-        return _import(args)
+    command = ""
     try:
-        source = resolve_source(args.source) if args.source else find_source()
-    except UserError as exc:
-        print(f"policyc: error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    output = args.output or default_output(source)
-    today = args.today or dt.date.today()
-    say = (lambda _: None) if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-    try:
-        if args.command == "preview":
-            target = args.to or output.parent / "preview"
-            check_output_folder(target, source, "preview folder", replaced=False)
-            for png in preview(output, target):
-                print(display_path(png))
-            return EXIT_OK
-        if args.command == "serve":
-            return _serve(args, source, output, today)
-        if args.command in ("build", "diff"):  # diff writes into the output folder, never replaces it
-            check_output_folder(output, source, replaced=args.command == "build")
-        checked = check_all(source, args.strict)
-        project = checked.project
-        usage = _check_filters(args, project)
-        if usage:
-            print(f"policyc: error: {usage}", file=sys.stderr)
-            return EXIT_USAGE
-        for w in checked.warnings:
-            print(w, file=sys.stderr)
-        if args.command == "validate":
-            print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
-                  f"no errors, {len(checked.warnings)} warning(s).", file=sys.stderr)
-            return EXIT_OK
-        if args.command == "status":
-            print(status_table(checked, today, output), end="")
-            return EXIT_OK
-        if args.command in ("ratify", "versions", "diff"):
-            return _history_command(args, checked, source, output, today)
-        formats = args.format
-        options = BuildOptions(source, output, today, formats,
-                               frozenset(args.school), frozenset(args.policy), args.strict, max(1, args.jobs),
-                               cache=not args.no_cache, executor=args.executor, scheduler=args.scheduler)
-        say(f"Building {len(checked.policies)} policy document(s) for {len(project.schools)} school(s) into {output}")
-        report = build(options, say, checked)
+        args = _parse(_with_command(argv))  # argparse itself exits 2 on a bad option
+        command = args.command
+        return _run(args)
     except InvalidSource as exc:
-        for problem in exc.errors:
-            print(problem, file=sys.stderr)
-        for problem in exc.warnings:
-            print(problem, file=sys.stderr)
-        refused = " Ratification refused." if args.command == "ratify" else ""
-        if all(p.warning for p in exc.errors):
-            counts = f"{len(exc.errors)} warning(s), which --strict treats as errors."
-        else:
-            counts = f"{len(exc.errors)} error(s), {len(exc.warnings)} warning(s)."
-        print(f"\n{counts} Nothing was written.{refused}", file=sys.stderr)
+        _problems(exc, command)
         return EXIT_INVALID
+    except UsageError as exc:
+        print(f"policyc: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except UserError as exc:
-        print(f"policyc: error: {exc}\nNothing was changed.", file=sys.stderr)
+        print(f"policyc: error: {exc}" + ("" if command in ("import", "init") else "\nNothing was changed."),
+              file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("Interrupted; the output folder is as it was.", file=sys.stderr)
         return 130
     except Exception:  # a bug: say so, and show where
-        print("policyc: internal error (a bug in policyc, not in your files). Please report it with this:",
-              file=sys.stderr)
+        print(f"policyc: internal error (a bug in policyc {__version__}, not in your files). "
+              f"Please report it with the command you ran and this:", file=sys.stderr)
         traceback.print_exc()
         return EXIT_BUG
+
+
+BUILD_ONLY = ("--format", "--jobs", "-j", "--executor", "--scheduler", "--no-cache")
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments; an option given to a command that does not take it is named with the reason."""
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if extra:
+        option = extra[0].split("=", 1)[0]
+        if option in BUILD_ONLY and args.command in ("validate", "status"):
+            what = "writes nothing" if args.command == "validate" else "only reads the sources"
+            raise UsageError(f"{args.command} {what}, so it takes no {option}: that option is for 'policyc build'")
+        p.parse_args(argv)  # argparse's own message, with the usage line, and exit 2
+    return args
+
+
+def _problems(exc: InvalidSource, command: str) -> None:
+    for problem in exc.errors:
+        print(problem, file=sys.stderr)
+    for problem in exc.warnings:
+        print(problem, file=sys.stderr)
+    refused = " Ratification refused." if command == "ratify" else ""
+    if all(p.warning for p in exc.errors):
+        counts = f"{len(exc.errors)} warning(s), which --strict treats as errors."
+    else:
+        counts = f"{len(exc.errors)} error(s), {len(exc.warnings)} warning(s)."
+    print(f"\n{counts} Nothing was written.{refused}", file=sys.stderr)
+
+
+def _run(args) -> int:
+    if args.command == "init":
+        return _init(args)
+    if args.command == "import":
+        return _import(args)
+    source = resolve_source(args.source) if args.source else find_source()
+    output = args.output or default_output(source)
+    today = args.today or dt.date.today()
+    if args.command == "preview":
+        target = args.to or output.parent / "preview"
+        check_output_folder(target, source, "preview folder", replaced=False)
+        for png in dict.fromkeys(preview(output, target)):
+            print(link(png, display_path(png), sys.stdout))
+        return EXIT_OK
+    if args.command == "serve":
+        return _serve(args, source, output, today)
+    if args.command in ("build", "diff"):  # diff writes into the output folder, never replaces it
+        check_output_folder(output, source, replaced=args.command == "build")
+    checked = check_all(source, args.strict)
+    project = checked.project
+    _check_filters(args, project)
+    for w in checked.warnings:
+        print(w, file=sys.stderr)
+    if args.command == "validate":
+        print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
+              f"no errors, {len(checked.warnings)} warning(s).")
+        return EXIT_OK
+    if args.command == "status":
+        return _status(args, checked, today, output)
+    if args.command in ("ratify", "versions", "diff"):
+        return _history_command(args, checked, source, output, today)
+    return _build(args, checked, source, output, today)
+
+
+def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    project = checked.project
+    options = BuildOptions(source, output, today, args.format,
+                           frozenset(args.school), frozenset(args.policy), args.strict, args.jobs,
+                           cache=not args.no_cache, executor=args.executor, scheduler=args.scheduler)
+    shown = Progress(sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    shown.say(f"Building {len(checked.policies)} school policies for {len(project.schools)} school(s) "
+              f"into {display_path(output)}")
+    try:
+        report = build(options, lambda _: None, checked, on_document=shown.document)
+    finally:
+        shown.close()
+    index = output / "index.html"
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
-          f"in {report.seconds:.1f} s; "
-          f"{len(report.warnings)} warning(s). Open {output / 'index.html'}", file=sys.stderr)
+          f"in {report.seconds:.1f} s; {len(report.warnings)} warning(s). "
+          f"Open {link(index, display_path(index), sys.stdout)}")
     if report.also_rebuilt:
         print(f"{report.also_rebuilt} of them are outside --school/--policy: their sources had changed too, so they "
-              f"were rebuilt to keep every page, index and the dashboard in agreement.", file=sys.stderr)
+              f"were rebuilt to keep every page, index and the dashboard in agreement.")
+    slow = slowest(report.render_seconds)
+    if slow and not args.quiet:
+        print(slow, file=sys.stderr)
+    return EXIT_OK
+
+
+def _status(args, checked, today: dt.date, output: Path) -> int:
+    if args.school or args.policy:
+        schools, policies = set(args.school), set(args.policy)
+        checked = dataclasses.replace(checked, histories=[
+            h for h in checked.histories if (not schools or h.current.school_slug in schools)
+            and (not policies or h.current.policy_id in policies)])
+    groups = status_groups(checked, today, output)
+    if args.json:
+        rows = [{"school": e.school_slug, "school_name": e.school_name, "policy": e.policy_id, "title": e.title,
+                 "group": key, "status": e.standing.label, "version": e.version or None,
+                 "ratified": e.ratified.isoformat() if e.ratified else None,
+                 "next_review": e.next_review.isoformat() if e.next_review else None,
+                 "awaiting": e.pending or None}
+                for key, found in groups.items() for e in found]
+        print(json.dumps({"as_at": today.isoformat(), "policies": rows}, indent=2, ensure_ascii=False))
+    else:
+        print(status_table(checked, today, output), end="")
+    failing = [key for key in args.fail_on if groups.get(key)]
+    if failing:
+        print("policyc: " + "; ".join(f"{len(groups[k])} {k.replace('-', ' ')}" for k in failing)
+              + f" (--fail-on {','.join(args.fail_on)})", file=sys.stderr)
+        return EXIT_INVALID
     return EXIT_OK
 
 
@@ -336,13 +476,9 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
 
 
 def _init(args) -> int:
-    try:
-        written = init_project(args.folder, args.example)
-    except UserError as exc:
-        print(f"policyc: error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    where = display_path(args.folder)
-    print(f"Made a new trust project in {where} ({len(written)} files).\n"
+    written = init_project(args.folder, args.example)
+    where = _arg(args.folder)
+    print(f"Made a new trust project in {display_path(args.folder)} ({len(written)} files).\n"
           f"Next: cd {where} && policyc validate && policyc build   (then open output/index.html)")
     return EXIT_OK
 
@@ -357,12 +493,14 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
         prefix = f"{history.current.school_name}: " if several and outcome.path is None else ""
         print(prefix + outcome.message)
         if outcome.path:
-            print(f"Snapshot: {display_path(outcome.path)}")
+            print(f"Snapshot: {link(outcome.path, display_path(outcome.path), sys.stdout)}")
     changed = [h.current.school_slug for h, o in zip(histories, outcomes) if o.path]
     if changed:
         schools = " ".join(f"--school {slug}" for slug in changed)
-        print(f"The public pages show the new version after a build: "
-              f"policyc build --source {shlex.quote(str(source))} --output {shlex.quote(str(output))} {schools}")
+        where = "" if _is_default_source(source) else f" --source {_arg(source)}"
+        if output.resolve() != default_output(source).resolve():
+            where += f" --output {_arg(output)}"
+        print(f"The public pages show the new version after a build: policyc build{where} {schools}")
     return EXIT_OK
 
 
@@ -379,19 +517,19 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
     formats = args.format
     folder = inside(output, "review", history.current.school_slug, "changes")
     for path in commands.write_redline(checked, history, old, new, folder, formats, today):
-        print(f"Wrote {display_path(path)}")
+        print(f"Wrote {link(path, display_path(path), sys.stdout)}")
     return EXIT_OK
 
 
-def _check_filters(args, project) -> str:
-    for wanted, known, what in ((args.school, [s.slug for s in project.schools], "school"),
-                                (args.policy, [p.id for p in project.policies], "policy")):
+def _check_filters(args, project) -> None:
+    """An unknown school or policy named on the command line is a usage error (exit 2)."""
+    for wanted, known, what in ((getattr(args, "school", []), [s.slug for s in project.schools], "school"),
+                                (getattr(args, "policy", []), [p.id for p in project.policies], "policy")):
         for name in ([wanted] if isinstance(wanted, str) else wanted):
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
-                return (f"there is no {what} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-                        + f" (known: {', '.join(known)})")
-    return ""
+                raise UsageError(f"there is no {what} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+                                 + f" (known: {', '.join(known)})")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy
-from policyc.errors import Problems, UserError
+from policyc.errors import Problems, UsageError
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.names import inside
@@ -27,7 +27,7 @@ def find(checked: Checked, school: str, policy: str) -> PolicyHistory:
     for history in checked.histories:
         if history.current.school_slug == school and history.current.policy_id == policy:
             return history
-    raise UserError(f"no policy {policy!r} for school {school!r}")
+    raise UsageError(f"no policy {policy!r} for school {school!r}")
 
 
 def ratify_selection(checked: Checked, policy_id: str, schools: list[str],
@@ -40,15 +40,15 @@ def ratify_selection(checked: Checked, policy_id: str, schools: list[str],
     names = {s.slug: s.name for s in project.schools}
     if model.approver == "trust":
         if schools:
-            raise UserError(f"the {model.title} is approved by the {project.trust.board} once for every school "
+            raise UsageError(f"the {model.title} is approved by the {project.trust.board} once for every school "
                             f"that has it ({len(having)}), not by each school: ratify it without --school")
         if not having:
-            raise UserError(f"no school has the {model.title}, so there is nothing to ratify")
+            raise UsageError(f"no school has the {model.title}, so there is nothing to ratify")
         return having, model.approving_body or project.trust.board
     if schools and all_schools:
-        raise UserError("give either --school (one or more) or --all-schools, not both")
+        raise UsageError("give either --school (one or more) or --all-schools, not both")
     if not schools and not all_schools:
-        raise UserError(f"the {model.title} is approved by each school's own governing body: name the school "
+        raise UsageError(f"the {model.title} is approved by each school's own governing body: name the school "
                         f"with --school (repeat it for several), or give --all-schools")
     if all_schools:
         return having, ""
@@ -56,7 +56,7 @@ def ratify_selection(checked: Checked, policy_id: str, schools: list[str],
     for slug in dict.fromkeys(schools):
         found = [h for h in having if h.current.school_slug == slug]
         if not found:
-            raise UserError(f"{names[slug]} ({slug}) does not have the {model.title}; the schools that have it: "
+            raise UsageError(f"{names[slug]} ({slug}) does not have the {model.title}; the schools that have it: "
                             + ", ".join(h.current.school_slug for h in having))
         picked += found
     return picked, ""
@@ -84,7 +84,7 @@ def pick(checked: Checked, history: PolicyHistory, name: str) -> Side:
         if snap.version == name:
             return Side(snap.policy, version_label(snap.version, snap.date), False, snap.version)
     known = [s.version for s in history.snapshots] + ["draft", "model"]
-    raise UserError(f"there is no version {name!r} of this policy; the versions are: {', '.join(known)}")
+    raise UsageError(f"there is no version {name!r} of this policy; the versions are: {', '.join(known)}")
 
 
 def model_for(checked: Checked, history: PolicyHistory):

@@ -88,6 +88,10 @@ class UserError(Exception):
     """Something the user can fix, reported without a traceback."""
 
 
+class UsageError(UserError):
+    """A mistake on the command line (an unknown school or version, a refused folder): exit 2."""
+
+
 class InvalidSource(UserError):
     """One or more problems in the source files; nothing was written."""
 

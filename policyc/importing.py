@@ -9,7 +9,7 @@ from typing import Optional
 import yaml
 
 from policyc.compile.resolve import walk_blocks
-from policyc.errors import InvalidSource, UserError, display_path
+from policyc.errors import InvalidSource, UsageError, UserError, display_path
 from policyc.importers.assemble import Imported, assemble, school_header
 from policyc.importers.ids import slug
 from policyc.importers.overlay import compare
@@ -23,7 +23,7 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
                     policy_id: str | None = None) -> tuple[Imported, list[str]]:
     """Write the trust (if new), the policy and its school into `source`; return what was done and a report."""
     if not document.is_file():
-        raise UserError(f"{display_path(document)}: no such file")
+        raise UsageError(f"{display_path(document)}: no such file")
     imported = assemble(read_document(document), document.name, placeholders, policy_id)
     plan: dict[Path, str] = {}
     before: dict[Path, str] = {}  # files that were there already, as they were
@@ -36,7 +36,7 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
             plan[path] = add_school_policy(before[path], imported.overlay)
             continue
         if path.exists():
-            raise UserError(f"{display_path(path)} already exists; policyc import never overwrites a file "
+            raise UsageError(f"{display_path(path)} already exists; policyc import never overwrites a file "
                             "(give another id with --id, or move the file)")
         plan[path] = text
     written = []
@@ -90,17 +90,17 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     one gets the overlay added under `policies:`, the rest of it left as it was.
     """
     if not document.is_file():
-        raise UserError(f"{display_path(document)}: no such file")
+        raise UsageError(f"{display_path(document)}: no such file")
     model_path = source / "policies" / f"{model_id}.yaml"
     if not model_path.is_file():
-        raise UserError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
+        raise UsageError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
                         f"{display_path(source / 'policies')}, without .yaml)")
     imported = assemble(read_document(document), document.name, policy_id=model_id)
     slug_ = school_slug or (slug(imported.school_name, 6) if imported.school_name else None)
     if not slug_:
-        raise UserError(f"{display_path(document)}: the document does not name its school; give --school SLUG")
+        raise UsageError(f"{display_path(document)}: the document does not name its school; give --school SLUG")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug_):
-        raise UserError(f"--school {slug_!r}: a school's slug is lower case letters, digits, '-' or '_'")
+        raise UsageError(f"--school {slug_!r}: a school's slug is lower case letters, digits, '-' or '_'")
     school_path = source / "schools" / f"{slug_}.yaml"
     before = school_path.read_text(encoding="utf-8") if school_path.is_file() else None
     report: list[str] = []
@@ -123,11 +123,11 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
                               + "\n".join(str(p) for p in exc.errors), made) from None
         school_ = next(s for s in checked.project.schools if s.slug == slug_)
         if school_.overlay(model_id):
-            raise UserError(f"{display_path(school_path)} already tailors {model_id} (policies: {model_id}:); "
+            raise UsageError(f"{display_path(school_path)} already tailors {model_id} (policies: {model_id}:); "
                             "policyc import never overwrites it: remove that entry first, or import for another school")
         resolved = next((p for p in checked.policies if p.policy_id == model_id and p.school_slug == slug_), None)
         if resolved is None:
-            raise UserError(f"{model_id} does not apply to {slug_} (see applies_to in {display_path(model_path)}), "
+            raise UsageError(f"{model_id} does not apply to {slug_} (see applies_to in {display_path(model_path)}), "
                             "so there is no model text to compare the document with")
         raw = yaml.safe_load(model_path.read_text(encoding="utf-8")) or {}
         result = compare(imported.policy, resolved, raw, Words(resolved))

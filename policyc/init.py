@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from policyc.errors import UserError, display_path
+from policyc.errors import UsageError, display_path
 from policyc.resources import EXAMPLE_DIR, SCHEMA_DIR, STARTER_DIR
 
 
@@ -17,7 +17,7 @@ def init_project(target: Path, example: bool = False) -> list[Path]:
     """Write a new project into `target` (new or empty); returns the files written."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise UserError(f"{display_path(target)} already exists and is not empty; "
+        raise UsageError(f"{display_path(target)} already exists and is not empty; "
                         "policyc init makes a new project in a new or empty folder, and never overwrites files")
     plan: list[tuple[Path, Path]] = []
     sources = EXAMPLE_DIR if example else STARTER_DIR / "policy_src"

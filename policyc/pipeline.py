@@ -105,7 +105,10 @@ def _executor(options: BuildOptions) -> Callable:
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None,
-          checked: Optional[Checked] = None) -> BuildReport:
+          checked: Optional[Checked] = None,
+          on_document: Optional[Callable[[int, int, str], None]] = None) -> BuildReport:
+    """`progress` gets a line per document rendered; `on_document(done, total, path)` the
+    counts, with 0 before the first."""
     started = time.perf_counter()
     checked = checked or check_all(options.source, options.strict)
     project, policies, warnings = checked.project, checked.policies, checked.warnings
@@ -139,6 +142,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         if selected is not None:
             report.also_rebuilt = sum(o.path not in selected for o in todo)
         pending = {o.path for o in todo}
+        if on_document:
+            on_document(0, len(todo), "")
         report.written.extend(o.path for o in documents if o.path not in pending)
         for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks,
                                             times=report.render_seconds):
@@ -147,6 +152,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
             report.written.append(path)
             report.rendered += 1
             progress(f"[{report.rendered}/{len(todo)}] {path}")
+            if on_document:
+                on_document(report.rendered, len(todo), path)
         for out in plan:  # the site last: indexes give the size of each PDF
             if out.policy is None and out.format != "assets":
                 WRITERS[out.format](out, context)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from policyc.errors import UserError
+from policyc.errors import UsageError
 
 SOURCE_NAME = "policy_src"
 
@@ -22,7 +22,7 @@ def find_source(start: Optional[Path] = None) -> Path:
             return folder / SOURCE_NAME
         if (folder / "trust.yaml").is_file():
             return folder
-    raise UserError(f"no trust's sources in {here} or in any folder above it: "
+    raise UsageError(f"no trust's sources in {here} or in any folder above it: "
                     f"looked for {SOURCE_NAME}/trust.yaml and trust.yaml. Run the command inside the trust's "
                     f"project folder, give --source FOLDER, or make a new project with 'policyc init FOLDER'")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
 
-from policyc.errors import UserError
+from policyc.errors import UsageError, UserError
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import change_kind, compare, propose_version, walk
 from policyc.history.snapshot import Snapshot, dump, path_for, version_key
@@ -40,7 +40,7 @@ class Outcome:
 def parse_signatory(text: str) -> Signatory:
     name, sep, role = text.partition(",")
     if not sep or not name.strip() or not role.strip():
-        raise UserError(f"--by {text!r}: write the name and the role, such as --by \"Ann Smith, Chair of Governors\"")
+        raise UsageError(f"--by {text!r}: write the name and the role, such as --by \"Ann Smith, Chair of Governors\"")
     return Signatory(name.strip(), role.strip())
 
 
@@ -62,7 +62,7 @@ def ratify_many(histories: list[PolicyHistory], source: Path, request: Request) 
             if not several:
                 raise
             current = history.current
-            raise UserError(f"{current.school_name} ({current.school_slug}): {exc}. "
+            raise type(exc)(f"{current.school_name} ({current.school_slug}): {exc}. "
                             "No school's ratification was recorded.") from None
     _write_all([(o.path, dump(o.snapshot)) for o in outcomes if o.snapshot is not None])
     return outcomes
@@ -75,31 +75,31 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
         return Outcome(None, f"Version {latest.version} (ratified {latest.date.isoformat()}) already records "
                              f"exactly this text; nothing to do.")
     if request.date > request.today:
-        raise UserError(f"the ratification date {request.date.isoformat()} is in the future")
+        raise UsageError(f"the ratification date {request.date.isoformat()} is in the future")
     if latest and request.date < latest.date:
-        raise UserError(f"the ratification date {request.date.isoformat()} is before the last ratification "
+        raise UsageError(f"the ratification date {request.date.isoformat()} is before the last ratification "
                         f"(version {latest.version}, {latest.date.isoformat()})")
     if not request.signatories:
-        raise UserError("say who signed: --by \"Name, Role\" (repeat for each signatory)")
+        raise UsageError("say who signed: --by \"Name, Role\" (repeat for each signatory)")
     comparison = compare(latest.policy, current) if latest else None
     kind = change_kind(comparison)
     version = request.version or next_version(history, kind)
     summary = request.summary.strip() or _from_reasons(comparison)
     if not summary:
-        raise UserError("give a one-line summary of the change: --summary \"...\" (or write the reason for each "
+        raise UsageError("give a one-line summary of the change: --summary \"...\" (or write the reason for each "
                         "change beside it in the sources, as change: {reason: ..., by: ...})")
     previous = latest.version if latest else (current.ratification.version.replace(" (draft)", "") or None)
     if not version:
-        raise UserError(f"the last version {previous!r} is not numbered like 1.2, so no next number can be "
+        raise UsageError(f"the last version {previous!r} is not numbered like 1.2, so no next number can be "
                         f"proposed: give one with --version")
     problem = version_problem(version)
     if problem:
-        raise UserError(problem)
+        raise UsageError(problem)
     if any(s.version == version for s in history.snapshots):
-        raise UserError(f"version {version} already exists; the versions are: "
+        raise UsageError(f"version {version} already exists; the versions are: "
                         + ", ".join(s.version for s in history.snapshots))
     if latest and version_key(version) <= version_key(latest.version):
-        raise UserError(f"version {version} is not after the last ratified version {latest.version}")
+        raise UsageError(f"version {version} is not after the last ratified version {latest.version}")
 
     cycle = current.ratification.review_cycle or "annually"
     record = copy(current.ratification, status="ratified", date=request.date, minute=request.minute,

@@ -259,10 +259,15 @@ SITE_WRITERS: dict[str, Callable[[Output, Context], None]] = {
 
 
 
+def status_groups(checked, today: dt.date, output_root) -> dict[str, list[Entry]]:
+    """Every school's policy in its review group (BUCKETS), as the dashboard shows it."""
+    ctx = Context(output_root, checked.project, checked.histories, (), today)
+    return review_groups(entries(ctx), today)
+
+
 def status_table(checked, today: dt.date, output_root) -> str:
     """The dashboard as text for the terminal: one block per group, aligned columns."""
-    ctx = Context(output_root, checked.project, checked.histories, (), today)
-    groups = review_groups(entries(ctx), today)
+    groups = status_groups(checked, today, output_root)
     lines = [f"{checked.project.display_name}: policies as at {format_date(today)}", ""]
     header = ("School", "Policy", "In force", "Next review", "Status", "Awaiting ratification")
     for key, label in BUCKETS.items():

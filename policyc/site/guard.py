@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from policyc.errors import UserError, display_path
+from policyc.errors import UsageError, display_path
 from policyc.resources import SCHEMA_DIR, TEMPLATE_DIR
 
 MARKER = ".policyc-output"
@@ -41,12 +41,12 @@ def check_output_folder(output: Path, source: Path, purpose: str = "output folde
     for folder, name in protected:
         how = _overlap(out, folder)
         if how:
-            raise UserError(f"the {purpose} {display_path(out)} {how} {name} ({display_path(folder)}); "
+            raise UsageError(f"the {purpose} {display_path(out)} {how} {name} ({display_path(folder)}); "
                             f"policyc writes its {purpose} itself, so it must be a folder of its own, such as {display_path(Path(source).resolve().parent / 'output')}")
     if out.exists() and not out.is_dir():
-        raise UserError(f"the {purpose} {display_path(out)} is a file, not a folder")
+        raise UsageError(f"the {purpose} {display_path(out)} is a file, not a folder")
     if replaced and out.is_dir() and not made_by_policyc(out):
-        raise UserError(f"the {purpose} {display_path(out)} already holds files that policyc did not make; "
+        raise UsageError(f"the {purpose} {display_path(out)} already holds files that policyc did not make; "
                         f"a build replaces its {purpose} as a whole, so choose a new or empty folder")
 
 

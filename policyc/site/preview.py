@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from policyc.errors import UserError
+from policyc.errors import UserError, display_path
 from policyc.names import inside
 
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
@@ -28,7 +28,7 @@ def pages_to_preview(output: Path) -> dict[str, Path]:
 
 def preview(output: Path, target: Path, pdf_pages: int = 2) -> list[Path]:
     if not (output / "index.html").is_file():
-        raise UserError(f"{output} holds no build; run 'python build.py' first")
+        raise UserError(f"{display_path(output)} holds no build; run 'policyc build' first")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     if not chromium:
         raise UserError("preview needs Chromium: apt-get install chromium (or run bash scripts/setup.sh --test)")
