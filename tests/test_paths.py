@@ -23,7 +23,7 @@ def test_an_output_folder_that_is_holds_or_sits_in_the_sources_is_refused_and_no
     before = tree_digest(mini.parent)
     output = {"source": mini, "parent": mini.parent, "inside": mini / "policies" / "out"}[where]
     result = run("--source", mini, "--output", output, "--format", "html")
-    assert result.code == 1
+    assert result.code == 2
     assert "must be a folder of its own" in result.err and "Traceback" not in result.err
     assert tree_digest(mini.parent) == before
 
@@ -33,7 +33,7 @@ def test_a_folder_of_someone_elses_files_is_never_replaced(mini, run, tmp_path):
     documents.mkdir()
     (documents / "letter.docx").write_bytes(b"my only copy")
     result = run("--source", mini, "--output", documents, "--format", "html")
-    assert result.code == 1 and "policyc did not make" in result.err
+    assert result.code == 2 and "policyc did not make" in result.err
     assert [p.name for p in documents.iterdir()] == ["letter.docx"]
 
 
@@ -47,7 +47,7 @@ def test_a_build_marks_its_output_and_may_replace_it_next_time(mini, run, tmp_pa
 @pytest.mark.parametrize("version", ["../../x", "x/y", "<script>", "1.0\n", "..", "1..2", "a" * 21])
 def test_ratify_refuses_a_version_that_is_not_a_plain_label(mini, run, version):
     result = ratify(run, mini, "2026-11-20", "Review", "--version", version)
-    assert result.code == 1
+    assert result.code == 2
     assert "cannot be a version label" in result.err or "at most 20" in result.err
     assert not (mini / "snapshots").exists() or not any((mini / "snapshots").rglob("*.yaml"))
     assert not any(mini.parent.rglob("x.yaml"))
@@ -94,7 +94,7 @@ def test_sources_are_found_from_any_folder_inside_the_project(mini, run, monkeyp
 def test_outside_any_project_the_message_says_how_to_start_one(run, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     result = run("validate")
-    assert result.code == 1 and "policyc init" in result.err and "Traceback" not in result.err
+    assert result.code == 2 and "policyc init" in result.err and "Traceback" not in result.err
 
 
 def test_register_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
@@ -195,6 +195,6 @@ def test_serve_and_diff_refuse_an_output_folder_inside_the_sources_before_touchi
     outcome = run_policyc([command, "--source", str(mini), "--output", str(inside_sources), *extra], mini.parent,
                           timeout=60)
     assert not outcome.seconds_limit_hit, f"{command} ran on with its output folder inside the sources"
-    assert outcome.code == 1 and "must be a folder of its own" in outcome.err, outcome.err
+    assert outcome.code == 2 and "must be a folder of its own" in outcome.err, outcome.err
     assert not inside_sources.exists()
     assert tree_digest(mini.parent) == before

@@ -109,16 +109,16 @@ def test_ratify_refuses_a_future_date_and_a_version_that_exists(mini, run):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
     edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person.")
     result = ratify(run, mini, "2026-01-11", "x", "--version", "2.0")
-    assert result.code == 1 and "version 2.0 already exists; the versions are: 2.0" in result.err
+    assert result.code == 2 and "version 2.0 already exists; the versions are: 2.0" in result.err
     result = ratify(run, mini, "2025-01-11", "x")
-    assert result.code == 1 and "is before the last ratification" in result.err
+    assert result.code == 2 and "is before the last ratification" in result.err
 
 
 def test_diff_for_a_missing_version_lists_the_versions(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
     result = run("diff", "--source", mini, "--output", tmp_path / "out", "--school", "oak-primary",
                  "--policy", "social-media", "--from", "1.9", "--to", "draft")
-    assert result.code == 1
+    assert result.code == 2
     assert "there is no version '1.9' of this policy; the versions are: 2.0, draft, model" in result.err
 
 

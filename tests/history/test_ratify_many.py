@@ -49,7 +49,7 @@ def test_a_trust_approved_policy_is_one_decision_for_every_school(mini, run):
     assert done.out.rstrip().endswith("--school ash-special --school elm-secondary --school oak-primary")
 
     wrong = _ratify(run, mini, "--school", "oak-primary", "--date", "2026-11-21", *BY)
-    assert wrong.code == 1 and "Traceback" not in wrong.err
+    assert wrong.code == 2 and "Traceback" not in wrong.err
     assert "approved by the Board of Trustees once for every school that has it (3)" in wrong.err
     assert "ratify it without --school" in wrong.err
 
@@ -68,9 +68,9 @@ def test_several_schools_or_all_of_them_in_one_run(mini, run):
     assert every.out.rstrip().endswith("--school ash-special")  # only the school that changed needs a build
 
     nobody = _ratify(run, mini, "--date", "2026-11-21", *BY)
-    assert nobody.code == 1 and "approved by each school's own governing body" in nobody.err
+    assert nobody.code == 2 and "approved by each school's own governing body" in nobody.err
     both = _ratify(run, mini, "--all-schools", "--school", "oak-primary", "--date", "2026-11-21", *BY)
-    assert both.code == 1 and "not both" in both.err
+    assert both.code == 2 and "not both" in both.err
     unknown = _ratify(run, mini, "--school", "oak-primry", "--date", "2026-11-21", *BY)
     assert unknown.code != 0 and "did you mean 'oak-primary'" in unknown.err and "Traceback" not in unknown.err
 
@@ -81,7 +81,7 @@ def test_a_mistake_for_one_school_records_no_school(mini, run):
     edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
     before = _snapshots(mini)
     failed = _ratify(run, mini, "--all-schools", "--date", "2026-03-01", *BY)
-    assert failed.code == 1
+    assert failed.code == 2
     assert "Ash Special School (ash-special): the ratification date 2026-03-01 is before the last" in failed.err
     assert "No school's ratification was recorded." in failed.err
     assert _snapshots(mini) == before

@@ -65,7 +65,7 @@ def test_ratify_without_summary_asks_for_one_when_a_change_has_no_reason(mini, r
     edit(policy, *REWORD)
     edit(policy, *DROP_EYFS)  # removed, with no reason given
     result = run(*RATIFY, "--source", mini, "--date", "2026-02-01", "--by", "Ann Chair, Chair of Governors")
-    assert result.code == 1
+    assert result.code == 2
     assert "--summary" in result.err and "change: {reason" in result.err
     assert not list((mini / "snapshots").rglob("3.0.yaml"))
 
