@@ -26,18 +26,22 @@ RESERVED_IDS = {"contents", "ratification", "main", "top", "changes-table", "pol
 
 def load_project(root: Path, problems: Problems) -> Optional[Project]:
     """Read and check a source folder; problems go to `problems`, None if unusable."""
-    if not (root / "trust.yaml").is_file():
+    trust_file = root / "trust.yaml"
+    if not trust_file.is_file() and (root / "trust.yml").is_file():
+        trust_file = root / "trust.yml"
+    if not trust_file.is_file():
         problems.error(Position(display_path(root)), "no trust.yaml in this source folder",
                        "point --source at a folder holding trust.yaml, policies/ and schools/")
         return None
-    trust_src = _read(root / "trust.yaml", "trust", problems, root)
-    policy_files = sorted((root / "policies").glob("*.yaml"))
+    _not_read(root, {trust_file.name, "policies", "schools", "snapshots"}, problems, top=True)
+    trust_src = _read(trust_file, "trust", problems, root)
+    policy_files = source_files(root / "policies", problems)
     policy_srcs = [s for p in policy_files if (s := _read(p, "policy", problems, root))]
     # Policies whose files have errors of their own: a school's overlay on one is not also wrong.
     broken = {p.stem for p in policy_files} - {s.path.stem for s in policy_srcs}
-    school_srcs = [s for p in sorted((root / "schools").glob("*.yaml"))
+    school_srcs = [s for p in source_files(root / "schools", problems)
                    if (s := _read(p, "school", problems, root))]
-    if not list((root / "policies").glob("*.yaml")):
+    if not policy_files:
         problems.error(Position(display_path(root / "policies")), "no model policies found",
                        "add a file such as policies/social-media.yaml")
 
@@ -53,6 +57,51 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
     for school in schools:
         _check_school(project, school, sources[school.source], broken, problems)
     return project
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _scratch(name: str) -> bool:
+    """An editor's lock file, backup or swap file, or a file manager's own: never the author's."""
+    return (name.startswith((".#", "._", "~$")) or name.endswith(("~", ".swp", ".swo", ".tmp", ".bak"))
+            or name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("."))
+
+
+def source_files(folder: Path, problems: Problems) -> list[Path]:
+    """The .yaml and .yml files in `folder`, each read alike; any other file is named in a warning."""
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+                   and not _scratch(p.name))
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems:
+            problems.error(Position(display_path(path), 1, 1),
+                           f"{path.name} and {stems[path.stem].name} are two files for the same {path.stem!r}",
+                           "keep one of them (policyc reads .yaml and .yml alike)")
+        stems.setdefault(path.stem, path)
+    _not_read(folder, {p.name for p in found}, problems)
+    return [p for p in found if stems[p.stem] == p]
+
+
+def _not_read(folder: Path, read: set, problems: Problems, top: bool = False) -> None:
+    """Warn about a file the author may think is read: a .txt, a folder of schools, a .yaml at the top."""
+    for path in sorted(folder.iterdir()):
+        if path.name in read or _scratch(path.name):
+            continue
+        if top and path.suffix.lower() not in YAML_SUFFIXES:
+            continue  # a README or .gitignore beside trust.yaml is the trust's own business
+        if top:
+            hint = "policyc reads trust.yaml here; a policy goes in policies/, a school in schools/"
+        elif path.is_dir():
+            hint = (f"policyc reads only the .yaml (or .yml) files directly in {folder.name}/: move the files "
+                    f"to be read up into {folder.name}/, or the folder out of the source folder")
+        else:
+            hint = (f"policyc reads only the .yaml (or .yml) files in {folder.name}/: rename it to end in .yaml "
+                    f"if it is a source file, or move it out of the source folder")
+        problems.warn(Position(display_path(path)), f"this {'folder' if path.is_dir() else 'file'} is not read",
+                      hint)
 
 
 def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[SourceFile]:
