@@ -527,7 +527,7 @@ def _check_filters(args, project) -> None:
                                 (getattr(args, "policy", []), [p.id for p in project.policies], "policy")):
         for name in ([wanted] if isinstance(wanted, str) else wanted):
             if name not in known:
-                close = difflib.get_close_matches(name, known, n=1)
+                close = difflib.get_close_matches(name, known, n=1) or [k for k in known if k.startswith(name)][:1]
                 raise UsageError(f"there is no {what} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
                                  + f" (known: {', '.join(known)})")
 

@@ -412,3 +412,117 @@ def test_failed_build_leaves_the_output_as_it_was(mini, output, run, monkeypatch
     assert result.code == 1
     assert result.err == "policyc: error: the PDF renderer stopped\nNothing was changed.\n"
     assert snapshot(output) == before  # no staging folder left beside it either
+
+
+# --- 19. exit codes, for every command: 0 done, 1 a problem in the sources or a document, -----------
+# --- 2 a mistake on the command line, 3 a bug --------------------------------------------------------
+
+RATIFY = ("ratify", "--policy", "social-media", "--school", "oak-primary", "--date", "2026-11-20",
+          "--summary", "Review")
+BROKEN = ("{{ school.name }}", "{{ school.nmae }}")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("build", "--school", "oak"), "there is no school 'oak'; did you mean 'oak-primary'? (known: oak-primary)"),
+    (("build", "--output", "policies/out"), "the output folder policies/out is inside the source folder"),
+    (("build", "--jobs", "0"), "argument --jobs/-j: '0': give a whole number of documents at once, 1 or more"),
+    (("validate", "--format", "html"),
+     "validate writes nothing, so it takes no --format: that option is for 'policyc build'"),
+    (("validate", "--today", "30/09/2026"),
+     "argument --today: '30/09/2026' is not a date written YYYY-MM-DD (write dates as YYYY-MM-DD: 2026-09-30)"),
+    (("status", "--policy", "social"), "there is no policy 'social'"),
+    (("status", "--no-cache"), "status only reads the sources, so it takes no --no-cache"),
+    (("status", "--fail-on", "overdoo"), "choose from overdue, due-soon, changed, never-ratified, joined by commas "
+                                         "(did you mean 'overdue'?)"),
+    ((*RATIFY, "--by", "Ann Chair"), "--by 'Ann Chair': write the name and the role, such as --by"),
+    (("ratify", "--policy", "social-media", "--school", "oak-primary", "--date", "2026-11-20", "--by", "A, Chair",
+      "--school", "elm"), "there is no school 'elm'"),
+    (("versions", "--school", "oak-primary", "--policy", "social-medai"), "did you mean 'social-media'?"),
+    (("diff", "--school", "oak-primary", "--policy", "social-media", "--from", "0.9"),
+     "there is no version '0.9' of this policy; the versions are: draft, model"),
+    (("preview", "--to", "schools/png"), "the preview folder schools/png is inside the source folder"),
+    (("serve", "--output", "."), "the output folder . is the source folder"),
+    (("init", "."), "already exists and is not empty"),
+    (("import", "nowhere.docx"), "nowhere.docx: no such file"),
+    (("import", "nowhere.docx", "--school", "oak-primary"), "--school goes with --model"),
+    (("biuld",), "there is no command 'biuld'; did you mean 'policyc build'?"),
+])
+def test_a_command_line_mistake_exits_2_and_changes_nothing(mini, capsys, args, message):
+    before = {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()}
+    try:
+        code = main(list(args))
+    except SystemExit as stop:  # argparse's own refusals
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in mini.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("args", [("build", "--format", "html"), ("validate",), ("status",),
+                                  (*RATIFY, "--by", "Ann Chair, Chair of Governors"),
+                                  ("versions", "--school", "oak-primary", "--policy", "social-media"),
+                                  ("diff", "--school", "oak-primary", "--policy", "social-media", "--from", "model")])
+def test_a_problem_in_the_sources_exits_1_for_every_command_that_reads_them(mini, run, tmp_path, args):
+    edit(mini, POLICY, *BROKEN)
+    result = run(*args, "--output", tmp_path / "out")
+    assert result.code == 1, result
+    assert f"{POLICY}:15:" in result.err and "unknown placeholder {{ school.nmae }}" in result.err
+    assert not (tmp_path / "out").exists() and not (mini / "snapshots").exists()
+
+
+def test_a_document_that_cannot_be_read_exits_1(mini, run, tmp_path):
+    (tmp_path / "old.docx").write_bytes(b"not a Word file")
+    result = run("import", tmp_path / "old.docx", "--source", tmp_path / "new")
+    assert (result.code, result.out) == (1, "")
+    assert "not a Word document that can be read" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("args, where", [
+    (("validate",), "policyc.cli.check_all"), (("status",), "policyc.cli.check_all"),
+    (("init", "new"), "policyc.cli.init_project"), (("import", "x.txt"), "policyc.importing.import_document"),
+])
+def test_a_bug_exits_3_with_a_report(mini, run, monkeypatch, args, where):
+    (mini / "x.txt").write_text("Policy\n\nSome text.\n")
+    def broken(*_, **__):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(where, broken)
+    result = run(*args)
+    assert result.code == 3
+    assert result.err.startswith("policyc: internal error (a bug in policyc ")
+    assert "Please report it with the command you ran and this:" in result.err and "RuntimeError: a bug" in result.err
+
+
+def test_status_filters_prints_json_and_fails_on_the_groups_asked(mini, run):
+    plain = run("status", "--school", "oak-primary", "--today", "2026-11-22")
+    assert plain.code == 0 and "Oak Primary School" in plain.out
+    import json
+    data = json.loads(run("status", "--json", "--today", "2028-01-01").out)
+    assert data["as_at"] == "2028-01-01"
+    assert [(p["school"], p["policy"], p["group"], p["version"]) for p in data["policies"]] == [
+        ("oak-primary", "social-media", "overdue", "1.10")]
+    assert run("status", "--fail-on", "due-soon", "--today", "2028-01-01").code == 0
+    late = run("status", "--fail-on", "overdue,due-soon", "--today", "2028-01-01")
+    assert late.code == 1 and late.err == "policyc: 1 overdue (--fail-on overdue,due-soon)\n"
+    none = run("status", "--json", "--policy", "social-media", "--school", "oak-primary", "--today", "2026-11-22")
+    assert [p["group"] for p in json.loads(none.out)["policies"]] == ["up-to-date"]
+
+
+def test_help_names_policyc_and_the_exit_codes(capsys):
+    for command in ((), ("build",), ("ratify",), ("import",)):
+        code, out, _ = usage(capsys, *command, "--help")
+        assert code == 0 and "python build.py" not in out and "build.py" not in out
+        assert "exit codes:\n  0  success\n  1  a problem in the source files" in out
+        assert "  2  a mistake on the command line" in out and "  3  a bug in policyc" in out
+
+
+def test_a_build_piped_prints_a_few_plain_lines_and_the_result_on_stdout(mini, run, tmp_path):
+    result = run("--format", "html", "--output", tmp_path / "out", "--no-cache")
+    assert result.code == 0
+    assert result.out.startswith("Wrote ") and result.out.rstrip().endswith(f"Open {tmp_path}/out/index.html")
+    lines = result.err.splitlines()
+    assert lines[0] == f"Building 1 school policies for 1 school(s) into {tmp_path}/out"
+    assert 1 <= len(lines) - 1 <= 5 and all(" documents rendered, " in line for line in lines[1:])
+    assert "\x1b" not in result.out + result.err  # no live line and no links in a pipe
+    quiet = run("--format", "html", "--output", tmp_path / "out", "-q", "--no-cache")
+    assert quiet.err == "" and quiet.out.startswith("Wrote ")
