@@ -392,7 +392,7 @@ def _run(args) -> int:
     if args.command == "preview":
         target = args.to or output.parent / "preview"
         check_output_folder(target, source, "preview folder", replaced=False)
-        for png in dict.fromkeys(preview(output, target)):
+        for png in preview(output, target):
             print(link(png, display_path(png), sys.stdout))
         return EXIT_OK
     if args.command == "serve":

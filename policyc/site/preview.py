@@ -48,5 +48,8 @@ def preview(output: Path, target: Path, pdf_pages: int = 2) -> list[Path]:
         stem = inside(target, f"{kind}pdf-{pdf.parent.name}-{pdf.stem}")
         subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", str(pdf_pages), str(pdf), str(stem)],
                        check=True, capture_output=True, timeout=120)
-        written += sorted(target.glob(f"{stem.name}-*.png"))
+        # pdftoppm names the pages STEM-1.png (or STEM-01.png); STEM-*.png would also take in the
+        # pages of a longer name that starts the same (social-media-review-pack beside social-media)
+        written += sorted(p for p in target.glob(f"{stem.name}-*.png")
+                          if p.name[len(stem.name) + 1:-len(".png")].isdigit())
     return written
