@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from policyc import __version__, commands
-from policyc.errors import InvalidSource, UsageError, UserError, display_path
+from policyc.errors import InvalidSource, Problems, UsageError, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
 from policyc.names import inside
@@ -48,6 +48,8 @@ Build every school's tailored policies from the trust's model policies.
   policyc diff --school oakfield-primary --policy social-media --from 1.0 --to draft
                                        write a redline for governors (HTML and PDF)
   policyc preview                      render each kind of page and the first PDF pages to PNG
+  policyc new school oak-primary --name "Oak Primary School"
+  policyc new policy anti-bullying     a first file for a new school or model policy, to fill in
 
 Problems are reported as FILE:LINE:COLUMN: message, with a hint, all at once.
 Nothing is written unless every source file is correct; output/ is replaced only
@@ -63,7 +65,8 @@ exit codes:
      a date that is not YYYY-MM-DD, a signatory without a role, an output folder refused
   3  a bug in policyc: the message says what to report"""
 
-COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import")
+COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import",
+            "new")
 EPILOG = EXIT_CODES
 
 
@@ -209,6 +212,18 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--school", metavar="SLUG", default=None,
                    help="with --model: the school whose copy it is (default: from the name in the document; "
                         "the school file is made if there is none)")
+    n = sub.add_parser("new", help="write a first file for a new school or a new model policy, to fill in",
+                       description="Write policy_src/schools/SLUG.yaml (the trust's roles and policies listed, "
+                                   "for the names to be filled in) or policy_src/policies/ID.yaml (the keys a "
+                                   "model policy needs and a first section). Never overwrites a file; "
+                                   "'policyc validate' then says what is still missing.")
+    n.add_argument("what", choices=["school", "policy"], help="school or policy")
+    n.add_argument("name", metavar="SLUG|ID", help="the school's slug (its file name) or the policy's id")
+    n.add_argument("--source", metavar="FOLDER", type=Path, default=None,
+                   help="the trust's source folder (default: policy_src/ here or in a folder above)")
+    n.add_argument("--name", dest="title", metavar="TEXT", default="",
+                   help="the school's name, or the policy's title (default: from the slug or id, marked to check)")
+    n.add_argument("--phase", default="", help="the school's phase, such as primary")
     for command in sub.choices.values():
         command.epilog, command.formatter_class = EPILOG, _Help
     return p
@@ -387,6 +402,8 @@ def _run(args) -> int:
     if args.command == "import":
         return _import(args)
     source = resolve_source(args.source) if args.source else find_source()
+    if args.command == "new":
+        return _new(args, source)
     output = args.output or default_output(source)
     today = args.today or dt.date.today()
     if args.command == "preview":
@@ -472,6 +489,24 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
     if args.bind not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
     serve(source, output, lambda: build(options), args.bind, args.port)
+    return EXIT_OK
+
+
+def _new(args, source: Path) -> int:
+    from policyc.scaffold import new_policy, new_school
+    from policyc.source.check import load_project
+    if args.what == "school":
+        project = load_project(source, Problems())
+        if project is None:
+            raise UserError("the trust's files cannot be read yet, so a school cannot be listed against them: "
+                            "run 'policyc validate' and put those problems right first")
+        path = new_school(source, project, args.name, args.title, args.phase)
+    else:
+        if args.phase:
+            raise UsageError("--phase is for a school")
+        path = new_policy(source, args.name, args.title)
+    where = "" if _is_default_source(source) else f" --source {_arg(source)}"
+    print(f"Wrote {link(path, display_path(path), sys.stdout)}. Fill it in, then: policyc validate{where}")
     return EXIT_OK
 
 
