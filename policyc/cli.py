@@ -313,6 +313,8 @@ def _with_command(argv: list[str]) -> list[str]:
     """`policyc` and `policyc --school x` mean build; a misspelt command is a usage error."""
     if not argv or argv[0] in ("-h", "--help", "--version"):
         return argv or ["build"]
+    if argv[0] == "help":  # `policyc help` and `policyc help ratify`, as git and pip take them
+        return [*argv[1:2], "--help"]
     if not argv[0].startswith("-"):
         if argv[0] not in COMMANDS:
             close = difflib.get_close_matches(argv[0], COMMANDS, n=1, cutoff=0.5)

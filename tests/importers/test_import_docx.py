@@ -156,5 +156,5 @@ def test_a_second_policy_joins_the_same_school_without_touching_the_rest_of_its_
     assert "charging-remissions:" in after and "name: Sam Okoro" in after and "role: Chair of Trustees" in after
     _, policies, _ = check(tmp_path / "src")
     assert sorted(p.policy_id for p in policies) == ["charging-remissions", "whistleblowing"]
-    assert main(["import", str(tmp_path / "second.docx"), "--source", str(tmp_path / "src")]) == 1  # never overwrites
+    assert main(["import", str(tmp_path / "second.docx"), "--source", str(tmp_path / "src")]) == 2  # never overwrites: a command-line mistake (give another --id)
     assert school.read_text() == after

@@ -69,7 +69,7 @@ def test_installed_in_a_fresh_venv_it_starts_validates_and_builds_a_trust_from_a
     assert (project / "policy_src" / "trust.yaml").is_file() and (project / "schemas" / "school.schema.json").is_file()
     assert "output/" in (project / ".gitignore").read_text()
     schools = project / "policy_src" / "schools"
-    assert "no errors" in _run(policyc, "validate", cwd=schools, env=env).stderr  # found from a folder inside
+    assert "no errors" in _run(policyc, "validate", cwd=schools, env=env).stdout  # found from a folder inside
     _run(policyc, "build", "-q", cwd=project, env=env)
     school = project / "output" / "review" / "our-primary-school"  # a draft: never ratified, so not public
     assert (school / "acceptable-use.pdf").read_bytes().startswith(b"%PDF")
