@@ -189,12 +189,14 @@ def _policy(source: SourceFile, policy: ModelPolicy, problems: Problems, cross: 
     _check_ids(policy.sections, problems)
     options = {o.id: o for o in policy.options}
     for option in policy.options:
+        if ("options", option.id, "default") in source.cut:
+            continue  # a default of the wrong kind is reported as such, not as an unknown choice
         if option.default not in dict(option.choices):
             problems.error(source.at(("options", option.id, "default")),
                            f"the default {option.default!r} is not one of the choices of {option.id!r}")
     for section in policy.sections:
         for clause in walk_clauses(section.clauses):
-            _check_clause_option(clause, options, problems)
+            _check_clause_option(clause, options, problems, refused=_refused_options(source))
     known = _Known({**cross, **ids_of(policy.sections)}, getattr(cross, "unreadable", ()))  # its own ids win
     _check_references(policy, known, problems)
     if policy.preamble:
@@ -226,7 +228,16 @@ def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> No
             see(clause.id, clause.position, "a clause")
 
 
-def _check_clause_option(clause, options, problems: Problems) -> None:
+def _refused_options(source: SourceFile) -> set[str]:
+    """The options the schema refused (all of them when `options:` itself was): a clause that
+    uses one is not also told that it is undefined."""
+    cut = [p for p in source.cut if p[:1] == ("options",)]
+    if ("options",) in cut:
+        return {"*"}
+    return {p[1] for p in cut if len(p) > 1}
+
+
+def _check_clause_option(clause, options, problems: Problems, refused: set = frozenset()) -> None:
     body = clause.body
     if not clause.option:
         if not (body.title or body.text or body.items or body.duties or body.clauses):
@@ -239,6 +250,8 @@ def _check_clause_option(clause, options, problems: Problems) -> None:
                        "put the words inside each choice")
     option = options.get(clause.option)
     if option is None:
+        if "*" in refused or clause.option in refused:
+            return  # its definition is reported where it is written
         close = difflib.get_close_matches(clause.option, list(options), n=1)
         problems.error(clause.position, f"the option {clause.option!r} is not defined by this policy",
                        f"did you mean {close[0]!r}?" if close else "define it under options:")
