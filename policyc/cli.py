@@ -531,6 +531,14 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
         print(prefix + outcome.message)
         if outcome.path:
             print(f"Snapshot: {link(outcome.path, display_path(outcome.path), sys.stdout)}")
+    for history, outcome in zip(histories, outcomes):
+        if outcome.path and outcome.snapshot is not None:
+            record = outcome.snapshot.policy.ratification
+            settled = commands.settle_school_record(source, history.current.school_slug, args.policy,
+                                                    outcome.snapshot.version, record)
+            if settled:
+                print(f"Updated {display_path(settled)}: its record of {args.policy} now says ratified on "
+                      f"{record.date.isoformat()}, version {outcome.snapshot.version}")
     changed = [h.current.school_slug for h, o in zip(histories, outcomes) if o.path]
     if changed:
         schools = " ".join(f"--school {slug}" for slug in changed)

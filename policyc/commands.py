@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
+from typing import Optional
 
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy
-from policyc.errors import Problems, UsageError
+from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.names import inside
@@ -21,6 +23,8 @@ from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
 from policyc.resources import ASSET_DIR
+from policyc.source.read import load_yaml, parse_yaml
+from policyc.source.schema import validate
 
 
 def find(checked: Checked, school: str, policy: str) -> PolicyHistory:
@@ -150,3 +154,56 @@ def versions_table(history: PolicyHistory) -> list[str]:
     return lines
 
 
+
+
+def settle_school_record(source: Path, slug: str, policy_id: str, version: str, record) -> Optional[Path]:
+    """After a ratification, the school file's own record of the policy (status: draft, the
+    meeting: that was to decide) is out of date: rewrite that record to say what was ratified.
+
+    Only the `ratification:` block of that one policy is replaced, and only when the file,
+    so changed, still reads and validates; anything else in the file (comments too) is kept.
+    Returns the file changed, or None when it has no such record or could not be changed safely.
+    """
+    folder = source / "schools"
+    path = next((folder / f"{slug}{s}" for s in (".yaml", ".yml") if (folder / f"{slug}{s}").is_file()), None)
+    if path is None:
+        return None
+    problems = Problems()
+    name = display_path(path)
+    before = load_yaml(path, name, problems, within=source)
+    where = ("policies", policy_id, "ratification")
+    if before is None or where not in before.key_positions:
+        return None
+    old = before.data["policies"][policy_id]["ratification"]
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    key = before.key_positions[where]
+    start, indent = key.line - 1, key.column - 1
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        if stripped and not stripped.startswith("#") and len(lines[end]) - len(lines[end].lstrip(" ")) <= indent:
+            break
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():  # blank lines after the block stay
+        end -= 1
+    pad, q = " " * indent, lambda s: json.dumps(s, ensure_ascii=False)
+    block = [f"{pad}ratification:", f"{pad}  status: ratified", f"{pad}  date: {record.date.isoformat()}"]
+    if record.minute:
+        block.append(f"{pad}  minute: {q(record.minute)}")
+    block.append(f"{pad}  version: {q(version)}")
+    if isinstance(old, dict) and old.get("review_cycle"):
+        block.append(f"{pad}  review_cycle: {old['review_cycle']}")
+    if isinstance(old, dict) and old.get("body"):
+        block.append(f"{pad}  body: {q(record.body)}")
+    block.append(f"{pad}  signatories:")
+    block += [f"{pad}    - {{name: {q(s.name)}, role: {q(s.role)}}}" for s in record.signatories]
+    changed = "".join(lines[:start]) + "\n".join(block) + "\n" + "".join(lines[end:])
+    check = Problems()
+    after = parse_yaml(changed, path, name, check)
+    if after is None or not validate(after, "school", check) or check.errors:
+        return None
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(changed, encoding="utf-8")
+    temp.replace(path)
+    return path

@@ -561,3 +561,24 @@ def test_new_policy_is_a_file_to_fill_in(mini, run):
                            "    hint: give it text, items, duties, sub-clauses, or an option with choices\n"
                            "\n1 error(s), 0 warning(s). Nothing was written.\n")
     assert run("new", "policy", "Anti Bullying").code == 2
+
+
+# --- 21. ratify brings the school's own record up to date -----------------------------------------
+
+def test_ratify_rewrites_the_school_records_block_it_makes_obsolete_and_nothing_else(mini, run):
+    school = mini / SCHOOL
+    school.write_text(school.read_text().replace("phase: primary", "phase: primary  # our note")
+                      .replace("      status: ratified\n", "      status: draft\n      meeting: 2026-11-20\n")
+                      .replace("      date: 2026-10-01\n", "").replace(
+                          "      signatories: [{name: Ann Chair, role: Chair of Governors}]\n", ""))
+    assert run("validate").code == 0
+    done = run(*RATIFY, "--by", "Ann Chair, Chair of Governors", "--minute", "LGB 11/26", "--today", "2026-11-22")
+    assert done.code == 0, done.err
+    assert "Updated schools/oak-primary.yaml: its record of social-media now says ratified on 2026-11-20, " \
+           "version 1.10\n" in done.out
+    assert school.read_text() == (
+        "name: Oak Primary School\nphase: primary  # our note\nroles: {dsl: {name: Jo Bloggs}}\npolicies:\n"
+        "  social-media:\n    options: {personal_use: forbidden}\n    ratification:\n      status: ratified\n"
+        '      date: 2026-11-20\n      minute: "LGB 11/26"\n      version: "1.10"\n      signatories:\n'
+        '        - {name: "Ann Chair", role: "Chair of Governors"}\n')
+    assert run("validate").code == 0
