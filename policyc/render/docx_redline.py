@@ -268,7 +268,8 @@ class RedlineDocument:
         """A clause on one side of a move ("from": its old words and number, "to": its new),
         inside a move range named for the clause."""
         why = self._for(entry.id, entry.why)
-        number = (Run("same", f"{entry.number} "),) if entry.number else ()
+        shown = entry.old_number if side == "from" else entry.number
+        number = (Run("same", f"{shown} "),) if shown else ()
         paragraphs = self.pieces(entry.pieces, entry.depth, number, side)
         name = f"move_{entry.id.replace('-', '_')}"[:40]
         self.track.move_range(paragraphs[0], side, name, start=True)
@@ -289,7 +290,7 @@ class RedlineDocument:
         for entry in section.clauses:
             if side == "to" and entry.place in ("removed", "moved-from"):
                 continue  # their words are in the section's old place
-            number = entry.number if side == "to" else (entry.old_number if entry.place != "moved-from" else "")
+            number = entry.number if side == "to" else entry.old_number
             paragraphs += self.pieces(entry.pieces, entry.depth, (Run("same", f"{number} "),) if number else (),
                                       side)
         name = f"move_section_{section.id.replace('-', '_')}"[:40]
