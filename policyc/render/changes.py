@@ -184,6 +184,8 @@ def _restore(text: str, kept: list[str]) -> str:
 
 
 def _tokens(text: str, look: tuple, kept: list[str]) -> list[tuple[str, tuple]]:
+    if "\ue000" not in text:
+        return [(t, look) for t in TOKEN.findall(text)]
     return [(_restore(t, kept), look) for t in TOKEN.findall(text)]
 
 
@@ -217,6 +219,8 @@ def _inline(children, kept: list[str]) -> tuple:
 
 def _markdown_pieces(text: str, level: int = 0) -> list[_Raw]:
     """A Markdown text as pieces: its paragraphs, its lists' items (with their nesting), its tables."""
+    if not text:
+        return []
     source, kept = _protect(text)
     tokens = _parser().parse(source)
     out: list[_Raw] = []
@@ -317,24 +321,29 @@ class _Sides:
     def kept(self, tokens) -> list[Run]:
         """Words both sides share, each side filled with its own values."""
         out: list[Run] = []
-        for text, look in tokens:
-            before, after = self.old(text), self.new(text)
-            was = before if before != after else ""
-            last = out[-1] if out else None
-            if last and last.kind == "same" and not was and not last.was and _look(last) == look:
-                out[-1] = replace(last, text=last.text + after)
-            else:
-                out.append(_run("same", after, look, was))
+        for look, group in _by_look(tokens):
+            text = "".join(group)
+            if not _HAS_NAMES(text):  # nothing to fill: the words are the words
+                out.append(_run("same", text, look))
+                continue
+            if self.old(text) == self.new(text):
+                out.append(_run("same", self.new(text), look))
+                continue
+            for token in group:  # only the tokens whose value differs carry the old one
+                before, after = self.old(token), self.new(token)
+                last = out[-1] if out else None
+                if before == after and last and last.kind == "same" and not last.was and _look(last) == look:
+                    out[-1] = replace(last, text=last.text + after)
+                else:
+                    out.append(_run("same", after, look, before if before != after else ""))
         return out
 
     def whole(self, kind: str, tokens) -> list[Run]:
         fill_in = self.new if kind == "inserted" else self.old
-        out: list[Run] = []
-        for text, look in tokens:
-            if out and _look(out[-1]) == look:
-                out[-1] = replace(out[-1], text=out[-1].text + fill_in(text))
-            else:
-                out.append(_run(kind, fill_in(text), look))
+        out = []
+        for look, group in _by_look(tokens):
+            text = "".join(group)
+            out.append(_run(kind, fill_in(text) if _HAS_NAMES(text) else text, look))
         return [r for r in out if r.text]
 
     def compared(self, a, b) -> tuple[list[Run], bool]:
@@ -349,6 +358,21 @@ class _Sides:
             else:
                 runs += self.whole("deleted", a[s.i1:s.i2]) + self.whole("inserted", b[s.j1:s.j2])
         return _joined(runs), shortest > 0 and kept < REWRITTEN * shortest
+
+
+def _HAS_NAMES(text: str) -> bool:
+    return "{{" in text or "[[" in text
+
+
+def _by_look(tokens):
+    """Tokens in stretches of one look: (look, [authored texts])."""
+    out: list = []
+    for text, look in tokens:
+        if out and out[-1][0] == look:
+            out[-1][1].append(text)
+        else:
+            out.append((look, [text]))
+    return out
 
 
 def _look(run: Run) -> tuple:
@@ -492,10 +516,9 @@ def clause_pieces(change: ClauseChange, sides: _Sides) -> tuple[Piece, ...]:
         return tuple(whole_piece(p, "inserted", sides) for p in pieces_of(change.new))
     if change.kind == "removed":
         return tuple(whole_piece(p, "deleted", sides) for p in pieces_of(change.old))
-    old, new = pieces_of(change.old), pieces_of(change.new)
-    if change.kind == "same":  # the same words: nothing to compare
-        return tuple(same_piece(a, b, sides) for a, b in zip(old, new))
-    return tuple(compare_pieces(old, new, sides))
+    if change.kind == "same":  # the same words (and list styles, so the same markers): nothing to compare
+        return tuple(same_piece(p, p, sides) for p in pieces_of(change.new))
+    return tuple(compare_pieces(pieces_of(change.old), pieces_of(change.new), sides))
 
 
 def old_pieces(block: Block, sides: _Sides) -> tuple[Piece, ...]:
