@@ -27,7 +27,6 @@ from markdown_it import MarkdownIt
 from policyc.compile.number import anchors, reference_text
 from policyc.history.compare import ClauseChange, Comparison, SectionChange
 from policyc.model import Block, ListItem, ResolvedPolicy
-from policyc.text import prose
 from policyc.text.lists import list_marker, nested_style
 from policyc.text.placeholders import PLACEHOLDER, REFERENCE, fill
 from policyc.text.worddiff import compare_words, kept_words

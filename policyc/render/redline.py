@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from policyc.history.compare import ClauseChange, Comparison
+from policyc.history.compare import Comparison
 from policyc.history.status import long_date
 from policyc.model import ResolvedPolicy
 from policyc.render.changes import ClauseEntry, Piece, Redline, Runs, SectionEntry, build_redline

@@ -323,3 +323,43 @@ def test_in_word_a_changed_value_beside_a_change_joins_it():
     assert [(k, t) for k, t, _ in changes(runs)] == [
         ("equal", "See"), ("delete", " part"), ("delete", " "), ("delete", "2.1"),
         ("insert", " paragraph"), ("insert", " "), ("insert", "3.1"), ("equal", " for more.")]
+
+
+# --- the Word writer over the same model ---------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _word(old, new) -> bytes:
+    import datetime as dt
+    import zipfile
+    from io import BytesIO
+
+    from policyc.render.docx_redline import render_redline_docx
+    data = render_redline_docx(compare(old, new), new, "version 1.0", "the current text", True, dt.date(2026, 11, 22))
+    return zipfile.ZipFile(BytesIO(data)).read("word/document.xml")
+
+
+def _paragraphs(document: bytes) -> list[str]:
+    from lxml import etree
+    root = etree.fromstring(document)
+    return ["".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText")) for p in root.iter(f"{W}p")]
+
+
+@pytest.mark.parametrize("case", list(WORDS))
+def test_in_word_accepting_gives_the_new_words_and_rejecting_the_old(base, case):
+    from tests.render.test_docx import _decide
+    old_text, new_text, _ = WORDS[case]
+    document = _word(reword("a2", old_text)(base), reword("a2", new_text)(base))
+    assert f"1.2 {new_text}" in _paragraphs(_decide(document, accept=True))
+    assert f"1.2 {old_text}" in _paragraphs(_decide(document, accept=False))
+
+
+def test_in_word_a_removed_table_is_a_table_of_tracked_deleted_rows(base):
+    from lxml import etree
+    document = _word(reword("a2", TABLE)(base), remove("a2")(base))
+    [table] = etree.fromstring(document).iter(f"{W}tbl")
+    rows = list(table.iter(f"{W}tr"))
+    assert len(rows) == 3 and all(r.find(f"{W}trPr/{W}del") is not None for r in rows)
+    assert not list(table.iter(f"{W}t"))  # every word in it is deleted text
+    assert "".join(t.text for t in table.iter(f"{W}delText")).startswith("UseWho sees it")
