@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 
 from policyc.compile.number import anchors, reference_text
 from policyc.history.compare import ClauseChange, Comparison, SectionChange
-from policyc.model import Block, ListItem, ResolvedPolicy
+from policyc.model import Block, ListItem, ResolvedPolicy, body_parts
 from policyc.text.lists import list_marker, nested_style
 from policyc.text.placeholders import PLACEHOLDER, REFERENCE, fill
 from policyc.text.worddiff import compare_words, kept_words
@@ -45,10 +45,14 @@ class Filler:
     def __init__(self, policy: ResolvedPolicy) -> None:
         self.values = policy.placeholder_map()
         self.targets = anchors(policy)
+        self.siblings = {ref: words for ref, words, _ in policy.policy_links}
 
     def __call__(self, text: str) -> str:
         def ref(item_id: str) -> str:
-            return reference_text(*self.targets[item_id]) if item_id in self.targets else item_id
+            if item_id in self.targets:
+                return reference_text(*self.targets[item_id])
+            # another policy of the school ([[policy#clause]]), named as its page names it
+            return self.siblings.get(item_id, item_id.partition("#")[0].replace("-", " ").capitalize())
         return fill(text, self.values, ref, markdown=False)
 
 
@@ -284,22 +288,20 @@ def _list_pieces(items, style: str, level: int) -> list[_Raw]:
 
 
 def pieces_of(block: Optional[Block]) -> list[_Raw]:
-    """A clause's own words, in reading order: title, text, items, duties, after-text."""
+    """A clause's own words as pieces, in the order model.body_parts reads them."""
     if block is None:
         return []
-    b = block.body
     out: list[_Raw] = []
-    if b.title:
-        source, kept = _protect(b.title)
-        out.append(_Raw("title", tuple(_tokens(source, (False, False, False, ""), kept))))
-    out += _markdown_pieces(b.text)
-    out += _list_pieces(b.items, block.list_style, 0)
-    if b.duties:
-        for lead, items in ((b.duties.must_lead, b.duties.must), (b.duties.must_not_lead, b.duties.must_not)):
-            if lead:
-                out.append(_Raw("paragraph", _inline_pieces(lead)))
-            out += _list_pieces(items, "bullet", 0)
-    out += _markdown_pieces(b.after)
+    for part in body_parts(block.body, block.list_style):
+        if part.kind == "title":
+            source, kept = _protect(part.text)
+            out.append(_Raw("title", tuple(_tokens(source, (False, False, False, ""), kept))))
+        elif part.kind in ("text", "after"):
+            out += _markdown_pieces(part.text)
+        elif part.kind == "lead":
+            out.append(_Raw("paragraph", _inline_pieces(part.text)))
+        else:
+            out += _list_pieces(part.items, part.list_style, 0)
     return [p for p in out if p.tokens or p.rows]
 
 
