@@ -96,8 +96,10 @@ def _table(piece: Piece) -> str:
     head = [r for r, row in zip(rows, piece.rows) if row.header]
     body = [r for r, row in zip(rows, piece.rows) if not row.header]
     state = f" {piece.state}" if piece.state in ("inserted", "deleted") else ""
-    return (f'<table class="redline-table{state}">' + (f"<thead>{''.join(head)}</thead>" if head else "")
-            + f"<tbody>{''.join(body)}</tbody></table>")
+    said = {"inserted": "Table (inserted)", "deleted": "Table (deleted)"}.get(piece.state, "Table")
+    # a wide table scrolls in its own labelled region on a narrow screen, as on the policy page
+    return (f'<section class="table-scroll" aria-label="{said}" tabindex="0"><table class="redline-table{state}">'
+            + (f"<thead>{''.join(head)}</thead>" if head else "") + f"<tbody>{''.join(body)}</tbody></table></section>")
 
 
 def pieces_html(pieces: tuple[Piece, ...], lead: str = "") -> Markup:
