@@ -18,10 +18,8 @@ from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.names import inside
 from policyc.pipeline import Checked
-from policyc.render.docx_redline import render_redline_docx
-from policyc.render.html import render_page
-from policyc.render.pdf import render_pdf
-from policyc.render.redline import redline_context, version_label
+from policyc.render.redline import version_label
+from policyc.render.writers import redline_files
 from policyc.resources import ASSET_DIR
 from policyc.source.read import load_yaml, parse_yaml
 from policyc.source.schema import validate
@@ -103,27 +101,21 @@ def model_for(checked: Checked, history: PolicyHistory):
 
 def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, folder: Path,
                   formats: tuple[str, ...], today: dt.date | None = None) -> list[Path]:
+    """The redline between two versions, by the build's own path (render/writers.redline_files)."""
     current = history.current
-    comparison = compare(old.policy, new.policy)
-    context = redline_context(comparison, current, old.label, new.label, new.draft)
     name = f"{current.policy_id}-{old.name}-to-{new.name}"
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
     if "html" in formats:
-        path = inside(folder, f"{name}.html")
-        assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
         _ensure_assets(assets)
-        href = os.path.relpath(assets, folder).replace(os.sep, "/") + "/"
-        _replace(path, render_page("redline.html.j2", assets=href, **context).encode("utf-8"))
-        written.append(path)
-    if "pdf" in formats:
-        path = inside(folder, f"{name}.pdf")
-        _replace(path, render_pdf(render_page("redline.html.j2", assets="", **context), path.name))
-        written.append(path)
-    if "docx" in formats:  # tracked changes, dated the build date
-        path = inside(folder, f"{name}.docx")
-        _replace(path, render_redline_docx(comparison, current, old.label, new.label, new.draft,
-                                           today or dt.date.today()))
+    href = os.path.relpath(assets, folder).replace(os.sep, "/") + "/"
+    files = redline_files(compare(old.policy, new.policy), current, old.label, new.label, new.draft,
+                          today or dt.date.today(), tuple(f for f in ("html", "pdf", "docx") if f in formats),
+                          href, f"{name}.pdf")
+    written = []
+    for fmt, data in files.items():
+        path = inside(folder, f"{name}.{fmt}")
+        _replace(path, data)
         written.append(path)
     return written
 

@@ -52,6 +52,29 @@ class ClauseBody:
 
 
 @dataclass(frozen=True)
+class BodyPart:
+    """One typed piece of a clause body, in reading order (see body_parts)."""
+
+    kind: str  # "title" (plain words), "text" and "after" (Markdown), "lead" (inline), "items" (a list)
+    text: str = ""
+    items: tuple["ListItem | str", ...] = ()
+    list_style: str = ""  # for "items": "bullet", "letter", "roman" or "" for the usual one
+
+
+def body_parts(body: ClauseBody, list_style: str = "") -> list[BodyPart]:
+    """The pieces of a clause body as they read: title, text, items, each duty list with its
+    lead, after-text. The one walk over a body: a new field of a clause is added here, and
+    every reader of the words (the comparison, the redline, the names check) follows it."""
+    parts = [BodyPart("title", body.title), BodyPart("text", body.text),
+             BodyPart("items", items=body.items, list_style=list_style or body.list_style)]
+    if body.duties:
+        for lead, items in ((body.duties.must_lead, body.duties.must), (body.duties.must_not_lead, body.duties.must_not)):
+            parts += [BodyPart("lead", lead), BodyPart("items", items=items, list_style="bullet")]
+    parts.append(BodyPart("after", body.after))
+    return [p for p in parts if p.text or p.items]
+
+
+@dataclass(frozen=True)
 class Clause:
     id: str
     body: ClauseBody

@@ -112,13 +112,9 @@ BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json
 
 
 def _pack_view(history: PolicyHistory) -> ResolvedPolicy:
-    """What a review pack shows of the proposed text: all of it when there is a redline; for a
-    first version, only its name and record (the pack points to the text), so that an edit
-    of the text does not make the pack again for nothing."""
-    policy = history.current
-    if history.changed_since is not None:
-        return policy
-    return replace(policy, parts=(), preamble="", opening="", history=(), reasons=(), policy_links=())
+    """What a review pack shows of the proposed text: all of it, as the redline or, for a
+    first version, as the policy itself (so the clerk sends one document, not two)."""
+    return history.current
 
 
 def _superseded(policy: ResolvedPolicy, successor: str) -> ResolvedPolicy:

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Optional
 
-from policyc.model import Block, Part, ResolvedPolicy, item_texts
+from policyc.model import Block, Part, ResolvedPolicy, body_parts, item_texts
 from policyc.text.placeholders import uses
 
 
@@ -192,10 +192,9 @@ def _kept_in_order(old_parents: dict[str, str], new_parents: dict[str, str]) -> 
 
 
 def words_of(block: Block) -> tuple:
-    """What counts as a clause's wording: its own text, not its sub-clauses or number."""
-    b = block.body
-    duties = (b.duties.must_lead, b.duties.must, b.duties.must_not_lead, b.duties.must_not) if b.duties else None
-    return (b.title, b.text, b.items, b.after, duties, block.list_style)
+    """What counts as a clause's wording: its own text (and how its lists are marked), not its
+    sub-clauses or number."""
+    return tuple(body_parts(block.body, block.list_style))
 
 
 def compare(old: ResolvedPolicy, new: ResolvedPolicy) -> Comparison:
@@ -242,10 +241,8 @@ def used_names(policy: ResolvedPolicy) -> set[str]:
     texts = [policy.title, policy.preamble] + [p.title for p in policy.parts]
     for part in policy.parts:
         for block in walk(part.blocks):
-            b = block.body
-            texts += [b.title, b.text, *item_texts(b.items), b.after]
-            if b.duties:
-                texts += [b.duties.must_lead, *b.duties.must, b.duties.must_not_lead, *b.duties.must_not]
+            for piece in body_parts(block.body):
+                texts += [piece.text, *item_texts(piece.items)]
     for text in texts:
         names |= {u.name for u in uses(text) if not isinstance(u, str)}
     return names

@@ -1,11 +1,14 @@
 """The governors' redline as a Word document with genuine tracked changes.
 
-The words are the HTML redline's own comparison (redline.clause_runs: equal, inserted and
-deleted text, each side filled in with its own values); here each run becomes a Word
+A writer over the change model (render/changes.py), as the HTML redline is: the same
+places, the same notes, the same cleaned-up comparison. Each changed run becomes a Word
 revision, w:ins or w:del (with w:delText), dated the build date and signed by the
 proposer, so Word's Review pane steps through them and "Accept all" gives the proposed
 text while "Reject all" gives the ratified one. A paragraph added or removed has its
-paragraph mark tracked too, so rejecting or accepting leaves no empty paragraph behind.
+paragraph mark tracked too, so rejecting or accepting leaves no empty paragraph behind; a
+table row added or removed is a tracked row. A changed value beside a change (a
+renumbered cross-reference, a list marker) joins that change, so each change is still one
+deletion then one insertion.
 
 A moved clause (and the sub-clauses that move with it) is a tracked move: w:moveFrom at
 its old place, w:moveTo at its new one, joined by the names of their move ranges. A
@@ -21,12 +24,13 @@ from typing import Optional
 
 from docx.oxml.ns import qn
 
-from policyc.history.compare import ClauseChange, Comparison
+from policyc.history.compare import Comparison
 from policyc.model import ResolvedPolicy
+from policyc.render.changes import ClauseEntry, Piece, Redline, Run, SectionEntry, build_redline
 from policyc.render.docx import (INDENT, LIST_INDENT, Numbering, _el, _props, _set_child, _text_run,
                                  draft_header, indent, keep_with_next, new_document, number_paragraph,
                                  page_footer, save)
-from policyc.render.redline import _MARKER, TOKEN, Filler, clause_runs, diff_runs, plain_lines, same_words, summary
+from policyc.render.redline import summary
 
 MARK = {"insert": "w:ins", "delete": "w:del", "from": "w:moveFrom", "to": "w:moveTo"}
 
@@ -54,16 +58,24 @@ class Tracked:
     def mark(self, kind: str):
         return _el(MARK[kind], id=self._id(), author=self.author, date=self.date)
 
-    def text(self, paragraph, kind: str, text: str, bold: bool = False) -> None:
-        """Text as a plain run or as a tracked revision of `kind` (insert, delete, from, to)."""
+    def text(self, paragraph, kind: str, text: str, bold: bool = False, run: Optional[Run] = None) -> None:
+        """Text as a plain run or as a tracked revision of `kind` (insert, delete, from, to),
+        in the look of `run` (bold, italic, code, link)."""
         if not text:
             return
+        look = dict(bold=bold or bool(run and run.strong), italic=bool(run and run.em),
+                    code=bool(run and run.code), link=bool(run and run.link))
         if kind == "equal":
-            paragraph._p.append(_text_run(text, bold=bold))
+            paragraph._p.append(_text_run(text, **look))
             return
         wrapper = self.mark(kind)
-        wrapper.append(_text_run(text, bold=bold, tag="w:delText" if kind == "delete" else "w:t"))
+        wrapper.append(_text_run(text, **look, tag="w:delText" if kind == "delete" else "w:t"))
         paragraph._p.append(wrapper)
+
+    def row_mark(self, row, kind: str) -> None:
+        """A table row inserted or deleted as a whole."""
+        if kind in ("insert", "delete"):
+            row._tr.get_or_add_trPr().append(self.mark(kind))
 
     def paragraph_mark(self, paragraph, kind: str) -> None:
         """Track the paragraph mark itself: an inserted or deleted paragraph goes whole."""
@@ -102,26 +114,67 @@ class Tracked:
         p.append(ref)
 
 
+def _number(old: str, new: str) -> tuple[Run, ...]:
+    """A clause's or item's number as runs: the same, renumbered (the old kept as `was`), new or gone."""
+    old, new = (f"{old} " if old else ""), (f"{new} " if new else "")
+    if old == new:
+        return (Run("same", new),) if new else ()
+    if not old:
+        return (Run("inserted", new),)
+    if not new:
+        return (Run("deleted", old),)
+    return (Run("same", new, was=old),)
+
+
+def _plain(run: Run) -> bool:
+    return run.kind == "same" and not run.was
+
+
+def changes(runs: tuple[Run, ...]) -> list[tuple[str, str, Run]]:
+    """Runs as (kind, text, look) for Word: a stretch of changes, changed values among them
+    and the spaces or punctuation between them, becomes its old words deleted, then its new
+    words inserted, so no deletion and insertion alternate inside one change."""
+    out: list[tuple[str, str, Run]] = []
+    k = 0
+    while k < len(runs):
+        if _plain(runs[k]):
+            out.append(("equal", runs[k].text, runs[k]))
+            k += 1
+            continue
+        end = k
+        stretch = [runs[k]]
+        j = k + 1
+        while j < len(runs):
+            if not _plain(runs[j]):
+                stretch += runs[end + 1:j + 1]
+                end = j
+            elif any(ch.isalnum() for ch in runs[j].text):
+                break
+            j += 1
+        out += [("delete", r.on("old"), r) for r in stretch if r.on("old")]
+        out += [("insert", r.on("new"), r) for r in stretch if r.on("new")]
+        k = end + 1
+    return out
+
+
 class RedlineDocument:
-    def __init__(self, comparison: Comparison, current: ResolvedPolicy, old_label: str, new_label: str,
+    def __init__(self, redline: Redline, current: ResolvedPolicy, old_label: str, new_label: str,
                  draft: bool, today: dt.date, author: Optional[str] = None) -> None:
-        self.comparison, self.current = comparison, current
+        self.redline, self.comparison, self.current = redline, redline.comparison, current
         self.old_label, self.new_label, self.draft, self.today = old_label, new_label, draft, today
         self.document = new_document()
         self.numbering = Numbering(self.document)
         self.author = author or proposer(current)
         self.track = Tracked(self.document, self.author, today)
-        self.old_fill = Filler(comparison.old, comparison.old)
-        self.new_fill = Filler(comparison.new, comparison.new)
 
-    def _for(self, item_id: str) -> str:
+    def _for(self, item_id: str, why: tuple[str, str]) -> str:
         """Sign the next changes with the proposer of this one (as its reason says) and return
         the reason as words for a comment ("" when none is given)."""
-        why, by = self.comparison.reason(item_id)
+        text, by = why
         self.track.author = by or self.author
-        if not why:
+        if not text:
             return ""
-        return f"Why: {why.rstrip('.')}" + (f" (proposed by {by})" if by else "")
+        return f"Why: {text.rstrip('.')}" + (f" (proposed by {by})" if by else "")
 
     def build(self) -> bytes:
         doc, current = self.document, self.current
@@ -171,215 +224,155 @@ class RedlineDocument:
                       "content_status": "Draft" if self.draft else "Final", "version": ""}
         return save(doc, properties, self.today)
 
-    # --- where everything goes -----------------------------------------------------------
-
-    def _carried(self, policy: ResolvedPolicy) -> set[str]:
-        """Clauses that move: those compare() calls moved, and the sub-clauses moving with them."""
-        out: set[str] = set()
-
-        def visit(blocks, carried: bool) -> None:
-            for block in blocks:
-                change = self.comparison.clauses[block.id]
-                mine = carried or (change.moved and change.kind != "removed")
-                if mine and change.kind != "removed" and change.kind != "added":
-                    out.add(block.id)
-                visit(block.children, mine)
-        for part in policy.parts:
-            visit(part.blocks, False)
-        return out
+    # --- the policy with changes marked: the model's sections in order ---------------------
 
     def body(self) -> None:
-        comparison = self.comparison
-        carried = self._carried(comparison.old) & self._carried(comparison.new)
-        moved_parts = {s.id for s in comparison.sections.values() if s.moved and s.kind in ("same", "changed")}
-        # Where a clause stood before, when it is no longer there: after the last clause
-        # before it that is still there and has not moved, or else at its section's start.
-        # A moved section's old text goes after the last section before it that has not moved.
-        left_behind: dict[str, list] = {}
-        sections_behind: dict[str, list] = {}
-        section_anchor = ""
-        for part in comparison.old.parts:
-            section = comparison.sections[part.id]
-            if section.kind == "removed":
+        for section in self.redline.sections:
+            if section.place in ("moved-from", "moved-to"):
+                self.moved_section(section, "from" if section.place == "moved-from" else "to")
                 continue
-            if part.id in moved_parts:
-                sections_behind.setdefault(section_anchor, []).append(section)
-                continue
-            section_anchor = anchor = part.id
-            for block, depth in _walk(part.blocks):
-                change = comparison.clauses[block.id]
-                if change.kind == "removed" or block.id in carried:
-                    left_behind.setdefault(anchor, []).append((change, depth))
-                else:
-                    anchor = block.id
-        for section in sections_behind.get("", []):
-            self.moved_section(section, "from")
-        for part in comparison.new.parts:
-            section = comparison.sections[part.id]
-            if part.id in moved_parts:
-                self.moved_section(section, "to")
-            else:
-                self.heading(section)
-                for change, depth in left_behind.get(part.id, []):
-                    self.clause(change, depth, "old")
-                for block, depth in _walk(part.blocks):
-                    change = comparison.clauses[block.id]
-                    self.clause(change, depth, "to" if block.id in carried else "new")
-                    for gone, gone_depth in left_behind.get(block.id, []):
-                        self.clause(gone, gone_depth, "old")
-            for moved in sections_behind.get(part.id, []):
-                self.moved_section(moved, "from")
-        for section in comparison.sections.values():
-            if section.kind == "removed":
-                self.heading(section)
-                for block, depth in _walk(section.old.blocks):
-                    change = comparison.clauses[block.id]
-                    self.clause(change, depth, "old")
+            self.heading(section)
+            for entry in section.clauses:
+                self.clause(entry)
 
-    def moved_section(self, section, side: str) -> None:
-        """A moved section, whole: its old text where it was ("from"), its new text where it is ("to")."""
-        why = self._for(section.id)
-        part, fill = (section.old, self.old_fill) if side == "from" else (section.new, self.new_fill)
+    def _comment(self, paragraph, note: str, why: str) -> None:
+        text = ". ".join(filter(None, [note, why]))
+        if paragraph is not None and text:
+            self.track.comment(paragraph, text)
+
+    def heading(self, section: SectionEntry) -> None:
+        why = self._for(section.id, section.why)
+        p = self.document.add_paragraph(style="Heading 2")
+        keep_with_next(p)
+        number = _number(f"{section.old_number}." if section.old_number else "",
+                         f"{section.number}." if section.number and section.place != "removed" else "")
+        if section.place == "removed":
+            number = _number(f"{section.old_number}." if section.old_number else "", "")
+        self.runs(p, number + section.title)
+        kind = section.change.kind
+        self.track.paragraph_mark(p, "delete" if section.place == "removed" else "insert" if kind == "added" else "equal")
+        self._comment(p, section.note, why)
+
+    def clause(self, entry: ClauseEntry) -> None:
+        if entry.place in ("moved-from", "moved-to"):
+            self.moved(entry, "from" if entry.place == "moved-from" else "to")
+            return
+        why = self._for(entry.id, entry.why)
+        number = _number(entry.old_number, entry.number if entry.place != "removed" else "")
+        if entry.change.kind == "added":
+            number = _number("", entry.number)
+        paragraphs = self.pieces(entry.pieces, entry.depth, number)
+        self._comment(paragraphs[0] if paragraphs else None, entry.note, why)
+
+    def moved(self, entry: ClauseEntry, side: str) -> list:
+        """A clause on one side of a move ("from": its old words and number, "to": its new),
+        inside a move range named for the clause."""
+        why = self._for(entry.id, entry.why)
+        shown = entry.old_number if side == "from" else entry.number
+        number = (Run("same", f"{shown} "),) if shown else ()
+        paragraphs = self.pieces(entry.pieces, entry.depth, number, side)
+        name = f"move_{entry.id.replace('-', '_')}"[:40]
+        self.track.move_range(paragraphs[0], side, name, start=True)
+        self.track.move_range(paragraphs[-1], side, name, start=False)
+        self._comment(paragraphs[0], entry.note, why if side == "to" else "")
+        return paragraphs
+
+    def moved_section(self, section: SectionEntry, side: str) -> None:
+        """A moved section, whole: its old words where it was ("from"), its new ones where it is ("to")."""
+        why = self._for(section.id, section.why)
         heading = self.document.add_paragraph(style="Heading 2")
         keep_with_next(heading)
-        self.track.text(heading, side, (f"{part.number}. " if part.number else "") + fill(part.title))
+        on = "old" if side == "from" else "new"
+        number = f"{section.number}. " if section.number else ""
+        self.track.text(heading, side, number + "".join(r.on(on) for r in section.title))
         self.track.paragraph_mark(heading, side)
         paragraphs = [heading]
-        for block, depth in _walk(part.blocks):
-            number = f"{block.number} " if block.number else ""
-            paragraphs += self._paragraphs([(side, number + fill("\n".join(plain_lines(block))))], depth, side)
+        for entry in section.clauses:
+            if side == "to" and entry.place in ("removed", "moved-from"):
+                continue  # their words are in the section's old place
+            number = entry.number if side == "to" else entry.old_number
+            paragraphs += self.pieces(entry.pieces, entry.depth, (Run("same", f"{number} "),) if number else (),
+                                      side)
         name = f"move_section_{section.id.replace('-', '_')}"[:40]
         self.track.move_range(heading, side, name, start=True)
         self.track.move_range(paragraphs[-1], side, name, start=False)
-        if side == "from":
-            note = f"Section moved to {section.new.number}" if section.new.number else "Section moved"
-        else:
-            note = f"Section moved (was section {section.old.number})" if section.old.number else "Section moved"
-            if section.kind == "changed" or any(self.comparison.clauses[b.id].kind != "same"
-                                                for b, _ in _walk(part.blocks)):
-                note += "; the moved text is the new wording"
-        self.track.comment(heading, ". ".join(filter(None, [note, why])))
+        note = section.note
+        if side == "to" and any(e.change.kind != "same" for e in section.clauses) or section.change.kind == "changed":
+            note += "; the moved text is the new wording" if side == "to" else ""
+        self._comment(heading, note, why if side == "to" else "")
 
-    def heading(self, section) -> None:
-        why = self._for(section.id) if section.kind != "same" or section.moved else self._for("")
-        p = self.document.add_paragraph(style="Heading 2")
-        keep_with_next(p)
-        old_number = f"{section.old.number}. " if section.old and section.old.number else ""
-        new_number = f"{section.new.number}. " if section.new and section.new.number else ""
-        if old_number == new_number:
-            self.track.text(p, "equal", new_number)
-        else:
-            self.track.text(p, "delete", old_number)
-            self.track.text(p, "insert", new_number)
-        if section.kind == "added":
-            runs = (("insert", self.new_fill(section.new.title)),)
-        elif section.kind == "removed":
-            runs = (("delete", self.old_fill(section.old.title)),)
-        elif section.kind == "changed":
-            runs = diff_runs([section.old.title], [section.new.title], self.old_fill, self.new_fill, values=True)
-        else:
-            runs = same_words(TOKEN.findall(section.new.title), self.old_fill, self.new_fill, values=True)
-        for kind, text in runs:
-            self.track.text(p, kind, text)
-        self.track.paragraph_mark(p, {"added": "insert", "removed": "delete"}.get(section.kind, "equal"))
-        note = {"added": "New section", "changed": "Heading changed",
-                "removed": f"Section {section.old.number + ' ' if section.old and section.old.number else ''}removed"
-                }.get(section.kind, "")
-        if section.moved:
-            note = "; ".join(filter(None, [note, f"Section moved (was section {section.old.number})"
-                                                  if section.old.number else "Section moved"]))
-        note = ". ".join(filter(None, [note, why]))
-        if note:
-            self.track.comment(p, note)
+    # --- pieces as paragraphs ----------------------------------------------------------------
 
-    def clause(self, change: ClauseChange, depth: int, place: str) -> None:
-        """One clause: "new" where it stands now, "old" where it stood (removed or moved
-        away), "to" where a moved clause stands now."""
-        if place == "old" and change.kind != "removed":
-            self.moved_from(change, depth)
+    def runs(self, paragraph, runs, side: str = "") -> None:
+        """Runs into a paragraph: tracked as they are, or all one side of a move ("from", "to")."""
+        if side:
+            on = "old" if side == "from" else "new"
+            for run in runs:
+                self.track.text(paragraph, side, run.on(on), run=run)
             return
-        if place == "to":
-            self.moved_to(change, depth)
-            return
-        why = self._for(change.id) if change.affected else self._for("")
-        whole = {"added": "insert", "removed": "delete"}.get(change.kind, "equal")
-        runs = list(clause_runs(change, self.old_fill, self.new_fill, values=True))
-        number = self._number_runs(change)
-        paragraphs = self._paragraphs(number + runs, depth, whole)
-        notes = {"added": "New paragraph",
-                 "removed": f"Removed (was {change.old_number})" if change.old_number else "Removed",
-                 "changed": "Wording changed"}.get(change.kind, "")
-        note = ". ".join(filter(None, [notes, why]))
-        if paragraphs and note:
-            self.track.comment(paragraphs[0], note)
+        for kind, text, run in changes(tuple(runs)):
+            self.track.text(paragraph, kind, text, run=run)
 
-    def _number_runs(self, change: ClauseChange) -> list[tuple[str, str]]:
-        old = f"{change.old_number} " if change.old_number else ""
-        new = f"{change.new_number} " if change.new_number else ""
-        if change.kind == "added":
-            return [("insert", new)]
-        if change.kind == "removed":
-            return [("delete", old)]
-        return [("equal", new)] if old == new else [("delete", old), ("insert", new)]
-
-    def _moved(self, change: ClauseChange, depth: int, side: str) -> list:
-        """The clause's paragraphs on one side of a move ("from": its old text and number,
-        "to": its new), inside a move range named for the clause."""
-        block, fill, number = ((change.old, self.old_fill, change.old_number) if side == "from"
-                               else (change.new, self.new_fill, change.new_number))
-        text = fill("\n".join(plain_lines(block)))
-        paragraphs = self._paragraphs([(side, (f"{number} " if number else "") + text)], depth, side)
-        name = self._move_name(change)
-        self.track.move_range(paragraphs[0], side, name, start=True)
-        self.track.move_range(paragraphs[-1], side, name, start=False)
+    def pieces(self, pieces: tuple[Piece, ...], depth: int, number: tuple[Run, ...], side: str = "") -> list:
+        """Each piece one paragraph (a table, a table), the number at the start of the first;
+        a piece inserted or deleted whole has its paragraph mark tracked too."""
+        paragraphs = []
+        for i, piece in enumerate(pieces):
+            lead = number if i == 0 else ()
+            whole = {"inserted": "insert", "deleted": "delete"}.get(piece.state, "equal")
+            if side:
+                whole = side
+            if piece.kind == "table":
+                if lead:  # a clause opening with a table: its number on a line of its own
+                    p = self._paragraph(depth)
+                    self.runs(p, lead, side)
+                    paragraphs.append(p)
+                paragraphs.append(self.table(piece, depth, side))
+                continue
+            p = self._paragraph(depth)
+            marker = ()
+            if piece.kind == "item":
+                left = INDENT * (depth + 1 + piece.level)
+                indent(p, left + LIST_INDENT if piece.marker else left, LIST_INDENT if piece.marker else 0)
+                if piece.marker:
+                    marker = ((Run(piece.state, f"{piece.marker} "),) if piece.state in ("inserted", "deleted")
+                              else _number(piece.was_marker or piece.marker, piece.marker))
+            runs = tuple(lead) + marker + piece.runs
+            if piece.kind in ("title", "heading"):
+                runs = tuple(r if r.strong else Run(r.kind, r.text, r.was, True, r.em, r.code, r.link) for r in runs)
+            self.runs(p, runs, side)
+            self.track.paragraph_mark(p, whole)
+            paragraphs.append(p)
+        if not paragraphs:  # a clause with no words of its own (only sub-clauses): its number
+            p = self._paragraph(depth)
+            self.runs(p, number, side)
+            paragraphs.append(p)
         return paragraphs
 
-    def moved_from(self, change: ClauseChange, depth: int) -> None:
-        self._for(change.id)
-        paragraphs = self._moved(change, depth, "from")
-        self.track.comment(paragraphs[0], f"Moved to {change.new_number}" if change.new_number else "Moved away")
+    def table(self, piece: Piece, depth: int, side: str):
+        rows = piece.rows
+        width = max(len(r.cells) for r in rows)
+        table = self.document.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            state = {"from": "deleted", "to": "inserted"}.get(side, row.state)
+            self.track.row_mark(table.rows[r], {"inserted": "insert", "deleted": "delete"}.get(state, ""))
+            for c, cell in enumerate(row.cells):
+                paragraph = table.cell(r, c).paragraphs[0]
+                self.runs(paragraph, tuple(Run(x.kind, x.text, x.was, x.strong or row.header, x.em, x.code, x.link)
+                                           for x in cell), side)
+        after = self._paragraph(depth)  # Word needs a paragraph between two tables
+        self.track.paragraph_mark(after, {"inserted": "insert", "deleted": "delete"}.get(piece.state, side or "equal"))
+        return after
 
-    def moved_to(self, change: ClauseChange, depth: int) -> None:
-        why = self._for(change.id)
-        paragraphs = self._moved(change, depth, "to")
-        notes = [f"Moved from {change.old_number}" if change.old_number else "Moved"]
-        if change.kind == "changed":
-            notes.append("wording changed (the moved text is the new wording)")
-        self.track.comment(paragraphs[0], ". ".join(filter(None, ["; ".join(notes), why])))
-
-    def _move_name(self, change: ClauseChange) -> str:
-        return f"move_{change.id.replace('-', '_')}"[:40]
-
-    def _paragraphs(self, runs, depth: int, last_mark: str) -> list:
-        """Runs split into paragraphs at each line break; a break inside inserted or deleted
-        words is an inserted or deleted paragraph mark, so accepting or rejecting joins the lines."""
-        paragraphs = [self._new_paragraph(depth)]
-        for kind, text in runs:
-            lines = text.split("\n")
-            for i, line in enumerate(lines):
-                if i:
-                    self.track.paragraph_mark(paragraphs[-1], kind)
-                    paragraphs.append(self._new_paragraph(depth))
-                self.track.text(paragraphs[-1], kind, line)
-        self.track.paragraph_mark(paragraphs[-1], last_mark)
-        for p in paragraphs:
-            words = "".join(t.text or "" for t in p._p.iter(qn("w:t"), qn("w:delText")))
-            if _MARKER.match(words):  # a list item: hang its marker
-                indent(p, INDENT * (depth + 1) + LIST_INDENT, LIST_INDENT)
-        return paragraphs
-
-    def _new_paragraph(self, depth: int):
+    def _paragraph(self, depth: int):
         p = self.document.add_paragraph()
         indent(p, INDENT * depth)
         return p
 
 
-def _walk(blocks, depth: int = 0):
-    for block in blocks:
-        yield block, depth
-        yield from _walk(block.children, depth + 1)
-
-
 def render_redline_docx(comparison: Comparison, current: ResolvedPolicy, old_label: str, new_label: str,
-                        draft: bool, today: dt.date, author: Optional[str] = None) -> bytes:
-    return RedlineDocument(comparison, current, old_label, new_label, draft, today, author).build()
+                        draft: bool, today: dt.date, author: Optional[str] = None,
+                        redline: Optional[Redline] = None) -> bytes:
+    return RedlineDocument(redline or build_redline(comparison), current, old_label, new_label, draft, today,
+                           author).build()

@@ -38,7 +38,7 @@ def upper_first(text):
 def render_policy(policy: ResolvedPolicy, today: dt.date, *, for_web: bool, assets: str,
                   pdf_name: str = "", links: dict | None = None, docx_name: str = "") -> str:
     context = view(policy, today, GENERATOR, for_web)
-    links = links or {"versions": [], "current": "", "redline": ""}
+    links = links or {"versions": [], "current": "", "redline": "", "index": ""}
     return environment().get_template("policy.html.j2").render(
         **context, for_web=for_web, assets=assets, pdf_name=pdf_name, docx_name=docx_name, links=links)
 

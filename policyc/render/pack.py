@@ -1,23 +1,23 @@
 """The review pack: what a clerk sends governors before the meeting that decides a change.
 
 One document, HTML and PDF, for each school's policy awaiting ratification (or, for a
-policy the trust board approves once for every school, one for the board): a cover page
-saying what is being decided, a one-page summary in plain English of what changes and
-why, the redline, and a resolution page on which the decision is recorded and signed.
+policy the trust board approves once for every school, one for the board): a cover saying
+what is being decided, between which versions, a summary in plain English of what changes
+and why, the redline (the same change model and writer as the build's redline) or, for a
+first version, the policy itself, and a resolution page on which the decision is recorded
+and signed. It reads as one document: nothing but the resolution starts a new page.
 """
 
 from __future__ import annotations
 
-import posixpath
-import shlex
-
-from policyc.build.plan import BOARD, Output, review_path
+from policyc.build.plan import BOARD, Output
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.history.status import long_date
 from policyc.names import inside
 from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
+from policyc.render.present import Words
 from policyc.render.redline import redline_context
 from policyc.render.writers import Context, assets_for, write
 
@@ -31,19 +31,14 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
     meeting = current.ratification.meeting
     if latest is not None:
         in_force = f"Version {latest.version} (ratified {long_date(latest.date)})"
-        old_label = f"version {latest.version}"
-        context = redline_context(compare(latest.policy, current), current, old_label,
+        compared = f"from version {latest.version} to the proposed version {proposed}"
+        context = redline_context(compare(latest.policy, current), current, f"version {latest.version}",
                                   f"proposed version {proposed}", True)
     else:
         in_force = ""
+        compared = f"proposed version {proposed}, the first to be ratified"
         context = dict(title=current.title, school_name=current.school_name, body=current.body,
                        has_changes=True, summary=[], summary_values=[], reasons=[], sections=[])
-    here = out.path.rsplit("/", 1)[0]
-    draft_page = review_path(current, "html")
-    command = ["policyc", "ratify", "--policy", current.policy_id]
-    if not board:
-        command += ["--school", current.school_slug]
-    command += ["--date", "YYYY-MM-DD", "--by", "Name, Role", "--minute", "REF"]
     return dict(
         context,
         board=board,
@@ -51,13 +46,14 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
         decider=(ctx.display_name if board else current.school_name),
         in_force=in_force,
         proposed=proposed,
+        compared=compared,
         approver=current.body,
         meeting=long_date(meeting) if meeting else "",
         prepared=long_date(ctx.today),
         members=out.members,
-        draft_link="" if for_pdf else posixpath.relpath(draft_page, here),
         first_version=latest is None,
-        command=" ".join(shlex.quote(c) for c in command),
+        policy=current,
+        words=Words(current, link_siblings=False),  # a first version's text, in the pack itself
     )
 
 

@@ -15,6 +15,7 @@ from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
+from policyc.render.changes import build_redline
 from policyc.render.docx import render_docx
 from policyc.render.docx_redline import render_redline_docx
 from policyc.render.html import render_page, render_policy
@@ -89,28 +90,42 @@ def write_html(out: Output, ctx: "Context") -> None:
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
-def _redline(out: Output, for_pdf: bool) -> str:
+def redline_files(comparison, current: ResolvedPolicy, old_label: str, new_label: str, draft: bool,
+                  today: dt.date, formats: tuple[str, ...], assets: str, name: str) -> dict[str, bytes]:
+    """The redline of one comparison in each format asked for ("html", "pdf", "docx"): the
+    change model built once, then written. The build and the diff command both come here."""
+    model = build_redline(comparison)
+    out: dict[str, bytes] = {}
+    if "html" in formats or "pdf" in formats:
+        context = redline_context(comparison, current, old_label, new_label, draft, model)
+        if "html" in formats:
+            out["html"] = render_page("redline.html.j2", assets=assets, **context).encode("utf-8")
+        if "pdf" in formats:
+            out["pdf"] = render_pdf(render_page("redline.html.j2", assets="", **context), name)
+    if "docx" in formats:  # tracked changes, dated the build date
+        out["docx"] = render_redline_docx(comparison, current, old_label, new_label, draft, today, redline=model)
+    return out
+
+
+def _write_redline(out: Output, ctx: "Context", fmt: str) -> None:
     history = out.history
     latest = history.changed_since
-    context = redline_context(compare(latest.policy, history.current), history.current,
-                              version_label(latest.version, latest.date), "the current text", True)
-    return render_page("redline.html.j2", assets="" if for_pdf else assets_for(out.path), **context)
+    files = redline_files(compare(latest.policy, history.current), history.current,
+                          version_label(latest.version, latest.date), "the current text", True, ctx.today,
+                          (fmt,), assets_for(out.path), out.path)
+    write(inside(ctx.root, out.path), files[fmt])
 
 
 def write_redline_html(out: Output, ctx: "Context") -> None:
-    write(inside(ctx.root, out.path), _redline(out, for_pdf=False).encode("utf-8"))
+    _write_redline(out, ctx, "html")
 
 
 def write_redline_pdf(out: Output, ctx: "Context") -> None:
-    write(inside(ctx.root, out.path), render_pdf(_redline(out, for_pdf=True), out.path))
+    _write_redline(out, ctx, "pdf")
 
 
 def write_redline_docx(out: Output, ctx: "Context") -> None:
-    history = out.history
-    latest = history.changed_since
-    data = render_redline_docx(compare(latest.policy, history.current), history.current,
-                               version_label(latest.version, latest.date), "the current text", True, ctx.today)
-    write(inside(ctx.root, out.path), data)
+    _write_redline(out, ctx, "docx")
 
 
 def write_pdf(out: Output, ctx: "Context") -> None:

@@ -343,7 +343,8 @@ def test_lettered_and_bulleted_items_are_real_lists(mini, run, tmp_path):
     html = diff(run, mini, tmp_path / "out", "2.0", "draft", "html").read_text(encoding="utf-8")
     reworded = clause_with(html, "use social media to:")
     assert "<br>" not in redline_text(html)
-    assert re.search(r'use social media to:</p>\s*<ol class="lettered"><li><span class="marker">\(a\)</span> breach our ICT '
-                     r'policies;</li><li><span class="marker">\(b\)</span> breach', reworded), reworded
+    # the space after a marker is inside its box, so a wrapped line starts under the first line's text
+    assert re.search(r'use social media to:</p>\s*<ol class="lettered"><li><span class="marker">\(a\)&nbsp;</span>breach '
+                     r'our ICT policies;</li><li><span class="marker">\(b\)&nbsp;</span>breach', reworded), reworded
     golden = clause_with(html, "An individual is under a duty to:")
-    assert '<ul class="bulleted"><li><span class="marker" aria-hidden="true">•</span> Maintain' in golden
+    assert '<ul class="bulleted"><li><span class="marker" aria-hidden="true">•&nbsp;</span>Maintain' in golden

@@ -51,16 +51,47 @@ def test_the_resolution_page_records_the_decision(example_output):
     assert len(resolution.xpath(".//ul[@class='decisions']/li")) == 3
     assert [" ".join(th.text_content().split()) for th in resolution.xpath(".//table//th")] == [
         "Signed (Chair)", "Name", "Date", "Minute reference"]
-    assert "policyc ratify --policy social-media --school calderbeck-academy" in resolution.text_content()
+    words = " ".join(resolution.text_content().split())
+    # the page governors sign holds no command line; a meeting date not yet known is a line to fill in
+    assert "policyc" not in words and "ratify --" not in words
+    assert "At its meeting on , the Academy Council" in words
+    assert "from version 1.10 to the proposed version 2.0" in words
+    nursery = page(example_output, "review/ashcombe-nursery/social-media-review-pack.html")
+    said = " ".join(nursery.xpath("//section[contains(@class, 'resolution')]")[0].text_content().split())
+    assert "At its meeting on 9 December 2026, the" in said
 
 
-def test_the_pdf_has_a_cover_a_summary_page_and_ends_with_the_resolution(example_output):
+def test_the_title_says_which_versions_are_compared(example_output):
+    root = page(example_output, SCHOOL_PACK + ".html")
+    assert "from version 1.10 to the proposed version 2.0" in root.findtext(".//title")
+    assert " ".join(root.xpath("//p[@class='subtitle']")[0].text_content().split()) == (
+        "Review pack for the Academy Council: from version 1.10 to the proposed version 2.0")
+
+
+def test_a_first_versions_pack_carries_the_policy_itself(example_output):
+    root = page(example_output, "review/ashcombe-nursery/photography-review-pack.html")
+    text = " ".join(root.text_content().split())
+    assert "sent with this pack" not in text and "the first to be ratified" in text
+    policy = root.xpath("//section[contains(@class, 'pack-policy')]")[0]
+    assert policy.xpath(".//table//th") and "Who sees it" in policy.text_content()  # its table, as a table
+    board = page(example_output, "review/trust-board/online-safety-review-pack.html")
+    assert board.xpath("//section[contains(@class, 'pack-policy') or contains(@class, 'redline-text')]//p")
+
+
+def test_the_pdf_reads_as_one_document_ending_with_the_resolution(example_output):
     pages = [p.extract_text() for p in PdfReader(example_output / (SCHOOL_PACK + ".pdf")).pages]
-    assert len(pages) >= 4
-    assert "Review pack for the Academy Council" in pages[0] and "What changes, and why" not in pages[0]
-    assert pages[1].lstrip().startswith("What changes, and why")
+    assert len(pages) >= 3
+    # the cover runs on into the summary and the redline: no page of a few lines between them
+    assert "Review pack for the Academy Council" in pages[0] and "What changes, and why" in pages[0]
     assert "Resolution" in pages[-1] and "Minute reference" in pages[-1]
+    assert "Resolution" not in pages[-2]
+    for text in pages[:-2]:
+        assert len([line for line in text.splitlines() if line.strip()]) > 12, text
     assert not any("inserted:" in p or "deleted:" in p for p in pages)
+    # a change and its reason on one page
+    for text in pages:
+        if "Why:" in text:
+            assert text.index("changed:" if "changed:" in text else "New paragraph") < text.index("Why:"), text
 
 
 def test_the_trust_board_has_one_pack_for_a_policy_it_approves(example_output):
