@@ -17,6 +17,7 @@ from policyc.source.read import SourceFile, load_yaml
 from policyc.source.salvage import salvage
 from policyc.source.schema import validate
 from policyc.text.placeholders import references
+from policyc.text.glyphs import suggestion, undrawable
 from policyc.text.prose import is_safe_link, shape
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -69,9 +70,39 @@ def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[Sou
             return None
         source, cut = salvaged
         problems.mute(cut)
+    _characters(source, problems)
     if kind in ("trust", "school"):
         _references_outside_clauses(source, problems)
     return source
+
+
+def _characters(source: SourceFile, problems: Problems) -> None:
+    """Every character of every key and value: one the house fonts can draw and a Word file can hold.
+
+    What validates must build: a character no font has stops the PDF writer, a control
+    character the Word writer, a lone surrogate every writer; each is found here, in place.
+    """
+    stack = [((), source.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str):
+                    _characters_of(k, source.key_at(path + (k,)), problems)
+                stack.append((path + (k,), v))
+        elif isinstance(value, list):
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+        elif isinstance(value, str):
+            _characters_of(value, source.at(path), problems)
+
+
+def _characters_of(text: str, where: Position, problems: Problems) -> None:
+    cursor = where  # found in the order written, each at its own place (an escape such as "\x01": the value's)
+    for _, ch, why in undrawable(text)[:20]:  # the first few of a long run are enough to act on
+        at = locate(cursor, ch)
+        if at != cursor:
+            cursor = Position(at.file, at.line, at.column + 1)
+        problems.error(at, why, suggestion(ch))
 
 
 # Overlay keys whose values are clause content, where [[clause-id]] means a paragraph number.
