@@ -8,6 +8,7 @@ imported into a new trust with no hand edits, built, and compared with its hand-
   title   the policy's title is the document's
   heads   headings at their levels (F1 against the marks; an invented heading costs too)
   nums    every paragraph, heading and list number, at the start of a line of the built page (F1)
+  lists   each list item an item of the built page, as deep in lists as it was (F1)
   dates   the dates as written are on the page, and DRAFT only on a draft
   clean   nothing the document does not say (Our School, Not yet ratified, a DRAFT mark ...)
   recall  the share of the document's sentences found in the built page

@@ -41,7 +41,8 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     layout = split_document(blocks)
     cover = read_cover(layout.cover)
     cover.draft = cover.draft or layout.draft
-    unplaced: list[Unplaced] = []
+    unplaced: list[Unplaced] = [Unplaced(b.where, b.text, f"left out {', '.join(b.dropped)}: no font can draw it")
+                                for b in blocks if b.dropped]
     style, sections, history = arrange(layout.body, layout.contents, unplaced)
     full_text = "\n".join(b.text for b in blocks)
     school = names.school_name(full_text, [b.text for b in layout.cover]) or _school_from_body(cover.body)

@@ -63,6 +63,8 @@ def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unpl
             titled = None
         elif block.kind == "heading" or (block.kind == "numbered" and style == "1"):
             titled = {"id": ids.clause(block.text, title=True), "title": block.text, "clauses": []}
+            if block.number:
+                titled["_number"] = block.number
             (section["clauses"] if section else container()).append(titled)
         elif block.kind == "numbered":
             clause = {"id": ids.clause(block.text), "text": escape(block.text), "_number": block.number}
@@ -167,12 +169,16 @@ def _finish_section(section: dict, style: str) -> None:
     clauses = section["clauses"]
     numbered = [c for c in clauses if "_number" in c]
     if style.startswith("1.1") and section.get("numbered", True):
-        if not numbered:
+        if not [c for c in numbered if "title" not in c]:
             section["number_clauses"] = False
         else:
             for c in clauses:
                 if "_number" not in c and "title" not in c:
                     c["numbered"] = False
+    if style != "none":  # a sub-heading the document did not number takes no number (nor do its paragraphs)
+        for c in clauses:
+            if "title" in c and "_number" not in c and not any("_number" in k for k in c["clauses"]):
+                c["numbered"] = False
     elif style == "1" and section.get("numbered", True) and not any("title" in c for c in clauses):
         pass
     _strip(clauses)

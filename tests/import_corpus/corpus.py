@@ -240,6 +240,9 @@ class _PageText(html.parser.HTMLParser):
         self._words: list[str] = []
         self._skip = 0
         self._lists: list[list[int]] = []  # each open <ol>: [next number]
+        self.items: list[tuple[int, str]] = []  # each list item's own words, with how many lists it is in
+        self._items: list[list[str]] = []
+        self._depth = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -251,6 +254,10 @@ class _PageText(html.parser.HTMLParser):
         if tag == "ol":
             self._lists.append([int(attrs.get("start") or 1), "lettered" in (attrs.get("class") or "")
                                 or "roman" in (attrs.get("class") or "")])
+        if tag in ("ul", "ol"):
+            self._depth += 1
+        if tag == "li":
+            self._items.append([])
         if tag == "li" and self._lists and not self._lists[-1][1]:  # markdown's own <ol>: the browser's numbers
             self.parts.append(f"\n{self._lists[-1][0]}. ")
             self._lists[-1][0] += 1
@@ -263,6 +270,10 @@ class _PageText(html.parser.HTMLParser):
             return
         if tag == "ol" and self._lists:
             self._lists.pop()
+        if tag in ("ul", "ol"):
+            self._depth -= 1
+        if tag == "li" and self._items:
+            self.items.append((self._depth, "".join(self._items.pop())))
         if re.fullmatch(r"h[1-6]", tag) and self._heading:
             self.headings.append((self._heading, re.sub(r"\s+", " ", "".join(self._words)).strip()))
             self._heading = None
@@ -273,15 +284,17 @@ class _PageText(html.parser.HTMLParser):
         if self._skip:
             return
         self.parts.append(data)
+        if self._items:
+            self._items[-1].append(data)
         if self._heading:
             self._words.append(data)
 
 
-def page_text(page: str) -> tuple[str, list[tuple[int, str]]]:
+def page_text(page: str) -> tuple[str, list[tuple[int, str]], list[tuple[int, str]]]:
     body = re.search(r"<body\b.*?</body>", page, re.S)
     reader = _PageText()
     reader.feed(body.group(0) if body else page)
-    return "".join(reader.parts), reader.headings
+    return "".join(reader.parts), reader.headings, reader.items
 
 
 # ---- scoring -------------------------------------------------------------------------------
@@ -309,6 +322,7 @@ class Score:
     title: float = 0.0
     headings: float = 0.0
     numbers: float = 0.0
+    lists: float = 0.0
     status: float = 0.0
     invented: list[str] = field(default_factory=list)
     recall: float = 0.0
@@ -365,7 +379,11 @@ def score(doc: Document, fmt: str, work: Path, pdf: bool = False) -> Score:
     [policy_file] = (src / "policies").glob("*.yaml")
     policy = yaml.safe_load(policy_file.read_text(encoding="utf-8"))
     [page] = [p for p in out.rglob(f"{policy_file.stem}.html") if "changes" not in p.parts]
-    text, shown = page_text(page.read_text(encoding="utf-8"))
+    text, shown, items = page_text(page.read_text(encoding="utf-8"))
+    # Lists: each item of the document is an item of the built page, as deep in lists as it was.
+    wanted_items = [(ln.level, key(ln.text)) for ln in doc.lines if ln.kind in "BDL"]
+    result.lists = _f1(wanted_items, [(d, key(re.sub(r"^\s*(\d+\.|\([a-z]+\)|•)\s*", "", t))) for d, t in items
+                                      if key(t)])
     result.title = 1.0 if key(policy.get("title", "")) == key(doc.meta["title"]) else 0.0
     # Headings at their levels: the page's h2 is a section (level 1), h3 a sub-section, and so on.
     title_key = key(doc.meta["title"])
@@ -396,14 +414,14 @@ def score(doc: Document, fmt: str, work: Path, pdf: bool = False) -> Score:
 
 
 def table(scores: list[Score]) -> str:
-    rows = [f"{'document':32} {'fmt':4} {'built':5} {'title':5} {'heads':5} {'nums':5} {'dates':5} {'clean':5} {'recall':6}"]
+    rows = [f"{'document':32} {'fmt':4} {'built':5} {'title':5} {'heads':5} {'nums':5} {'lists':5} {'dates':5} {'clean':5} {'recall':6}"]
     for s in scores:
         rows.append(f"{s.document[:32]:32} {s.fmt:4} {'yes' if s.built else 'NO':5} {s.title:5.2f} {s.headings:5.2f} "
-                    f"{s.numbers:5.2f} {s.status:5.2f} {s.clean:5.2f} {s.recall:6.3f}")
+                    f"{s.numbers:5.2f} {s.lists:5.2f} {s.status:5.2f} {s.clean:5.2f} {s.recall:6.3f}")
     n = len(scores) or 1
     mean = lambda f: sum(f(s) for s in scores) / n  # noqa: E731
     rows.append(f"{'mean of ' + str(len(scores)):32} {'':4} {mean(lambda s: s.built):5.2f} {mean(lambda s: s.title):5.2f} "
-                f"{mean(lambda s: s.headings):5.2f} {mean(lambda s: s.numbers):5.2f} {mean(lambda s: s.status):5.2f} "
+                f"{mean(lambda s: s.headings):5.2f} {mean(lambda s: s.numbers):5.2f} {mean(lambda s: s.lists):5.2f} {mean(lambda s: s.status):5.2f} "
                 f"{mean(lambda s: s.clean):5.2f} {mean(lambda s: s.recall):6.3f}")
     return "\n".join(rows)
 
