@@ -50,6 +50,10 @@ def split_document(blocks: list[Block]) -> Layout:
             if first and titles and titles[0] < first - 1 == titles[-1] and _title_like(blocks[first]):
                 first -= 1  # a heading whose first content is a sub-heading (the title came before it)
             return Layout(blocks[:first], None, _plain_headings(blocks[first:]))
+        numbered = next((i for i, b in enumerate(blocks[:first]) if b.kind in ("numbered", "item")
+                         and b.number in ("1", "1.1", "a")), None)
+        if numbered is not None:  # '1 This policy ...' before the first heading: the policy has begun
+            first = numbered - 1 if numbered and _title_like(blocks[numbered - 1]) and numbered - 1 > 0 else numbered
         return Layout(blocks[:first], None, _sub_headings(_unnumbered_headings(blocks[first:], Contents(""))))
     contents = Contents(blocks[start].text.strip())
     seen: set[str] = set()

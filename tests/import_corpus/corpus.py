@@ -89,7 +89,7 @@ def load(path: Path) -> Document:
         tag, _, rest = raw.partition(" ")
         kind, level = tag[0], int(tag[1:] or 1)
         number = None
-        if kind in "HNDL" and " | " in f" {rest}":
+        if kind in "THNDL" and " | " in f" {rest}":
             number, _, rest = f" {rest}".partition(" | ")
             number = number.strip() or None
         cells = [c.strip() for c in rest.split(" | ")] if kind == "R" else []
@@ -159,7 +159,7 @@ def write_docx(doc: Document, path: Path) -> None:
         if ln.kind == "R":
             table_rows.append(ln.cells)
         elif ln.kind == "T":
-            document.add_paragraph(ln.text, style="Title")
+            document.add_paragraph(f"{ln.number} {ln.text}" if ln.number else ln.text, style="Title")
         elif ln.kind == "P":
             document.add_paragraph(ln.text)
         elif ln.kind == "H":
@@ -391,7 +391,10 @@ def score(doc: Document, fmt: str, work: Path, pdf: bool = False) -> Score:
              if level >= 2 and key(words) not in (title_key, "contents", "ratification", "tableofchanges")]
     result.headings = _f1([(lv, key(t)) for lv, t in doc.headings], found)
     # Numbers: every number the document shows is at the start of a line of the built page.
-    starts = [bare(m.group(1)) for m in re.finditer(r"^\s*(\(?[0-9]+(?:\.[0-9]+)*\.?\)?|\([a-z]+\))\s", text, re.M)]
+    main = re.search(r"<main\b.*?</main>", page.read_text(encoding="utf-8"), re.S)
+    body_text = page_text(main.group(0))[0] if main else text  # numbers of the policy, not of its cover's dates
+    starts = [bare(m.group(1)) for m in re.finditer(r"^\s*(\(?[0-9]+(?:\.[0-9]+)*\.?\)?|\([a-z]+\))\s", body_text,
+                                                  re.M)]
     result.numbers = _f1(doc.numbers, [n for n in starts if n]) if doc.numbers else (1.0 if not starts else 0.0)
     # Status and dates as written: each date is on the page; DRAFT only on a draft.
     body = re.sub(r"\s+", " ", text)
