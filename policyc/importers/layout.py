@@ -37,13 +37,17 @@ def entry_key(text: str) -> str:
 
 def split_document(blocks: list[Block]) -> Layout:
     """Cover, contents and body, found from a 'Contents' line and the first numbered heading."""
-    start = next((i for i, b in enumerate(blocks) if b.kind == "para" and _CONTENTS.match(b.text.strip())), None)
+    start = next((i for i, b in enumerate(blocks) if b.kind in ("para", "heading") and _CONTENTS.match(b.text.strip())),
+                 None)  # Word gives its contents list a heading style of its own
     if start is None:
         first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
         if first is None:  # no heading at all: the cover ends at the first long paragraph
             first = next((i for i, b in enumerate(blocks)
                           if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)
                           or _heads_a_paragraph(b, blocks[i + 1] if i + 1 < len(blocks) else None)), len(blocks))
+            if first and blocks[first].kind == "item" and blocks[first - 1].kind == "para" \
+                    and blocks[first - 1].text.endswith(":"):
+                first -= 1  # the words that lead into the first list
             if first and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
                 first -= 1  # the heading over the first paragraph
             titles = [i for i, b in enumerate(blocks[:first]) if _title_like(b)]

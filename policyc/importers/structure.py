@@ -49,37 +49,34 @@ def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unpl
 
 
 def _gives_back(style: str, sections: list[dict]) -> bool:
-    """Whether the house numbering, as policyc.compile numbers a policy, gives each section and
-    paragraph the number the document gave it, and no number the document did not."""
-    def same(doc: Optional[str], house: str) -> bool:
-        return doc is not None and re.sub(r"\.0$", "", doc.strip(".")) == house
+    """Whether the house numbering, as policyc.compile numbers a policy, gives back every number the
+    document gave a section or paragraph (the numbers the import report would otherwise say are lost)."""
+    def norm(number: str) -> str:
+        return re.sub(r"\.0$", "", number.strip("."))
 
-    def clauses_ok(clauses: list[dict], prefix: str, number_clauses: bool) -> bool:
+    wanted: set[str] = set()
+    given: set[str] = set()
+
+    def visit(clauses: list[dict], prefix: str, number_clauses: bool) -> None:
         counter = 0
         for c in clauses:
+            if "_number" in c:
+                wanted.add(norm(c["_number"]))
             numbered = bool(prefix) and c.get("numbered", "title" in c or (number_clauses and style != "1"))
             if numbered:
                 counter += 1
-                if not same(c.get("_number"), f"{prefix}.{counter}"):
-                    return False
-            elif "_number" in c:
-                return False
-            if not clauses_ok(c.get("clauses", []), f"{prefix}.{counter}" if numbered else "", number_clauses):
-                return False
-        return True
+                given.add(f"{prefix}.{counter}")
+            visit(c.get("clauses", []), f"{prefix}.{counter}" if numbered else "", number_clauses)
 
     counter = 0
     for s in sections:
+        if s.get("_number"):
+            wanted.add(norm(s["_number"]))
         if s.get("numbered", True):
             counter += 1
-            if not same(s.get("_number"), str(counter)):
-                return False
-        elif s.get("_number"):
-            return False
-        prefix = str(counter) if s.get("numbered", True) else ""
-        if not clauses_ok(s["clauses"], prefix, s.get("number_clauses", True)):
-            return False
-    return True
+            given.add(str(counter))
+        visit(s["clauses"], str(counter) if s.get("numbered", True) else "", s.get("number_clauses", True))
+    return wanted <= given
 
 
 def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unplaced], literal: bool
@@ -126,11 +123,16 @@ def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unp
                 titled["_number"] = block.number
             (section["clauses"] if section else container()).append(titled)
         elif block.kind == "numbered":
+            if titled is not None and titled.get("_number") and block.number \
+                    and block.number.count(".") <= str(titled["_number"]).count("."):
+                titled = None  # 4.3 after the sub-section 4.2: the section's paragraph, not the sub-section's
             text = f"{block.number} {block.text}" if literal else block.text
             clause = {"id": ids.clause(block.text), "text": escape(text), "_number": block.number}
-            parent = _parent_for(container(), block.level)
+            base = str(titled["_number"]).count(".") + 1 if titled is not None and titled.get("_number") else 1
+            parent = _parent_for(container(), block.level - base + 1)  # 7.2.1 in the sub-section 7.2: its paragraph
             parent.append(clause)
-        elif block.kind == "item" and (block.marker == "decimal" or _in_numbered_list(container(), block)):
+        elif block.kind == "item" and ((block.marker == "decimal" and not _in_list(container(), block))
+                                       or _in_numbered_list(container(), block)):
             _add_numbered_item(container(), block, ids)
         elif block.kind == "item":
             _add_item(container(), block, ids, style)
@@ -166,6 +168,12 @@ def _parent_for(clauses: list[dict], level: int) -> list[dict]:
             break
         parent = last.setdefault("clauses", [])
     return parent
+
+
+def _in_list(clauses: list[dict], block: Block) -> bool:
+    """A numbered item one level into a list of bullets or letters: an item of that list."""
+    last = _last_clause(clauses)
+    return block.depth > 0 and last is not None and "items" in last and "after" not in last
 
 
 def _in_numbered_list(clauses: list[dict], block: Block) -> bool:

@@ -392,7 +392,7 @@ def score(doc: Document, fmt: str, work: Path, pdf: bool = False) -> Score:
     result.headings = _f1([(lv, key(t)) for lv, t in doc.headings], found)
     # Numbers: every number the document shows is at the start of a line of the built page.
     main = re.search(r"<main\b.*?</main>", page.read_text(encoding="utf-8"), re.S)
-    body_text = page_text(main.group(0))[0] if main else text  # numbers of the policy, not of its cover's dates
+    body_text = policy.get("title", "") + "\n" + (page_text(main.group(0))[0] if main else text)  # not the cover's dates
     starts = [bare(m.group(1)) for m in re.finditer(r"^\s*(\(?[0-9]+(?:\.[0-9]+)*\.?\)?|\([a-z]+\))\s", body_text,
                                                   re.M)]
     result.numbers = _f1(doc.numbers, [n for n in starts if n]) if doc.numbers else (1.0 if not starts else 0.0)
