@@ -139,7 +139,8 @@ _COMMON = re.compile("[^\t\n\r\x20-\x7e\xa0-\xff\u2013\u2014\u2018\u2019\u201c\u
 # Drawable stand-ins the fonts lack a glyph for: arrows as arrows are written in plain text,
 # round and square bullets as the bullet.
 _STAND_INS = {"→": "->", "←": "<-", "⇒": "=>", "↔": "<->", "◦": "•", "▪": "•", "■": "•", "●": "•", "○": "•",
-              "❖": "•", "➢": "•", "➔": "->", "⇨": "->", "❑": "•", "‣": "•", "⁃": "-", "‐": "-", "‑": "-"}
+              "❖": "•", "➢": "•", "➔": "->", "⇨": "->", "❑": "•", "‣": "•", "⁃": "-", "‐": "-", "‑": "-",
+              "\u2028": " ", "\u2029": " ", "\u202f": " ", "\u205f": " "}
 
 
 def undrawable(text: str) -> list[tuple[int, str, str]]:
@@ -149,6 +150,9 @@ def undrawable(text: str) -> list[tuple[int, str, str]]:
     out = []
     for m in _undrawn_pattern().finditer(text):
         why = problem(m.group(0))
+        if why and unicodedata.combining(m.group(0)) and m.start():
+            composed = unicodedata.normalize("NFC", text[m.start() - 1:m.end()])  # 'u' + U+0308: shaped as 'ü'
+            why = None if len(composed) == 1 and ord(composed) in drawn() else why
         if why:
             out.append((m.start(), m.group(0), why))
     return out
@@ -160,6 +164,7 @@ def drawable_text(text: str) -> tuple[str, list[str]]:
     lost: list[str] = []
     if not _COMMON.search(text):
         return text, lost
+    text = unicodedata.normalize("NFC", text)  # accents typed as separate marks, joined to their letters
 
     def swap(m: re.Match) -> str:
         ch = m.group(0)

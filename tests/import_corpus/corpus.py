@@ -254,6 +254,8 @@ class _PageText(html.parser.HTMLParser):
         if tag == "ol":
             self._lists.append([int(attrs.get("start") or 1), "lettered" in (attrs.get("class") or "")
                                 or "roman" in (attrs.get("class") or "")])
+        if tag in ("p", "li", "tr", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"):
+            self.parts.append("\n")
         if tag in ("ul", "ol"):
             self._depth += 1
         if tag == "li":
@@ -261,8 +263,6 @@ class _PageText(html.parser.HTMLParser):
         if tag == "li" and self._lists and not self._lists[-1][1]:  # markdown's own <ol>: the browser's numbers
             self.parts.append(f"\n{self._lists[-1][0]}. ")
             self._lists[-1][0] += 1
-        if tag in ("p", "li", "tr", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"):
-            self.parts.append("\n")
 
     def handle_endtag(self, tag):
         if self._skip:

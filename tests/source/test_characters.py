@@ -37,7 +37,7 @@ def test_each_character_no_font_draws_is_a_located_error(tmp_path, capsys):
 
 def test_the_example_sources_and_ordinary_typography_pass(tmp_path, capsys):
     policy = POLICY.replace("        text: Tell the {{ role.dsl }} at once.",
-                            "        text: “Tell the {{ role.dsl }}” – at once… £5, 10%, café, naïve, Łódź, ½.")
+                            "        text: “Tell the {{ role.dsl }}” – at once… £5, 10%, café, nai\u0308ve, Łódź, ½.")
     code, found = _validate(tmp_path, capsys, policy)
     assert code == 0 and found == []
 
