@@ -72,9 +72,13 @@ def _number_report(policies, imported: Imported) -> list[str]:
     """Numbers the document had that the built policy will not have, and the other way round."""
     mine = [p for p in policies if p.policy_id == imported.policy_id and p.school_slug == imported.school_slug]
     built: set[str] = set()
+    as_written = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\\?\.?\s")  # a number kept in the words, as the document had it
     for policy in mine:
         built |= {p.number for p in policy.parts if p.number}
         built |= {b.number for p in policy.parts for b in walk_blocks(p.blocks) if b.number}
+        texts = [p.title for p in policy.parts] + [t for p in policy.parts for b in walk_blocks(p.blocks)
+                                                   for t in (b.body.title, b.body.text) if t]
+        built |= {m.group(1) for t in texts for line in t.splitlines() if (m := as_written.match(line))}
     lost = sorted(imported.numbers - built)
     extra = sorted(built - imported.numbers)
     out = [f"numbered {n} in the document, but not in the built policy" for n in lost]

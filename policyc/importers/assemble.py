@@ -41,7 +41,8 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     layout = split_document(blocks)
     cover = read_cover(layout.cover)
     cover.draft = cover.draft or layout.draft
-    unplaced: list[Unplaced] = []
+    unplaced: list[Unplaced] = [Unplaced(b.where, b.text, f"left out {', '.join(b.dropped)}: no font can draw it")
+                                for b in blocks if b.dropped]
     style, sections, history = arrange(layout.body, layout.contents, unplaced)
     full_text = "\n".join(b.text for b in blocks)
     school = names.school_name(full_text, [b.text for b in layout.cover]) or _school_from_body(cover.body)
@@ -50,7 +51,8 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     title = cover.title or (sections[0]["title"] if sections else "Imported policy")
     pid = policy_id or _policy_id(title)
     result = Imported(pid, slug(school or "our-school", 6), unplaced=unplaced)
-    result.numbers = {b.number for b in layout.body if b.number and b.kind in ("heading", "numbered")}
+    result.numbers = {b.number for b in layout.body if b.number and (b.kind in ("heading", "numbered")
+                                                                     or b.marker == "decimal")}
     cover.preamble = [p for p in cover.preamble if not _part_of(p, school)]
     record = ratification(cover)
     policy = _policy(pid, title, cover, style, layout.contents, sections, history, record)

@@ -21,7 +21,9 @@ class Block:
     level: int = 1
     marker: Optional[str] = None  # for items: 'bullet', 'letter', 'roman', 'decimal'
     depth: int = 0
+    glyph: Optional[str] = None  # for bullets: the mark as written ("•", "o", "-"), a change of mark being a list within
     cells: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # characters left out because no font can draw them
 
 
 @dataclass

@@ -113,6 +113,7 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
             num = (num[0], int(m.group(2)) - 1)  # "List Bullet 2": its own list, drawn one level in
         number = shown.strip().strip("().")
         if level:
+            number = re.sub(r"^(\d+)\.0$", r"\1", number)  # "2.0 Scope": section 2
             return Block("heading", text, where, number=number or None, level=level)
         if fmt == "bullet":
             return Block("item", text, where, marker="bullet", depth=num[1])

@@ -10,6 +10,9 @@ from policyc.importers.blocks import Block
 from policyc.importers.cover import looks_like_cover_fact
 
 _PAGE = re.compile(r"(\t|\.{2,}|\s{2,}|(\s\.){3,})[\s.]*\d*\s*$")
+# 'Date created - 18/09/2022', 'Review: Sept 2023', 'Version 2': a label with its value, not a heading.
+_LABEL = re.compile(r"\w\s*(:|\s[-–]|\bversion\b)\s+\S*\d|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(19|20)\d\d\b", re.I)
+_COVERISH = re.compile(r"\b(to be )?(reviewed|adopted|approved|ratified|agreed|signed|updated)\b", re.I)
 _CONTENTS = re.compile(r"^(contents|table of contents|index)$", re.I)
 
 
@@ -34,17 +37,28 @@ def entry_key(text: str) -> str:
 
 def split_document(blocks: list[Block]) -> Layout:
     """Cover, contents and body, found from a 'Contents' line and the first numbered heading."""
-    start = next((i for i, b in enumerate(blocks) if b.kind == "para" and _CONTENTS.match(b.text.strip())), None)
+    start = next((i for i, b in enumerate(blocks) if b.kind in ("para", "heading") and _CONTENTS.match(b.text.strip())),
+                 None)  # Word gives its contents list a heading style of its own
     if start is None:
         first = next((i for i, b in enumerate(blocks) if b.kind == "heading"), None)
         if first is None:  # no heading at all: the cover ends at the first long paragraph
             first = next((i for i, b in enumerate(blocks)
                           if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)
                           or _heads_a_paragraph(b, blocks[i + 1] if i + 1 < len(blocks) else None)), len(blocks))
+            if first and blocks[first].kind == "item" and blocks[first - 1].kind == "para" \
+                    and blocks[first - 1].text.endswith(":"):
+                first -= 1  # the words that lead into the first list
             if first and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
                 first -= 1  # the heading over the first paragraph
+            titles = [i for i, b in enumerate(blocks[:first]) if _title_like(b)]
+            if first and titles and titles[0] < first - 1 == titles[-1] and _title_like(blocks[first]):
+                first -= 1  # a heading whose first content is a sub-heading (the title came before it)
             return Layout(blocks[:first], None, _plain_headings(blocks[first:]))
-        return Layout(blocks[:first], None, _unnumbered_headings(blocks[first:], Contents("")))
+        numbered = next((i for i, b in enumerate(blocks[:first]) if b.kind in ("numbered", "item")
+                         and b.number in ("1", "1.1", "a")), None)
+        if numbered is not None:  # '1 This policy ...' before the first heading: the policy has begun
+            first = numbered - 1 if numbered and _title_like(blocks[numbered - 1]) and numbered - 1 > 0 else numbered
+        return Layout(blocks[:first], None, _sub_headings(_unnumbered_headings(blocks[first:], Contents(""))))
     contents = Contents(blocks[start].text.strip())
     seen: set[str] = set()
     draft = False
@@ -62,7 +76,7 @@ def split_document(blocks: list[Block]) -> Layout:
             contents.entries.append((number, title))
             seen.add(entry_key(title))
         i += 1
-    return Layout(blocks[:start], contents, _unnumbered_headings(blocks[i:], contents), draft)
+    return Layout(blocks[:start], contents, _sub_headings(_unnumbered_headings(blocks[i:], contents)), draft)
 
 
 def _unnumbered_headings(body: list[Block], contents: Contents) -> list[Block]:
@@ -75,22 +89,57 @@ def _unnumbered_headings(body: list[Block], contents: Contents) -> list[Block]:
 
 
 def _title_like(block: Block) -> bool:
+    """'Our aims', or a question such as 'What is this policy?', not a sentence or a label with its value
+    ('Date of next review: June 2017')."""
     text = block.text
-    return (block.kind == "para" and len(text.split()) <= 8 and text[:1].isupper()
-            and not re.search(r"[.,;:!?]$", text) and "\t" not in text)
+    words = len(text.split())
+    return (block.kind == "para" and text[:1].isupper() and "\t" not in text
+            and words <= 12 and not re.search(r"[.,;:!]$", text) and not _LABEL.search(text)
+            and not looks_like_cover_fact(text))
 
 
 def _heads_a_paragraph(block: Block, following: Optional[Block]) -> bool:
     """'Our aims' over a sentence of the policy, not 'Attendance Policy' over 'Adopted by ...: 12 September 2025'."""
     return (_title_like(block) and following is not None and following.kind == "para" and len(following.text) > 80
-            and not looks_like_cover_fact(following.text))
+            and not looks_like_cover_fact(following.text)
+            and not (len(following.text) < 160 and _COVERISH.search(following.text)))
 
 
 def _plain_headings(body: list[Block]) -> list[Block]:
-    """In a document with no numbered headings, a short line without a full stop before a paragraph is a heading."""
-    for block, following in zip(body, body[1:]):
-        if _title_like(block) and following.kind in ("para", "item", "row") and not _title_like(following):
+    """In a document with no numbered headings, a short line without a full stop before a paragraph is a heading.
+
+    Two such lines together are a heading and its first sub-heading: the headings after it are
+    sub-headings too, as a text file cannot say where the section ends. Three or more are not
+    headings at all (a list of the other policies to read, say).
+    """
+    nested = False
+    for i, block in enumerate(body):
+        if not _title_like(block):
+            continue
+        run = 1
+        while i + run < len(body) and _title_like(body[i + run]):
+            run += 1
+        before = body[i - 1] if i else None
+        if before is not None and _title_like(before):
+            continue  # inside a run, decided at its first line
+        content = i + run < len(body) and body[i + run].kind in ("para", "item", "row")
+        if run == 1 and content:
+            block.kind, block.level = "heading", 2 if nested else 1
+        elif run == 2 and content:
             block.kind, block.level = "heading", 1
+            body[i + 1].kind, body[i + 1].level = "heading", 2
+            nested = True
+    return body
+
+
+def _sub_headings(body: list[Block]) -> list[Block]:
+    """In a document whose sections are numbered, an unnumbered short line before a paragraph heads a sub-section."""
+    if not any(b.kind == "heading" and b.number for b in body):
+        return body
+    for block, following in zip(body, body[1:]):
+        if (_title_like(block) and following.kind in ("para", "item", "row") and not _title_like(following)
+                and not block.text.lower().startswith(("signed", "date"))):
+            block.kind, block.level = "heading", 2
     return body
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from policyc.errors import UserError
 
 _PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of\s+\d+)?\s*$", re.I)
-_MARKER = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|\(?[a-z]\)|[-•*·▪◦‣–])\s")
-_HANGING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\)|[•·▪◦‣])\s{2,}")
+_GLYPH = "•·▪◦‣∙●○■□➢➤❖\uf020-\uf0ff"  # bullets, Word's symbol-font ones (U+F0B7 ...) among them
+_MARKER = re.compile(rf"^(\d{{1,2}}(\.\d{{1,2}})*\.?|\(?[a-z]\)|[-*–{_GLYPH}]|o(?=\s)|[Ø§](?=\s+[A-Z]))(\s|(?<=[{_GLYPH}]))")
+_HANGING = re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}})*\.?|\(?[a-z]\)|[-*–{_GLYPH}]|o|[Ø§](?=\s+[A-Z]))\s{{2,}}")
 
 
 def pdf_text(path: Path) -> str:

@@ -29,8 +29,59 @@ def numbering_style(body: list[Block]) -> str:
 
 
 def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unplaced]) -> tuple[str, list[dict], list[dict]]:
-    """(numbering, sections, history) for the policy file."""
-    style = numbering_style(body)
+    """(numbering, sections, history) for the policy file.
+
+    The document's numbers come back from the house numbering when it gives exactly those
+    numbers (1, 1.1, 1.2, 2 ...); when it cannot (a paragraph numbered 1 before section 2.1,
+    a gap, a section that starts at 4), every number is kept as the document wrote it, in the
+    text of its heading or paragraph, and the policy numbers nothing itself.
+    """
+    tried: list[Unplaced] = []
+    style, sections, history = _arrange(body, contents, tried, literal=False)
+    if style != "none" and not _gives_back(style, sections):
+        tried = []
+        style, sections, history = _arrange(body, contents, tried, literal=True)
+    for s in sections:
+        _strip(s["clauses"])
+        s.pop("_number", None)
+    unplaced.extend(tried)
+    return style, sections, history
+
+
+def _gives_back(style: str, sections: list[dict]) -> bool:
+    """Whether the house numbering, as policyc.compile numbers a policy, gives back every number the
+    document gave a section or paragraph (the numbers the import report would otherwise say are lost)."""
+    def norm(number: str) -> str:
+        return re.sub(r"\.0$", "", number.strip("."))
+
+    wanted: set[str] = set()
+    given: set[str] = set()
+
+    def visit(clauses: list[dict], prefix: str, number_clauses: bool) -> None:
+        counter = 0
+        for c in clauses:
+            if "_number" in c:
+                wanted.add(norm(c["_number"]))
+            numbered = bool(prefix) and c.get("numbered", "title" in c or (number_clauses and style != "1"))
+            if numbered:
+                counter += 1
+                given.add(f"{prefix}.{counter}")
+            visit(c.get("clauses", []), f"{prefix}.{counter}" if numbered else "", number_clauses)
+
+    counter = 0
+    for s in sections:
+        if s.get("_number"):
+            wanted.add(norm(s["_number"]))
+        if s.get("numbered", True):
+            counter += 1
+            given.add(str(counter))
+        visit(s["clauses"], str(counter) if s.get("numbered", True) else "", s.get("number_clauses", True))
+    return wanted <= given
+
+
+def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unplaced], literal: bool
+             ) -> tuple[str, list[dict], list[dict]]:
+    style = "none" if literal else numbering_style(body)
     ids = Ids()
     sections: list[dict] = []
     history: list[dict] = []
@@ -58,16 +109,31 @@ def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unpl
         if block.kind != "row":
             flush_rows()
         if block.kind == "heading" and block.level == 1:
+            title = f"{block.number} {block.text}" if literal and block.number else block.text
             section = _section(ids, block.text, block.number, numbered=bool(block.number) or style == "none")
+            section["title"] = title
+            if block.number:
+                section["_number"] = block.number
             sections.append(section)
             titled = None
         elif block.kind == "heading" or (block.kind == "numbered" and style == "1"):
-            titled = {"id": ids.clause(block.text, title=True), "title": block.text, "clauses": []}
+            title = f"{block.number} {block.text}" if literal and block.number else block.text
+            titled = {"id": ids.clause(block.text, title=True), "title": title, "clauses": []}
+            if block.number:
+                titled["_number"] = block.number
             (section["clauses"] if section else container()).append(titled)
         elif block.kind == "numbered":
-            clause = {"id": ids.clause(block.text), "text": escape(block.text), "_number": block.number}
-            parent = _parent_for(container(), block.level)
+            if titled is not None and titled.get("_number") and block.number \
+                    and block.number.count(".") <= str(titled["_number"]).count("."):
+                titled = None  # 4.3 after the sub-section 4.2: the section's paragraph, not the sub-section's
+            text = f"{block.number} {block.text}" if literal else block.text
+            clause = {"id": ids.clause(block.text), "text": escape(text), "_number": block.number}
+            base = str(titled["_number"]).count(".") + 1 if titled is not None and titled.get("_number") else 1
+            parent = _parent_for(container(), block.level - base + 1)  # 7.2.1 in the sub-section 7.2: its paragraph
             parent.append(clause)
+        elif block.kind == "item" and ((block.marker == "decimal" and not _in_list(container(), block))
+                                       or _in_numbered_list(container(), block)):
+            _add_numbered_item(container(), block, ids)
         elif block.kind == "item":
             _add_item(container(), block, ids, style)
         elif block.kind == "row":
@@ -102,6 +168,41 @@ def _parent_for(clauses: list[dict], level: int) -> list[dict]:
             break
         parent = last.setdefault("clauses", [])
     return parent
+
+
+def _in_list(clauses: list[dict], block: Block) -> bool:
+    """A numbered item one level into a list of bullets or letters: an item of that list."""
+    last = _last_clause(clauses)
+    return block.depth > 0 and last is not None and "items" in last and "after" not in last
+
+
+def _in_numbered_list(clauses: list[dict], block: Block) -> bool:
+    """A bullet or letter one level into an item of a numbered list: part of that list."""
+    last = clauses[-1] if clauses else None
+    return bool(last and "_ol" in last and block.depth > last["_ol_depth"])
+
+
+def _add_numbered_item(clauses: list[dict], block: Block, ids: Ids) -> None:
+    """A numbered list keeps its numbers: it is written as a Markdown ordered list in the clause's text,
+    starting at the document's first number; a number that does not follow on starts a list of its own."""
+    last = clauses[-1] if clauses else None
+    number = int(block.number) if block.number and block.number.isdigit() else None
+    if last is not None and "_ol" in last and block.depth > last["_ol_depth"]:  # a list within an item
+        mark = {"letter": "-", "roman": "-"}.get(block.marker or "", "-")
+        last["text"] += f"\n{' ' * last['_ol_indent'] * (block.depth - last['_ol_depth'])}{mark} {escape(block.text)}"
+        return
+    if number is None:
+        number = (last["_ol"] + 1) if last is not None and "_ol" in last else 1
+    line = f"{number}. {escape(block.text)}"
+    if last is not None and "_ol" in last and number == last["_ol"] + 1 and block.depth == last["_ol_depth"]:
+        last["text"] += "\n" + line
+    elif (last is not None and "text" in last and "items" not in last and "title" not in last and "_ol" not in last
+          and str(last["text"]).rstrip().endswith(":")):
+        last["text"] = f"{last['text']}\n\n{line}"
+    else:
+        last = {"id": ids.clause(block.text), "text": line}
+        clauses.append(last)
+    last.update({"_ol": number, "_ol_depth": block.depth, "_ol_indent": len(f"{number}. ")})
 
 
 def _last_clause(clauses: list[dict]) -> Optional[dict]:
@@ -167,15 +268,18 @@ def _finish_section(section: dict, style: str) -> None:
     clauses = section["clauses"]
     numbered = [c for c in clauses if "_number" in c]
     if style.startswith("1.1") and section.get("numbered", True):
-        if not numbered:
+        if not [c for c in numbered if "title" not in c]:
             section["number_clauses"] = False
         else:
             for c in clauses:
                 if "_number" not in c and "title" not in c:
                     c["numbered"] = False
+    if style != "none":  # a sub-heading the document did not number takes no number (nor do its paragraphs)
+        for c in clauses:
+            if "title" in c and "_number" not in c and not any("_number" in k for k in c["clauses"]):
+                c["numbered"] = False
     elif style == "1" and section.get("numbered", True) and not any("title" in c for c in clauses):
         pass
-    _strip(clauses)
     if "number_clauses" in section:  # keep the key next to the other section switches
         section["clauses"] = section.pop("clauses")
 
@@ -185,6 +289,8 @@ def _strip(clauses: list[dict]) -> None:
         c.pop("_number", None)
         c.pop("_marker", None)
         c.pop("_depth", None)
+        for k in ("_ol", "_ol_depth", "_ol_indent"):
+            c.pop(k, None)
         _strip([i for i in c.get("items", []) if isinstance(i, dict)])
         _strip(c.get("clauses", []))
 

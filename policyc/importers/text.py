@@ -6,7 +6,14 @@ import re
 
 from policyc.importers.blocks import Block
 
-BULLET = re.compile(r"^[-•*·▪◦‣–]\s+")
+# A bullet as text carries it: the usual marks, Word's second level "o", Word's Symbol and Wingdings
+# glyphs (U+F0B7 and the rest of U+F020-U+F0FF), and the letters those glyphs become when a PDF's
+# text is taken out without their font ("Ø" for Wingdings' arrowhead, "§" for its square).
+GLYPHS = "•·▪◦‣∙●○■□➢➤❖\uf020-\uf0ff"  # marks that are never words, whether a space follows or not
+SPACED = "-*–✓✔⁃"  # marks that are when no space follows ("-5", "*emphasis*")
+BULLET = re.compile(rf"^(?:[{GLYPHS}]\s*|[{SPACED}]\s+|o\s+(?=\S)|[Ø§]\s+(?=[A-Z]))")
+LONE_BULLET = re.compile(rf"^(?:[{SPACED}{GLYPHS}]|o|Ø|§)$")
+INNER_BULLET = re.compile("\\s+[\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0d7\uf06e\uf0a8]\\s+")
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+(?:[–-]\s+)?(\S.*)$")
 LETTER = re.compile(r"^\(?([a-z])\)\s+(\S.*)$")
 ROMAN = re.compile(r"^\(?((?:x|ix|iv|v?i{1,3}|v))[.)]\s+(\S.*)$")
@@ -21,7 +28,7 @@ def read_text(text: str, markdown: bool = False, name: str = "line") -> list[Blo
     blocks: list[Block] = []
     lines = _logical_lines(text, markdown)
     run: list[tuple[int, Block]] = []  # the list being read: (indent, item) for each level open
-    for number, raw in lines:
+    for number, raw in _bullet_lines(lines):
         block = read_line(raw, f"{name} {number}", markdown)
         if block is None:
             continue
@@ -47,20 +54,21 @@ def _depth(block: Block, indent: int, run: list[tuple[int, Block]], by_indent: b
     if block.marker == "letter" and block.number in ("i", "v", "x") and not any(
             b.marker == "letter" and b.number == chr(ord(block.number) - 1) for _, b in run):
         block.marker = "roman"
-    while run and (run[-1][0] > indent or (run[-1][0] == indent and run[-1][1].marker != block.marker
-                                           and not _under(block, run[-1][1]))):
-        same = next((i for i, (_, b) in enumerate(run) if b.marker == block.marker), None)
+    mark = _mark(block)
+    while run and (run[-1][0] > indent or (run[-1][0] == indent and _mark(run[-1][1]) != mark
+                                           and not _under(block, run[-1][1], run))):
+        same = next((i for i, (_, b) in enumerate(run) if _mark(b) == mark), None)
         if same is not None and run[-1][0] == indent:  # back out to the level with this mark
             del run[same + 1:]
             break
         run.pop()
     if not run:
         block.depth = 0
-    elif run[-1][1].marker == block.marker and run[-1][0] == indent:
+    elif _mark(run[-1][1]) == mark and run[-1][0] == indent:
         block.depth = run[-1][1].depth
         run[-1] = (indent, block)
         return
-    elif _under(block, run[-1][1]) or (indent > run[-1][0] and (by_indent or run[-1][1].marker != block.marker)):
+    elif _under(block, run[-1][1], run) or (indent > run[-1][0] and (by_indent or _mark(run[-1][1]) != mark)):
         block.depth = run[-1][1].depth + 1
     else:
         block.depth = run[-1][1].depth
@@ -69,8 +77,37 @@ def _depth(block: Block, indent: int, run: list[tuple[int, Block]], by_indent: b
     run.append((indent, block))
 
 
-def _under(block: Block, above: Block) -> bool:
-    return block.marker == "roman" and above.marker == "letter"
+def _mark(block: Block) -> str:
+    """What a list's items are marked with: a bullet's own glyph counts ("•" then "o" is a list within)."""
+    return f"bullet {block.glyph}" if block.marker == "bullet" and block.glyph else block.marker or ""
+
+
+def _under(block: Block, above: Block, run: list[tuple[int, Block]]) -> bool:
+    """Roman numerals under letters; a bullet of another glyph than every list open, under a bullet."""
+    if block.marker == "roman" and above.marker == "letter":
+        return True
+    return (block.marker == "bullet" and above.marker == "bullet" and bool(block.glyph) and bool(above.glyph)
+            and all(_mark(b) != _mark(block) for _, b in run))
+
+
+def _bullet_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A bullet alone on its line joined to the words on the next; a line holding several of Word's
+    symbol bullets (a list a PDF's text ran together) split into one line per item."""
+    out: list[tuple[int, str]] = []
+    pending: str | None = None
+    for number, raw in lines:
+        stripped = raw.strip()
+        if LONE_BULLET.match(stripped):
+            pending = raw
+            continue
+        if pending is not None:
+            raw, pending = pending.rstrip() + " " + stripped, None
+        indent = raw[:len(raw) - len(raw.lstrip())]
+        first, *items = INNER_BULLET.split(raw)
+        mark = m.group(0).strip() if (m := INNER_BULLET.search(raw)) else ""
+        out.append((number, first))
+        out += [(number, f"{indent}{mark} {item}") for item in items]
+    return out
 
 
 def _logical_lines(text: str, markdown: bool) -> list[tuple[int, str]]:
@@ -112,17 +149,19 @@ def read_line(raw: str, where: str, markdown: bool = False) -> Block | None:
         if MD_RULE.match(line):
             return None
         return Block("row", line, where, cells=[c.strip() for c in m.group(1).split("|")])
+    bulleted, glyph = False, None
+    if m := BULLET.match(line):  # before the cells: "•<tab>words" is a list item, not a row of two cells
+        bulleted, glyph, line = True, _glyph(m.group(0).strip()), line[m.end():].strip()
     cells = [c.strip() for c in line.split("\t")]
-    if len([c for c in cells if c]) >= 2 or (len(cells) >= 2 and cells[0]):
+    if not bulleted and (len([c for c in cells if c]) >= 2 or (len(cells) >= 2 and cells[0])):
         return Block("row", line, where, cells=cells)
-    bulleted = False
-    if m := BULLET.match(line):
-        bulleted, line = True, line[m.end():].strip()
     line = _tidy(line)
     if not line:
         return None
     if m := NUMBER.match(line):
         number, text = m.group(1), m.group(3)
+        if re.fullmatch(r"\d+\.0", number) and _looks_like_title(text):  # "2.0 Scope": section 2
+            return Block("heading", text, where, number=number[:-2], level=1)
         if "." not in number and _looks_like_title(text):
             return Block("heading", text, where, number=number, level=1)
         if "." in number:
@@ -132,10 +171,15 @@ def read_line(raw: str, where: str, markdown: bool = False) -> Block | None:
     if m := LETTER.match(line):
         return Block("item", m.group(2), where, marker="letter", depth=indent // 2, number=m.group(1))
     if bulleted:
-        return Block("item", line, where, marker="bullet", depth=1 if indent >= 2 else 0)
+        return Block("item", line, where, marker="bullet", depth=1 if indent >= 2 else 0, glyph=glyph)
     if m := ROMAN.match(line):
         return Block("item", m.group(2), where, marker="roman", depth=1, number=m.group(1))
     return Block("para", line, where)
+
+
+def _glyph(mark: str) -> str:
+    """The bullet mark, with the letters a symbol font's glyph becomes without its font read as that glyph."""
+    return {"Ø": "\uf0d8", "§": "\uf0a7", "·": "•", "\uf0b7": "•", "∙": "•"}.get(mark, mark)
 
 
 def _tidy(text: str) -> str:

@@ -16,6 +16,7 @@ from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml
 from policyc.source.salvage import salvage
 from policyc.source.schema import validate
+from policyc.text.glyphs import suggestion, undrawable
 from policyc.text.placeholders import declare_role, references
 from policyc.text.prose import is_safe_link, shape
 
@@ -124,6 +125,7 @@ def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[Sou
             return None
         source, cut = salvaged
         problems.mute(cut)
+    _characters(source, problems)
     if kind in ("trust", "school"):
         _references_outside_clauses(source, problems)
     return source
@@ -139,6 +141,35 @@ _EMPTY_HINTS = {
     "school": "a school file needs at least name: (such as 'name: Oak Primary School'); "
               "'policyc new school SLUG' writes one to start from",
 }
+
+
+def _characters(source: SourceFile, problems: Problems) -> None:
+    """Every character of every key and value: one the house fonts can draw and a Word file can hold.
+
+    What validates must build: a character no font has stops the PDF writer, a control
+    character the Word writer, a lone surrogate every writer; each is found here, in place.
+    """
+    stack = [((), source.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str):
+                    _characters_of(k, source.key_at(path + (k,)), problems)
+                stack.append((path + (k,), v))
+        elif isinstance(value, list):
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+        elif isinstance(value, str):
+            _characters_of(value, source.at(path), problems)
+
+
+def _characters_of(text: str, where: Position, problems: Problems) -> None:
+    cursor = where  # found in the order written, each at its own place (an escape such as "\x01": the value's)
+    for _, ch, why in undrawable(text)[:20]:  # the first few of a long run are enough to act on
+        at = locate(cursor, ch)
+        if at != cursor:
+            cursor = Position(at.file, at.line, at.column + 1)
+        problems.error(at, why, suggestion(ch))
 
 
 # Overlay keys whose values are clause content, where [[clause-id]] means a paragraph number.
