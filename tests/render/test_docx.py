@@ -288,9 +288,9 @@ def test_a_new_build_date_renders_word_files_again(built, tmp_path, capsys):
     assert main([*args, "--today", TODAY]) == 0
     capsys.readouterr()
     assert main([*args, "--today", TODAY]) == 0
-    assert " 0 rendered" in capsys.readouterr().err.replace("(", " ")
+    assert " 0 rendered" in capsys.readouterr().out.replace("(", " ")
     assert main([*args, "--today", "2026-11-23"]) == 0
-    assert " 0 rendered" not in capsys.readouterr().err.replace("(", " ")
+    assert " 0 rendered" not in capsys.readouterr().out.replace("(", " ")
     document = docx.Document(str(out / "hollin-bank-primary/photography.docx"))
     assert document.core_properties.modified.date().isoformat() == "2026-11-23"
 
