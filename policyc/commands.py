@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from policyc.compile.number import number_policy
-from policyc.compile.resolve import resolve_policy
+from policyc.compile.resolve import resolve_policy, trust_title
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
@@ -40,17 +40,18 @@ def ratify_selection(checked: Checked, policy_id: str, schools: list[str],
     model = next(p for p in project.policies if p.id == policy_id)
     having = [h for h in checked.histories if h.current.policy_id == policy_id]
     names = {s.slug: s.name for s in project.schools}
+    title = trust_title(project, model) or (having[0].current.title if having else model.id)
     if model.approver == "trust":
         if schools:
-            raise UsageError(f"the {model.title} is approved by the {project.trust.board} once for every school "
+            raise UsageError(f"the {title} is approved by the {project.trust.board} once for every school "
                             f"that has it ({len(having)}), not by each school: ratify it without --school")
         if not having:
-            raise UsageError(f"no school has the {model.title}, so there is nothing to ratify")
+            raise UsageError(f"no school has the {title}, so there is nothing to ratify")
         return having, model.approving_body or project.trust.board
     if schools and all_schools:
         raise UsageError("give either --school (one or more) or --all-schools, not both")
     if not schools and not all_schools:
-        raise UsageError(f"the {model.title} is approved by each school's own governing body: name the school "
+        raise UsageError(f"the {title} is approved by each school's own governing body: name the school "
                         f"with --school (repeat it for several), or give --all-schools")
     if all_schools:
         return having, ""
@@ -58,7 +59,7 @@ def ratify_selection(checked: Checked, policy_id: str, schools: list[str],
     for slug in dict.fromkeys(schools):
         found = [h for h in having if h.current.school_slug == slug]
         if not found:
-            raise UsageError(f"{names[slug]} ({slug}) does not have the {model.title}; the schools that have it: "
+            raise UsageError(f"{names[slug]} ({slug}) does not have the {title}; the schools that have it: "
                             + ", ".join(h.current.school_slug for h in having))
         picked += found
     return picked, ""

@@ -327,6 +327,22 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
             check(text, where, "the ratification block", checked=False, extra=extra)
 
 
+def trust_title(project: Project, policy: ModelPolicy) -> Optional[str]:
+    """The model's title as the trust's own pages name it: its placeholders filled with the
+    trust's names, roles and terms. A title that names something only a school can say
+    (``{{ school.name }}``) has no trust-wide wording; then it is None."""
+    trust = project.trust
+    table = {f"term.{key}": word for key, word in trust.terms}
+    table.update({f"role.{key}": title for key, title in trust.roles})
+    if trust.name:
+        table["trust.name"] = trust.name
+        table["trust.short_name"] = trust.short_name or trust.name
+    for use in uses(policy.title):
+        if isinstance(use, str) or use.name not in table:
+            return None
+    return fill(policy.title, table, lambda i: i, markdown=False)
+
+
 def _check_title_and_values(policy: ModelPolicy, overlay: Overlay, table: dict, school: School,
                             problems: Problems) -> None:
     """The title and values reach the heading, the footer and the PDF's metadata: their

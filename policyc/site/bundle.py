@@ -8,12 +8,14 @@ import csv
 import datetime as dt
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
 from policyc.build.plan import Output, archive_path, pack_path, public_path, redline_path, review_path
 from policyc.compile.applicability import coverage
+from policyc.compile.resolve import trust_title
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
 from policyc.render.html import render_page
@@ -214,7 +216,7 @@ def write_trust_index(out: Output, ctx: Context) -> None:
 def policy_coverage(ctx: Context) -> list[dict]:
     """Each school with each model policy: its page, or why it does not have it."""
     built = {(e.school_slug, e.policy_id): e for e in entries(ctx)}
-    titles = {p.id: p.title for p in ctx.project.policies}
+    titles = {p.id: column_title(ctx, p.id, built) for p in ctx.project.policies}
     rows: dict[str, dict] = {}
     for item in coverage(ctx.project):
         school = next(s for s in ctx.project.schools if s.slug == item.school_slug)
@@ -227,9 +229,21 @@ def policy_coverage(ctx: Context) -> list[dict]:
             href = f"{school.slug}/{entry.html}"
         elif entry and entry.review:
             href = entry.review
-        row["cells"].append({"policy": titles[item.policy_id], "applies": item.applies, "reason": item.reason,
+        row["cells"].append({"policy": titles[item.policy_id], "title": entry.title if entry else titles[item.policy_id],
+                             "applies": item.applies, "reason": item.reason,
                              "href": href, "in_force": bool(entry and entry.html)})
     return list(rows.values())
+
+
+def column_title(ctx: Context, policy_id: str, built: dict) -> str:
+    """A model policy's name over the dashboard's column: in the trust's words, or, where its
+    title names the school, as most of the schools' copies are titled."""
+    policy = next(p for p in ctx.project.policies if p.id == policy_id)
+    title = trust_title(ctx.project, policy)
+    if title:
+        return title
+    seen = Counter(e.title for (_, pid), e in built.items() if pid == policy_id)
+    return seen.most_common(1)[0][0] if seen else policy_id.replace("-", " ").capitalize()
 
 
 def write_dashboard(out: Output, ctx: Context) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from policyc.errors import display_path
 from tests.conftest import write_tree
+from tests.history.test_history import edit
 
 SCHOOLS = {
     # ratified 2026-10-01, annual: next review 2027-10-01
@@ -99,3 +100,20 @@ def test_a_pending_change_does_not_hide_the_review_date_of_the_version_in_force(
     assert rows[0]["awaiting_ratification"] == "version 4.1 proposed"
     assert "In person or by email." in (out / "ash-special" / "social-media.html").read_text()
     assert 'href="review/ash-special/social-media.html"' in (out / "dashboard.html").read_text()
+
+
+def test_the_dashboard_names_a_model_in_the_trusts_words_never_its_placeholders(mini, run, tmp_path):
+    """A model title with a term or a school's name in it is filled in: with the trust's terms
+    over the column, with each school's own words in the name of its link."""
+    edit(mini / "policies" / "social-media.yaml", "title: Staff Social Media Policy",
+         "title: Social Media Policy for {{ term.staff | capital }}")
+    (mini / "policies" / "photos.yaml").write_text(
+        (mini / "policies" / "social-media.yaml").read_text()
+        .replace("title: Social Media Policy for {{ term.staff | capital }}", "title: \"{{ school.name }} Photographs\"")
+        .replace("id: social-media", "id: photos"))
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "html", "--today", "2026-11-22", "-q").code == 0
+    dashboard = (out / "dashboard.html").read_text()
+    assert "{{" not in dashboard and "term." not in dashboard
+    assert '<th scope="col">Social Media Policy for Staff</th>' in dashboard
+    assert '<th scope="col">Oak Primary School Photographs</th>' in dashboard
