@@ -252,3 +252,35 @@ def test_a_weasyprint_warning_fails_the_document():
             "<body><p>x</p></body></html>")
     with pytest.raises(UserError, match="the PDF renderer reported: Ignored `colour: red`"):
         render_pdf(html, "test.pdf")
+
+
+def _mm(points: float) -> float:
+    return points * 25.4 / 72
+
+
+def test_lines_to_sign_are_long_and_tall_enough_for_ink(example_output):
+    """A signature needs about 70 by 15 mm: every blank line of a form to sign, in a policy
+    awaiting signatures and on a review pack's resolution page, is at least 60 mm long and
+    12 mm high (the box whose bottom border is the line)."""
+    import pdfplumber
+
+    cases = {  # the PDF, its page holding the form, and how many lines it has to fill in
+        example_output / "review" / "calderbeck-academy" / "photography.pdf": (-1, 3),
+        example_output / "review" / "calderbeck-academy" / "social-media-review-pack.pdf": (-1, 4),
+    }
+    for pdf, (page_index, expected) in cases.items():
+        with pdfplumber.open(pdf) as doc:
+            page = doc.pages[page_index]
+            lines = {round(r["top"]) for r in page.rects
+                     if _mm(r["width"]) >= 60 and 12 <= _mm(r["height"]) <= 16}
+        assert len(lines) == expected, (pdf.name, sorted(lines))
+
+
+def test_a_superseded_version_says_so_on_every_page(example_output):
+    old = example_output / "hollin-bank-primary" / "archive" / "social-media-3.1.pdf"
+    pages = raw_pages(old)
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert "SUPERSEDED BY VERSION 3.2: NOT IN FORCE" in text, number
+    current = example_output / "hollin-bank-primary" / "social-media.pdf"
+    assert not any("SUPERSEDED" in text for text in raw_pages(current))
