@@ -20,7 +20,7 @@ import zipfile
 from typing import Optional
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -606,7 +606,9 @@ def ratification_table(doc, rows) -> None:
         label, value = table.cell(r, 0), table.cell(r, 1)
         if row.blank:
             label.paragraphs[0].add_run(row.label).bold = True
-            value.paragraphs[0].add_run("_" * 30 + (f" {row.after}" if row.after else ""))
+            sign_line(value, row.after)
+            table.rows[r].height = Mm(16)
+            table.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         elif not row.value and not row.after and row.label:
             label.merge(value).paragraphs[0].add_run(row.label)
         else:
@@ -617,6 +619,23 @@ def ratification_table(doc, rows) -> None:
             cell.width = width
 
 
+def sign_line(cell, role: str) -> None:
+    """A line to sign in ink: an empty paragraph 12 mm down the cell whose bottom border is the
+    line, as wide as the cell (95 mm), with the role it is for beneath it. Not typed underscores,
+    which are too short, read aloud as 'underscore' and break when a font changes."""
+    line = cell.paragraphs[0]
+    line.paragraph_format.space_before = Mm(11)
+    line.paragraph_format.space_after = Pt(0)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "0B0C0C")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    _set_child(_props(line), borders)
+    if role:
+        cell.add_paragraph(role).paragraph_format.space_before = Pt(2)
+
+
 def draft_header(doc) -> None:
     """DRAFT at the top of every page, large and grey (a watermark Word and LibreOffice both keep)."""
     header = doc.sections[0].header
@@ -625,7 +644,7 @@ def draft_header(doc) -> None:
     run = p.add_run("DRAFT")
     run.bold = True
     run.font.size = Pt(28)
-    run.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
+    run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)  # 7:1 on white, as the HTML's secondary text
 
 
 def page_footer(doc, words: str) -> None:

@@ -575,3 +575,18 @@ def test_the_small_policy_in_word_says_what_its_page_says(mini, tmp_path):
     assert "1.2 Personal use of social media at work is not allowed." in lines
     missing = [s for s in main_sentences(path.with_suffix(".html")) if s not in normal(text)]
     assert not missing, missing[:5]
+
+
+def test_lines_to_sign_are_ruled_cells_tall_enough_for_ink(built):
+    """A blank row to sign is a cell whose paragraph has a bottom border, in a row at least
+    12 mm high, with the role beneath the line: never typed underscores."""
+    document = docx.Document(str(built / "review/calderbeck-academy/photography.docx"))
+    [table] = [t for t in document.tables if any(c.text == "Signed" for row in t.rows for c in row.cells)]
+    assert "__" not in "".join(c.text for row in table.rows for c in row.cells)
+    signing = [row for row in table.rows if row.cells[0].text.strip() in ("Signed", "Date")]
+    assert len(signing) == 3
+    for row in signing:
+        assert row.height is not None and row.height.mm >= 12
+        line = row.cells[1].paragraphs[0]._p
+        assert line.find(f"{{{W}}}pPr/{{{W}}}pBdr/{{{W}}}bottom") is not None
+    assert [row.cells[1].paragraphs[-1].text for row in signing[:2]] == ["Principal", "Chair of the Academy Council"]
