@@ -148,9 +148,15 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--all-schools", action="store_true",
                    help="every school that has the policy (for a trust-approved policy, the default)")
     r.add_argument("--policy", metavar="ID", required=True, help="the policy, such as social-media")
-    r.add_argument("--date", metavar="YYYY-MM-DD", type=_date, required=True, help="the date of the meeting")
-    r.add_argument("--by", metavar='"NAME, ROLE"', action="append", default=[], required=True,
-                   help='a signatory, such as "Ann Smith, Chair of Governors"; repeat for each')
+    r.add_argument("--date", metavar="YYYY-MM-DD", type=_date, help="the date of the meeting (required)")
+    r.add_argument("--by", metavar='"NAME, ROLE"', action="append", default=[],
+                   help='a signatory, such as "Ann Smith, Chair of Governors"; repeat for each (required)')
+    r.add_argument("--amend", action="store_true",
+                   help="correct the record of the latest ratification instead (a misspelt signatory, the "
+                        "minute, the date or the body; never the text approved): give only what changes, "
+                        "with --reason; the record as it was is kept in the snapshot")
+    r.add_argument("--reason", metavar="TEXT", default="", help="with --amend: why the record is corrected")
+    r.add_argument("--yes", action="store_true", help="with --amend: do not ask for confirmation")
     r.add_argument("--summary", metavar="TEXT", default="",
                    help="one line saying what changed and why (default: the reasons written in the sources "
                         "beside the changes, when every change has one)")
@@ -522,6 +528,13 @@ def _init(args) -> int:
 
 def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
     histories, body = commands.ratify_selection(checked, args.policy, args.school, args.all_schools)
+    if args.amend:
+        return _amend(args, histories, source, today)
+    for given, option in ((args.date, "--date YYYY-MM-DD"), (args.by, '--by "NAME, ROLE"')):
+        if not given:
+            raise UsageError(f"ratify needs {option} (or --amend, to correct the latest record)")
+    if args.reason or args.yes:
+        raise UsageError("--reason and --yes go with --amend")
     request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
                              today, args.new_version, args.minute, args.body or body, args.owner)
     outcomes = ratify.ratify_many(histories, source, request)
@@ -546,6 +559,47 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
         if output.resolve() != default_output(source).resolve():
             where += f" --output {_arg(output)}"
         print(f"The public pages show the new version after a build: policyc build{where} {schools}")
+    return EXIT_OK
+
+
+def _amend(args, histories, source: Path, today: dt.date) -> int:
+    """`ratify --amend`: correct the latest record of each school's copy, after the user has
+    seen what changes and said yes; all schools or none."""
+    if args.summary or args.new_version or args.owner:
+        raise UsageError("--amend corrects the record of a meeting (--date, --by, --minute, --body), not the "
+                         "summary, version or owner of the change")
+    correction = ratify.Amendment(today, args.reason, args.date,
+                                  tuple(ratify.parse_signatory(b) for b in args.by),
+                                  args.minute or None, args.body or None)
+    planned = []
+    for history in histories:
+        path, text, shown = ratify.amend(history, correction)
+        planned.append((history, path, text))
+        latest = history.snapshots[-1]
+        print(f"{history.current.school_name}: version {latest.version} of the {history.current.title}, "
+              f"ratified {latest.date.isoformat()}:")
+        for line in shown:
+            print(f"  {line}")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("add --yes to correct the record without being asked (no terminal to ask on)")
+        answer = input("Correct this record? The record as it was is kept in the snapshot. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return EXIT_OK
+    for history, path, text in planned:
+        ratify.write_amended(path, text)
+        print(f"Corrected {link(path, display_path(path), sys.stdout)}")
+        latest, own = history.snapshots[-1], history.current.ratification
+        if own.status == "ratified" and own.version == latest.version:  # the school file repeats this record
+            fixed = dataclasses.replace(latest.policy.ratification, date=args.date or latest.date,
+                         signatories=correction.signatories or latest.policy.ratification.signatories,
+                         minute=args.minute or latest.policy.ratification.minute,
+                         body=args.body or latest.policy.ratification.body)
+            settled = commands.settle_school_record(source, history.current.school_slug, args.policy,
+                                                    latest.version, fixed)
+            if settled:
+                print(f"Updated {display_path(settled)} to match")
     return EXIT_OK
 
 

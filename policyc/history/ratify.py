@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
 
-from policyc.errors import UsageError, UserError
+from policyc.errors import Problems, UsageError, UserError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import change_kind, compare, propose_version, walk
-from policyc.history.snapshot import Snapshot, dump, path_for, version_key
+from policyc.history.snapshot import Snapshot, digest, dump, dump_data, path_for, version_key
 from policyc.model import Signatory
 from policyc.names import PathEscape, version_problem
+from policyc.source.read import load_yaml
 from policyc.text.review_dates import next_review_date
 
 
@@ -185,3 +186,89 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
             except OSError:
                 pass
         raise
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A correction to the record of the latest ratification (never to the text approved):
+    each field given replaces the recorded one; None keeps it."""
+
+    today: dt.date
+    reason: str
+    date: dt.date | None = None
+    signatories: tuple[Signatory, ...] = ()
+    minute: str | None = None
+    body: str | None = None
+
+
+def amend(history: PolicyHistory, amendment: Amendment) -> tuple[Path, str, list[str]]:
+    """The latest snapshot of one school's policy with its record corrected: its path, its new
+    text and, for the user to confirm, what changes ("signatories: A → B"). The record as it
+    was goes into the snapshot's own `amendments:` list, and the hash covers that list too, so
+    the correction is part of the record and a hand edit is still refused."""
+    if not history.snapshots:
+        raise UsageError(f"{history.current.school_name} has no ratified version of the {history.current.title} "
+                         "to amend")
+    latest = history.snapshots[-1]
+    if latest.path is None:
+        raise UsageError("the latest version has no snapshot file to amend")
+    problems = Problems()
+    source = load_yaml(latest.path, display_path(latest.path), problems)
+    if source is None or not isinstance(source.data, dict):
+        raise UserError(f"{display_path(latest.path)} cannot be read to amend it")
+    data = {k: v for k, v in source.data.items() if k != "sha256"}
+    if not amendment.reason.strip():
+        raise UsageError("say why the record is corrected: --reason \"...\" (it is kept with the record)")
+    if amendment.date and amendment.date > amendment.today:
+        raise UsageError(f"the ratification date {amendment.date.isoformat()} is in the future")
+    earlier = history.snapshots[-2] if len(history.snapshots) > 1 else None
+    if amendment.date and earlier and amendment.date < earlier.date:
+        raise UsageError(f"the ratification date {amendment.date.isoformat()} is before the version before it "
+                         f"(version {earlier.version}, {earlier.date.isoformat()})")
+    new = {}
+    if amendment.date:
+        new["date"] = amendment.date.isoformat()
+        cycle = data.get("review_cycle", "")
+        old_day = dt.date.fromisoformat(data["date"])
+        # A next review worked out from the old date moves with it; one set by hand stays.
+        if cycle and data.get("next_review") == _iso(next_review_date(old_day, cycle)):
+            new["next_review"] = _iso(next_review_date(amendment.date, cycle))
+    if amendment.signatories:
+        new["signatories"] = [{"name": s.name, "role": s.role} for s in amendment.signatories]
+    if amendment.minute is not None:
+        new["minute"] = amendment.minute
+    if amendment.body is not None:
+        new["body"] = amendment.body
+    changed = {k: v for k, v in new.items() if data.get(k) != v}
+    if not changed:
+        raise UsageError(f"nothing to correct: version {latest.version}'s record already says that")
+    was = {k: data.get(k, "") for k in changed}
+    entry = {"on": amendment.today.isoformat(), "reason": amendment.reason.strip(), "was": was}
+    record = {**data, **changed, "amendments": [*(data.get("amendments") or []), entry]}
+    order = [k for k in data if k != "content"] + [k for k in ("amendments",) if k not in data] + ["content"]
+    record = {k: record[k] for k in order if k in record}
+    record["sha256"] = digest(record)
+    text = dump_data(record)
+    shown = [f"{key}: {_show(was[key])} → {_show(value)}" for key, value in changed.items()]
+    return latest.path, text, shown
+
+
+def write_amended(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _show(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(f"{s['name']}, {s['role']}" for s in value) or "none"
+    return str(value) if value else "none"

@@ -145,7 +145,12 @@ _Dumper.add_representer(str, _str)
 
 
 def dump(snap: Snapshot) -> str:
-    return HEADER + yaml.dump(to_data(snap), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    return dump_data(to_data(snap))
+
+
+def dump_data(data: dict) -> str:
+    """A snapshot's text from its data, block text kept readable in a diff."""
+    return HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                               width=100, default_flow_style=False)
 
 
