@@ -66,7 +66,7 @@ exit codes:
   3  a bug in policyc: the message says what to report"""
 
 COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import",
-            "new")
+            "new", "completion")
 EPILOG = EXIT_CODES
 
 
@@ -230,8 +230,19 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--name", dest="title", metavar="TEXT", default="",
                    help="the school's name, or the policy's title (default: from the slug or id, marked to check)")
     n.add_argument("--phase", default="", help="the school's phase, such as primary")
+    c = sub.add_parser("completion", help="print a shell completion script for bash or zsh",
+                       description="Print a script that completes policyc's commands and options as you type. "
+                                   "bash: policyc completion bash > ~/.local/share/bash-completion/completions/"
+                                   "policyc   zsh: policyc completion zsh > ~/.zfunc/_policyc (with ~/.zfunc "
+                                   "in fpath, before compinit)")
+    c.add_argument("shell", choices=["bash", "zsh"], help="bash or zsh")
     for command in sub.choices.values():
         command.epilog, command.formatter_class = EPILOG, _Help
+        for action in command._actions:  # what shtab's completion offers for a path (its documented hook)
+            if action.metavar in ("FOLDER", "DIR"):
+                action.complete = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/"}
+            elif action.metavar == "FILE":
+                action.complete = {"bash": "_shtab_compgen_files", "zsh": "_files"}
     return p
 
 
@@ -407,6 +418,10 @@ def _problems(exc: InvalidSource, command: str) -> None:
 def _run(args) -> int:
     if args.command == "init":
         return _init(args)
+    if args.command == "completion":
+        import shtab  # only here: no other command needs it
+        print(shtab.complete(parser(), shell=args.shell), end="")
+        return EXIT_OK
     if args.command == "import":
         return _import(args)
     source = resolve_source(args.source) if args.source else find_source()

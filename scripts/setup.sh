@@ -11,6 +11,8 @@ if [ "${1:-}" = "--test" ]; then
   want+=(chromium chromium-driver)
   # The Word checks: LibreOffice (headless) converts the DOCX files to text and PDF.
   want+=(libreoffice-writer-nogui)
+  # The completion checks run the scripts in real bash and zsh.
+  want+=(zsh)
   command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
 fi
 missing=()
