@@ -294,6 +294,8 @@ class Trust:
     board: str = "Board of Trustees"  # approves the policies whose approver is the trust
     layout: BlockLayout = BlockLayout()
     row_positions: tuple[Position, ...] = ()  # where each row of ratification_block is written
+    word_download: bool = False  # public pages link the Word file, for schools that let readers edit a copy
+    web_managers: bool = False  # each school's index lists the register, fragment, sitemap and calendar
 
     def row_at(self, i: int) -> Position:
         return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)
@@ -377,6 +379,7 @@ class ResolvedPolicy:
     opening: str = ""  # untitled text before the first section
     policy_links: tuple[tuple[str, str, str], ...] = ()  # [[policy#clause]] -> (words, page link), this school's copies
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by), as the sources give them
+    word_download: bool = False  # the public page offers the Word file (the trust's publish: word_download)
 
     def reason_for(self, item_id: str) -> tuple[str, str]:
         """Why a clause or section was changed, and who proposed it: ("", "") when no one said."""

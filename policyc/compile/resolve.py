@@ -134,7 +134,7 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
         layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
         approver=policy.approver, layout=layout, opening=policy.opening,
-        reasons=_reasons(sections, policy, overlay))
+        reasons=_reasons(sections, policy, overlay), word_download=project.trust.word_download)
 
 
 def _reasons(sections, policy: ModelPolicy, overlay: Overlay) -> tuple[tuple[str, str, str], ...]:

@@ -84,7 +84,9 @@ def write_html(out: Output, ctx: "Context") -> None:
     policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
-    docx_name = f"{stem}.docx" if "docx" in ctx.formats else ""
+    # The Word file is for editing: the review area always links it, a public page only when the trust says so.
+    offered = policy.word_download or out.path.startswith("review/")
+    docx_name = f"{stem}.docx" if "docx" in ctx.formats and offered else ""
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
                          pdf_name=pdf_name, links=_versions(out, ctx), docx_name=docx_name)
     write(inside(ctx.root, out.path), html.encode("utf-8"))

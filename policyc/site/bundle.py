@@ -142,7 +142,8 @@ def _school(ctx: Context, slug: str):
 
 def write_school_index(out: Output, ctx: Context) -> None:
     html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
-                       trust_name=ctx.project.display_name, assets="assets/", format_date=format_date)
+                       trust_name=ctx.project.display_name, assets="assets/", format_date=format_date,
+                       web_managers=ctx.project.trust.web_managers)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 

@@ -141,7 +141,9 @@ class Loader:
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
                      (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"),
                      self.layout(d.get("ratification_layout")) or BlockLayout(),
-                     tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))))
+                     tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))),
+                     word_download=(d.get("publish") or {}).get("word_download", False),
+                     web_managers=(d.get("publish") or {}).get("web_managers", False))
 
     def policy(self) -> ModelPolicy:
         d = self.source.data

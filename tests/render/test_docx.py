@@ -537,13 +537,28 @@ def test_libreoffice_reads_the_redline_as_tracked_changes(built, tmp_path):
     assert content.count("<office:annotation ") == len(comments)
 
 
-def test_the_page_links_to_its_word_file(built):
-    for page in (built / "hollin-bank-primary/social-media.html", built / "review/hollin-bank-primary/social-media.html",
-                 built / "hollin-bank-primary/archive/social-media-3.1.html"):
+WORD_LINK = ".docx\">Download this policy to edit in Word (DOCX)</a>"
+
+
+def test_the_review_page_links_its_word_file_and_a_public_page_only_when_the_trust_says_so(built, tmp_path):
+    review = built / "review/hollin-bank-primary/social-media.html"
+    public = [built / "hollin-bank-primary/social-media.html", built / "hollin-bank-primary/archive/social-media-3.1.html"]
+    text = review.read_text(encoding="utf-8")
+    assert WORD_LINK in text
+    assert (review.parent / re.search(r'<a href="([^"]+\.docx)"', text).group(1)).is_file()
+    assert not any(WORD_LINK in page.read_text(encoding="utf-8") for page in public)  # publish: word_download is off
+
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    trust = src / "trust.yaml"
+    trust.write_text(trust.read_text(encoding="utf-8") + "publish:\n  word_download: true\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["--source", str(src), "--output", str(out), "--today", TODAY, "-q", "--format", "html,docx",
+                 "--school", "hollin-bank-primary"]) == 0
+    for page in [out / p.relative_to(built) for p in public]:
         text = page.read_text(encoding="utf-8")
-        assert '<a href="social-media' in text and ".docx\">Download this policy to edit in Word (DOCX)</a>" in text
-        target = re.search(r'<a href="([^"]+\.docx)"', text).group(1)
-        assert (page.parent / target).is_file()
+        assert WORD_LINK in text
+        assert (page.parent / re.search(r'<a href="([^"]+\.docx)"', text).group(1)).is_file()
 
 
 @pytest.mark.parametrize("name", ["flourish", "king-edward-vi", "link-school"])

@@ -117,3 +117,20 @@ def test_the_dashboard_names_a_model_in_the_trusts_words_never_its_placeholders(
     assert "{{" not in dashboard and "term." not in dashboard
     assert '<th scope="col">Social Media Policy for Staff</th>' in dashboard
     assert '<th scope="col">Oak Primary School Photographs</th>' in dashboard
+
+
+def test_a_school_index_lists_the_web_managers_files_only_when_the_trust_asks(mini, run, tmp_path):
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "html", "-q").code == 0
+    assert "For web managers" not in (out / "oak-primary" / "index.html").read_text()
+    dashboard = (out / "dashboard.html").read_text()
+    for name in ("register.json", "register.csv", "policies-fragment.html", "sitemap.xml", "reviews.ics"):
+        assert f'href="oak-primary/{name}"' in dashboard and (out / "oak-primary" / name).is_file()
+    trust = mini / "trust.yaml"
+    trust.write_text(trust.read_text() + "publish:\n  web_managers: true\n")
+    assert run("--source", mini, "--output", out, "--format", "html", "-q").code == 0
+    index = (out / "oak-primary" / "index.html").read_text()
+    assert "For web managers" in index and 'href="register.json"' in index
+    trust.write_text(trust.read_text().replace("web_managers: true", "web_managers: yes please"))
+    refused = run("validate", "--source", mini)
+    assert refused.code == 1 and "trust.yaml:" in refused.err
