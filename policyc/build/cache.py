@@ -7,17 +7,23 @@ copied, the previous output is not touched), new entries are added there, and th
 that publishes the output publishes the cache with it. A failed build leaves the
 previous output, cache included, exactly as it was.
 
-Each entry is named by its key and the SHA-256 of its bytes; it is written under a
-temporary name and renamed into place, and its bytes are checked against that hash
-before every reuse, so an entry cut short by a killed build, a full disk or a hand edit
-is never reused. Deleting the folder is always safe: the next build renders everything again.
+Each entry is named by its key and a seal: an HMAC, under a random secret kept in the
+cache (`seal`), of the key and the SHA-256 of its bytes. It is written under a temporary
+name and renamed into place, and its bytes and name are checked against the seal before
+every reuse, so an entry cut short by a killed build or a full disk, replaced by other
+bytes (even renamed by their own hash), or moved to another key is never reused. The
+last build's keys (`keys.json`) are sealed the same way, so keys swapped between two
+documents by a sync tool or a hand edit are not trusted: every key is worked out again.
+Deleting the folder is always safe: the next build renders everything again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import shutil
 import time
 from pathlib import Path
@@ -25,7 +31,33 @@ from typing import Optional
 
 CACHE_NAME = ".policyc-cache"
 KEYS_NAME = "keys.json"  # the last build's keys, by output path, with the fingerprint of their inputs
+SECRET_NAME = "seal"  # 32 random bytes, made once per output folder, carried from build to build
 _STALE_TEMP = 3600  # seconds after which a temporary file can only be a killed build's
+
+
+def _secret(folder: Path, create: bool) -> Optional[bytes]:
+    """The cache's sealing secret; made when `create` and missing. None when there is none to
+    read (or it is damaged), so nothing sealed before can be trusted."""
+    path = folder / SECRET_NAME
+    try:
+        if not path.is_symlink() and path.is_file():
+            data = path.read_bytes()
+            if len(data) == 32:
+                return data
+    except OSError:
+        pass
+    if not create:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    data = secrets.token_bytes(32)
+    temp = folder / f".tmp-{SECRET_NAME}-{os.getpid()}"
+    temp.write_bytes(data)
+    os.replace(temp, path)
+    return data
+
+
+def _seal(secret: bytes, *parts: str) -> str:
+    return hmac.new(secret, "\n".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def cache_folder(output: Path) -> Path:
@@ -39,6 +71,11 @@ def carry(previous_output: Path, staging: Path) -> None:
     source, target = cache_folder(previous_output), cache_folder(staging)
     if not source.is_dir() or source.is_symlink() or target.exists():
         return
+    secret = _secret(source, create=False)
+    if secret is None:
+        return  # nothing in it can be checked: start afresh
+    target.mkdir(parents=True)
+    (target / SECRET_NAME).write_bytes(secret)
     for shard in source.iterdir():
         if not (shard.is_dir() and not shard.is_symlink() and len(shard.name) == 2):
             continue
@@ -57,6 +94,7 @@ class DocumentCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.secret = _secret(folder, create=True)
         self._entries: dict[str, Path] = {}
         if folder.is_dir():
             for shard in folder.iterdir():
@@ -81,8 +119,9 @@ class DocumentCache:
             data = entry.read_bytes()
         except OSError:
             return False
-        if hashlib.sha256(data).hexdigest() != entry.name.partition(".")[2]:
-            entry.unlink(missing_ok=True)  # damaged: render again and store afresh
+        expected = _seal(self.secret, key, hashlib.sha256(data).hexdigest())
+        if not hmac.compare_digest(expected, entry.name.partition(".")[2]):
+            entry.unlink(missing_ok=True)  # damaged, replaced or moved: render again and store afresh
             del self._entries[key]
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +136,8 @@ class DocumentCache:
         """Keep this build's keys for the next one (written whole, then renamed into place)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         temp = self.folder / f".tmp-{KEYS_NAME}-{os.getpid()}"
-        temp.write_text(json.dumps({"fingerprint": fingerprint, "keys": keys}), encoding="utf-8")
+        body = json.dumps({"fingerprint": fingerprint, "keys": keys}, sort_keys=True)
+        temp.write_text(json.dumps({"body": body, "seal": _seal(self.secret, body)}), encoding="utf-8")
         os.replace(temp, self.folder / KEYS_NAME)
 
     def store(self, key: str, rendered: Path) -> None:
@@ -105,7 +145,7 @@ class DocumentCache:
         data = rendered.read_bytes()
         shard = self.folder / key[:2]
         shard.mkdir(parents=True, exist_ok=True)
-        entry = shard / f"{key}.{hashlib.sha256(data).hexdigest()}"
+        entry = shard / f"{key}.{_seal(self.secret, key, hashlib.sha256(data).hexdigest())}"
         temp = shard / f".tmp-{key}-{os.getpid()}"
         temp.unlink(missing_ok=True)
         try:
@@ -121,9 +161,17 @@ class DocumentCache:
 
 def previous_keys(previous_output: Path, fingerprint: str) -> dict[str, str]:
     """The keys the last build into `previous_output` computed, if they were computed from the
-    same inputs (`fingerprint`); otherwise, or if the file is damaged in any way, none."""
+    same inputs (`fingerprint`) and their seal holds; otherwise, or if the file is damaged in
+    any way, none."""
+    folder = cache_folder(previous_output)
+    secret = _secret(folder, create=False)
+    if secret is None:
+        return {}
     try:
-        saved = json.loads((cache_folder(previous_output) / KEYS_NAME).read_text(encoding="utf-8"))
+        sealed = json.loads((folder / KEYS_NAME).read_text(encoding="utf-8"))
+        if not hmac.compare_digest(_seal(secret, sealed["body"]), sealed["seal"]):
+            return {}
+        saved = json.loads(sealed["body"])
         keys = saved["keys"] if saved.get("fingerprint") == fingerprint else {}
         if isinstance(keys, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
             return keys

@@ -258,3 +258,45 @@ def test_sources_edited_while_they_are_read_leave_no_fingerprint(mini, monkeypat
     assert pipeline.check_all(mini).sources
     monkeypatch.setattr(pipeline, "load_project", edit_while_reading)
     assert pipeline.check_all(mini).sources == ""
+
+
+def test_keys_swapped_between_two_schools_never_publish_one_schools_policy_as_the_others(mini, tmp_path):
+    """A sync tool, a restore or a hand edit swaps two documents' saved keys (or empties the
+    record): the seal no longer holds, every key is worked out again, and each school's
+    page is its own."""
+    import json
+
+    from policyc.build.cache import KEYS_NAME
+    two_schools(mini)
+    out = tmp_path / "out"
+    run(mini, out)
+    clean = published(out)
+    record = out / CACHE_NAME / KEYS_NAME
+    sealed = json.loads(record.read_text())
+    body = json.loads(sealed["body"])
+    oak, elm = "oak-primary/social-media.html", "elm-primary/social-media.html"
+    body["keys"][oak], body["keys"][elm] = body["keys"][elm], body["keys"][oak]
+    record.write_text(json.dumps({"body": json.dumps(body, sort_keys=True), "seal": sealed["seal"]}))
+    again = run(mini, out)
+    assert again.rendered == 0 and published(out) == clean
+    assert "Oak Primary" in (out / oak).read_text() and "Elm Primary" not in (out / oak).read_text()
+    record.write_text("")
+    assert run(mini, out).rendered == 0 and published(out) == clean
+
+
+def test_an_entry_replaced_by_other_bytes_named_by_their_own_hash_is_never_reused(mini, tmp_path):
+    import hashlib
+    two_schools(mini)
+    out = tmp_path / "out"
+    run(mini, out)
+    clean = published(out)
+    entries = sorted(p for p in (out / CACHE_NAME).rglob("*.*") if p.parent.name != CACHE_NAME)
+    first, second = entries[0], entries[1]
+    other = second.read_bytes()
+    first.unlink()
+    forged = first.with_name(f"{first.name.split('.')[0]}.{hashlib.sha256(other).hexdigest()}")
+    forged.write_bytes(other)
+    moved = first.with_name(f"{first.name.split('.')[0]}.{second.name.split('.', 1)[1]}")  # another's seal
+    again = run(mini, out)
+    assert again.rendered == 1 and published(out) == clean
+    assert not forged.exists() and not moved.exists()
