@@ -59,7 +59,7 @@ def read_cover(blocks: list[Block], ending: bool = False) -> Cover:
             row = _split(text)
         if row:
             cover.rows.append(row)
-        elif text.upper() == "DRAFT" or re.match(r"^status:\s*draft\b", text, re.I):
+        elif _says_draft(text):
             cover.draft = True
         elif ending:
             cover.rows.append(Row(text, "statement", ""))
@@ -81,6 +81,13 @@ def read_cover(blocks: list[Block], ending: bool = False) -> Cover:
         (m.group(1) for r in cover.rows if (m := BODIES.search(r.label))), None)
     _signatory_roles(cover)
     return cover
+
+
+def _says_draft(text: str) -> bool:
+    """'DRAFT', 'Status: Draft', 'This is a draft': the document's own word that it is not yet in force."""
+    plain = re.sub(r"\*\*|</?(b|strong|i|em)>", "", text).strip()
+    return (plain.upper() in ("DRAFT", "DRAFT POLICY") or bool(re.match(r"^status:\s*draft\b", plain, re.I))
+            or bool(re.match(r"^this is a draft\b", plain, re.I)))
 
 
 def _paired(blocks: list[Block]) -> list[Block]:
@@ -196,7 +203,7 @@ def ratification(cover: Cover) -> dict:
         field = {"date": "date", "next_review": "next_review", "updated": "updated"}.get(row.value)
         written = find_written(row.text) if field else None
         if field and written and field not in record:
-            record[field] = written
+            record[field], row.format = _as_recorded(written)
             row.recorded = True
         elif row.value == "version" and row.text and "version" not in record:
             record["version"] = re.sub(r"^(version|v\.)\s*", "", row.text, flags=re.I) or row.text
@@ -232,12 +239,29 @@ def ratification(cover: Cover) -> dict:
     if any(not r.role for r in signed):
         cover.comments.append("a signature on the cover does not say in what role it was signed: "
                               "it is kept as written, not as a signatory")
+    if record["status"] == "adopted" and not named and any(k in record for k in ("date", "updated")):
+        cover.comments.append("the document names no one who signed it: recorded as adopted; if it was "
+                              "ratified, add its signatories and set status: ratified")
     if (record["status"] == "adopted" and named and "date" in record
             and any(re.search(r"ratif", r.label, re.I) for r in cover.rows)):
         record["status"] = "ratified"
     if cover.issued and "issued" not in record:
         record["issued"] = cover.issued
     return record
+
+
+def _as_recorded(written: str) -> tuple[str, Optional[str]]:
+    """A day as a date with the row format that prints it exactly as written ('14th March 2022':
+    ordinal, '18/09/2022': numeric); a day no format prints so ('01 September 2022'), a month or
+    a year, as written."""
+    from policyc.history.status import format_date
+    from policyc.text.dates import parse_written
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):
+        return written, "iso"
+    found = find_date(written)
+    if found and (format_date(found[0], found[1]) == written or not parse_written(written)):
+        return found[0].isoformat(), found[1]  # '1/9/2022' is shown '01/09/2022': the nearest the format has
+    return written, None
 
 
 def block_rows(cover: Cover, record: dict) -> list[dict]:
@@ -257,9 +281,8 @@ def block_rows(cover: Cover, record: dict) -> list[dict]:
             rows.append({"label": row.label if row.role else label, "value": "signatory"})
         elif row.recorded:
             entry = {"label": label, "value": row.value}
-            if row.value in ("date", "next_review", "updated") and re.fullmatch(r"\d{4}-\d{2}-\d{2}",
-                                                                             record[row.value]):
-                entry["format"] = "iso"
+            if row.value in ("date", "next_review", "updated") and row.format and row.format != "long":
+                entry["format"] = row.format
             rows.append(entry)
         elif row.value in ("signatory", "date", "updated", "next_review") and not row.text:
             rows.append({"label": label, "value": "blank"})  # a line to sign or date by hand

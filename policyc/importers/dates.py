@@ -45,7 +45,8 @@ def find_written(text: str) -> Optional[str]:
     from policyc.text.dates import parse_written
     for m in _WRITTEN.finditer(text):
         words = re.sub(r"\s+", " ", m.group(0)).strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words) or parse_written(words):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words) or parse_written(words) or (
+                find_date(words) and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\s*[a-z]{2}\s.*", words)):
             return words
     return None
 

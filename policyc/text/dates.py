@@ -21,10 +21,9 @@ _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _NUMERIC_MONTH = re.compile(r"^(0?[1-9]|1[0-2])/(\d{4})$")  # "09/2023"
-# A day as written: "13 July 2022", "01 September 2022", "14th March 2022", "Sept. 5 2023" is not one;
-# "18/09/2022" and "18/09/22" (day first, as English schools write them).
+# A day in words as written: "13 July 2022", "01 September 2022", "14th March 2022". A day in
+# figures ("18/09/2022") is not kept so: it is written YYYY-MM-DD with a row format that shows it.
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
-_NUMERIC_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class WrittenDate:
 
 
 def parse_written(text: str) -> Optional[WrittenDate]:
-    """A day, a month or a year as written ("01 September 2022", "18/09/2022", "Sept. 2023", "09/2023",
+    """A day in words, a month or a year as written ("01 September 2022", "Sept. 2023", "09/2023",
     "2024"); None if `text` is none of them (an ISO date is read as a date)."""
     text = text.strip()
     match = _MONTH_YEAR.match(text)
@@ -79,10 +78,6 @@ def parse_written(text: str) -> Optional[WrittenDate]:
     match = _DAY_MONTH_YEAR.match(text)
     if match and match.group(2).lower() in _MONTHS:
         return _day(text, int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
-    match = _NUMERIC_DAY.match(text)
-    if match:
-        year = int(match.group(3))
-        return _day(text, year + 2000 if year < 100 else year, int(match.group(2)), int(match.group(1)))
     return None
 
 
