@@ -84,6 +84,9 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     result.overlay = {pid: {"ratification": record}}
     result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
     result.policy, result.school_name, result.comments, result.text = policy, school, cover.comments, full_text
+    if not school:
+        cover.comments.append("the document does not name its school or setting: 'Our School' stands in "
+                              "for it; write the setting's name")
     result.school = _school(school, body, roles, pid, record, full_text)
     result.files[f"schools/{result.school_slug}.yaml"] = dump(result.school, school_header(cover.comments))
     return result
@@ -209,6 +212,7 @@ def _trust(school: Optional[str], body: str, roles: dict[str, str], cover: Cover
 def _school(school: Optional[str], body: str, roles: dict[str, str], pid: str, record: dict, text: str) -> dict:
     phase = ("alternative-provision" if re.search(r"alternative provision|pupil referral|learners", text, re.I)
              else "nursery" if re.search(r"\bnursery\b", school or "", re.I)
+             or re.search(r"\bpre-?school\b|\bplaygroup\b|\bearly years setting\b", text, re.I)
              else "secondary" if re.search(r"\bstudents\b|sixth form|\bacademy\b", text, re.I) else "primary")
     data: dict = {"name": school or "Our School",
                   "#phase": "phase guessed from the policy's words: check it",
