@@ -58,9 +58,7 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
                             + "\n".join(str(p) for p in exc.errors)) from None
         raise
     report = [f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written]
-    if (source / "trust.yaml") not in written and imported.cover_rows:
-        report += [f"the trust's own ratification_block shows the cover; this document's cover said: {row!r}"
-                   for row in imported.cover_rows]
+    report += [f"check: {c}" for c in imported.comments]  # also a '# Check:' comment in the school file
     report += [f"could not place: {u.line()}" for u in imported.unplaced]
     report += [f"placeholder offered (use --placeholders): {o}" for o in imported.offered]
     report += [f"warning: {w}" for w in warnings]

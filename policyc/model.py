@@ -188,7 +188,7 @@ class ModelPolicy:
     source: str
     subtitle: str = ""
     numbering: str = "1.1"
-    review_cycle: str = "annually"
+    review_cycle: str = ""  # as written; "" when the policy does not say (annually, unless adopted as it stands)
     contents: Contents = Contents()
     preamble: str = ""
     options: tuple[Option, ...] = ()

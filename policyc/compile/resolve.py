@@ -120,7 +120,9 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     problems.extend(found)
     if found.errors:
         return None
-    review_cycle = ratification.review_cycle or policy.review_cycle
+    # A policy adopted as its document stands has only the review its document states: no cycle is assumed.
+    review_cycle = ratification.review_cycle or policy.review_cycle or (
+        "" if ratification.status == "adopted" else "annually")
     ratification = copy(ratification, body=body, review_cycle=review_cycle,
                         meeting=ratification.meeting or policy.meeting)
     if not ratification.next_review:
@@ -161,8 +163,10 @@ def _reasons(sections, policy: ModelPolicy, overlay: Overlay) -> tuple[tuple[str
 
 def _next_review(r: Ratification) -> Ratification:
     """Computed from the cycle; from a month or year as written, it is written the same way."""
+    if not r.review_cycle:
+        return r
     written = parse_written(r.shown("date")) if r.shown("date") else None
-    if written is None:
+    if written is None or written.precision == "day":
         return copy(r, next_review=next_review_date(r.date, r.review_cycle))
     due = written.later(cycle_months(r.review_cycle))
     return copy(r, next_review=due.last, written=r.written + (("next_review", due.written),))

@@ -8,7 +8,7 @@ from typing import Optional
 
 from policyc.importers import names
 from policyc.importers.blocks import Block, Unplaced
-from policyc.importers.cover import Cover, ratification, read_cover
+from policyc.importers.cover import Cover, block_rows, looks_like_cover_fact, ratification, read_cover
 from policyc.importers.ids import slug
 from policyc.importers.layout import entry_key, split_document
 from policyc.importers.structure import arrange, change_columns, escape
@@ -39,7 +39,17 @@ class Imported:
 def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
              policy_id: Optional[str] = None) -> Imported:
     layout = split_document(blocks)
+    layout.body, ending = _end_block(layout.body)
     cover = read_cover(layout.cover)
+    end = read_cover(ending, ending=True) if ending else None
+    position = "start"
+    if end and end.rows and not cover.rows:
+        position = "end"
+    if end:
+        cover.rows += end.rows
+        cover.draft = cover.draft or end.draft
+        cover.comments += end.comments
+        cover.body = cover.body or end.body
     cover.draft = cover.draft or layout.draft
     unplaced: list[Unplaced] = [Unplaced(b.where, b.text, f"left out {', '.join(b.dropped)}: no font can draw it")
                                 for b in blocks if b.dropped]
@@ -56,6 +66,13 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     cover.preamble = [p for p in cover.preamble if not _part_of(p, school)]
     record = ratification(cover)
     policy = _policy(pid, title, cover, style, layout.contents, sections, history, record)
+    rows = block_rows(cover, record)
+    # The document's own block, where it had it, with no heading or status line it did not have.
+    policy["ratification_layout"] = {"position": position if rows else "none", "heading": False,
+                                     "status_line": False, **({"rows": rows} if rows else {})}
+    policy["sections"] = policy.pop("sections")
+    if "history" in policy:
+        policy["history"] = policy.pop("history")
     if placeholders:
         _placeholders(policy, school, cover.body, roles)
     else:
@@ -67,9 +84,42 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     result.overlay = {pid: {"ratification": record}}
     result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
     result.policy, result.school_name, result.comments, result.text = policy, school, cover.comments, full_text
+    if not school:
+        cover.comments.append("the document does not name its school or setting: 'Our School' stands in "
+                              "for it; write the setting's name")
     result.school = _school(school, body, roles, pid, record, full_text)
     result.files[f"schools/{result.school_slug}.yaml"] = dump(result.school, school_header(cover.comments))
     return result
+
+
+_ADOPTION = re.compile(r"^(?:this|the)\b.{0,80}\b(?:policy|code|procedure)\b.{0,40}\b(?:was|has been|is|were)\s+"
+                       r"(?:adopted|approved|ratified|agreed)\b", re.I)
+_SIGNATURE = re.compile(r"^(?:signed|signature|sign|date|dated|print name|name|chair|headteacher|head teacher|"
+                        r"principal)\b[^.]{0,80}$", re.I)
+
+
+def _end_block(body: list[Block]) -> tuple[list[Block], list[Block]]:
+    """The adoption statement and signature lines that close a document: its record, not clauses."""
+    i = len(body)
+    while i > 0 and len(body) - i < 10:
+        block = body[i - 1]
+        text = block.text.strip()
+        if block.kind == "row" and any(_SIGNATURE.match(c.strip()) for c in block.cells if c.strip()):
+            i -= 1
+        elif block.kind in ("para", "numbered") and len(text) < 200 and (
+                _ADOPTION.match(text) or _SIGNATURE.match(text) or looks_like_cover_fact(text)
+                or text.upper() == "DRAFT"):
+            i -= 1
+        else:
+            break
+    ending = body[i:]
+    if not any(_ADOPTION.match(b.text.strip()) or looks_like_cover_fact(b.text.strip()) or b.kind == "row"
+               for b in ending):
+        return body, []
+    for block in ending:
+        if block.kind == "numbered":
+            block.kind = "para"
+    return body[:i], ending
 
 
 def school_header(comments: list[str]) -> list[str]:
@@ -98,7 +148,8 @@ def _policy(pid: str, title: str, cover: Cover, style: str, contents, sections: 
     if cover.subtitle:
         policy["subtitle"] = cover.subtitle
     policy["numbering"] = style
-    policy["review_cycle"] = record.get("review_cycle") or _cycle_from(record) or "annually"
+    if record.get("review_cycle"):  # only a cycle the document states
+        policy["review_cycle"] = record["review_cycle"]
     if contents:
         policy["contents"] = {"title": contents.title, **({"note": contents.note} if contents.note else {})}
     else:
@@ -155,14 +206,13 @@ def _trust(school: Optional[str], body: str, roles: dict[str, str], cover: Cover
                    and any("summary" in c.lower() or "update" in c.lower() for c in b.cells)), None)
     if header:
         trust["change_table"] = {"columns": change_columns([c for c in header.cells if c])}
-    if rows:
-        trust["ratification_block"] = rows
     return trust
 
 
 def _school(school: Optional[str], body: str, roles: dict[str, str], pid: str, record: dict, text: str) -> dict:
     phase = ("alternative-provision" if re.search(r"alternative provision|pupil referral|learners", text, re.I)
              else "nursery" if re.search(r"\bnursery\b", school or "", re.I)
+             or re.search(r"\bpre-?school\b|\bplaygroup\b|\bearly years setting\b", text, re.I)
              else "secondary" if re.search(r"\bstudents\b|sixth form|\bacademy\b", text, re.I) else "primary")
     data: dict = {"name": school or "Our School",
                   "#phase": "phase guessed from the policy's words: check it",

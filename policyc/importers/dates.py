@@ -12,6 +12,13 @@ _LONG = re.compile(r"\b(\d{1,2})\s*(st|nd|rd|th)?\s+(" + "|".join(MONTHS) + r")\
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH = re.compile(r"^\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$", re.I)
+_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_ANY_MONTH = r"(?:" + "|".join(MONTHS) + "|" + _ABBR + r")"
+# A date as schools write one, to the day, the month or the year: kept as written in the record.
+WRITTEN = (r"(?:\d{1,2}\s*(?:st|nd|rd|th)?\s+" + _ANY_MONTH + r",?\s+\d{4}"
+           r"|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|(?:0?[1-9]|1[0-2])/\d{4}|"
+           + _ANY_MONTH + r"\s+\d{4}|(?<![\d/])(?:19|20)\d{2}(?![\d/]))")
+_WRITTEN = re.compile(r"(?<!\w)" + WRITTEN + r"(?!\w)", re.I)
 CYCLES = {"annually": "annually", "annual": "annually", "yearly": "annually", "every year": "annually",
           "biennially": "biennially", "every two years": "biennially", "every 2 years": "biennially",
           "triennially": "triennially", "every three years": "triennially", "every 3 years": "triennially"}
@@ -29,6 +36,18 @@ def find_date(text: str) -> Optional[tuple[dt.date, str]]:
                      "numeric-short" if short else "numeric")
     if m := _ISO.search(text):
         return _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)), "long")
+    return None
+
+
+def find_written(text: str) -> Optional[str]:
+    """The first date in the text, exactly as written ("Sept 2023", "14th March 2022", "09/2023"),
+    if the source format can keep it so; an ISO date as written."""
+    from policyc.text.dates import parse_written
+    for m in _WRITTEN.finditer(text):
+        words = re.sub(r"\s+", " ", m.group(0)).strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", words) or parse_written(words) or (
+                find_date(words) and re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\s*[a-z]{2}\s.*", words)):
+            return words
     return None
 
 

@@ -163,7 +163,7 @@ class Loader:
         rows = ((d.get("ratification_layout") or {}).get("rows") or ()) if isinstance(d.get("ratification_layout"), dict) else ()
         positions.update({f"layout.rows.{i}": self.at(("ratification_layout", "rows", i)) for i in range(len(rows))})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
-                           d.get("numbering", "1.1"), d.get("review_cycle", "annually"), contents,
+                           d.get("numbering", "1.1"), d.get("review_cycle", ""), contents,
                            d.get("preamble", "") or "", options, self.pairs(d.get("values")),
                            self.history(d.get("history"), ("history",)), tuple(positions.items()),
                            approver=d.get("approver", "school"), approving_body=d.get("approving_body", ""),

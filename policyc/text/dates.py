@@ -1,4 +1,4 @@
-"""Dates written to the day, the month or the year ("Sept 2023", "2024"), kept as written.
+"""Dates written to the day, the month or the year ("14th March 2022", "Sept 2023", "09/2023", "2024"), kept as written.
 
 A document that says "Next update: Sept 2024" must say so again, not "1 September 2024".
 For arithmetic such a date stands for a period: it counts from the period's first day
@@ -20,6 +20,10 @@ _MONTHS["sept"] = 9
 _MONTH_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{4})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(\d{4})$")
+_NUMERIC_MONTH = re.compile(r"^(0?[1-9]|1[0-2])/(\d{4})$")  # "09/2023"
+# A day in words as written: "13 July 2022", "01 September 2022", "14th March 2022". A day in
+# figures ("18/09/2022") is not kept so: it is written YYYY-MM-DD with a row format that shows it.
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class WrittenDate:
 
     def later(self, months: int) -> "WrittenDate":
         """The same period `months` later, written in the same manner ("Sept 2023" -> "Sept 2024")."""
+        if self.precision == "day":
+            from policyc.text.review_dates import add_months
+            return WrittenDate(_long(add_months(self.first, months)), add_months(self.first, months),
+                               add_months(self.first, months), "day")
         if self.precision == "year":
             year = self.first.year + max(1, round(months / 12))
             return parse_written(_same_manner(self.written, str(self.first.year), str(year)))
@@ -51,7 +59,8 @@ class WrittenDate:
 
 
 def parse_written(text: str) -> Optional[WrittenDate]:
-    """A month or a year as written; None if `text` is neither (full dates are read elsewhere)."""
+    """A day in words, a month or a year as written ("01 September 2022", "Sept. 2023", "09/2023",
+    "2024"); None if `text` is none of them (an ISO date is read as a date)."""
     text = text.strip()
     match = _MONTH_YEAR.match(text)
     if match and match.group(1).lower() in _MONTHS:
@@ -59,16 +68,34 @@ def parse_written(text: str) -> Optional[WrittenDate]:
     match = _ISO_MONTH.match(text)
     if match:
         return _month(text, int(match.group(1)), int(match.group(2)))
+    match = _NUMERIC_MONTH.match(text)
+    if match:
+        return _month(text, int(match.group(2)), int(match.group(1)))
     match = _YEAR.match(text)
     if match:
         year = int(match.group(1))
         return WrittenDate(text, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+    match = _DAY_MONTH_YEAR.match(text)
+    if match and match.group(2).lower() in _MONTHS:
+        return _day(text, int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
     return None
+
+
+def _day(text: str, year: int, month: int, day: int) -> Optional[WrittenDate]:
+    try:
+        when = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return WrittenDate(text, when, when, "day")
 
 
 def _month(text: str, year: int, month: int) -> WrittenDate:
     last = calendar.monthrange(year, month)[1]
     return WrittenDate(text, dt.date(year, month, 1), dt.date(year, month, last), "month")
+
+
+def _long(day: dt.date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def _same_manner(written: str, old: str, new: str) -> str:

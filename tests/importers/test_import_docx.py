@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import yaml
 
 import pytest
 
@@ -128,8 +129,12 @@ def test_a_word_document_with_bold_lines_for_headings_and_typed_numbers(tmp_path
     school = (tmp_path / "src" / "schools" / "anytown-academy.yaml").read_text()
     assert "approving_body: Board of Trustees" in school and "date: 2025-03-03" in school
     assert "# Check:" in school  # no signatory on the cover: said, not invented
-    trust = (tmp_path / "src" / "trust.yaml").read_text()
-    assert "format: month" in trust  # 'Next review: March 2026' is shown as a month again
+    assert "next_review: March 2026" in school  # 'Next review: March 2026' is kept as written
+    policy = yaml.safe_load(next((tmp_path / "src" / "policies").glob("*.yaml")).read_text())
+    # the cover's own rows, in its order, with no heading or status line the document did not have
+    assert policy["ratification_layout"]["heading"] is False
+    assert policy["ratification_layout"]["status_line"] is False
+    assert [r["value"] for r in policy["ratification_layout"]["rows"]][-1] == "next_review"
 
 
 def test_a_second_policy_joins_the_same_school_without_touching_the_rest_of_its_file(tmp_path):

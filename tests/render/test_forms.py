@@ -147,10 +147,16 @@ def test_next_review_computed_from_a_month_is_written_the_same_way(tmp_path):
     _, policies, _ = check(_sources(tmp_path, school))
     record = next(p for p in policies if p.policy_id == "attendance").ratification
     assert (record.shown("next_review"), record.next_review) == ("Sept 2025", dt.date(2025, 9, 30))
-    school = SCHOOL.replace("date: Sept 2022, updated: Sept 2023, next_review: Sept 2024", "date: '2023'")
+    school = SCHOOL.replace("date: Sept 2022, updated: Sept 2023, next_review: Sept 2024",
+                            "date: '2023', review_cycle: annually")
     _, policies, _ = check(_sources(tmp_path, school))
     record = next(p for p in policies if p.policy_id == "attendance").ratification
     assert (record.shown("date"), record.date, record.shown("next_review")) == ("2023", dt.date(2023, 1, 1), "2024")
+    # adopted as its document stands, with no cycle stated in the record or the policy: no review is invented
+    school = SCHOOL.replace("date: Sept 2022, updated: Sept 2023, next_review: Sept 2024", "date: '2023'")
+    _, policies, _ = check(_sources(tmp_path, school))
+    record = next(p for p in policies if p.policy_id == "attendance").ratification
+    assert (record.next_review, record.shown("next_review"), record.review_cycle) == (None, "", "")
 
 
 NESTED = """\
