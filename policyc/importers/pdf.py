@@ -33,6 +33,7 @@ def pdf_text(path: Path) -> str:
     full = widths[int(len(widths) * 0.9)] if widths else 80
     paragraphs: list[str] = []
     current: list[str] = []
+    row: list[tuple[int, str]] = []  # the table row just read: each cell's column and text
     for page in pages:
         for raw in page:
             line = raw.rstrip()
@@ -43,15 +44,21 @@ def pdf_text(path: Path) -> str:
                 if current:
                     paragraphs.append(" ".join(current))
                     current = []
+                row = []
+                continue
+            if row and not current and _continues(line, row):  # a cell's text wrapped onto the next line
+                paragraphs[-1] = "\t".join(text for _, text in row)
                 continue
             stripped = _HANGING.sub(lambda m: m.group(1) + " ", stripped)
             if re.search(r"\S\s{4,}\S", stripped):
+                row = _cells(line)
                 stripped = re.sub(r"\s{4,}", "\t", stripped)
                 if current:
                     paragraphs.append(" ".join(current))
                     current = []
                 paragraphs.append(stripped)
                 continue
+            row = []
             if current and _MARKER.match(stripped):
                 paragraphs.append(" ".join(current))
                 current = []
@@ -63,6 +70,24 @@ def pdf_text(path: Path) -> str:
             paragraphs.append(" ".join(current))
             current = []
     return "\n\n".join(paragraphs)
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """A table row's cells as pdftotext lays them out: where each starts, and its text."""
+    return [(m.start(), m.group()) for m in re.finditer(r"\S+(?:\s{1,3}\S+)*", line)]
+
+
+def _continues(line: str, row: list[tuple[int, str]]) -> bool:
+    """Whether `line` carries on cells of the row above (a label wrapped in its column): each
+    of its pieces starts where one of the row's cells starts. The row's cells take the words."""
+    pieces = _cells(line)
+    starts = {start: i for i, (start, _) in enumerate(row)}
+    if not pieces or any(start not in starts for start, _ in pieces):
+        return False
+    for start, text in pieces:
+        i = starts[start]
+        row[i] = (start, f"{row[i][1]} {text}")
+    return True
 
 
 def _furniture(pages: list[list[str]]) -> set[str]:
