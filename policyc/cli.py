@@ -66,7 +66,7 @@ exit codes:
   3  a bug in policyc: the message says what to report"""
 
 COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import",
-            "new", "completion")
+            "new", "completion", "unratify")
 EPILOG = EXIT_CODES
 
 
@@ -167,6 +167,14 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--owner", metavar="NAME", default="",
                    help="who made the change, for a table of changes with an owner column "
                         "(default: who proposed the changes, as the sources say, else the first signatory)")
+    u = sub.add_parser("unratify", help="take back a ratification recorded today or yesterday by mistake",
+                       description="Remove the latest ratified snapshot of one school's policy, if ratify "
+                                   "recorded it today or yesterday, and put the school file's record back as it "
+                                   "was if ratify changed it and nothing has changed it since. Asks first. An "
+                                   "older ratification is a record and stays: correct it with ratify --amend.")
+    _common(u)
+    _one_policy(u)
+    u.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     v = sub.add_parser("versions", help="list the ratified versions of one school's policy")
     _common(v)
     _one_policy(v)
@@ -450,7 +458,7 @@ def _run(args) -> int:
         return EXIT_OK
     if args.command == "status":
         return _status(args, checked, today, output)
-    if args.command in ("ratify", "versions", "diff"):
+    if args.command in ("ratify", "unratify", "versions", "diff"):
         return _history_command(args, checked, source, output, today)
     return _build(args, checked, source, output, today)
 
@@ -562,9 +570,11 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
     for history, outcome in zip(histories, outcomes):
         if outcome.path and outcome.snapshot is not None:
             record = outcome.snapshot.policy.ratification
-            settled = commands.settle_school_record(source, history.current.school_slug, args.policy,
-                                                    outcome.snapshot.version, record)
+            slug = history.current.school_slug
+            before = {p: p.read_text(encoding="utf-8") for p in (source / "schools").glob(f"{slug}.y*ml")}
+            settled = commands.settle_school_record(source, slug, args.policy, outcome.snapshot.version, record)
             if settled:
+                ratify.keep_for_undo(outcome.path, settled, before[settled], settled.read_text(encoding="utf-8"))
                 print(f"Updated {display_path(settled)}: its record of {args.policy} now says ratified on "
                       f"{record.date.isoformat()}, version {outcome.snapshot.version}")
     changed = [h.current.school_slug for h, o in zip(histories, outcomes) if o.path]
@@ -574,6 +584,27 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
         if output.resolve() != default_output(source).resolve():
             where += f" --output {_arg(output)}"
         print(f"The public pages show the new version after a build: policyc build{where} {schools}")
+    return EXIT_OK
+
+
+def _confirm(args, question: str) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("add --yes to go ahead without being asked (no terminal to ask on)")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _unratify(args, checked, source: Path, today: dt.date) -> int:
+    history = commands.find(checked, args.school, args.policy)
+    latest = ratify.unratify_plan(history, today)
+    print(f"{history.current.school_name}: version {latest.version} of the {history.current.title}, ratified "
+          f"{latest.date.isoformat()} by the {latest.policy.ratification.body}, recorded {latest.recorded}.")
+    if not _confirm(args, "Take this ratification back?"):
+        print("Nothing was changed.")
+        return EXIT_OK
+    for line in ratify.unratify(latest, source / "schools"):
+        print(line)
     return EXIT_OK
 
 
@@ -595,13 +626,9 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
               f"ratified {latest.date.isoformat()}:")
         for line in shown:
             print(f"  {line}")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("add --yes to correct the record without being asked (no terminal to ask on)")
-        answer = input("Correct this record? The record as it was is kept in the snapshot. [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was changed.")
-            return EXIT_OK
+    if not _confirm(args, "Correct this record? The record as it was is kept in the snapshot."):
+        print("Nothing was changed.")
+        return EXIT_OK
     for history, path, text in planned:
         ratify.write_amended(path, text)
         print(f"Corrected {link(path, display_path(path), sys.stdout)}")
@@ -621,6 +648,8 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
 def _history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
     if args.command == "ratify":
         return _ratify(args, checked, source, output, today)
+    if args.command == "unratify":
+        return _unratify(args, checked, source, today)
     history = commands.find(checked, args.school, args.policy)
     if args.command == "versions":
         print(f"{history.current.title} – {history.current.school_name}")

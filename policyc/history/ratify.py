@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -108,7 +109,7 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
                   review_cycle=cycle, next_review=next_review_date(request.date, cycle))
     approved = copy(current, ratification=record, history=(), in_force="")
     owner = request.owner.strip() or (comparison.proposers() if comparison else "")
-    snap = Snapshot(version, summary, kind, approved, owner=owner)
+    snap = Snapshot(version, summary, kind, approved, owner=owner, recorded=request.today.isoformat())
     try:
         path = path_for(source, current.school_slug, current.policy_id, version)
     except PathEscape:  # snapshots/ (or a folder in it) is a link to somewhere else
@@ -272,3 +273,52 @@ def _show(value) -> str:
     if isinstance(value, list):
         return "; ".join(f"{s['name']}, {s['role']}" for s in value) or "none"
     return str(value) if value else "none"
+
+
+UNDO_SUFFIX = ".undo.json"  # beside a snapshot: the school file as it was before ratify updated it
+
+
+def undo_path(snapshot: Path) -> Path:
+    return snapshot.with_name(f".{snapshot.stem}{UNDO_SUFFIX}")
+
+
+def keep_for_undo(snapshot: Path, school_file: Path, before: str, after: str) -> None:
+    """What `unratify` needs to put the school file back: its text before and after ratify."""
+    data = {"school_file": school_file.name, "before": before, "after": after}
+    undo_path(snapshot).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def unratify_plan(history: PolicyHistory, today: dt.date) -> Snapshot:
+    """The latest snapshot, if `unratify` may take it back: recorded today or yesterday."""
+    if not history.snapshots:
+        raise UsageError(f"{history.current.school_name} has no ratified version of the {history.current.title}")
+    latest = history.snapshots[-1]
+    if not latest.recorded:
+        raise UsageError(f"version {latest.version} was recorded before policyc kept the day of recording, so it "
+                         "cannot be taken back with unratify; a ratified record is kept (to correct its details, "
+                         "use ratify --amend)")
+    age = (today - dt.date.fromisoformat(latest.recorded)).days
+    if age > 1 or age < 0:
+        raise UsageError(f"version {latest.version} was recorded on {latest.recorded}; unratify takes back only "
+                         "a ratification recorded today or yesterday (to correct its details, use ratify --amend)")
+    return latest
+
+
+def unratify(snapshot: Snapshot, schools: Path) -> list[str]:
+    """Take the snapshot back, and the school file's record with it if ratify changed it and
+    nothing has changed it since. What was done, for the user."""
+    done = []
+    undo = undo_path(snapshot.path)
+    if undo.is_file():
+        data = json.loads(undo.read_text(encoding="utf-8"))
+        school_file = schools / data["school_file"]
+        if school_file.is_file() and school_file.read_text(encoding="utf-8") == data["after"]:
+            write_amended(school_file, data["before"])
+            done.append(f"Put back {display_path(school_file)} as it was before the ratification")
+        elif school_file.is_file():
+            done.append(f"{display_path(school_file)} has changed since the ratification, so it is left as it "
+                        "is: check its ratification: record")
+        undo.unlink()
+    snapshot.path.unlink()
+    done.insert(0, f"Removed {display_path(snapshot.path)}")
+    return done

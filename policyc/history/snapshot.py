@@ -47,6 +47,7 @@ class Snapshot:
     path: Optional[Path] = None
     digest: str = ""
     owner: str = ""  # who made the change, for a change table with an owner column
+    recorded: str = ""  # the day `ratify` wrote it (ISO), for `unratify`; older snapshots have none
 
     @property
     def date(self) -> dt.date:
@@ -125,6 +126,8 @@ def to_data(snap: Snapshot) -> dict:
         "signatories": [{"name": s.name, "role": s.role} for s in r.signatories],
         "review_cycle": r.review_cycle, "next_review": r.next_review.isoformat() if r.next_review else "",
     }
+    if snap.recorded:  # only when known, so that earlier snapshots keep their hashes
+        record["recorded"] = snap.recorded
     if snap.policy.reasons:  # only when given, so that earlier snapshots keep their hashes
         record["reasons"] = [{"id": i, "reason": why, **({"by": by} if by else {})}
                              for i, why, by in snap.policy.reasons]
@@ -198,7 +201,7 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         policy_links=base.policy_links, word_download=base.word_download,
         reasons=tuple((r["id"], r["reason"], r.get("by", "")) for r in data.get("reasons") or ()))
     return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
-                    None, data.get("sha256", ""), data.get("owner", "") or "")
+                    None, data.get("sha256", ""), data.get("owner", "") or "", str(data.get("recorded", "")))
 
 
 def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list[Snapshot]:
@@ -236,7 +239,8 @@ def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list
         except (KeyError, TypeError, ValueError) as exc:
             problems.error(source.at(), f"this snapshot cannot be read ({exc})")
             continue
-        found.append(Snapshot(snap.version, snap.summary, snap.change, snap.policy, path, written, snap.owner))
+        found.append(Snapshot(snap.version, snap.summary, snap.change, snap.policy, path, written, snap.owner,
+                              snap.recorded))
     return sorted(found, key=lambda s: (s.date, version_key(s.version)))
 
 

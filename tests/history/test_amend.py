@@ -91,3 +91,38 @@ def test_ratify_without_a_date_or_signatory_is_a_command_line_mistake(mini, run)
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+UNRATIFY = ("unratify", "--school", "oak-primary", "--policy", "social-media")
+
+
+def test_unratify_takes_back_todays_ratification_and_the_school_record_it_changed(mini, run):
+    school = mini / "schools" / "oak-primary.yaml"
+    before = school.read_text()
+    assert ratify(run, mini, "2026-11-20", "First", "--version", "2.0").code == 0
+    assert school.read_text() != before  # ratify settled the school's own record
+    folder = mini / "snapshots" / "oak-primary" / "social-media"
+    assert [p.name for p in folder.glob("*.yaml")] == ["2.0.yaml"]
+    done = run(*UNRATIFY, "--source", mini, "--today", "2026-11-23", "--yes")
+    assert done.code == 0, done.err
+    assert "Removed" in done.out and "Put back" in done.out
+    assert list(folder.iterdir()) == [] and school.read_text() == before
+    assert run("validate", "--source", mini).code == 0
+
+
+def test_unratify_refuses_an_old_ratification_and_asks_first(mini, run, monkeypatch):
+    assert run(*UNRATIFY, "--source", mini, "--yes").code == 2  # nothing ratified
+    assert ratify(run, mini, "2026-11-20", "First", "--version", "2.0").code == 0
+    [path] = (mini / "snapshots" / "oak-primary" / "social-media").glob("*.yaml")
+    late = run(*UNRATIFY, "--source", mini, "--today", "2026-11-25", "--yes")
+    assert late.code == 2 and "recorded on 2026-11-22" in late.err and "--amend" in late.err
+    assert run(*UNRATIFY, "--source", mini, "--today", "2026-11-22").code == 2  # no terminal, no --yes
+    monkeypatch.setattr("sys.stdin", _Terminal("no\n"))
+    assert run(*UNRATIFY, "--source", mini, "--today", "2026-11-22").code == 0 and path.is_file()
+    school = mini / "schools" / "oak-primary.yaml"
+    school.write_text(school.read_text() + "# edited since\n")
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    done = run(*UNRATIFY, "--source", mini, "--today", "2026-11-22")
+    assert done.code == 0 and not path.exists()
+    assert "has changed since the ratification, so it is left as it is" in done.out
+    assert school.read_text().endswith("# edited since\n")

@@ -40,7 +40,8 @@ def test_ratify_writes_a_readable_hashed_snapshot_and_is_a_no_op_the_second_time
     assert "text: This policy protects {{ school.name }}" in text  # placeholders kept, values listed
     again = ratify(run, mini, "2026-11-21", "Again")
     assert again.code == 0 and "already records exactly this text; nothing to do" in again.out
-    assert sorted(p.name for p in snapshot.parent.iterdir()) == ["2.0.yaml"]
+    # one snapshot, and beside it what unratify needs to put the school file back
+    assert sorted(p.name for p in snapshot.parent.iterdir()) == [".2.0.undo.json", "2.0.yaml"]
     h = history(mini)
     assert h.current.ratification.status == "ratified" and h.current.ratification.version == "2.0"
     assert h.current.ratification.minute == "LGB 2026/11 item 4"
