@@ -52,8 +52,8 @@ Build every school's tailored policies from the trust's model policies.
   policyc new policy anti-bullying     a first file for a new school or model policy, to fill in
 
 Problems are reported as FILE:LINE:COLUMN: message, with a hint, all at once.
-Nothing is written unless every source file is correct; output/ is replaced only
-when every document has been built.
+Nothing is written unless every source file is correct; output/ is changed only
+when every document has been built; a build keeps every file it did not make.
 
 Run 'policyc COMMAND --help' for the options of each command."""
 
@@ -75,7 +75,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="the trust's source folder (default: policy_src/ here or in a folder above)")
     p.add_argument("--output", "-o", metavar="FOLDER", type=Path, default=None,
                    help="where to write documents (default: output/ beside the sources); "
-                        "it is replaced as a whole, so it must be a folder of its own")
+                        "a build replaces what it made there and keeps every other file")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
                    help="the date used to decide which reviews are overdue (default: today)")
@@ -450,6 +450,9 @@ def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
           f"in {report.seconds:.1f} s; {len(report.warnings)} warning(s). "
           f"Open {link(index, display_path(index), sys.stdout)}")
+    if report.removed:
+        print(f"Removed {len(report.removed)} file(s) of the last build whose sources are gone or that are no "
+              f"longer made: " + ", ".join(report.removed[:10]) + (" ..." if len(report.removed) > 10 else ""))
     if report.also_rebuilt:
         print(f"{report.also_rebuilt} of them are outside --school/--policy: their sources had changed too, so they "
               f"were rebuilt to keep every page, index and the dashboard in agreement.")
