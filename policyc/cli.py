@@ -184,7 +184,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Build the trust, serve output/ on http://127.0.0.1:PORT/ and rebuild when a "
                                    "source file is saved. While the sources have errors, every page shows them.")
     _common(s)
-    s.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
+    s.add_argument("--open", action="store_true", help="open the trust's front page in the web browser")
+    s.add_argument("--port", type=_port, default=8000, help="the port (default 8000; 0 picks a free one)")
     s.add_argument("--bind", metavar="ADDRESS", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this computer only)")
     s.add_argument("--format", type=_formats, default="html", metavar="html|pdf|docx|all",
@@ -283,6 +284,16 @@ def _date(text: str) -> dt.date:
         hint = date_hint(text)
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD ({hint})" if hint else
                                          f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a port from 0 to 65535 (0 picks a free one)")
+    return value
 
 
 def _jobs(text: str) -> int:
@@ -493,7 +504,12 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
     options = BuildOptions(source, output, today, formats, strict=args.strict, jobs=1)
     if args.bind not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
-    serve(source, output, lambda: build(options), args.bind, args.port)
+    def ready(url: str) -> None:
+        print(f"Serving on {url}", flush=True)
+        if args.open:
+            import webbrowser
+            webbrowser.open(url)
+    serve(source, output, lambda: build(options), args.bind, args.port, ready=ready)
     return EXIT_OK
 
 
