@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Optional
 
-from policyc import __version__, commands
+from policyc import __version__
 from policyc.errors import InvalidSource, Problems, UsageError, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
@@ -540,6 +540,7 @@ def _init(args) -> int:
 
 
 def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    from policyc import commands  # it loads the writers, which a quick command must not
     histories, body = commands.ratify_selection(checked, args.policy, args.school, args.all_schools)
     request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
                              today, args.new_version, args.minute, args.body or body, args.owner)
@@ -569,6 +570,7 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
 
 
 def _history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    from policyc import commands
     if args.command == "ratify":
         return _ratify(args, checked, source, output, today)
     history = commands.find(checked, args.school, args.policy)

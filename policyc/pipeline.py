@@ -18,15 +18,25 @@ from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
-from policyc.render.pack import PACK_WRITERS
-from policyc.render.writers import DOCUMENT_WRITERS, Context
-from policyc.site.bundle import SITE_WRITERS
-from policyc.site.calendar import CALENDAR_WRITERS
 from policyc.site.guard import MARKER, check_output_folder
 from policyc.site.publish import MANIFEST, carry_over, staged
 from policyc.source.check import load_project
 
-WRITERS = {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
+class _Writers(dict):
+    """The writer of each format, imported at its first use: `policyc --version`, `validate` and
+    `status` never load WeasyPrint, pikepdf or python-docx, which take seconds to import."""
+
+    def __missing__(self, fmt: str):
+        from policyc.render.pack import PACK_WRITERS
+        from policyc.render.writers import DOCUMENT_WRITERS
+        from policyc.site.bundle import SITE_WRITERS
+        from policyc.site.calendar import CALENDAR_WRITERS
+        for name, writer in {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}.items():
+            self.setdefault(name, writer)  # a writer set before (a test's) is kept
+        return dict.__getitem__(self, fmt)
+
+
+WRITERS = _Writers()
 
 
 def render_document(out: Output, context: Context) -> None:
@@ -137,6 +147,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
                                               set(options.policies))} if partial else None)
     report = BuildReport(warnings=warnings, policies=policies)
     check_output_folder(options.output, options.source)
+    from policyc.render.writers import Context
     with staged(options.output, keep_existing=False) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
         documents = [o for o in plan if o.policy is not None]
