@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Optional
 
-from policyc import __version__, commands
+from policyc import __version__
 from policyc.errors import InvalidSource, Problems, UsageError, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
@@ -52,8 +52,8 @@ Build every school's tailored policies from the trust's model policies.
   policyc new policy anti-bullying     a first file for a new school or model policy, to fill in
 
 Problems are reported as FILE:LINE:COLUMN: message, with a hint, all at once.
-Nothing is written unless every source file is correct; output/ is replaced only
-when every document has been built.
+Nothing is written unless every source file is correct; output/ is changed only
+when every document has been built; a build keeps every file it did not make.
 
 Run 'policyc COMMAND --help' for the options of each command."""
 
@@ -75,7 +75,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="the trust's source folder (default: policy_src/ here or in a folder above)")
     p.add_argument("--output", "-o", metavar="FOLDER", type=Path, default=None,
                    help="where to write documents (default: output/ beside the sources); "
-                        "it is replaced as a whole, so it must be a folder of its own")
+                        "a build replaces what it made there and keeps every other file")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--today", metavar="YYYY-MM-DD", type=_date, default=None,
                    help="the date used to decide which reviews are overdue (default: today)")
@@ -198,7 +198,8 @@ def parser() -> argparse.ArgumentParser:
                        description="Build the trust, serve output/ on http://127.0.0.1:PORT/ and rebuild when a "
                                    "source file is saved. While the sources have errors, every page shows them.")
     _common(s)
-    s.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
+    s.add_argument("--open", action="store_true", help="open the trust's front page in the web browser")
+    s.add_argument("--port", type=_port, default=8000, help="the port (default 8000; 0 picks a free one)")
     s.add_argument("--bind", metavar="ADDRESS", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this computer only)")
     s.add_argument("--format", type=_formats, default="html", metavar="html|pdf|docx|all",
@@ -308,6 +309,16 @@ def _date(text: str) -> dt.date:
         hint = date_hint(text)
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD ({hint})" if hint else
                                          f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a port from 0 to 65535 (0 picks a free one)")
+    return value
 
 
 def _jobs(text: str) -> int:
@@ -479,6 +490,9 @@ def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
           f"in {report.seconds:.1f} s; {len(report.warnings)} warning(s). "
           f"Open {link(index, display_path(index), sys.stdout)}")
+    if report.removed:
+        print(f"Removed {len(report.removed)} file(s) of the last build whose sources are gone or that are no "
+              f"longer made: " + ", ".join(report.removed[:10]) + (" ..." if len(report.removed) > 10 else ""))
     if report.also_rebuilt:
         print(f"{report.also_rebuilt} of them are outside --school/--policy: their sources had changed too, so they "
               f"were rebuilt to keep every page, index and the dashboard in agreement.")
@@ -519,7 +533,12 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
     options = BuildOptions(source, output, today, formats, strict=args.strict, jobs=1)
     if args.bind not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
-    serve(source, output, lambda: build(options), args.bind, args.port)
+    def ready(url: str) -> None:
+        print(f"Serving on {url}", flush=True)
+        if args.open:
+            import webbrowser
+            webbrowser.open(url)
+    serve(source, output, lambda: build(options), args.bind, args.port, ready=ready)
     return EXIT_OK
 
 
@@ -550,6 +569,7 @@ def _init(args) -> int:
 
 
 def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    from policyc import commands  # it loads the writers, which a quick command must not
     histories, body = commands.ratify_selection(checked, args.policy, args.school, args.all_schools)
     if args.amend:
         return _amend(args, histories, source, today)
@@ -646,6 +666,7 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
 
 
 def _history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
+    from policyc import commands
     if args.command == "ratify":
         return _ratify(args, checked, source, output, today)
     if args.command == "unratify":

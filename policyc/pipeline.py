@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from policyc.build.cache import open_cache, previous_keys
+from policyc.build.cache import CACHE_NAME, open_cache, previous_keys
 from policyc.build.executors import render_all
 from policyc.build.keys import KeyMaker, fingerprint, source_digest
 from policyc.build.plan import Output, plan_outputs
@@ -18,15 +18,25 @@ from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
-from policyc.render.pack import PACK_WRITERS
-from policyc.render.writers import DOCUMENT_WRITERS, Context
-from policyc.site.bundle import SITE_WRITERS
-from policyc.site.calendar import CALENDAR_WRITERS
-from policyc.site.guard import check_output_folder
-from policyc.site.publish import staged
+from policyc.site.guard import MARKER, check_output_folder
+from policyc.site.publish import MANIFEST, carry_over, staged
 from policyc.source.check import load_project
 
-WRITERS = {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}
+class _Writers(dict):
+    """The writer of each format, imported at its first use: `policyc --version`, `validate` and
+    `status` never load WeasyPrint, pikepdf or python-docx, which take seconds to import."""
+
+    def __missing__(self, fmt: str):
+        from policyc.render.pack import PACK_WRITERS
+        from policyc.render.writers import DOCUMENT_WRITERS
+        from policyc.site.bundle import SITE_WRITERS
+        from policyc.site.calendar import CALENDAR_WRITERS
+        for name, writer in {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}.items():
+            self.setdefault(name, writer)  # a writer set before (a test's) is kept
+        return dict.__getitem__(self, fmt)
+
+
+WRITERS = _Writers()
 
 
 def render_document(out: Output, context: Context) -> None:
@@ -56,6 +66,7 @@ class BuildReport:
     worker_peaks: dict = field(default_factory=dict)  # worker -> peak resident memory, KiB
     render_seconds: dict = field(default_factory=dict)  # path -> seconds its rendering took, on its worker
     also_rebuilt: int = 0  # documents outside --school/--policy rebuilt because their sources changed
+    removed: list[str] = field(default_factory=list)  # files of the last output whose sources are gone
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     policies: list[ResolvedPolicy] = field(default_factory=list)
@@ -104,6 +115,20 @@ def _executor(options: BuildOptions) -> Callable:
                                                                         peaks, times)
 
 
+def _owners(root: Path, documents: list[Output], schools: set[str]) -> dict[str, list]:
+    """Every file this build made, with the school and policy it belongs to ("" for none)."""
+    of_document = {o.path: [o.policy.school_slug, o.policy.policy_id] for o in documents}
+    owners: dict[str, list] = {}
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if not path.is_file() or rel.split("/", 1)[0] in (CACHE_NAME, MARKER, MANIFEST):
+            continue
+        parts = rel.split("/")
+        school = next((p for p in parts[:2] if p in schools), "")
+        owners[rel] = of_document.get(rel, [school, ""])
+    return owners
+
+
 def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: None,
           checked: Optional[Checked] = None,
           on_document: Optional[Callable[[int, int, str], None]] = None) -> BuildReport:
@@ -122,6 +147,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
                                               set(options.policies))} if partial else None)
     report = BuildReport(warnings=warnings, policies=policies)
     check_output_folder(options.output, options.source)
+    from policyc.render.writers import Context
     with staged(options.output, keep_existing=False) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
         documents = [o for o in plan if o.policy is not None]
@@ -157,5 +183,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         for out in plan:  # the site last: indexes give the size of each PDF
             if out.policy is None and out.format != "assets":
                 WRITERS[out.format](out, context)
+        schools = {s.slug for s in project.schools}
+        owners = _owners(root, documents, schools)
+        alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
+        report.removed = carry_over(options.output, root, owners, options.formats, alive, schools)
     report.seconds = time.perf_counter() - started
     return report

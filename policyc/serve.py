@@ -9,16 +9,18 @@ the files written to output/ never carry it.
 
 from __future__ import annotations
 
+import errno
 import html
 import http.server
 import json
+import socket
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from policyc.errors import InvalidSource, UserError
+from policyc.errors import InvalidSource, UsageError, UserError
 
 STATE_PATH = "/__policyc/state"
 RELOAD = """<script>
@@ -105,6 +107,41 @@ def make_handler(output: Path, state: BuildState) -> type:
     return Handler
 
 
+def listen(host: str, port: int, handler: type) -> http.server.ThreadingHTTPServer:
+    """The server, bound; a port in use or an address that cannot be had is a UsageError."""
+    try:
+        return http.server.ThreadingHTTPServer((host, port), handler)
+    except socket.gaierror:
+        raise UsageError(f"--bind {host}: there is no such address to listen on; give an address of this "
+                         f"computer, such as 127.0.0.1 (the default)") from None
+    except OverflowError:
+        raise UsageError(f"--port {port}: give a port from 0 to 65535 (0 picks a free one)") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            free = next_free_port(host, port)
+            also = f", or --port {free}, the next free one" if free else ""
+            raise UsageError(f"port {port} on {host} is already in use (another 'policyc serve'?): "
+                             f"give --port 0 to pick a free port{also}") from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EACCES):
+            why = "is not an address of this computer" if exc.errno == errno.EADDRNOTAVAIL else \
+                "needs more rights than this user has"
+            raise UsageError(f"cannot listen on {host}:{port}: it {why}; "
+                             f"try the default, --bind 127.0.0.1, or a port above 1023") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def next_free_port(host: str, port: int) -> int:
+    """The first port after `port` that can be bound now, or 0 if none of the next 100."""
+    for candidate in range(port + 1, min(port + 101, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, candidate))
+                return candidate
+            except OSError:
+                continue
+    return 0
+
+
 def serve(source: Path, output: Path, build_once: Callable[[], None], host: str, port: int,
           say: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True),
           ready: Callable[[str], None] = lambda url: print(f"Serving on {url}", flush=True),
@@ -116,9 +153,9 @@ def serve(source: Path, output: Path, build_once: Callable[[], None], host: str,
 
     stop = stop or threading.Event()
     state = BuildState()
-    rebuild(state, build_once, say)
     output.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state))
+    server = listen(host, port, make_handler(output, state))  # before the build: a bad address fails at once
+    rebuild(state, build_once, say)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://{host}:{server.server_address[1]}/"
@@ -127,7 +164,7 @@ def serve(source: Path, output: Path, build_once: Callable[[], None], host: str,
         # yield_on_timeout: an empty set each half second when nothing changed. The first
         # yield means the watcher is in place, and only then is the address announced, so
         # a save made right after "Serving on" is never missed.
-        for changes in watch(source, stop_event=stop, debounce=300, raise_interrupt=False,
+        for changes in watch(source, stop_event=stop, debounce=300, raise_interrupt=True,
                              rust_timeout=500, yield_on_timeout=True):
             if waiting:
                 ready(url)
@@ -136,7 +173,9 @@ def serve(source: Path, output: Path, build_once: Callable[[], None], host: str,
                 continue
             say("Sources changed; rebuilding...")
             rebuild(state, build_once, say)
-        say("Stopped.")
+    except KeyboardInterrupt:  # Ctrl-C: the output is as the last good build left it; no library message
+        pass
     finally:
+        say("Stopped.")
         server.shutdown()
         server.server_close()

@@ -16,12 +16,25 @@ from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
 from policyc.render.changes import build_redline
-from policyc.render.docx import render_docx
-from policyc.render.docx_redline import render_redline_docx
 from policyc.render.html import render_page, render_policy
-from policyc.render.pdf import render_pdf
 from policyc.render.redline import redline_context, version_label
 from policyc.resources import ASSET_DIR
+
+
+# The PDF and Word libraries take seconds to import: each is loaded when its format is first written.
+def render_pdf(*args, **kwargs) -> bytes:
+    from policyc.render.pdf import render_pdf as render
+    return render(*args, **kwargs)
+
+
+def render_docx(*args, **kwargs) -> bytes:
+    from policyc.render.docx import render_docx as render
+    return render(*args, **kwargs)
+
+
+def render_redline_docx(*args, **kwargs) -> bytes:
+    from policyc.render.docx_redline import render_redline_docx as render
+    return render(*args, **kwargs)
 
 
 def assets_for(path: str) -> str:

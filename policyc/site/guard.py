@@ -15,8 +15,8 @@ from policyc.errors import UsageError, display_path
 from policyc.resources import SCHEMA_DIR, TEMPLATE_DIR
 
 MARKER = ".policyc-output"
-MARKER_TEXT = ("This folder is made by policyc and replaced as a whole by every build.\n"
-               "Do not keep your own files here.\n")
+MARKER_TEXT = ("This folder is made by policyc. Each build replaces the files it made (listed in\n"
+               ".policyc-manifest.json) and keeps every other file as it was.\n")
 
 
 def _overlap(a: Path, b: Path) -> str:

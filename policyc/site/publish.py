@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from policyc.build.cache import CACHE_NAME
 from policyc.site.guard import MARKER, MARKER_TEXT
 
 
@@ -50,3 +52,57 @@ def _swap(staging: Path, output: Path) -> None:
     os.replace(output, old)
     os.replace(staging, output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+MANIFEST = ".policyc-manifest.json"  # what the last build made, each file with the school and policy it is of
+FORMAT_OF = {".html": "html", ".pdf": "pdf", ".docx": "docx"}
+
+
+def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tuple[str, ...],
+               alive: set[tuple[str, str]], schools: set[str]) -> list[str]:
+    """Bring into `staging` every file of the previous output that this build did not make and
+    must keep; return the files left out because their sources are gone.
+
+    Why: a build of fewer formats, of one school, or serve's HTML-only build would otherwise
+    publish an output without the PDFs and Word files an earlier build made. A file the
+    previous build did not list in its manifest is not policyc's (the user put it there, or
+    `policyc diff` wrote it) and is always kept. A file policyc made is kept while its school
+    and policy are still in the sources, unless it is of a format built now and this build
+    did not make it again (it is no longer an output: a draft since ratified, say).
+    `owners` is this build's own manifest, path -> [school, policy] ("" for none).
+    """
+    output = output.resolve()
+    made_before = _read_manifest(output)
+    removed: list[tuple[bool, str]] = []
+    if output.is_dir():
+        for path in sorted(output.rglob("*")):
+            rel = path.relative_to(output).as_posix()
+            if rel.split("/", 1)[0] in (CACHE_NAME, MARKER, MANIFEST) or not path.is_file() or path.is_symlink():
+                continue
+            target = staging / rel
+            if target.exists() or target.is_symlink():
+                continue
+            if rel in made_before:
+                school, policy = (made_before[rel] + ["", ""])[:2]
+                gone = (policy and (school, policy) not in alive) or (school and school not in schools)
+                if gone or FORMAT_OF.get(path.suffix) in formats:
+                    removed.append((not policy, rel))  # a policy's documents first in the report
+                    continue
+                owners[rel] = made_before[rel]  # still policyc's: listed again, so a later build may remove it
+            if any(p.exists() and not p.is_dir() for p in target.parents if staging in p.parents):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)  # the same bytes; the old output's copy goes with the swap
+            except OSError:
+                shutil.copy2(path, target)
+    (staging / MANIFEST).write_text(json.dumps({"files": owners}, indent=0, sort_keys=True), encoding="utf-8")
+    return [rel for _, rel in sorted(removed)]
+
+
+def _read_manifest(output: Path) -> dict[str, list]:
+    try:
+        files = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]
+        return {k: list(v) for k, v in files.items() if isinstance(k, str) and isinstance(v, list)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

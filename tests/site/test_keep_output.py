@@ -1,0 +1,101 @@
+"""A build keeps every file of the output it did not make now (#21.3): other formats, other
+schools, the user's own files; only what the sources no longer make is removed, and reported."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import POLICY, SCHOOL, TRUST, write_tree
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TODAY = "2026-11-22"
+
+
+def _sources(root: Path) -> Path:
+    return write_tree(root / "policy_src", {
+        "trust.yaml": TRUST, "policies/social-media.yaml": POLICY, "schools/oak-primary.yaml": SCHOOL,
+        "schools/elm-primary.yaml": SCHOOL.replace("Oak Primary School", "Elm Primary School"),
+    })
+
+
+def _bytes(out: Path, *suffixes: str) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix in suffixes and ".policyc-cache" not in p.parts}
+
+
+def _build(run, src: Path, out: Path, *extra: str):
+    result = run("build", "--source", src, "--output", out, "--today", TODAY, "-q", *extra)
+    assert result.code == 0, result.err
+    return result
+
+
+def test_an_html_build_after_a_full_one_keeps_every_pdf_and_word_file_byte_for_byte(tmp_path, run):
+    src, out = _sources(tmp_path), tmp_path / "output"
+    _build(run, src, out, "--format", "html,pdf,docx")
+    before = _bytes(out, ".pdf", ".docx")
+    assert any(k.endswith(".pdf") for k in before) and any(k.endswith(".docx") for k in before)
+    _build(run, src, out, "--format", "html")
+    assert _bytes(out, ".pdf", ".docx") == before
+
+
+def test_one_school_s_build_keeps_the_other_schools(tmp_path, run):
+    src, out = _sources(tmp_path), tmp_path / "output"
+    _build(run, src, out, "--format", "html,pdf")
+    before = _bytes(out, ".pdf", ".html")
+    elm = {k: v for k, v in before.items() if k.startswith("elm-primary/")}
+    assert elm
+    _build(run, src, out, "--format", "pdf", "--school", "oak-primary")
+    after = _bytes(out, ".pdf", ".html")
+    assert {k: v for k, v in after.items() if k.startswith("elm-primary/")} == elm
+
+
+def test_a_school_removed_from_the_sources_has_its_files_removed_and_reported(tmp_path, run):
+    src, out = _sources(tmp_path), tmp_path / "output"
+    _build(run, src, out, "--format", "html,pdf,docx")
+    assert (out / "elm-primary" / "social-media.docx").is_file()
+    (src / "schools" / "elm-primary.yaml").unlink()
+    result = _build(run, src, out, "--format", "html")  # docx not built now: still removed, its school is gone
+    assert not any(p.is_file() for p in (out / "elm-primary").rglob("*")) if (out / "elm-primary").exists() else True
+    assert "Removed" in result.out and "elm-primary/social-media.docx" in result.out
+    assert (out / "oak-primary" / "social-media.docx").is_file()
+
+
+def test_the_user_s_own_file_and_a_redline_survive_every_build(tmp_path, run):
+    src, out = _sources(tmp_path), tmp_path / "output"
+    _build(run, src, out, "--format", "html")
+    (out / "oak-primary" / "notes-for-the-web-manager.txt").write_text("mine", encoding="utf-8")
+    (out / "mine.pdf").write_bytes(b"%PDF-1.4 mine")
+    _build(run, src, out, "--format", "html,pdf")
+    _build(run, src, out, "--format", "html", "--no-cache")
+    assert (out / "oak-primary" / "notes-for-the-web-manager.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "mine.pdf").read_bytes() == b"%PDF-1.4 mine"
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path, run):
+    src, out = _sources(tmp_path), tmp_path / "output"
+    _build(run, src, out, "--format", "html,pdf")
+    before = _bytes(out, ".pdf", ".html", ".json")
+    (src / "schools" / "oak-primary.yaml").write_text("name: [broken\n", encoding="utf-8")
+    assert run("build", "--source", src, "--output", out, "--today", TODAY, "-q").code == 1
+    assert _bytes(out, ".pdf", ".html", ".json") == before
+
+
+def test_serve_s_build_keeps_the_pdfs(tmp_path, run):
+    project = tmp_path
+    src, out = _sources(project), project / "output"
+    _build(run, src, out, "--format", "html,pdf")
+    before = _bytes(out, ".pdf")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "policyc", "serve", "--port", "0", "--today", TODAY],
+                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert re.search(r"Serving on http://", line), line + process.stderr.read()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert before and _bytes(out, ".pdf") == before
