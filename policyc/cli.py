@@ -490,6 +490,12 @@ def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
           f"in {report.seconds:.1f} s; {len(report.warnings)} warning(s). "
           f"Open {link(index, display_path(index), sys.stdout)}")
+    if report.stale:
+        kinds = sorted({p.rsplit(".", 1)[-1].upper() for p in report.stale})
+        print(f"Left out {len(report.stale)} {' and '.join(kinds)} file(s) of an earlier build that the sources have "
+              f"changed since, so no old version is published beside the new pages: build with --format "
+              f"{','.join(k.lower() for k in kinds)} to make them again: " + ", ".join(report.stale[:5])
+              + (" ..." if len(report.stale) > 5 else ""))
     if report.removed:
         print(f"Removed {len(report.removed)} file(s) of the last build whose sources are gone or that are no "
               f"longer made: " + ", ".join(report.removed[:10]) + (" ..." if len(report.removed) > 10 else ""))

@@ -12,6 +12,8 @@ from policyc.build.cache import CACHE_NAME, open_cache, previous_keys
 from policyc.build.executors import render_all
 from policyc.build.keys import KeyMaker, fingerprint, source_digest
 from policyc.build.plan import Output, plan_outputs
+
+ALL_FORMATS = ("html", "pdf", "docx")
 from policyc.compile.links import link_policies
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
@@ -67,6 +69,7 @@ class BuildReport:
     render_seconds: dict = field(default_factory=dict)  # path -> seconds its rendering took, on its worker
     also_rebuilt: int = 0  # documents outside --school/--policy rebuilt because their sources changed
     removed: list[str] = field(default_factory=list)  # files of the last output whose sources are gone
+    stale: list[str] = field(default_factory=list)  # documents of formats not built now that their sources outdate
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     policies: list[ResolvedPolicy] = field(default_factory=list)
@@ -115,9 +118,12 @@ def _executor(options: BuildOptions) -> Callable:
                                                                         peaks, times)
 
 
-def _owners(root: Path, documents: list[Output], schools: set[str]) -> dict[str, list]:
-    """Every file this build made, with the school and policy it belongs to ("" for none)."""
-    of_document = {o.path: [o.policy.school_slug, o.policy.policy_id] for o in documents}
+def _owners(root: Path, documents: list[Output], schools: set[str], keys: KeyMaker) -> dict[str, list]:
+    """Every file this build made, with the school and policy it belongs to ("" for none) and,
+    for a document, the key it was made for, so a later build of other formats can tell
+    whether it is still current."""
+    of_document = {o.path: [o.policy.school_slug, o.policy.policy_id, keys.key(o), list(keys.formats)]
+                   for o in documents}
     owners: dict[str, list] = {}
     for path in root.rglob("*"):
         rel = path.relative_to(root).as_posix()
@@ -184,8 +190,23 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
             if out.policy is None and out.format != "assets":
                 WRITERS[out.format](out, context)
         schools = {s.slug for s in project.schools}
-        owners = _owners(root, documents, schools)
+        keys = KeyMaker(options.formats, options.today, checked.histories)
+        owners = _owners(root, documents, schools, keys)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
-        report.removed = carry_over(options.output, root, owners, options.formats, alive, schools)
+        every = {o.path: o for o in plan_outputs(checked.histories, ALL_FORMATS) if o.policy is not None}
+
+        makers = {tuple(options.formats): keys}
+
+        def current(rel: str, formats: list) -> str:
+            """The key the document at `rel` would have now, built with the formats it was built with."""
+            out = every.get(rel)
+            if out is None:
+                return ""
+            if tuple(formats) not in makers:
+                makers[tuple(formats)] = KeyMaker(tuple(formats), options.today, checked.histories)
+            return makers[tuple(formats)].key(out)
+
+        report.removed, report.stale = carry_over(options.output, root, owners, options.formats, alive, schools,
+                                                  current)
     report.seconds = time.perf_counter() - started
     return report

@@ -9,7 +9,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from policyc.build.cache import CACHE_NAME
 from policyc.site.guard import MARKER, MARKER_TEXT
@@ -59,7 +59,8 @@ FORMAT_OF = {".html": "html", ".pdf": "pdf", ".docx": "docx"}
 
 
 def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tuple[str, ...],
-               alive: set[tuple[str, str]], schools: set[str]) -> list[str]:
+               alive: set[tuple[str, str]], schools: set[str],
+               current: Callable[[str, list], str] = lambda rel, formats: "") -> tuple[list[str], list[str]]:
     """Bring into `staging` every file of the previous output that this build did not make and
     must keep; return the files left out because their sources are gone.
 
@@ -69,11 +70,17 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
     `policyc diff` wrote it) and is always kept. A file policyc made is kept while its school
     and policy are still in the sources, unless it is of a format built now and this build
     did not make it again (it is no longer an output: a draft since ratified, say).
-    `owners` is this build's own manifest, path -> [school, policy] ("" for none).
+    A document of a format not built now is kept only while it is still what the sources
+    make: the key it was made for (kept in the manifest) is compared with `current(path,
+    formats it was built with)`; one the sources have moved past (a PDF of the version since
+    superseded, say) is left out and listed as stale, never published beside newer pages.
+    `owners` is this build's own manifest, path -> [school, policy, key, formats] ("" for none).
+    Returns the files removed because their sources are gone, and the stale ones.
     """
     output = output.resolve()
     made_before = _read_manifest(output)
     removed: list[tuple[bool, str]] = []
+    stale: list[str] = []
     if output.is_dir():
         for path in sorted(output.rglob("*")):
             rel = path.relative_to(output).as_posix()
@@ -88,6 +95,10 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
                 if gone or FORMAT_OF.get(path.suffix) in formats:
                     removed.append((not policy, rel))  # a policy's documents first in the report
                     continue
+                entry = made_before[rel]
+                if len(entry) >= 4 and entry[2] and current(rel, list(entry[3])) != entry[2]:
+                    stale.append(rel)
+                    continue
                 owners[rel] = made_before[rel]  # still policyc's: listed again, so a later build may remove it
             if any(p.exists() and not p.is_dir() for p in target.parents if staging in p.parents):
                 continue
@@ -97,7 +108,7 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
             except OSError:
                 shutil.copy2(path, target)
     (staging / MANIFEST).write_text(json.dumps({"files": owners}, indent=0, sort_keys=True), encoding="utf-8")
-    return [rel for _, rel in sorted(removed)]
+    return [rel for _, rel in sorted(removed)], stale
 
 
 def _read_manifest(output: Path) -> dict[str, list]:

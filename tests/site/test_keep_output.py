@@ -99,3 +99,21 @@ def test_serve_s_build_keeps_the_pdfs(tmp_path, run):
         process.terminate()
         process.wait(timeout=20)
     assert before and _bytes(out, ".pdf") == before
+
+
+def test_a_kept_document_the_sources_have_moved_past_is_left_out_and_said(tmp_path, run):
+    """An HTML build after a full one, once one school's copy has changed: that school's PDF and
+    Word file of the old text are not published beside the new page; the other school's stay."""
+    src, out = _sources(tmp_path), tmp_path / "output"
+    _build(run, src, out, "--format", "html,pdf,docx")
+    before = _bytes(out, ".pdf", ".docx")
+    school = src / "schools" / "elm-primary.yaml"
+    school.write_text(school.read_text().replace("Elm Primary School", "Elm Tree Primary School"))
+    done = _build(run, src, out, "--format", "html")
+    after = _bytes(out, ".pdf", ".docx")
+    elm = {k for k in before if k.startswith(("elm-primary/", "review/elm-primary/"))}
+    assert elm and not elm & set(after)
+    assert {k: v for k, v in before.items() if k not in elm} == after
+    assert "Left out" in done.out and "build with --format docx,pdf to make them again" in done.out
+    _build(run, src, out, "--format", "html,pdf,docx")
+    assert set(_bytes(out, ".pdf", ".docx")) == set(before)
