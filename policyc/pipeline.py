@@ -118,12 +118,13 @@ def _executor(options: BuildOptions) -> Callable:
                                                                         peaks, times)
 
 
-def _owners(root: Path, documents: list[Output], schools: set[str], keys: KeyMaker) -> dict[str, list]:
+def _owners(root: Path, documents: list[Output], schools: set[str], keys: KeyMaker,
+            known: dict[str, str]) -> dict[str, list]:
     """Every file this build made, with the school and policy it belongs to ("" for none) and,
     for a document, the key it was made for, so a later build of other formats can tell
     whether it is still current."""
-    of_document = {o.path: [o.policy.school_slug, o.policy.policy_id, keys.key(o), list(keys.formats)]
-                   for o in documents}
+    of_document = {o.path: [o.policy.school_slug, o.policy.policy_id, known.get(o.path) or keys.key(o),
+                            list(keys.formats)] for o in documents}
     owners: dict[str, list] = {}
     for path in root.rglob("*"):
         rel = path.relative_to(root).as_posix()
@@ -191,7 +192,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
                 WRITERS[out.format](out, context)
         schools = {s.slug for s in project.schools}
         keys = KeyMaker(options.formats, options.today, checked.histories)
-        owners = _owners(root, documents, schools, keys)
+        owners = _owners(root, documents, schools, keys, key_of)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
         every = {o.path: o for o in plan_outputs(checked.histories, ALL_FORMATS) if o.policy is not None}
 
