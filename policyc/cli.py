@@ -622,6 +622,7 @@ def _confirm(args, question: str) -> bool:
 
 
 def _unratify(args, checked, source: Path, today: dt.date) -> int:
+    from policyc import commands  # it loads the writers, which a quick command must not
     history = commands.find(checked, args.school, args.policy)
     latest = ratify.unratify_plan(history, today)
     print(f"{history.current.school_name}: version {latest.version} of the {history.current.title}, ratified "
@@ -637,6 +638,7 @@ def _unratify(args, checked, source: Path, today: dt.date) -> int:
 def _amend(args, histories, source: Path, today: dt.date) -> int:
     """`ratify --amend`: correct the latest record of each school's copy, after the user has
     seen what changes and said yes; all schools or none."""
+    from policyc import commands  # it loads the writers, which a quick command must not
     if args.summary or args.new_version or args.owner:
         raise UsageError("--amend corrects the record of a meeting (--date, --by, --minute, --body), not the "
                          "summary, version or owner of the change")
