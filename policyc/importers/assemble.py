@@ -57,6 +57,7 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     full_text = "\n".join(b.text for b in blocks)
     school = names.school_name(full_text, [b.text for b in layout.cover]) or _school_from_body(cover.body)
     roles = names.role_titles(full_text)
+    trust_name = names.trust_name(full_text)
     body = cover.body or "Governing Body"
     title = cover.title or (sections[0]["title"] if sections else "Imported policy")
     pid = policy_id or _policy_id(title)
@@ -77,7 +78,7 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
         _placeholders(policy, school, cover.body, roles)
     else:
         result.offered = _offers(full_text, school, cover.body, roles)
-    result.files["trust.yaml"] = dump(_trust(school, body, roles, cover, blocks), [
+    result.files["trust.yaml"] = dump(_trust(school or trust_name, body, roles, cover, blocks), [
         SCHEMA.format("../", "trust")[2:], f"Made by `policyc import` from {origin}."])
     result.files[f"policies/{pid}.yaml"] = dump(policy, [
         SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`."])

@@ -25,8 +25,8 @@ def _build(source: Path, out: Path, fmt: str) -> None:
 
 
 def test_an_unnamed_setting_prints_no_school_name(tmp_path, capsys):
-    # Wool Pre-School's mobile phone policy says "the setting" and "the pre-school" throughout.
-    source = _import(tmp_path, "wool-preschool-mobile-phones")
+    # "Policy No. 54", a whistleblowing policy that says only "the School" and "the Governing Body".
+    source = _import(tmp_path, "policy54-whistleblowing")
     report = capsys.readouterr().out
     assert "names no school" in report or "does not name its school" in report
     [school_file] = (source / "schools").glob("*.yaml")
@@ -75,3 +75,37 @@ def test_school_name_placeholder_with_no_name_is_a_located_error(tmp_path, capsy
     line = text[:first.start()].count("\n") + 1
     assert re.search(rf"{re.escape(policy_file.name)}:{line}:\d+: .*school\.name.*gives no name", err.out + err.err)
     assert "Traceback" not in err.err
+
+
+def _written(source: Path) -> tuple[dict, dict]:
+    school = yaml.safe_load(next((source / "schools").glob("*.yaml")).read_text(encoding="utf-8"))
+    return school, yaml.safe_load((source / "trust.yaml").read_text(encoding="utf-8"))
+
+
+def test_a_pre_school_named_on_its_cover_is_found(tmp_path):
+    # "Hanney Pre-School" above the title; the text says "the setting".
+    school, trust = _written(_import(tmp_path, "hanney-preschool-mobile-phones"))
+    assert school["name"] == "Hanney Pre-School" and school["phase"] == "nursery"
+
+
+def test_a_playgroup_is_found_from_word(tmp_path):
+    school, _ = _written(_import(tmp_path, "wool-preschool-mobile-phones", "docx"))
+    assert school["name"] == "Wool Pre-school Playgroup" and school["phase"] == "nursery"
+
+
+def test_the_cover_line_that_names_the_school_wins_over_a_shortened_match(tmp_path):
+    # "Noel - Baker School" on the cover: not "Baker School".
+    school, _ = _written(_import(tmp_path, "noel-baker-whistleblowing"))
+    assert school["name"] == "Noel - Baker School"
+
+
+def test_an_academy_named_after_its_place(tmp_path):
+    # "... student attendance at Co-op Academy Grange is maximized"
+    school, _ = _written(_import(tmp_path, "grange-attendance"))
+    assert school["name"] == "Co-op Academy Grange"
+
+
+def test_a_trust_wide_policy_names_the_trust_not_a_school(tmp_path):
+    # Beckfoot Trust's code of conduct names the trust ("Beckfoot Trust employees") and no school.
+    school, trust = _written(_import(tmp_path, "beckfoot-code-of-conduct"))
+    assert trust["name"] == "Beckfoot Trust" and "name" not in school
