@@ -43,8 +43,19 @@ def _read(path: Path) -> list[Block]:
     text = path.read_text(encoding="utf-8-sig")
     if suffix == ".md":
         facts, text = front_matter(text)
-        return facts + read_text(text, markdown=True)
+        return facts + _top_level(read_text(text, markdown=True))
     return read_text(text)
+
+
+def _top_level(blocks: list[Block]) -> list[Block]:
+    """Markdown whose sections are `##` (the page's `#` being its title, or front matter's): its
+    highest heading is a section, not a sub-section of a section the document does not have."""
+    levels = [b.level for b in blocks if b.kind == "heading"]
+    shift = min(levels) - 1 if levels else 0
+    for block in blocks:
+        if block.kind == "heading" and shift:
+            block.level -= shift
+    return blocks
 
 
 def _key(text: str) -> str:
