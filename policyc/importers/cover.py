@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from policyc.importers.blocks import Block
+from policyc.importers.names import SCHOOL
 from policyc.importers.dates import WRITTEN, find_cycle, find_date, find_written, month_only
 
 BODIES = re.compile(r"((?:[A-Z][\w'&]*\s)*?(?:Local |Full )?(?:Governing Body|Management Committee|Board of Trustees|"
@@ -51,7 +52,8 @@ def read_cover(blocks: list[Block], ending: bool = False) -> Cover:
     """
     cover = Cover()
     blocks = _paired(blocks)
-    styled = next((b for b in blocks if b.title), None)
+    # Not the setting's name in the Title style ("Oakfield Primary School" over "Staff Code of Conduct Policy").
+    styled = next((b for b in blocks if b.title and not SCHOOL.fullmatch(b.text.strip())), None)
     if styled is not None and not ending:  # the title by typography: Word's Title style, the largest text
         cover.title = styled.text.strip()
         if m := re.match(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", cover.title):
