@@ -44,7 +44,21 @@ def _read(path: Path) -> list[Block]:
     if suffix == ".md":
         facts, text = front_matter(text)
         return facts + _top_level(read_text(text, markdown=True))
-    return read_text(text)
+    return _numbered_title(read_text(text))
+
+
+def _numbered_title(blocks: list[Block]) -> list[Block]:
+    """A text file whose only number is on a short line at its top ("1.6 Mobile Phone & Camera Use"
+    under "Hanney Pre-School"): that line is the title, numbered as in the setting's handbook."""
+    numbered = [i for i, b in enumerate(blocks) if b.number]
+    if len(numbered) != 1 or numbered[0] > 2:
+        return blocks
+    i = numbered[0]
+    block = blocks[i]
+    if (block.kind in ("numbered", "heading") and "." in block.number and len(block.text.split()) <= 12
+            and not re.search(r"[.;:,]$", block.text) and not any(b.title for b in blocks)):
+        blocks[i] = Block("para", f"{block.number} {block.text}", block.where, title=True)
+    return blocks
 
 
 def _top_level(blocks: list[Block]) -> list[Block]:

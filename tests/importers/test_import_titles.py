@@ -84,3 +84,15 @@ def test_markdown_front_matter_is_the_title_and_dates_never_a_paragraph(tmp_path
     assert "layout:" not in text and "title:" not in text and "---" not in text
     assert "14th March 2022" in text and "March 2023" in text
     assert "Children in KS1 should not bring in mobile phones or devices from home." in text
+
+
+def test_a_text_files_numbered_title_under_the_settings_name(tmp_path):
+    # Wool Pre-school Playgroup / 1.6 Use of mobile phones and cameras / Policy statement / ...
+    [doc] = documents(["wool-preschool-mobile-phones"])
+    source = _import(tmp_path, write(doc, "txt", tmp_path))
+    policy = _policy(source)
+    assert policy["title"] == "Use of mobile phones and cameras"
+    assert [s["title"] for s in policy["sections"]] == [t for level, t in doc.headings if level == 1]
+    written = next((source / "schools").glob("*.yaml")).read_text(encoding="utf-8")
+    assert yaml.safe_load(written)["name"] == "Wool Pre-school Playgroup"
+    assert "# Check: the document numbers its title 1.6" in written
