@@ -262,10 +262,9 @@ def _import(args) -> int:
             raise UsageError("--model writes a school's overlay on an existing policy: "
                              "--placeholders and --id are for a new model")
         imported, report = import_overlay(args.document, args.source, args.model, args.school)
-    elif args.school:
-        raise UsageError("--school goes with --model (the school whose copy of that model policy it is)")
     else:
-        imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id)
+        imported, report = import_document(args.document, args.source, args.placeholders, args.policy_id,
+                                           args.school)
     for line in report:
         print(line)
     source = "" if _is_default_source(args.source) else f" --source {_arg(args.source)}"

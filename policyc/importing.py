@@ -16,15 +16,57 @@ from policyc.importers.overlay import compare
 from policyc.render.present import Words
 from policyc.importers.read import read_document
 from policyc.importers.yamlout import add_school_policy, dump
+from policyc.names import SLUG_RULE, is_slug
 from policyc.pipeline import check, check_all
 
 
+def _slug_argument(school_slug: Optional[str]) -> None:
+    """--school SLUG by the grammar the checker holds every school's file name to."""
+    if school_slug is not None and not is_slug(school_slug):
+        raise UsageError(f"--school {school_slug!r}: a school's slug is {SLUG_RULE}")
+
+
+def _name_key(name: str) -> str:
+    words = re.sub(r"[^a-z0-9 ]+", " ", name.lower().replace("&", " and ")).split()
+    return " ".join(w for w in words if w != "the")
+
+
+def existing_school(source: Path, name: Optional[str]) -> Optional[str]:
+    """The slug of the trust's school that the document's name is (its name: or short_name:), if one is.
+
+    "Moorside Primary School" is schools/moorside-primary.yaml when that file says
+    name: Moorside Primary School; a name no school has is None (a new school)."""
+    if not name or not (source / "schools").is_dir():
+        return None
+    wanted = _name_key(name)
+    found = []
+    for path in sorted((source / "schools").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        names = [data.get(k) for k in ("name", "short_name") if isinstance(data, dict)]
+        if any(isinstance(n, str) and _name_key(n) == wanted for n in names):
+            found.append(str(data.get("slug") or path.stem))
+    return found[0] if len(found) == 1 else None
+
+
 def import_document(document: Path, source: Path, placeholders: bool = False,
-                    policy_id: str | None = None) -> tuple[Imported, list[str]]:
-    """Write the trust (if new), the policy and its school into `source`; return what was done and a report."""
+                    policy_id: str | None = None, school_slug: Optional[str] = None
+                    ) -> tuple[Imported, list[str]]:
+    """Write the trust (if new), the policy and its school into `source`; return what was done and a report.
+
+    The school is `school_slug` when given, else the trust's school of the name the document
+    gives, else a new school file; an existing school file gets the policy added under policies:."""
+    _slug_argument(school_slug)
     if not document.is_file():
         raise UsageError(f"{display_path(document)}: no such file")
     imported = assemble(read_document(document), document.name, placeholders, policy_id)
+    matched = school_slug or existing_school(source, imported.school_name)
+    if matched and matched != imported.school_slug:
+        made = imported.files.pop(f"schools/{imported.school_slug}.yaml")
+        imported.files[f"schools/{matched}.yaml"] = made
+        imported.school_slug = matched
     plan: dict[Path, str] = {}
     before: dict[Path, str] = {}  # files that were there already, as they were
     for rel, text in imported.files.items():
@@ -91,6 +133,7 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     The school file is made (from what the document says) when there is none; an existing
     one gets the overlay added under `policies:`, the rest of it left as it was.
     """
+    _slug_argument(school_slug)
     if not document.is_file():
         raise UsageError(f"{display_path(document)}: no such file")
     model_path = source / "policies" / f"{model_id}.yaml"
@@ -98,11 +141,10 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
         raise UsageError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
                         f"{display_path(source / 'policies')}, without .yaml)")
     imported = assemble(read_document(document), document.name, policy_id=model_id)
-    slug_ = school_slug or (slug(imported.school_name, 6) if imported.school_name else None)
+    slug_ = (school_slug or existing_school(source, imported.school_name)
+             or (slug(imported.school_name, 6) if imported.school_name else None))
     if not slug_:
         raise UsageError(f"{display_path(document)}: the document does not name its school; give --school SLUG")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug_):
-        raise UsageError(f"--school {slug_!r}: a school's slug is lower case letters, digits, '-' or '_'")
     school_path = source / "schools" / f"{slug_}.yaml"
     before = school_path.read_text(encoding="utf-8") if school_path.is_file() else None
     report: list[str] = []

@@ -53,11 +53,12 @@ def placeholder_table(project: Project, policy: ModelPolicy, school: School,
     """The fixed set of names a clause may use for this school, and their values."""
     trust = project.trust
     table = {
-        "school.name": school.name,
-        "school.short_name": school.short_name or school.name,
         "body.name": body,
         "policy.title": (overlay.title if overlay and overlay.title else policy.title),
     }
+    if school.name or school.short_name:  # optional: a setting's own documents may name none
+        table["school.name"] = school.name or school.short_name
+        table["school.short_name"] = school.short_name or school.name
     if school.phase:  # optional: a school's own document may not say
         table["school.phase"] = PHASE_NAMES.get(school.phase, school.phase)
     if trust.name:
@@ -302,7 +303,7 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
                                + ("it" if item == ref else f"{ref!r} inside it"),
                                f"the reference is at {where}; keep {item!r}, or replace what refers to it")
             elif ref in anywhere:
-                problems.error(where, f"[[{ref}]] refers to a clause that is not in {school.name}'s policy"
+                problems.error(where, f"[[{ref}]] refers to a clause that is not in {school.name or school.slug}'s policy"
                                + context, f"check remove:, phases: and options in {school.source}")
             elif not checked:
                 written = ref if ref.startswith("[[") else f"[[{ref}]]"
@@ -389,7 +390,7 @@ def _check_policy_reference(ref: str, where: Position, others: dict, school: Sch
     if not has.applies:
         have = sorted(p for p, m in others.items() if applicability(m, school).applies)
         close = difflib.get_close_matches(policy_id, have, n=1)
-        problems.error(where, f"[[{ref}]] refers to the {other.title}, which {school.name} does not have "
+        problems.error(where, f"[[{ref}]] refers to the {other.title}, which {school.name or school.slug} does not have "
                        f"({has.reason})" + context,
                        f"did you mean [[{close[0]}]]?" if close else "refer to a policy the school has")
         return
@@ -397,7 +398,7 @@ def _check_policy_reference(ref: str, where: Position, others: dict, school: Sch
         overlay = school.overlay(policy_id) or Overlay(policy_id, Position(school.source))
         gone = _removed_by(other, overlay)
         if clause_id in gone:
-            problems.error(where, f"[[{ref}]] refers to {clause_id!r}, which {school.name}'s {other.title} "
+            problems.error(where, f"[[{ref}]] refers to {clause_id!r}, which {school.name or school.slug}'s {other.title} "
                            f"leaves out" + context, f"it is removed at {gone[clause_id][1]}")
 
 
@@ -447,16 +448,19 @@ def _unknown(name: str, where: Position, known: list[str], table: dict, school: 
              context: str, problems: Problems, trust_file: str = "trust.yaml") -> None:
     group, _, key = name.partition(".")
     if group == "holder" and f"role.{key}" in known:
-        problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name}'s {table[f'role.{key}']}"
+        problems.error(where, f"{{{{ {name} }}}} needs the name of {school.name or school.slug}'s {table[f'role.{key}']}"
                        + context, f"add {key}: {{name: ...}} under roles: in {school.source}")
     elif name == "school.phase":
-        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} gives no phase" + context,
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.name or school.slug} gives no phase" + context,
                        f"add phase: primary (or another phase) to {school.source}")
     elif group == "trust" and key in ("name", "short_name"):
         problems.error(where, f"{{{{ {name} }}}} is used but trust.yaml gives no name" + context,
                        "add name: ... to trust.yaml")
+    elif group == "school" and key in ("name", "short_name"):
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.source} gives no name" + context,
+                       f"add name: ... to {school.source}")
     elif group == "school" and key == "website":
-        problems.error(where, f"{{{{ {name} }}}} is used but {school.name} has no website" + context,
+        problems.error(where, f"{{{{ {name} }}}} is used but {school.name or school.slug} has no website" + context,
                        f"add website: https://... to {school.source}")
     elif group == "role" and not suggest(name, known):
         problems.error(where, f"unknown placeholder {{{{ {name} }}}}: the trust has no role {key!r}" + context,

@@ -57,6 +57,7 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     full_text = "\n".join(b.text for b in blocks)
     school = names.school_name(full_text, [b.text for b in layout.cover]) or _school_from_body(cover.body)
     roles = names.role_titles(full_text)
+    trust_name = names.trust_name(full_text)
     body = cover.body or "Governing Body"
     title = cover.title or (sections[0]["title"] if sections else "Imported policy")
     pid = policy_id or _policy_id(title)
@@ -77,7 +78,7 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
         _placeholders(policy, school, cover.body, roles)
     else:
         result.offered = _offers(full_text, school, cover.body, roles)
-    result.files["trust.yaml"] = dump(_trust(school, body, roles, cover, blocks), [
+    result.files["trust.yaml"] = dump(_trust(school or trust_name, body, roles, cover, blocks), [
         SCHEMA.format("../", "trust")[2:], f"Made by `policyc import` from {origin}."])
     result.files[f"policies/{pid}.yaml"] = dump(policy, [
         SCHEMA.format("../../", "policy")[2:], f"Imported from {origin} by `policyc import`."])
@@ -85,8 +86,8 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
     result.policy, result.school_name, result.comments, result.text = policy, school, cover.comments, full_text
     if not school:
-        cover.comments.append("the document does not name its school or setting: 'Our School' stands in "
-                              "for it; write the setting's name")
+        cover.comments.append("the document does not name its school or setting, so no name is printed on "
+                              "its pages; add name: with the setting's name")
     result.school = _school(school, body, roles, pid, record, full_text)
     result.files[f"schools/{result.school_slug}.yaml"] = dump(result.school, school_header(cover.comments))
     return result
@@ -181,7 +182,7 @@ def _cycle_from(record: dict) -> Optional[str]:
 
 
 def _trust(school: Optional[str], body: str, roles: dict[str, str], cover: Cover, blocks: list[Block]) -> dict:
-    trust: dict = {"name": school or "Our Trust", "type": "single school", "approving_body": body,
+    trust: dict = {**({"name": school} if school else {}), "type": "single school", "approving_body": body,
                    "roles": {"headteacher": "Headteacher", **roles}}
     rows = []
     signatory_seen = False
@@ -214,7 +215,7 @@ def _school(school: Optional[str], body: str, roles: dict[str, str], pid: str, r
              else "nursery" if re.search(r"\bnursery\b", school or "", re.I)
              or re.search(r"\bpre-?school\b|\bplaygroup\b|\bearly years setting\b", text, re.I)
              else "secondary" if re.search(r"\bstudents\b|sixth form|\bacademy\b", text, re.I) else "primary")
-    data: dict = {"name": school or "Our School",
+    data: dict = {**({"name": school} if school else {}),
                   "#phase": "phase guessed from the policy's words: check it",
                   "phase": phase, "approving_body": body,
                   "roles": {key: {"title": title} for key, title in roles.items()}}

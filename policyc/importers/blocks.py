@@ -24,6 +24,7 @@ class Block:
     glyph: Optional[str] = None  # for bullets: the mark as written ("•", "o", "-"), a change of mark being a list within
     cells: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # characters left out because no font can draw them
+    title: bool = False  # the document's own title by its typography: Word's Title style, page 1's largest text
 
 
 @dataclass

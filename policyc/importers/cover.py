@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from policyc.importers.blocks import Block
+from policyc.importers.names import SCHOOL
 from policyc.importers.dates import WRITTEN, find_cycle, find_date, find_written, month_only
 
 BODIES = re.compile(r"((?:[A-Z][\w'&]*\s)*?(?:Local |Full )?(?:Governing Body|Management Committee|Board of Trustees|"
@@ -51,7 +52,17 @@ def read_cover(blocks: list[Block], ending: bool = False) -> Cover:
     """
     cover = Cover()
     blocks = _paired(blocks)
+    # Not the setting's name in the Title style ("Oakfield Primary School" over "Staff Code of Conduct Policy").
+    styled = next((b for b in blocks if b.title and not SCHOOL.fullmatch(b.text.strip())), None)
+    if styled is not None and not ending:  # the title by typography: Word's Title style, the largest text
+        cover.title = styled.text.strip()
+        if m := re.match(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$", cover.title):
+            cover.title = m.group(2)
+            cover.comments.append(f"the document numbers its title {m.group(1)}; the title is written without "
+                                  "that number, which no policy field holds")
     for block in blocks:
+        if block is styled and not ending:
+            continue
         text = block.text.strip()
         if block.kind == "row":
             row = _row(block.cells[0].strip(), " ".join(c for c in block.cells[1:] if c))
@@ -69,7 +80,7 @@ def read_cover(blocks: list[Block], ending: bool = False) -> Cover:
               and not re.match(r"^policy\s+(no\.?|number)\s*\d", text, re.I)):
             if cover.title is None:
                 cover.title = text
-            elif cover.subtitle is None:
+            elif cover.subtitle is None and styled is None:
                 cover.subtitle = text
             else:
                 cover.preamble.append(text)

@@ -105,6 +105,8 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
     num = _num_pr(paragraph)
     if not text.strip():
         return None
+    if _styled_title(paragraph):  # Word's Title style: the document's title, whatever it says
+        return Block("para", re.sub(r"\*\*|</?(?:b|i|em|strong)>", "", text).strip(), where, title=True)
     if level:
         text = text.replace("**", "")  # a heading's bold is its style, not emphasis
     if num:
@@ -141,6 +143,15 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
     if whole_bold and block and block.kind == "para":
         block.text = f"**{text}**"
     return block
+
+
+def _styled_title(paragraph) -> bool:
+    style = paragraph.style
+    while style is not None:
+        if (style.name or "").lower() == "title":
+            return True
+        style = style.base_style
+    return False
 
 
 def _heading_level(paragraph) -> int:

@@ -6,8 +6,15 @@ import re
 from collections import Counter
 from typing import Optional
 
-SCHOOL = re.compile(r"\b((?:The )?(?:[A-Z][\w'’]*|VI{0,3}|I{1,3}|[A-Z]{2,})(?: (?:[A-Z][\w'’]*|of|VI{0,3}|I{1,3}))*"
-                    r" (?:School|Academy|College|Federation|Primary|Nursery))\b")
+_WORD = r"(?:[A-Z][\w'’]*(?:-[\w'’]+)*|VI{0,3}|I{1,3}|[A-Z]{2,})"
+# "Hawkhurst Church of England Primary School", "Hanney Pre-School", "Wool Pre-school Playgroup",
+# and an academy named after its place: "Co-op Academy Grange".
+SCHOOL = re.compile(rf"\b((?:The )?{_WORD}(?: (?:{_WORD}|of))*"
+                    r" (?:School|Academy(?: (?!Trust\b|Board\b|Council\b|Committee\b|Governors?\b|Polic|Staff\b|"
+                    r"Schools?\b)[A-Z][a-z]+\b(?! (?:School|Academy|College)))?|College|Federation|Primary|Nursery|"
+                    r"Pre-?[Ss]chool(?: Playgroup)?|Playgroup))(?![\w-])")
+TRUST = re.compile(rf"\b({_WORD}(?: (?:{_WORD}|of))* Trust)\b")
+_NOT_A_NAME = ("This ", "Our ", "All ", "Any ", "Each ", "Every ", "The ", "A ", "An ", "Your ", "Their ", "Trust ")
 ROLES = [("headteacher", r"Executive Headteacher|Headteacher|Head Teacher|Principal|Head of School"),
          ("dsl", r"Designated Safeguarding Lead|designated safeguarding lead|designated senior professional"),
          ("chair", r"Chair of Governors|Chair of the Governing Body"),
@@ -19,10 +26,22 @@ def school_name(text: str, cover_lines: list[str]) -> Optional[str]:
     """The name the document uses most for its school, preferring one written on the cover."""
     found = Counter(m.group(1) for m in SCHOOL.finditer(text))
     found = Counter({k: v for k, v in found.items() if not re.match(r"^(The )?(School|Schools)$", k)
-                     and not k.startswith(("This ", "Our ", "All ", "Any "))})
+                     and not k.startswith(("This ", "Our ", "All ", "Any "))
+                     and not re.match(r"^(?:The )?(?:Pre-?[Ss]chool|Playgroup|Nursery|Academy|Primary)\b", k)})
     for line in cover_lines:
         if line in found:
             return line
+    for line in cover_lines:  # a cover line that is the name the text shortens: "Noel - Baker School"
+        short = line.strip()
+        if len(short.split()) <= 8 and not short.endswith((".", ":")) and any(
+                short.endswith(" " + k) and short != k for k in found):
+            return short
+    return found.most_common(1)[0][0] if found else None
+
+
+def trust_name(text: str) -> Optional[str]:
+    """The trust the document names most ("Beckfoot Trust", "City of London Academies Trust"), if any."""
+    found = Counter(m.group(1) for m in TRUST.finditer(text) if not m.group(1).startswith(_NOT_A_NAME))
     return found.most_common(1)[0][0] if found else None
 
 

@@ -6,11 +6,13 @@ two columns of a ratification table apart; the plain mode puts them on lines of 
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 from policyc.errors import UserError
 
@@ -18,6 +20,37 @@ _PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of\s+\d+)?\s*$", re.I)
 _GLYPH = "•·▪◦‣∙●○■□➢➤❖\uf020-\uf0ff"  # bullets, Word's symbol-font ones (U+F0B7 ...) among them
 _MARKER = re.compile(rf"^(\d{{1,2}}(\.\d{{1,2}})*\.?|\(?[a-z]\)|[-*–{_GLYPH}]|o(?=\s)|[Ø§](?=\s+[A-Z]))(\s|(?<=[{_GLYPH}]))")
 _HANGING = re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}})*\.?|\(?[a-z]\)|[-*–{_GLYPH}]|o|[Ø§](?=\s+[A-Z]))\s{{2,}}")
+
+
+def pdf_title(path: Path) -> Optional[str]:
+    """The largest text on the first page, its lines joined (a title wrapped over two lines is one
+    title), when it is clearly larger than the page's ordinary text; else None."""
+    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True)
+    if done.returncode:
+        return None
+    words = [(float(m.group(2)), float(m.group(4)) - float(m.group(2)), html.unescape(m.group(5)))
+             for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                                  done.stdout)]
+    if len(words) < 2:
+        return None
+    heights = sorted(h for _, h, _ in words)
+    ordinary = heights[len(heights) // 2]
+    largest = heights[-1]
+    if largest < ordinary * 1.4:
+        return None
+    big = [(y, w) for y, h, w in words if h >= largest * 0.9]
+    lines: list[list[str]] = []
+    last_y = None
+    for y, w in big:  # in reading order, as pdftotext gives them
+        if last_y is not None and abs(y - last_y) > largest * 1.6:
+            break  # a second block of large text further down is not the title
+        if last_y is None or abs(y - last_y) > largest * 0.3:
+            lines.append([])
+        lines[-1].append(w)
+        last_y = y
+    title = " ".join(" ".join(line) for line in lines).strip()
+    return title if 1 <= len(title.split()) <= 20 else None
 
 
 def pdf_text(path: Path) -> str:

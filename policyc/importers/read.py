@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Optional
+
+import yaml
 
 from policyc.errors import UserError
 from policyc.importers.blocks import Block
-from policyc.importers.pdf import pdf_text
+from policyc.importers.pdf import pdf_text, pdf_title
 from policyc.importers.text import read_text
 from policyc.text.glyphs import drawable_text
 
@@ -32,8 +36,94 @@ def _read(path: Path) -> list[Block]:
     if suffix not in SUFFIXES:
         raise UserError(f"{path}: policyc can import {', '.join(SUFFIXES)} files, not {suffix or 'this file'}")
     if suffix == ".pdf":
-        return read_text(pdf_text(path), name="paragraph")
+        return _mark_title(read_text(pdf_text(path), name="paragraph"), pdf_title(path))
     if suffix == ".docx":
         from policyc.importers.docx import read_docx
         return read_docx(path)
-    return read_text(path.read_text(encoding="utf-8-sig"), markdown=suffix == ".md")
+    text = path.read_text(encoding="utf-8-sig")
+    if suffix == ".md":
+        facts, text = front_matter(text)
+        return facts + _top_level(read_text(text, markdown=True))
+    return _numbered_title(read_text(text))
+
+
+def _numbered_title(blocks: list[Block]) -> list[Block]:
+    """A text file whose only number is on a short line at its top ("1.6 Mobile Phone & Camera Use"
+    under "Hanney Pre-School"): that line is the title, numbered as in the setting's handbook."""
+    numbered = [i for i, b in enumerate(blocks) if b.number]
+    if len(numbered) != 1 or numbered[0] > 2:
+        return blocks
+    i = numbered[0]
+    block = blocks[i]
+    if (block.kind in ("numbered", "heading") and "." in block.number and len(block.text.split()) <= 12
+            and not re.search(r"[.;:,]$", block.text) and not any(b.title for b in blocks)):
+        blocks[i] = Block("para", f"{block.number} {block.text}", block.where, title=True)
+    return blocks
+
+
+def _top_level(blocks: list[Block]) -> list[Block]:
+    """Markdown whose sections are `##` (the page's `#` being its title, or front matter's): its
+    highest heading is a section, not a sub-section of a section the document does not have."""
+    levels = [b.level for b in blocks if b.kind == "heading"]
+    shift = min(levels) - 1 if levels else 0
+    for block in blocks:
+        if block.kind == "heading" and shift:
+            block.level -= shift
+    return blocks
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _mark_title(blocks: list[Block], title: Optional[str]) -> list[Block]:
+    """The block (or the two lines a wrapped title became) that is the largest text on page 1."""
+    if not title:
+        return blocks
+    want = _key(title)
+    for i, block in enumerate(blocks[:12]):
+        whole = _key(f"{block.number or ''} {block.text}")
+        if whole == want or _key(block.text) == want:
+            blocks[i] = Block("para", f"{block.number} {block.text}" if block.number and whole == want
+                              else block.text, block.where, title=True)
+            return blocks
+        if i + 1 < len(blocks) and want == whole + _key(f"{blocks[i + 1].number or ''} {blocks[i + 1].text}"):
+            blocks[i:i + 2] = [Block("para", title, block.where, title=True)]
+            return blocks
+    return blocks
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# Front matter keys (as static-site generators write them) and the cover line each one is.
+_FACTS = {"date": "Date", "adopted": "Adopted", "approved": "Approved", "ratified": "Ratified",
+          "updated": "Updated", "last_updated": "Updated", "lastmod": "Updated", "last_modified": "Updated",
+          "last_reviewed": "Date of last review", "last_review": "Date of last review",
+          "review": "Next review", "review_date": "Next review", "next_review": "Next review",
+          "review_due": "Next review", "version": "Version"}
+
+
+def front_matter(text: str) -> tuple[list[Block], str]:
+    """YAML front matter (`---` ... `---` at the top of a Markdown file): its title is the title,
+    its dates cover lines as written; the rest is the document, its lines where they were."""
+    m = _FRONT.match(text)
+    if not m:
+        return [], text
+    try:
+        data = yaml.load(m.group(1), Loader=yaml.BaseLoader)  # every value a string, as written
+    except yaml.YAMLError:
+        return [], text
+    if not isinstance(data, dict):
+        return [], text
+    blocks = []
+    lines = m.group(1).splitlines()
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        at = next((n + 2 for n, line in enumerate(lines) if line.lstrip().startswith(f"{key}:")), 1)
+        name = str(key).lower().replace("-", "_")
+        if name == "title":
+            blocks.insert(0, Block("para", value.strip(), f"line {at}", title=True))
+        elif name in _FACTS:
+            blocks.append(Block("para", f"{_FACTS[name]}: {value.strip()}", f"line {at}"))
+    rest = "\n" * m.group(0).count("\n") + text[m.end():]  # the body's lines keep their numbers
+    return blocks, rest

@@ -118,10 +118,12 @@ def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unp
             titled = None
         elif block.kind == "heading" or (block.kind == "numbered" and style == "1"):
             title = f"{block.number} {block.text}" if literal and block.number else block.text
+            titled = None  # the sub-section goes into the section, never into the sub-section before it
+            parent = section["clauses"] if section else container()
             titled = {"id": ids.clause(block.text, title=True), "title": title, "clauses": []}
             if block.number:
                 titled["_number"] = block.number
-            (section["clauses"] if section else container()).append(titled)
+            parent.append(titled)
         elif block.kind == "numbered":
             if titled is not None and titled.get("_number") and block.number \
                     and block.number.count(".") <= str(titled["_number"]).count("."):

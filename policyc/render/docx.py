@@ -419,7 +419,8 @@ class PolicyDocument:
         standing = v["standing"]
         if not standing.is_final:
             draft_header(doc)
-        doc.add_paragraph(v["school_name"], style="Subtitle")
+        if v["school_name"]:  # a setting whose documents name none prints no name
+            doc.add_paragraph(v["school_name"], style="Subtitle")
         doc.add_paragraph(v["title"], style="Title")
         if policy.subtitle:
             doc.add_paragraph(self.words.plain(policy.subtitle), style="Subtitle")
@@ -576,7 +577,7 @@ class PolicyDocument:
 
     def footer(self) -> None:
         v = self.view
-        words = f"{v['title']} · {v['school_name']}"
+        words = v["title"] + (f" · {v['school_name']}" if v["school_name"] else "")
         if v["version"]:
             words += f" · Version {v['version']}"
         if v["review_date"]:
@@ -683,8 +684,8 @@ def new_document():
 
 def policy_properties(policy: ResolvedPolicy, v: dict, today: dt.date) -> dict:
     return {"title": v["title"], "author": v["school_name"] or v["trust_name"],
-            "subject": f"{v['title']} of {v['school_name']}" + (f", {v['trust_name']}" if v["trust_name"] else ""),
-            "keywords": f"policy, {policy.policy_id}, {v['school_name']}", "category": "Policy",
+            "subject": v["title"] + (f" of {v['school_name']}" if v["school_name"] else "") + (f", {v['trust_name']}" if v["trust_name"] else ""),
+            "keywords": f"policy, {policy.policy_id}" + (f", {v['school_name']}" if v["school_name"] else ""), "category": "Policy",
             "content_status": v["standing"].label, "version": v["version"] or ""}
 
 

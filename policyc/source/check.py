@@ -408,7 +408,7 @@ def _check_school(project: Project, school: School, source: SourceFile, broken: 
             continue
         if overlay.applies is False and not overlay.reason:
             problems.error(source.key_at(("policies", overlay.policy_id, "applies")),
-                           f"{school.name} opts out of {overlay.policy_id!r} without saying why",
+                           f"{school.name or school.slug} opts out of {overlay.policy_id!r} without saying why",
                            "add reason: ... (it is shown on the trust's dashboard)")
         _check_overlay(policy, overlay, source, problems, _Known(cross_ids(project.policies), broken))
         _check_ratification(overlay, source, problems)

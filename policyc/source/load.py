@@ -179,7 +179,7 @@ class Loader:
                       for k, v in (d.get("roles") or {}).items())
         overlays = tuple(self.overlay(pid, o or {}, ("policies", pid))
                          for pid, o in (d.get("policies") or {}).items())
-        return School(slug, d["name"], d.get("phase", ""), self.source.name, d.get("short_name", ""),
+        return School(slug, d.get("name", ""), d.get("phase", ""), self.source.name, d.get("short_name", ""),
                       d.get("website", ""), d.get("approving_body", ""), roles,
                       self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays,
                       d.get("publish_url", ""))
