@@ -44,6 +44,10 @@ Build every school's tailored policies from the trust's model policies.
                                        (--school repeated, or --all-schools: one decision for several;
                                        a trust-approved policy: no --school, one decision for every school)
   policyc status                       which policies are overdue, due soon, changed or never ratified
+  policyc compliance                   does every school have every policy it must have, approved,
+                                       reviewed and published as the Department for Education requires
+  policyc as-of 2025-03-14 --school oakfield-primary --policy social-media
+                                       which version was in force that day, written as a PDF
   policyc versions --school oakfield-primary --policy social-media
   policyc diff --school oakfield-primary --policy social-media --from 1.0 --to draft
                                        write a redline for governors (HTML and PDF)
@@ -66,7 +70,7 @@ exit codes:
   3  a bug in policyc: the message says what to report"""
 
 COMMANDS = ("build", "validate", "status", "ratify", "versions", "diff", "preview", "init", "serve", "import",
-            "new", "completion", "unratify")
+            "new", "completion", "unratify", "compliance", "as-of")
 EPILOG = EXIT_CODES
 
 
@@ -134,6 +138,29 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--fail-on", metavar="GROUPS", type=_groups, default=(),
                    help="exit 1 when a policy is in one of these groups, joined by commas: "
                         + ", ".join(STATUS_GROUPS) + " (for a scheduled job)")
+    k = _sub(sub, "compliance", "check every school against the statutory requirements and the trust's own",
+             "For each school, each requirement that applies to its kind of school: the policy that meets it, the "
+             "version in force, who approved it and whether that body may, the next review against the statutory "
+             "cycle, and whether it is published where it must be. Problems first.")
+    _common(k)
+    k.add_argument("--school", metavar="SLUG", action="append", default=[],
+                   help="only this school (its file name without .yaml); may be repeated")
+    k.add_argument("--json", action="store_true", help="print the findings as JSON, one object per requirement")
+    k.add_argument("--list", action="store_true",
+                   help="print the requirements policyc checks, with the pages of guidance they come from")
+    k.add_argument("--fail-on", metavar="PROBLEMS", type=_problem_groups, default=(),
+                   help="exit 1 when a requirement has one of these problems, joined by commas: "
+                        + ", ".join(COMPLIANCE_GROUPS) + " (for a scheduled job)")
+    a = _sub(sub, "as-of", "say which version of a policy was in force on a day, and write it as a PDF",
+             "Which version of a school's policy was in force on DATE, from the ratified versions: its period "
+             "in force is printed, and its PDF written with that period on every page. --all: every policy "
+             "the school had in force that day, in one PDF with a contents page.")
+    _common(a)
+    a.add_argument("day", metavar="DATE", type=_date, help="the day, written YYYY-MM-DD")
+    a.add_argument("--school", metavar="SLUG", required=True, help="the school (its file name without .yaml)")
+    a.add_argument("--policy", metavar="ID", default="", help="the policy, such as social-media")
+    a.add_argument("--all", action="store_true", help="every policy the school had in force that day")
+    a.add_argument("--no-pdf", action="store_true", help="only say which version; write nothing")
     r = sub.add_parser("ratify", help="record that the approving body ratified the current text",
                        description="Freeze the current text of a policy as a ratified version for one school, "
                                    "several, or all of them: a content-hashed snapshot per school in "
@@ -344,6 +371,21 @@ def _groups(text: str) -> tuple[str, ...]:
     return wanted
 
 
+COMPLIANCE_GROUPS = ("missing", "not-in-force", "overdue", "approval", "unpublished", "late-review",
+                     "level-unknown")
+
+
+def _problem_groups(text: str) -> tuple[str, ...]:
+    wanted = tuple(dict.fromkeys(g.strip() for g in text.split(",") if g.strip()))
+    unknown = [g for g in wanted if g not in COMPLIANCE_GROUPS]
+    if unknown or not wanted:
+        close = difflib.get_close_matches(unknown[0], COMPLIANCE_GROUPS, n=1) if unknown else []
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: choose from {', '.join(COMPLIANCE_GROUPS)}, joined by commas"
+            + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return wanted
+
+
 def _with_command(argv: list[str]) -> list[str]:
     """`policyc` and `policyc --school x` mean build; a misspelt command is a usage error."""
     if not argv or argv[0] in ("-h", "--help", "--version"):
@@ -468,6 +510,10 @@ def _run(args) -> int:
         return EXIT_OK
     if args.command == "status":
         return _status(args, checked, today, output)
+    if args.command == "compliance":
+        return _compliance(args, checked, today)
+    if args.command == "as-of":
+        return _as_of(args, checked, output, today)
     if args.command in ("ratify", "unratify", "versions", "diff"):
         return _history_command(args, checked, source, output, today)
     return _build(args, checked, source, output, today)
@@ -529,6 +575,67 @@ def _status(args, checked, today: dt.date, output: Path) -> int:
         print("policyc: " + "; ".join(f"{len(groups[k])} {k.replace('-', ' ')}" for k in failing)
               + f" (--fail-on {','.join(args.fail_on)})", file=sys.stderr)
         return EXIT_INVALID
+    return EXIT_OK
+
+
+def _compliance(args, checked, today: dt.date) -> int:
+    from policyc import reports
+    from policyc.compliance.report import findings
+    from policyc.compliance.requirements import statutory
+    listed = statutory()
+    if args.list:
+        print(reports.requirements_text(listed, list(checked.project.trust.compliance.requirements)), end="")
+        return EXIT_OK
+    found = findings(checked.project, checked.histories, today, set(args.school) or None)
+    if args.json:
+        print(json.dumps(reports.compliance_json(found, today, listed), indent=2, ensure_ascii=False))
+    else:
+        print(reports.compliance_text(checked.project.display_name, found, today, listed), end="")
+    failing = {key: sum(key in f.problems for f in found) for key in args.fail_on}
+    failing = {k: n for k, n in failing.items() if n}
+    if failing:
+        print("policyc: " + "; ".join(f"{n} {k.replace('-', ' ')}" for k, n in failing.items())
+              + f" (--fail-on {','.join(args.fail_on)})", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _as_of(args, checked, output: Path, today: dt.date) -> int:
+    from policyc import commands, reports
+    from policyc.compliance.period import in_force_on
+    if bool(args.policy) == bool(args.all):
+        raise UsageError("as-of needs --policy ID, or --all for every policy the school had in force that day")
+    if args.day > today:
+        raise UsageError(f"{args.day.isoformat()} is after today ({today.isoformat()}): as-of answers for a day "
+                         "that has come")
+    histories = [h for h in checked.histories if h.current.school_slug == args.school
+                 and (args.all or h.current.policy_id == args.policy)]
+    if not histories:
+        commands.find(checked, args.school, args.policy)  # says why: the school does not have that policy
+    day = commands.long_day(args.day)
+    found = []
+    for history in histories:
+        title = history.current.title
+        period = in_force_on(history, args.day)
+        if period is None:
+            first = commands.first_ratified(history)
+            print(f"{title}: no version was in force on {day}: "
+                  + (f"the first was ratified {first}." if first else "no version has been ratified."))
+            continue
+        if period.uncertain(args.day):
+            print(f"{title}: version {period.version} was ratified in {period.start_written}; the record gives "
+                  f"no day, so whether it was in force on {day} cannot be told from it.")
+            continue
+        print(f"{title}: version {period.version}, {reports.period_words(period)}"
+              + ("" if period.frozen else " (policyc holds no snapshot of it: the text is the one the sources "
+                                          "give now)"))
+        found.append((history, period))
+    if not found:
+        return EXIT_INVALID
+    if args.no_pdf:
+        return EXIT_OK
+    for path in commands.write_as_of(found, args.day, output, args.school, args.all):
+        print(f"Wrote {link(path, display_path(path), sys.stdout)}")
     return EXIT_OK
 
 
@@ -697,7 +804,7 @@ def _check_filters(args, project) -> None:
     for wanted, known, what in ((getattr(args, "school", []), [s.slug for s in project.schools], "school"),
                                 (getattr(args, "policy", []), [p.id for p in project.policies], "policy")):
         for name in ([wanted] if isinstance(wanted, str) else wanted):
-            if name not in known:
+            if name and name not in known:
                 close = difflib.get_close_matches(name, known, n=1) or [k for k in known if k.startswith(name)][:1]
                 raise UsageError(f"there is no {what} {name!r}" + (f"; did you mean {close[0]!r}?" if close else "")
                                  + f" (known: {', '.join(known)})")

@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
 from typing import Optional
 
+from html import escape
+
 from policyc.compile.number import number_policy
+from policyc.compliance.period import periods
 from policyc.compile.resolve import resolve_policy, trust_title
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.names import inside
 from policyc.pipeline import Checked
+from policyc.reports import period_words
 from policyc.render.redline import version_label
 from policyc.render.writers import redline_files
 from policyc.resources import ASSET_DIR
@@ -135,10 +140,13 @@ def _replace(path: Path, data: bytes) -> None:
 
 def versions_table(history: PolicyHistory) -> list[str]:
     lines = []
+    when = {p.version: p for p in periods(history)}
     for snap in history.snapshots:
         r = snap.policy.ratification
         people = "; ".join(f"{s.name} ({s.role})" for s in r.signatories)
-        lines.append(f"{snap.version:>8}  {r.date.isoformat()}  {r.body}  {people}  – {snap.summary}")
+        held = when.get(snap.version)
+        force = period_words(held) if held else "never in force (a later version was ratified the same day)"
+        lines.append(f"{snap.version:>8}  {r.date.isoformat()}  {r.body}  {people}  – {snap.summary} [{force}]")
     if history.changed_since:
         lines.append(f"{'draft':>8}  changed since {history.changed_since.version}; "
                      f"proposed version {history.proposed_version or '(give one with --version)'}")
@@ -147,6 +155,79 @@ def versions_table(history: PolicyHistory) -> list[str]:
     return lines
 
 
+
+
+def long_day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def first_ratified(history: PolicyHistory) -> str:
+    """When the first version came into force, in words; "" if none has."""
+    found = periods(history)
+    if not found:
+        return ""
+    first = found[0]
+    return first.start_written or long_day(first.start)
+
+
+def write_as_of(found: list, day: dt.date, output: Path, school: str, every: bool) -> list[Path]:
+    """The versions in force on `day`, each marked with its period on every page: one PDF for
+    one policy, or with --all one PDF of them all with a contents page. In the review area:
+    a document for the trust's own use, never in a school's public bundle."""
+    from policyc.render.html import render_page, render_policy
+    from policyc.render.writers import render_pdf
+    marked = []
+    for history, period in found:
+        words = period_words(period)
+        note = f"Version {period.version} {words}" + (f" (superseded by version {period.superseded_by})"
+                                                      if period.superseded_by else "")
+        note += f" · as in force on {long_day(day)}"
+        marked.append(copy(period.policy, period=note, superseded_by=""))
+    folder = inside(output, "review", school, "as-of")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not every:
+        policy = marked[0]
+        path = inside(folder, f"{policy.policy_id}-in-force-{day.isoformat()}.pdf")
+        html = render_policy(policy, day, for_web=False, assets="")
+        _replace(path, render_pdf(html, display_path(path)))
+        return [path]
+    path = inside(folder, f"all-policies-in-force-{day.isoformat()}.pdf")
+    pages = [render_policy(policy, day, for_web=False, assets="") for policy in marked]
+    html = bundle_html(pages, marked, day)
+    _replace(path, render_pdf(html, display_path(path)))
+    return [path]
+
+
+_ID_ATTR = re.compile(r'\b(id|for|headers|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
+_HREF = re.compile(r'href="#([^"]*)"')
+
+
+def bundle_html(pages: list[str], policies: list, day: dt.date) -> str:
+    """Several policies' pages as one document: a contents page first, then each policy from a
+    new page, its ids prefixed so that no two policies' anchors meet."""
+    bodies = []
+    for n, page in enumerate(pages, 1):
+        body = page.split("<body", 1)[1].split(">", 1)[1].rsplit("</body>", 1)[0]
+        body = re.sub(r'<a class="skip-link"[^>]*>.*?</a>', "", body, count=1, flags=re.S)
+        body = body.replace("<main ", "<section ").replace("</main>", "</section>")
+        body = _ID_ATTR.sub(lambda m: f'{m.group(1)}="' + " ".join(f"p{n}-{v}" for v in m.group(2).split()) + '"', body)
+        body = _HREF.sub(lambda m: f'href="#p{n}-{m.group(1)}"', body)
+        bodies.append(f'<div class="bundled" id="policy-{n}">{body}</div>')
+    head = pages[0].split("<body", 1)[0]
+    first = policies[0]
+    school = first.school_name
+    title = f"Policies in force on {long_day(day)}" + (f" – {school}" if school else "")
+    head = re.sub(r"<title>.*?</title>", f"<title>{escape(title)}</title>", head, count=1, flags=re.S)
+    items = "".join(f'<li><a href="#p{n}-policy-title">{escape(p.title)}</a> '
+                    f'<span class="version">{escape(p.period.split(" · ")[0])}</span></li>'
+                    for n, p in enumerate(policies, 1))
+    contents = (f'<div class="bundle-cover"><header class="cover">'
+                + (f'<p class="school-name">{escape(school)}</p>' if school else "")
+                + f'<h1 id="bundle-title">Policies in force on {long_day(day)}</h1></header>'
+                f'<nav class="contents" aria-labelledby="bundle-contents"><h2 id="bundle-contents">Contents</h2>'
+                f'<ol>{items}</ol></nav></div>')
+    return (f'{head}<body class="policy bundle status-ratified"><main id="main">{contents}'
+            + "".join(bodies) + "</main></body></html>")
 
 
 def settle_school_record(source: Path, slug: str, policy_id: str, version: str, record) -> Optional[Path]:

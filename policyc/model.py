@@ -202,6 +202,7 @@ class ModelPolicy:
     approving_body: str = ""  # a named body for this policy, overriding the usual one
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by): `reasons:`
     meeting: Optional[dt.date] = None  # when the approving body (the trust board) is to consider a change
+    meets: tuple[str, ...] = ()  # the requirements (statutory or the trust's own) this policy satisfies
 
     def at(self, key: str) -> Position:
         return dict(self.positions).get(key, Position(self.source))
@@ -237,6 +238,48 @@ class Overlay:
     reasons: tuple[tuple[str, str, str], ...] = ()  # why clauses changed: (id, reason, proposed by)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Elsewhere:
+    """A requirement a school meets with a document policyc does not hold, and where it is."""
+
+    requirement: str
+    url: str = ""  # where it is published
+    note: str = ""
+    position: Position
+
+
+@dataclass(frozen=True, kw_only=True)
+class Requirement:
+    """One thing a school must have: a statutory policy or document, or one the trust asks for."""
+
+    id: str
+    name: str
+    types: tuple[str, ...] = ()  # maintained, academy, free-school; () for every kind of school
+    phases: tuple[str, ...] = ()  # () for every phase
+    boarding: bool = False  # only for boarding schools
+    sixth_form: bool = False  # only where there is a sixth form
+    review: str = ""  # a review cycle (annually, every 4 years ...), "live", or "" when none is set
+    approval: str = ""  # the lowest level that may approve it: board, committee, governor, headteacher
+    publish: tuple[str, ...] = ()  # the kinds of school that must publish it on their website
+    sources: tuple[str, ...] = ()  # keys of the list's cited pages
+    note: str = ""
+    position: Optional[Position] = None  # where the trust wrote it; None for the shipped list
+
+
+@dataclass(frozen=True, kw_only=True)
+class Compliance:
+    """What the trust says about checking its schools against the requirements."""
+
+    check: tuple[str, ...] = ()  # only these requirements are checked; () for all that apply
+    levels: tuple[tuple[str, str], ...] = ()  # approving body's name -> board, committee, governor, headteacher
+    review: tuple[tuple[str, str, Position], ...] = ()  # requirement -> a tighter cycle the trust sets
+    requirements: tuple[Requirement, ...] = ()  # the trust's own
+    positions: tuple[tuple[str, Position], ...] = ()  # "check.N", "levels.NAME" -> where written
+
+    def at(self, key: str, default: Position) -> Position:
+        return dict(self.positions).get(key, default)
+
+
 @dataclass(frozen=True)
 class RoleHolder:
     title: str
@@ -257,6 +300,10 @@ class School:
     values: tuple[tuple[str, str], ...] = ()
     overlays: tuple[Overlay, ...] = ()
     publish_url: str = ""  # where the school's bundle is published, for absolute sitemap URLs
+    type: str = ""  # maintained, academy or free-school: which requirements apply; "" when not said
+    boarding: bool = False
+    sixth_form: bool = False
+    elsewhere: tuple["Elsewhere", ...] = ()  # requirements met by documents kept outside policyc
 
     def overlay(self, policy_id: str) -> Optional[Overlay]:
         return next((o for o in self.overlays if o.policy_id == policy_id), None)
@@ -296,6 +343,7 @@ class Trust:
     row_positions: tuple[Position, ...] = ()  # where each row of ratification_block is written
     word_download: bool = False  # public pages link the Word file, for schools that let readers edit a copy
     web_managers: bool = False  # each school's index lists the register, fragment, sitemap and calendar
+    compliance: Compliance = Compliance()
 
     def row_at(self, i: int) -> Position:
         return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)
@@ -380,6 +428,7 @@ class ResolvedPolicy:
     policy_links: tuple[tuple[str, str, str], ...] = ()  # [[policy#clause]] -> (words, page link), this school's copies
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by), as the sources give them
     word_download: bool = False  # the public page offers the Word file (the trust's publish: word_download)
+    period: str = ""  # for `policyc as-of`: "In force from ... to ...", printed on every page
 
     def reason_for(self, item_id: str) -> tuple[str, str]:
         """Why a clause or section was changed, and who proposed it: ("", "") when no one said."""

@@ -15,6 +15,7 @@ from policyc.build.plan import Output, plan_outputs
 
 ALL_FORMATS = ("html", "pdf", "docx")
 from policyc.compile.links import link_policies
+from policyc.compliance.requirements import check_references
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems, UserError
@@ -92,6 +93,8 @@ def check_all(source: Path, strict: bool = False) -> Checked:
     problems = Problems()
     before = source_digest(source)
     project = load_project(source, problems)
+    if project:
+        check_references(project, problems)
     resolved = resolve_all(project, problems) if project else []
     numbered = link_policies([number_policy(p) for p in resolved])
     histories = [attach_history(p, source, problems) for p in numbered]

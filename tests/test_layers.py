@@ -13,7 +13,7 @@ LAYERS = [
     {"site"},
     {"render"},
     {"build"},
-    {"compile", "history", "importers"},
+    {"compile", "history", "importers", "compliance"},
     {"source"},
     {"model", "errors", "text", "resources", "__init__", "__version__", "names", "limits"},
 ]

@@ -18,13 +18,16 @@ from policyc.model import (
     ChangeEntry,
     Clause,
     ClauseBody,
+    Compliance,
     Contents,
+    Elsewhere,
     ListItem,
     Duties,
     ModelPolicy,
     Option,
     Overlay,
     Ratification,
+    Requirement,
     RoleHolder,
     School,
     Section,
@@ -143,7 +146,22 @@ class Loader:
                      self.layout(d.get("ratification_layout")) or BlockLayout(),
                      tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))),
                      word_download=(d.get("publish") or {}).get("word_download", False),
-                     web_managers=(d.get("publish") or {}).get("web_managers", False))
+                     web_managers=(d.get("publish") or {}).get("web_managers", False),
+                     compliance=self.compliance(d.get("compliance") or {}))
+
+    def compliance(self, d: dict) -> Compliance:
+        at = self.at
+        positions = [(f"check.{i}", at(("compliance", "check", i))) for i in range(len(d.get("check") or ()))]
+        positions += [(f"levels.{k}", at(("compliance", "levels", k))) for k in (d.get("levels") or {})]
+        own = tuple(self.requirement(r, ("compliance", "requirements", i))
+                    for i, r in enumerate(d.get("requirements") or ()))
+        return Compliance(check=tuple(d.get("check") or ()), levels=self.pairs(d.get("levels")),
+                          review=tuple((k, v, at(("compliance", "review", k)))
+                                       for k, v in (d.get("review") or {}).items()),
+                          requirements=own, positions=tuple(positions))
+
+    def requirement(self, d: dict, path: tuple) -> Requirement:
+        return requirement_of(d, self.at(path))
 
     def policy(self) -> ModelPolicy:
         d = self.source.data
@@ -160,6 +178,7 @@ class Loader:
                                                           ("contents.note", ("contents", "note")))}
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
+        positions.update({f"meets.{i}": self.at(("meets", i)) for i in range(len(d.get("meets") or ()))})
         rows = ((d.get("ratification_layout") or {}).get("rows") or ()) if isinstance(d.get("ratification_layout"), dict) else ()
         positions.update({f"layout.rows.{i}": self.at(("ratification_layout", "rows", i)) for i in range(len(rows))})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
@@ -171,7 +190,8 @@ class Loader:
                            opening=d.get("opening", "") or "",
                            phases=tuple((d.get("applies_to") or {}).get("phases", ())),
                            reasons=reasons_of(d.get("reasons")),
-                           meeting=self.date(d.get("meeting"), ("meeting",)))
+                           meeting=self.date(d.get("meeting"), ("meeting",)),
+                           meets=tuple(d.get("meets") or ()))
 
     def school(self, slug: str) -> School:
         d = self.source.data
@@ -182,7 +202,11 @@ class Loader:
         return School(slug, d.get("name", ""), d.get("phase", ""), self.source.name, d.get("short_name", ""),
                       d.get("website", ""), d.get("approving_body", ""), roles,
                       self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays,
-                      d.get("publish_url", ""))
+                      d.get("publish_url", ""), d.get("type", ""), bool(d.get("boarding", False)),
+                      bool(d.get("sixth_form", False)),
+                      tuple(Elsewhere(requirement=k, url=(v or {}).get("url", ""), note=(v or {}).get("note", ""),
+                                      position=self.at(("elsewhere", k)))
+                            for k, v in (d.get("elsewhere") or {}).items()))
 
     def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
         options = tuple((k, v, self.at(path + ("options", k))) for k, v in (d.get("options") or {}).items())
@@ -242,6 +266,17 @@ class Loader:
     def rows(self, rows) -> tuple[BlockRow, ...]:
         return tuple(BlockRow(r["label"], r["value"], r.get("format", "long"), tuple(r.get("roles", ())),
                               r.get("after", "")) for r in rows)
+
+
+def requirement_of(d: dict, where: Optional[Position]) -> Requirement:
+    """A requirement as the shipped list and a trust's compliance.requirements write it."""
+    sources = d.get("source") or ()
+    return Requirement(id=d["id"], name=d["name"], types=tuple(d.get("types") or ()),
+                       phases=tuple(d.get("phases") or ()), boarding=bool(d.get("boarding", False)),
+                       sixth_form=bool(d.get("sixth_form", False)), review=str(d.get("review", "") or ""),
+                       approval=d.get("approval", "") or "", publish=tuple(d.get("publish") or ()),
+                       sources=(sources,) if isinstance(sources, str) else tuple(sources),
+                       note=(d.get("note") or "").strip(), position=where)
 
 
 def change_of(data) -> tuple[str, ...]:

@@ -1,0 +1,113 @@
+"""Terminal text and JSON for `policyc compliance` and `policyc as-of`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from policyc.compliance.period import Period
+from policyc.compliance.report import PROBLEMS, STATES, Finding, counts
+from policyc.compliance.requirements import RequirementList
+from policyc.history.status import long_date
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def detail(f: Finding) -> str:
+    """What meets a requirement, in one line."""
+    if f.state == "not-checked":
+        return ""
+    if not f.policy_id:
+        return f"kept outside policyc{': ' + f.url if f.url else ''}" if f.state != "missing" else ""
+    if not f.version and not f.ratified:
+        return f.policy_title
+    parts = [f"{f.policy_title} {f.version}".strip()]
+    if f.ratified:
+        parts.append(f"ratified {f.ratified_as_written or long_date(f.ratified)}"
+                     + (f" by the {f.body}" if f.body else ""))
+    if f.next_review:
+        parts.append(f"review {'was due' if 'overdue' in f.problems else 'due'} by {long_date(f.next_review)}")
+    if f.published:
+        parts.append("published")
+    return "; ".join(parts)
+
+
+def school_line(slug_findings: list[Finding]) -> str:
+    school = slug_findings[0].school
+    kind = ", ".join(x for x in (school.type.replace("-", " ") or "type not given", school.phase.replace("-", " ")) if x)
+    tally = counts(slug_findings)
+    said = ", ".join(f"{n} {STATES[k].lower()}" for k, n in sorted(tally.items(), key=lambda kv: list(STATES).index(kv[0])))
+    return f"{school.name or school.slug} ({kind}): {said}"
+
+
+def compliance_text(title: str, found: list[Finding], today: dt.date, listed: RequirementList) -> str:
+    lines = [f"{title}: what each school must have, as at {long_date(today)}",
+             f"Against the Department for Education's lists as read on {long_date(listed.checked)} "
+             "('policyc compliance --list' cites them) and the trust's own requirements.", ""]
+    by_school: dict[str, list[Finding]] = {}
+    for f in found:
+        by_school.setdefault(f.school.slug, []).append(f)
+    width = max((len(STATES[f.state]) for f in found), default=0)
+    for rows in by_school.values():
+        lines.append(school_line(rows))
+        if not rows[0].school.type:
+            lines.append(f"  {rows[0].school.source}: say the school's type (maintained, academy or free-school) "
+                         "to check the requirements for its kind of school")
+        quiet = [f for f in rows if f.state == "not-checked"]
+        for f in rows:
+            if f.state == "not-checked":
+                continue
+            shown = detail(f)
+            lines.append(f"  {STATES[f.state].ljust(width)}  {f.requirement.name}" + (f": {shown}" if shown else ""))
+            for words in f.words:
+                lines.append(f"  {' ' * width}    {words}")
+        if quiet:
+            lines.append(f"  {'Not checked'.ljust(width)}  {len(quiet)} more, which trust.yaml's compliance: check "
+                         "leaves out (--json lists them)")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def compliance_json(found: list[Finding], today: dt.date, listed: RequirementList) -> dict:
+    return {
+        "as_at": today.isoformat(),
+        "list": {"title": listed.title, "checked": _iso(listed.checked),
+                 "sources": [{"key": s.key, "title": s.title, "url": s.url, "updated": _iso(s.updated)}
+                             for s in listed.sources]},
+        "findings": [{
+            "school": f.school.slug, "school_name": f.school.name or None, "type": f.school.type or None,
+            "requirement": f.requirement.id, "name": f.requirement.name, "state": f.state,
+            "problems": list(f.problems), "notes": list(f.words),
+            "policy": f.policy_id or None, "version": f.version or None, "ratified": _iso(f.ratified),
+            "approved_by": f.body or None, "level": f.level or None,
+            "approval_needed": f.requirement.approval or None, "review": f.requirement.review or None,
+            "next_review": _iso(f.next_review), "published": f.published, "url": f.url or None,
+        } for f in found],
+    }
+
+
+def requirements_text(listed: RequirementList, own: list) -> str:
+    lines = [f"{listed.title} (read {long_date(listed.checked)})", ""]
+    for s in listed.sources:
+        lines.append(f"  [{s.key}] {s.title}" + (f", updated {long_date(s.updated)}" if s.updated else ""))
+        lines.append(f"      {s.url}")
+    lines.append("")
+    for r in list(listed.requirements) + list(own):
+        who = ", ".join(t.replace("-", " ") for t in r.types) or "every school"
+        if r.phases:
+            who += " (" + ", ".join(p.replace("-", " ") for p in r.phases) + ")"
+        facts = [who, f"review {r.review}" if r.review else "", f"approval: {r.approval} or above" if r.approval else "",
+                 "published by " + ", ".join(t.replace("-", " ") for t in r.publish) if r.publish else "",
+                 "the trust's own" if r.position else ""]
+        lines.append(f"{r.id}: {r.name}")
+        lines.append("    " + "; ".join(x for x in facts if x))
+    return "\n".join(lines) + "\n"
+
+
+def period_words(period: Period) -> str:
+    start = period.start_written or long_date(period.start)
+    return f"in force from {start}" + (f" to {long_date(period.end)}" if period.end else " to now")
+
+
+FAIL_GROUPS = tuple(PROBLEMS)
