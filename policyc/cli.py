@@ -497,7 +497,7 @@ def _run(args) -> int:
         return EXIT_OK
     if args.command == "serve":
         return _serve(args, source, output, today)
-    if args.command in ("build", "diff"):  # diff writes into the output folder, never replaces it
+    if args.command in ("build", "diff", "as-of"):  # diff and as-of write into it, never replace it
         check_output_folder(output, source, replaced=args.command == "build")
     checked = check_all(source, args.strict)
     project = checked.project

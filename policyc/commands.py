@@ -26,6 +26,7 @@ from policyc.reports import period_words
 from policyc.render.redline import version_label
 from policyc.render.writers import redline_files
 from policyc.resources import ASSET_DIR
+from policyc.site.guard import claim
 from policyc.source.read import load_yaml, parse_yaml
 from policyc.source.schema import validate
 
@@ -110,6 +111,7 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
     """The redline between two versions, by the build's own path (render/writers.redline_files)."""
     current = history.current
     name = f"{current.policy_id}-{old.name}-to-{new.name}"
+    claim(folder.parent.parent.parent)  # output/, when this is the first thing written there
     folder.mkdir(parents=True, exist_ok=True)
     assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
     if "html" in formats:
@@ -183,6 +185,7 @@ def write_as_of(found: list, day: dt.date, output: Path, school: str, every: boo
                                                       if period.superseded_by else "")
         note += f" · as in force on {long_day(day)}"
         marked.append(copy(period.policy, period=note, superseded_by=""))
+    claim(output)
     folder = inside(output, "review", school, "as-of")
     folder.mkdir(parents=True, exist_ok=True)
     if not every:

@@ -34,7 +34,9 @@ class _Writers(dict):
         from policyc.render.writers import DOCUMENT_WRITERS
         from policyc.site.bundle import SITE_WRITERS
         from policyc.site.calendar import CALENDAR_WRITERS
-        for name, writer in {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}.items():
+        from policyc.site.compliance import COMPLIANCE_WRITERS
+        for name, writer in {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS,
+                             **COMPLIANCE_WRITERS}.items():
             self.setdefault(name, writer)  # a writer set before (a test's) is kept
         return dict.__getitem__(self, fmt)
 

@@ -102,6 +102,7 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
             outputs.append(Output(f"{slug}/{name}", kind, school=slug))
     outputs.append(Output("index.html", "trust-index"))
     outputs.append(Output("dashboard.html", "dashboard"))
+    outputs.append(Output(f"{REVIEW}/compliance.html", "compliance"))  # the trust's own: never in a school's bundle
     outputs.append(Output("reviews.ics", "calendar-trust"))
     return outputs
 

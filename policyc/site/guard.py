@@ -55,3 +55,12 @@ def made_by_policyc(folder: Path) -> bool:
     if (folder / MARKER).is_file() or not any(folder.iterdir()):
         return True
     return (folder / "index.html").is_file() and (folder / "assets" / "policy.css").is_file()
+
+
+def claim(output: Path) -> None:
+    """Mark a new or empty output folder as policyc's before a command other than build writes
+    into it (diff, as-of), so that a later build may still replace what it makes there."""
+    out = Path(output)
+    if not out.is_dir() or not any(out.iterdir()):
+        out.mkdir(parents=True, exist_ok=True)
+        (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

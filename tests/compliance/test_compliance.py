@@ -1,0 +1,94 @@
+"""policyc compliance on the example trust: missing and overdue found, a body that may not
+approve a policy named, the JSON and the exit code for a scheduled job, and the page in the
+review area only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import EXAMPLE, copy_tree
+from tests.history.test_history import edit
+
+TODAY = "2026-12-03"
+
+
+def _findings(run, src, *extra):
+    result = run("compliance", "--source", str(src), "--today", TODAY, "--json", *extra)
+    assert result.code == 0, result.err
+    return {(f["school"], f["requirement"]): f for f in json.loads(result.out)["findings"]}
+
+
+def test_the_example_trusts_missing_requirement_and_overdue_review_are_found(run):
+    found = _findings(run, EXAMPLE)
+    missing = [k for k, f in found.items() if f["state"] == "missing"]
+    assert missing == [("larkspur-fields", "mobile-phones")]  # it opts out of the trust's phones policy
+    overdue = found[("larkspur-fields", "staff-social-media")]
+    assert overdue["state"] == "overdue" and overdue["next_review"] == "2025-09-18"
+    met = found[("hollin-bank-primary", "staff-social-media")]
+    assert (met["state"], met["policy"], met["version"], met["ratified"]) == ("met", "social-media", "3.2", "2026-10-14")
+    assert met["approved_by"] == "Local Governing Body" and met["level"] == "committee"
+    kept = found[("calderbeck-academy", "child-protection")]
+    assert kept["state"] == "elsewhere" and kept["url"] == "https://www.calderbeckacademy.org.uk/safeguarding/"
+    assert kept["published"] is True
+    # Mobile phones are for schools of those phases only: the nursery is not asked for a policy.
+    assert ("ashcombe-nursery", "mobile-phones") not in found
+    # What trust.yaml's check list leaves out is listed, not passed off as met.
+    assert any(f["state"] == "not-checked" for f in found.values())
+
+
+def test_the_text_puts_problems_first_and_fail_on_gives_exit_1_for_a_scheduled_job(run):
+    result = run("compliance", "--source", str(EXAMPLE), "--today", TODAY, "--school", "larkspur-fields")
+    assert result.code == 0, result.err
+    lines = [line.strip() for line in result.out.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("Larkspur Fields School"))
+    assert lines[start + 1].startswith("Missing") and "Mobile phones policy" in lines[start + 1]
+    assert "Hollin Bank" not in result.out
+    failing = run("compliance", "--source", str(EXAMPLE), "--today", TODAY, "--fail-on", "missing,overdue")
+    assert failing.code == 1 and "1 missing; 1 overdue (--fail-on missing,overdue)" in failing.err
+    assert run("compliance", "--source", str(EXAMPLE), "--today", TODAY, "--fail-on", "approval").code == 0
+    with pytest.raises(SystemExit) as stop:
+        run("compliance", "--source", str(EXAMPLE), "--fail-on", "mising")
+    assert stop.value.code == 2
+
+
+def test_a_body_below_the_level_that_may_approve_a_requirement_is_named(run, tmp_path):
+    src = copy_tree(EXAMPLE, tmp_path / "src")
+    edit(src / "trust.yaml", "    Local Governing Body: committee", "    Local Governing Body: governor")
+    found = _findings(run, src)
+    wrong = found[("hollin-bank-primary", "staff-social-media")]
+    assert wrong["state"] == "approval" and wrong["approval_needed"] == "committee"
+    assert "Approved by the Local Governing Body, a governor; it needs approval by at least a committee." in wrong["notes"]
+    # A body whose level nobody has given cannot be judged either way: it is said, not guessed.
+    edit(src / "trust.yaml", "    Local Governing Body: governor", "")
+    unknown = _findings(run, src)[("hollin-bank-primary", "staff-social-media")]
+    assert unknown["state"] == "level-unknown" and unknown["level"] is None
+
+
+def test_a_statutory_cycle_shorter_than_the_schools_own_review_date_is_flagged(run, tmp_path):
+    src = copy_tree(EXAMPLE, tmp_path / "src")
+    edit(src / "trust.yaml", "      name: Staff social media policy\n", "      name: Staff social media policy\n      review: annually\n")
+    late = _findings(run, src)[("calderbeck-academy", "staff-social-media")]  # reviewed every two years
+    assert late["state"] == "late-review" and late["next_review"] == "2027-03-18"
+
+
+def test_the_compliance_page_is_in_the_review_area_linked_from_the_dashboard_and_in_no_bundle(example_output):
+    page = example_output / "review" / "compliance.html"
+    html = page.read_text()
+    assert "What each school must have" in html and "Larkspur Fields School" in html
+    assert 'href="review/compliance.html"' in (example_output / "dashboard.html").read_text()
+    assert 'href="../larkspur-fields/social-media.html"' in html  # the version in force, from review/
+    for school in ("ashcombe-nursery", "calderbeck-academy", "hollin-bank-primary", "larkspur-fields", "saltmarsh-lane"):
+        folder = example_output / school
+        assert not list(folder.rglob("compliance*"))
+        for text in folder.rglob("*.html"):
+            assert "compliance.html" not in text.read_text(), text
+        assert "compliance" not in (folder / "sitemap.xml").read_text()
+
+
+def test_list_cites_the_pages_of_guidance(run):
+    result = run("compliance", "--source", str(EXAMPLE), "--list")
+    assert result.code == 0
+    assert "https://www.gov.uk/" in result.out and "child-protection:" in result.out
+    assert "mobile-phones: Mobile phones policy" in result.out and "the trust's own" in result.out
