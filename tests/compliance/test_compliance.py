@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from policyc.compliance.requirements import statutory
 from tests.conftest import EXAMPLE, copy_tree
 from tests.history.test_history import edit
 
@@ -31,7 +32,8 @@ def test_the_example_trusts_missing_requirement_and_overdue_review_are_found(run
     assert met["approved_by"] == "Local Governing Body" and met["level"] == "committee"
     kept = found[("calderbeck-academy", "child-protection")]
     assert kept["state"] == "elsewhere" and kept["url"] == "https://www.calderbeckacademy.org.uk/safeguarding/"
-    assert kept["published"] is True
+    published = "child-protection" in [r.id for r in statutory().requirements if "academy" in r.publish]
+    assert kept["published"] is (True if published else None)
     # Mobile phones are for schools of those phases only: the nursery is not asked for a policy.
     assert ("ashcombe-nursery", "mobile-phones") not in found
     # What trust.yaml's check list leaves out is listed, not passed off as met.
@@ -92,3 +94,23 @@ def test_list_cites_the_pages_of_guidance(run):
     assert result.code == 0
     assert "https://www.gov.uk/" in result.out and "child-protection:" in result.out
     assert "mobile-phones: Mobile phones policy" in result.out and "the trust's own" in result.out
+
+
+def test_a_schools_type_decides_what_applies_and_what_it_must_publish(run, tmp_path):
+    src = copy_tree(EXAMPLE, tmp_path / "src")
+    edit(src / "trust.yaml", "  check: [child-protection, staff-social-media, mobile-phones, online-safety, photography]\n", "")
+    edit(src / "schools" / "hollin-bank-primary.yaml", "type: academy", "type: maintained")
+    found = _findings(run, src)
+    maintained_only = {r.id for r in statutory().requirements if r.types == ("maintained",)}
+    academy_only = {r.id for r in statutory().requirements if "maintained" not in r.types and r.types}
+    assert maintained_only and academy_only
+    hollin = {req for school, req in found if school == "hollin-bank-primary"}
+    calder = {req for school, req in found if school == "calderbeck-academy"}
+    assert maintained_only <= hollin and not (academy_only & hollin)
+    assert academy_only <= calder and not (maintained_only & calder)
+    must_publish = [r for r in statutory().requirements if "maintained" in r.publish and r.id in hollin]
+    assert must_publish
+    for r in must_publish:
+        f = found[("hollin-bank-primary", r.id)]
+        assert f["state"] == "missing" and f["published"] is False and "unpublished" not in f["problems"][:1]
+    assert not any(f["state"] == "not-checked" for f in found.values())
