@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from policyc.compliance.period import Period
+from policyc.compliance.period import Period, in_force_words
 from policyc.compliance.report import PROBLEMS, STATES, Finding, counts
 from policyc.compliance.requirements import RequirementList
 from policyc.history.status import long_date
@@ -106,8 +106,7 @@ def requirements_text(listed: RequirementList, own: list) -> str:
 
 
 def period_words(period: Period) -> str:
-    start = period.start_written or long_date(period.start)
-    return f"in force from {start}" + (f" to {long_date(period.end)}" if period.end else " to now")
+    return in_force_words(period)
 
 
 FAIL_GROUPS = tuple(PROBLEMS)

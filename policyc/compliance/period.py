@@ -65,3 +65,10 @@ def _period(version: str, policy: ResolvedPolicy, end: Optional[dt.date], succes
 
 def in_force_on(history: PolicyHistory, day: dt.date) -> Optional[Period]:
     return next((p for p in periods(history) if p.holds(day)), None)
+
+
+def in_force_words(period: Period) -> str:
+    """'in force from 8 October 2025 to 13 October 2026', or '... to now'."""
+    start = period.start_written or f"{period.start.day} {period.start:%B %Y}"
+    end = f"{period.end.day} {period.end:%B %Y}" if period.end else "now"
+    return f"in force from {start} to {end}"

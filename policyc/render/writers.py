@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from policyc.build.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
+from policyc.compliance.period import in_force_words, periods
 from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
@@ -55,7 +56,10 @@ def _versions(out: Output, ctx: "Context") -> dict:
     current = history.current
     def rel(path: str) -> str:
         return posixpath.relpath(path, posixpath.dirname(out.path))
-    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html"))}
+    held = {p.version: p for p in periods(history)}
+    versions = [{"label": version_label(s.version, s.date) + (f", {in_force_words(held[s.version])}"
+                                                              if s.version in held else ", never in force"),
+                 "html": rel(archive_path(current, s.version, "html"))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": "",
              "index": rel(f"{current.school_slug}/index.html")}

@@ -83,3 +83,11 @@ def test_versions_lists_the_period_each_was_in_force(run):
     result = run("versions", "--source", str(EXAMPLE), *SCHOOL, "--policy", "social-media")
     assert "[in force from 8 October 2025 to 13 October 2026]" in result.out
     assert "[in force from 14 October 2026 to now]" in result.out
+
+
+def test_the_policy_page_lists_each_ratified_version_with_its_period_in_force(tmp_path, run):
+    out = tmp_path / "out"
+    assert run("--source", str(EXAMPLE), "--output", str(out), "--format", "html", "--today", "2026-12-03", "-q").code == 0
+    page = (out / "hollin-bank-primary" / "social-media.html").read_text()
+    assert "Version 3.2 (ratified 14 October 2026), in force from 14 October 2026 to now" in page
+    assert "Version 3.1 (ratified 8 October 2025), in force from 8 October 2025 to 13 October 2026" in page
