@@ -424,7 +424,9 @@ class PolicyDocument:
         doc.add_paragraph(v["title"], style="Title")
         if policy.subtitle:
             doc.add_paragraph(self.words.plain(policy.subtitle), style="Subtitle")
-        if v["layout"].status_line:
+        if v["layout"].position == "end" and v["control"]:
+            control_table(doc, v["control"])
+        elif v["layout"].status_line:
             p = doc.add_paragraph()
             p.add_run("Status:").bold = True
             p.add_run(f" {standing.label}")
@@ -618,6 +620,20 @@ def ratification_table(doc, rows) -> None:
     for column, width in zip(table.columns, (Mm(65), Mm(95))):
         for cell in column.cells:
             cell.width = width
+
+
+def control_table(doc, facts: list[tuple[str, str]]) -> None:
+    """Page 1's facts (school, version, status, approval, next review) as a borderless
+    two-column table, as in the PDF, when the full record closes the document."""
+    table = doc.add_table(rows=len(facts), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for r, (label, value) in enumerate(facts):
+        table.cell(r, 0).paragraphs[0].add_run(label).bold = True
+        table.cell(r, 1).paragraphs[0].add_run(value)
+    for column, width in zip(table.columns, (Mm(32), Mm(128))):
+        for cell in column.cells:
+            cell.width = width
+    doc.add_paragraph()
 
 
 def sign_line(cell, role: str) -> None:

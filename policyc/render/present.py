@@ -184,4 +184,23 @@ def view(policy: ResolvedPolicy, today: dt.date, generator: str, for_web: bool =
         "layout": policy.layout,
         "last_updated": last_updated(policy),
         "changes_anchor": next((p.id for p in policy.parts if p.kind == "changes"), ""),
+        "control": control_block(policy, state),
     }
+
+
+def control_block(policy: ResolvedPolicy, state: Standing) -> list[tuple[str, str]]:
+    """The facts page 1 opens with when the full ratification record is at the end: the
+    school and trust, version, status, who approved it and when, the next review. Only what
+    the record says: a fact it does not give is left out, never filled in."""
+    r = policy.ratification
+    setting = ", ".join(x for x in (policy.school_name, policy.trust_name) if x)
+    when = r.shown("date") or format_date(r.date)
+    verb = {"ratified": "Ratified", "adopted": "Adopted", "approved": "Approved"}.get(r.status, "Approved")
+    approved = ""
+    if r.status in ("ratified", "adopted", "approved") and (r.body or when):
+        on = (f" in {when}" if r.shown("date") else f" on {when}") if when else ""
+        approved = ((f"by the {r.body}" if r.body else "") + on).strip()
+    review = r.shown("next_review") or format_date(r.next_review)
+    rows = [("School" if policy.school_name else "Trust", setting), ("Version", r.version),
+            ("Status", state.label), (verb, approved), ("Next review", review)]
+    return [(label, value) for label, value in rows if value]

@@ -224,7 +224,7 @@ def test_outloud_finds_nothing(which, request, tmp_path):
     import subprocess
     import sys
     if which == "changes-over-a-page-break":
-        pdf = request.getfixturevalue("example_output") / "hollin-bank-primary" / "social-media.pdf"
+        pdf = request.getfixturevalue("example_output") / "calderbeck-academy" / "social-media.pdf"
         split = [pages for pages in _pages_of_each_table(pdf) if len(pages) > 1]
         assert len(split) == 1, "the example's table of changes should cross a page break"
         continued = sorted(split[0])[1:]

@@ -14,7 +14,8 @@ import pytest
 from tests.render.test_pdf_structure import KINDS
 
 # What the HTML page shows that its PDF leaves out on purpose: web-only links and notes,
-# the page footer (the PDF's running footer is an artifact), the hidden DRAFT mark and
+# the contents' instruction to select a heading, the page footer (the PDF's running footer
+# is an artifact), the hidden DRAFT mark and
 # table caption, and, in a redline, the unchanged sections that print as one line and the
 # "[inserted: …]" words, which the PDF holds as each insertion's ActualText instead of
 # printing them (pdfinfo shows printed text only: test_redline_marks_are_read_as_actual_text).
@@ -26,6 +27,7 @@ WEB_ONLY = " | ".join([
     "//p[contains(@class, 'draft-note')][a]",
     "//*[contains(concat(' ', @class, ' '), ' page-footer ')]",
     "//*[contains(concat(' ', @class, ' '), ' watermark ')]",
+    "//*[contains(concat(' ', @class, ' '), ' contents-note ')]",  # "(Select a heading ...)": for the screen
     "//caption[contains(@class, 'visually-hidden')]",
     "//details[contains(@class, 'part')]/*[not(self::summary)]",
     "//ins/span[@class='visually-hidden'] | //del/span[@class='visually-hidden']",
