@@ -10,7 +10,7 @@ import yaml
 
 from policyc.history.snapshot import digest
 from policyc.names import PathEscape, inside, is_slug, is_version
-from tests.history.test_history import ratify
+from tests.helpers import ratify
 
 
 def tree_digest(root: Path) -> dict[str, str]:

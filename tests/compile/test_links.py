@@ -43,6 +43,7 @@ def _ratify_online_safety(mini) -> None:
 """)
 
 
+@pytest.mark.pdf
 def test_a_reference_to_a_sibling_policy_links_to_the_schools_copy(two_policies, tmp_path, run):
     _refer(two_policies, "Read the [[online-safety]], in particular paragraph [[online-safety#filtering]].")
     _ratify_online_safety(two_policies)

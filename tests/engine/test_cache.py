@@ -6,10 +6,11 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from policyc.build.cache import CACHE_NAME
 from policyc.pipeline import BuildOptions, build
-from tests.conftest import EXAMPLE, SCHOOL, write_tree
-from tests.test_interrupted import digest_tree
+from tests.helpers import EXAMPLE, SCHOOL, digest_tree, write_tree
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -23,6 +24,7 @@ def published(folder: Path) -> dict[str, str]:
     return {k: v for k, v in digest_tree(folder).items() if not k.startswith(CACHE_NAME + "/")}
 
 
+@pytest.mark.pdf
 def test_cold_warm_and_uncached_builds_give_the_same_bytes(example_output, tmp_path):
     """The session's build filled the cache inside its output; building there again renders nothing."""
     warm_folder = tmp_path / "warm"
@@ -122,10 +124,6 @@ def test_a_damaged_or_half_written_entry_is_never_reused(mini, tmp_path):
 def test_a_partial_build_after_a_model_edit_leaves_the_whole_output_consistent(mini, tmp_path):
     """--school names what must be current; another school's documents whose sources changed
     are rebuilt too, so the output is byte for byte what a full build makes."""
-    from policyc.pipeline import BuildOptions, build
-    from tests.conftest import SCHOOL, write_tree
-    from tests.test_interrupted import digest_tree
-
     today = __import__("datetime").date(2026, 11, 22)
     write_tree(mini, {"schools/elm-primary.yaml": SCHOOL.replace("Oak Primary", "Elm Primary")})
     out, whole = tmp_path / "out", tmp_path / "whole"
@@ -179,6 +177,7 @@ def test_a_sibling_ratified_gives_the_pages_that_name_it_their_link(tmp_path):
     assert published(out) == published(tmp_path / "clean")
 
 
+@pytest.mark.pdf
 def test_a_model_edit_leaves_the_version_in_force_and_its_archive_alone(tmp_path):
     """Hollin Bank's social media policy 3.2 is in force with no change pending. A model
     edit makes a draft, a redline and a review pack; the public page and PDF of 3.2 and the

@@ -7,10 +7,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from policyc.history.status import standing
 from policyc.pipeline import check
-from tests.conftest import TRUST, write_tree
+from tests.helpers import TRUST, write_tree
 from tests.pdftext import page_texts
+
+pytestmark = pytest.mark.pdf
 
 # Written from the shape of real primary school policies: an opening paragraph with no
 # heading, numbered sections, and at the end "This policy has been adopted by ...",

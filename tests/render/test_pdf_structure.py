@@ -10,19 +10,10 @@ import pytest
 from weasyprint import HTML
 
 from policyc.render.pdf import render_pdf
+from tests.helpers import PDF_KINDS as KINDS
 from tests.render.pdf_structure import findings
 
-KINDS = {
-    "policy": "hollin-bank-primary/social-media.pdf",
-    "in force, changed since": "calderbeck-academy/social-media.pdf",
-    "draft": "review/calderbeck-academy/social-media.pdf",
-    "never ratified": "review/ashcombe-nursery/social-media.pdf",
-    "archive": "hollin-bank-primary/archive/social-media-3.1.pdf",
-    "redline": "review/calderbeck-academy/changes/social-media-1.10-to-draft.pdf",
-    "review pack": "review/calderbeck-academy/social-media-review-pack.pdf",
-    "board's review pack": "review/trust-board/online-safety-review-pack.pdf",
-    "first version's review pack": "review/ashcombe-nursery/photography-review-pack.pdf",
-}
+pytestmark = pytest.mark.pdf
 
 
 @pytest.mark.parametrize("kind", KINDS)

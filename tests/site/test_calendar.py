@@ -7,9 +7,7 @@ import datetime as dt
 import icalendar
 
 from policyc.site.calendar import escape_text, fold
-from tests.conftest import write_tree
-from tests.history.test_history import edit, ratify
-from tests.site.test_site import SCHOOLS
+from tests.helpers import SCHOOLS, edit, ratify, write_tree
 
 
 def _events(path):

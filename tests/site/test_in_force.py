@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.history.test_history import edit, ratify
+from tests.helpers import edit, ratify
 
 
 def _build(run, src, out):

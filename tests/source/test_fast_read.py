@@ -8,7 +8,7 @@ import pytest
 
 from policyc.errors import Problems
 from policyc.source import read
-from tests.conftest import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST
+from tests.helpers import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST
 from tests.fuzzing import _damage
 
 pytestmark = pytest.mark.skipif(read._CParser is None, reason="PyYAML was built without libyaml")
