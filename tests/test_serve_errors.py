@@ -15,6 +15,8 @@ import pytest
 
 from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

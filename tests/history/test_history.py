@@ -118,6 +118,7 @@ def test_a_policy_compared_with_itself_has_no_changes(mini):
     assert not comparison.values
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_build_publishes_archive_and_redline_for_a_changed_policy(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0

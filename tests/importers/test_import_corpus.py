@@ -14,6 +14,7 @@ needs_soffice = pytest.mark.skipif(not shutil.which("soffice") and not os.enviro
                                    reason="needs LibreOffice (installed by scripts/setup.sh)")
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 @pytest.mark.parametrize("name, fmt", [("humbermouth-aup", "txt"), ("noel-baker-whistleblowing", "docx"),
                                        pytest.param("colat-code-of-conduct", "pdf", marks=needs_soffice)])

@@ -47,6 +47,7 @@ def _page() -> str:
     return PAGE.replace("{items}", items).replace("{rows}", rows)
 
 
+@pytest.mark.slow
 def test_the_checker_sees_what_weasyprint_leaves(tmp_path: Path):
     """Straight from WeasyPrint, the same page fails: so the checker can fail."""
     raw = tmp_path / "raw.pdf"
@@ -58,11 +59,13 @@ def test_the_checker_sees_what_weasyprint_leaves(tmp_path: Path):
     assert "is described as 'one'" in found
 
 
+@pytest.mark.slow
 def test_a_page_cut_by_page_breaks_reads_as_one_document(tmp_path: Path):
     finished = tmp_path / "finished.pdf"
     finished.write_bytes(render_pdf(_page(), "test.pdf"))
     assert findings(finished) == []
 
 
+@pytest.mark.slow
 def test_the_finished_pdf_is_the_same_bytes_every_time():
     assert render_pdf(_page(), "test.pdf") == render_pdf(_page(), "test.pdf")

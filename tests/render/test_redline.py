@@ -93,6 +93,7 @@ def flourish(tmp_path: Path) -> Path:
     return shutil.copytree(SEEDS / "flourish", tmp_path / "flourish")
 
 
+@pytest.mark.slow
 def test_flourish_history_gives_a_change_log_naming_only_what_changed(flourish, run, tmp_path):
     policy_file = flourish / "policies" / "social-media.yaml"
     original = numbers(flourish_history(flourish).current)

@@ -13,7 +13,7 @@ import pytest
 
 from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
 
-pytestmark = pytest.mark.pdf
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TODAY = "2026-11-22"

@@ -12,6 +12,8 @@ import pytest
 from policyc.errors import display_path
 from tests.helpers import SCHOOLS, edit, write_tree
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def built(mini, tmp_path, run) -> Path:

@@ -42,6 +42,7 @@ def test_every_example_file_reads_the_same_both_ways(monkeypatch):
         assert fast == slow
 
 
+@pytest.mark.slow
 def test_damaged_files_read_the_same_both_ways(monkeypatch):
     """Broken YAML (tabs, aliases, stray colons, control characters, cut short, deep
     nesting, wrong indentation) gives the same messages at the same places."""
