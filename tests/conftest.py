@@ -38,7 +38,7 @@ def run(capsys):
 
 @pytest.fixture(scope="session")
 def example_output(tmp_path_factory) -> Path:
-    """The example trust built once for the whole session (HTML and PDF)."""
+    """The example trust built once for the whole session (HTML, PDF and Word)."""
     out = tmp_path_factory.mktemp("example") / "output"
     assert main(["--source", str(EXAMPLE), "--output", str(out), "--today", "2026-11-22", "-q"]) == 0
     return out

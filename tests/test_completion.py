@@ -27,6 +27,7 @@ def _complete(script: str, words: list[str], tmp_path) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.slow
 def test_bash_completes_commands_and_each_commands_own_options(tmp_path):
     script = _script("bash")
     assert _complete(script, ["policyc", "rat"], tmp_path) == ["ratify"]

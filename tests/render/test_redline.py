@@ -286,6 +286,7 @@ def test_golden_redline_for_the_mini_policy(mini, run, tmp_path, update_golden):
     assert redline_text(final) == redline_text(html).replace("the current text", "version 3.0 (ratified 1 February 2026)")
 
 
+@pytest.mark.slow
 @pytest.mark.pdf
 def test_pdf_redline_announces_changes_and_is_marked_draft_on_every_page(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
