@@ -44,7 +44,8 @@ def test_only_a_terminal_outside_ci_is_interactive_and_gets_links(monkeypatch, t
     monkeypatch.setenv("TERM", "xterm")
     assert interactive(Terminal()) and not interactive(io.StringIO())
     shown = link(tmp_path / "a b.html", "a b.html", Terminal())
-    assert shown == f"\x1b]8;;file://{str(tmp_path.resolve()).replace(' ', '%20')}/a%20b.html\x1b\\a b.html\x1b]8;;\x1b\\"
+    url = "file://" + str(tmp_path.resolve()).replace(" ", "%20") + "/a%20b.html"
+    assert shown == f"\x1b]8;;{url}\x1b\\a b.html\x1b]8;;\x1b\\"
     assert link(tmp_path / "a.html", "a.html", io.StringIO()) == "a.html"
     monkeypatch.setenv("CI", "true")
     assert not interactive(Terminal())
