@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from policyc.errors import Problems
 from policyc.resources import SCHEMA_DIR
 from policyc.source.read import parse_yaml
-from tests.conftest import EXAMPLE, POLICY, SCHOOL, TRUST
+from tests.helpers import EXAMPLE, POLICY, SCHOOL, TRUST
 
 HOSTILE_TEXT = [
     "{{" * 20_000, "<a:" * 20_000, "[[" * 20_000, "](" * 20_000, "*_" * 20_000, "x" * 120_000,

@@ -19,7 +19,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from policyc.cli import main
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -217,6 +219,7 @@ def test_preview_renders_every_kind_of_page_and_pdf_pages_to_png(site, tmp_path,
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, png.name
 
 
+@pytest.mark.pdf
 def test_a_school_bundle_served_from_a_sub_path_of_a_web_server(site, browser, tmp_path):
     """As a web manager would upload it: the school folder alone, under /governance/policies/."""
     import functools

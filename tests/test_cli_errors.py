@@ -14,7 +14,7 @@ import pytest
 from policyc import pipeline
 from policyc.cli import main
 from policyc.errors import UserError
-from tests.conftest import write_tree
+from tests.helpers import write_tree
 
 POLICY = "policies/social-media.yaml"
 SCHOOL = "schools/oak-primary.yaml"
@@ -402,6 +402,7 @@ def test_validate_a_good_folder_writes_nothing(mini, output, run):
 
 # --- 18. a build that fails part way --------------------------------------------------------------
 
+@pytest.mark.pdf
 def test_failed_build_leaves_the_output_as_it_was(mini, output, run, monkeypatch):
     def broken_pdf(out, ctx):
         (ctx.root / out.path).write_bytes(b"%PDF-1.7 half a file")

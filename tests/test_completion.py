@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def _script(shell: str) -> str:
     done = subprocess.run([sys.executable, "-m", "policyc", "completion", shell], capture_output=True, text=True,
@@ -25,6 +27,7 @@ def _complete(script: str, words: list[str], tmp_path) -> list[str]:
     return done.stdout.split()
 
 
+@pytest.mark.slow
 def test_bash_completes_commands_and_each_commands_own_options(tmp_path):
     script = _script("bash")
     assert _complete(script, ["policyc", "rat"], tmp_path) == ["ratify"]
@@ -36,6 +39,7 @@ def test_bash_completes_commands_and_each_commands_own_options(tmp_path):
     assert _complete(script, ["policyc", "build", "--source", "pol"], tmp_path) == ["policy_src"]
 
 
+@pytest.mark.slow
 def test_zsh_script_names_the_commands_and_an_unknown_shell_is_a_usage_error():
     script = _script("zsh")
     assert script.startswith("#compdef policyc")
@@ -45,6 +49,7 @@ def test_zsh_script_names_the_commands_and_an_unknown_shell_is_a_usage_error():
     assert done.returncode == 2 and "invalid choice: 'fish'" in done.stderr
 
 
+@pytest.mark.slow
 def test_zsh_reads_the_script(tmp_path):
     """scripts/setup.sh --test installs zsh; without it here this fails, as it should."""
     (tmp_path / "_policyc").write_text(_script("zsh"))

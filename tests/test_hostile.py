@@ -13,8 +13,10 @@ from typing import Callable
 
 import pytest
 
-from tests.conftest import POLICY, SCHOOL, TRUST, write_tree
+from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
 from tests.hostile import check_run
+
+pytestmark = pytest.mark.slow
 
 P, S = "policies/social-media.yaml", "schools/oak-primary.yaml"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -13,12 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST, write_tree
+from tests.helpers import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST, digest_tree, write_tree
 
-
-def digest_tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 
 def build(out: Path, *extra: str) -> subprocess.Popen:

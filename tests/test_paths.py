@@ -10,7 +10,7 @@ import yaml
 
 from policyc.history.snapshot import digest
 from policyc.names import PathEscape, inside, is_slug, is_version
-from tests.history.test_history import ratify
+from tests.helpers import ratify
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -185,6 +185,7 @@ def test_a_snapshots_folder_linked_outside_the_sources_is_neither_written_nor_re
     assert "secret" not in result.err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["serve", "diff"])
 def test_serve_and_diff_refuse_an_output_folder_inside_the_sources_before_touching_anything(mini, command):
     from tests.hostile import run_policyc

@@ -7,7 +7,11 @@ import re
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_scale_benchmark_reports_true_counts(tmp_path):

@@ -9,22 +9,16 @@ import pytest
 from policyc.cli import main
 from policyc.compile.resolve import walk_blocks
 from policyc.pipeline import check
-from tests.conftest import ROOT, SEEDS
+from tests.helpers import CASES, SEED_TEXTS, SEEDS, seed_numbers
 from tests.pdftext import key, page_texts, sentences
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
+
 
 def _built_pdf(out, school):
     """The seed as built: a ratified seed is published; a draft (The Link School's) waits in the review area."""
     public = out / school / "social-media.pdf"
     return public if public.exists() else out / "review" / school / "social-media.pdf"
-
-
-SHARED = ROOT.parent / "shared" / "seeds"
-CASES = {
-    "king-edward-vi": ("000_06971c8d61d3f0d9.txt", "king-edward-vi"),
-    "flourish": ("002_7374cb9537a07251.txt", "flourish-federation"),
-    "link-school": ("003_81cd4161ce177b1a.txt", "the-link-school"),
-}
-SEED_NUMBER = re.compile(r"^[\s\-–•*]*(\d+(?:\.\d+)*)\.?\s+\S")
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -33,7 +27,7 @@ def seed(request, tmp_path_factory):
     text_file, school = CASES[name]
     out = tmp_path_factory.mktemp(name) / "out"
     assert main(["--source", str(SEEDS / name), "--output", str(out), "-q", "--today", "2026-11-22"]) == 0
-    return name, (SHARED / text_file).read_text(encoding="utf-8"), _built_pdf(out, school)
+    return name, (SEED_TEXTS / text_file).read_text(encoding="utf-8"), _built_pdf(out, school)
 
 
 def test_at_least_99_percent_of_the_seed_sentences_are_in_the_pdf(seed):
@@ -43,10 +37,6 @@ def test_at_least_99_percent_of_the_seed_sentences_are_in_the_pdf(seed):
     missing = [s for s in wanted if key(s) not in built]
     share = 1 - len(missing) / len(wanted)
     assert share >= 0.99, f"{name}: {share:.1%} of {len(wanted)} sentences; missing: {missing}"
-
-
-def seed_numbers(text: str) -> set[str]:
-    return {m.group(1) for line in text.splitlines() if (m := SEED_NUMBER.match(line))}
 
 
 def test_numbering_matches_the_seed(seed):
@@ -62,5 +52,6 @@ def test_numbering_matches_the_seed(seed):
 
 
 def test_seed_sources_are_present():
-    assert SHARED.is_dir(), "../shared/seeds must sit beside the project"
+    """The published texts are in the repository (tests/seeds/texts), beside their encodings."""
+    assert all((SEED_TEXTS / text_file).is_file() for text_file, _ in CASES.values())
     assert all((SEEDS / name / "trust.yaml").is_file() for name in CASES)

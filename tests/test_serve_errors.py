@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POLICY, SCHOOL, TRUST, write_tree
+from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,21 +6,49 @@ nothing says which elements are the watermark or a contents entry's leaders. Whi
 is written, this module watches WeasyPrint's tree builder and records, for each structure
 element's object number, the HTML element (and pseudo-element) it stands for. The
 finishing pass (pdf_tree) reads that record to mend the tree. It relies on a private
-function of WeasyPrint's; `recording` fails loudly if that function is no longer called.
+function of WeasyPrint's: importing this module fails with a message naming the WeasyPrint
+to install if that function is missing or has changed its parameters, and render_pdf
+fails loudly if it is no longer called.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+import weasyprint
 from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.pdf import tags as _tags
 
-_BUILD = _tags._build_box_tree
+# The private function watched, and the parameters it had in the WeasyPrint that
+# pyproject.toml pins (the major version the tests ran on).
+WATCHED = "weasyprint.pdf.tags._build_box_tree"
+_PARAMETERS = ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags")
+
+
+def watched_function(tags_module):
+    """WeasyPrint's tree builder, or an ImportError that says which version policyc needs."""
+    build = getattr(tags_module, "_build_box_tree", None)
+    found = tuple(inspect.signature(build).parameters) if callable(build) else None
+    if found != _PARAMETERS:
+        what = "lacks it" if not callable(build) else f"has it with other parameters {found}"
+        raise ImportError(
+            f"policyc's PDF structure repair watches WeasyPrint's private {WATCHED}{_PARAMETERS}, and "
+            f"the installed WeasyPrint {weasyprint.__version__} {what}; install the WeasyPrint "
+            "that pyproject.toml pins (pip install 'weasyprint>=70,<71')")
+    return build
+
+
+try:
+    from weasyprint.pdf import tags as _tags
+except ImportError as exc:  # a WeasyPrint without its tagged-PDF module
+    raise ImportError(f"policyc needs WeasyPrint 70 (pyproject.toml pins 'weasyprint>=70,<71'), "
+                      f"not {weasyprint.__version__}: {exc}") from None
+
+_BUILD = watched_function(_tags)
 _STATE = threading.local()
 
 

@@ -43,6 +43,8 @@ def _ratify_online_safety(mini) -> None:
 """)
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_a_reference_to_a_sibling_policy_links_to_the_schools_copy(two_policies, tmp_path, run):
     _refer(two_policies, "Read the [[online-safety]], in particular paragraph [[online-safety#filtering]].")
     _ratify_online_safety(two_policies)
@@ -57,6 +59,7 @@ def test_a_reference_to_a_sibling_policy_links_to_the_schools_copy(two_policies,
     assert "in particular paragraph 1.1 of the Online Safety Policy" in " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_a_public_page_never_links_to_a_sibling_still_in_preparation(two_policies, tmp_path, run):
     _refer(two_policies, "Read the [[online-safety]].")
     out = tmp_path / "out"

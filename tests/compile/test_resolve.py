@@ -7,7 +7,7 @@ import pytest
 from policyc.compile.resolve import walk_blocks
 from policyc.errors import InvalidSource
 from policyc.pipeline import check
-from tests.conftest import write_tree
+from tests.helpers import write_tree
 
 
 def ids(policy) -> list[str]:

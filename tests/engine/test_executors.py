@@ -10,8 +10,9 @@ import pytest
 from policyc.build.executors import largest_first
 from policyc.build.plan import plan_outputs
 from policyc.pipeline import BuildOptions, build, check_all
-from tests.conftest import EXAMPLE, SCHOOL, write_tree
-from tests.test_interrupted import digest_tree
+from tests.helpers import EXAMPLE, SCHOOL, digest_tree, write_tree
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 TODAY = dt.date(2026, 11, 22)
 

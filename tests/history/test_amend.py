@@ -7,7 +7,7 @@ import io
 import yaml
 
 from policyc.history.snapshot import digest
-from tests.history.test_history import RATIFY, history, ratify
+from tests.helpers import RATIFY, history, ratify
 
 
 def _amend(run, src, *extra):

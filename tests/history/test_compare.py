@@ -22,7 +22,7 @@ from policyc.history.snapshot import version_key
 from policyc.model import Block, ClauseBody, Part, ResolvedPolicy
 from policyc.pipeline import check_all
 from policyc.render.redline import build_sections, summary
-from tests.conftest import TRUST, write_tree
+from tests.helpers import TRUST, write_tree
 
 POLICY = """\
 id: conduct

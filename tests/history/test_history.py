@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from policyc.history.compare import compare, propose_version
 from policyc.pipeline import check_all
-
-RATIFY = ("ratify", "--school", "oak-primary", "--policy", "social-media", "--today", "2026-11-22")
-
-
-def ratify(run, src: Path, date: str, summary: str, *extra: str):
-    return run(*RATIFY, "--source", src, "--date", date, "--by", "Ann Chair, Chair of Governors",
-               "--summary", summary, *extra)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1))
-
-
-def history(src: Path):
-    [h] = check_all(src).histories
-    return h
+from tests.helpers import edit, history, ratify
 
 
 def test_ratify_writes_a_readable_hashed_snapshot_and_is_a_no_op_the_second_time(mini, run):
@@ -136,6 +118,8 @@ def test_a_policy_compared_with_itself_has_no_changes(mini):
     assert not comparison.values
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_build_publishes_archive_and_redline_for_a_changed_policy(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
     edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")

@@ -9,9 +9,7 @@ import pytest
 from policyc.errors import UserError
 from policyc.history import ratify as ratify_module
 from policyc.pipeline import check_all
-from tests.conftest import write_tree
-from tests.history.test_history import edit
-from tests.site.test_site import SCHOOLS
+from tests.helpers import SCHOOLS, edit, write_tree
 
 BY = ("--by", "Ann Chair, Chair of Trustees", "--summary", "Two-yearly review")
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import yaml
 
-from tests.history.test_history import RATIFY, edit, history
-from tests.render.test_redline import diff
+from tests.helpers import RATIFY, diff, edit, history
 
 REWORD = ('text: "You must not use social media to:"', 'text: "You must never use social media to:"\n'
           '        change: {reason: Staff asked for a rule without exceptions, by: Head of HR}')

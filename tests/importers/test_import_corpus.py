@@ -14,8 +14,11 @@ needs_soffice = pytest.mark.skipif(not shutil.which("soffice") and not os.enviro
                                    reason="needs LibreOffice (installed by scripts/setup.sh)")
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 @pytest.mark.parametrize("name, fmt", [("humbermouth-aup", "txt"), ("noel-baker-whistleblowing", "docx"),
-                                       pytest.param("colat-code-of-conduct", "pdf", marks=needs_soffice)])
+                                       pytest.param("colat-code-of-conduct", "pdf",
+                                                    marks=[needs_soffice, pytest.mark.libreoffice])])
 def test_a_real_policy_comes_back_with_its_structure(tmp_path, name, fmt):
     [doc] = documents([name])
     result = score(doc, fmt, tmp_path, pdf=fmt == "pdf")  # the PDF saved from Word is built as PDF too

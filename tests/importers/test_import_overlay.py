@@ -14,11 +14,14 @@ import shutil
 from pathlib import Path
 
 import docx
+import pytest
 import yaml
 from docx.text.paragraph import Paragraph
 
 from policyc.cli import main
 from tests.pdftext import key, sentences
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHOOL = """\

@@ -9,12 +9,12 @@ import shutil
 import pytest
 
 from policyc.cli import main
-from tests.conftest import SEEDS
+from tests.helpers import CASES, SEEDS, SEED_TEXTS, seed_numbers
 from tests.pdftext import key, page_texts, sentences
-from tests.test_seeds import CASES, SHARED, seed_numbers
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext") and not __import__("os").environ.get("CI"),
-                                reason="needs poppler-utils (installed by scripts/setup.sh)")
+pytestmark = [pytest.mark.pdf, pytest.mark.slow,
+              pytest.mark.skipif(not shutil.which("pdftotext") and not __import__("os").environ.get("CI"),
+                                 reason="needs poppler-utils (installed by scripts/setup.sh)")]
 
 
 def test_a_published_pdf_comes_back_with_its_sentences_and_numbers(tmp_path, capsys):
@@ -30,7 +30,7 @@ def test_a_published_pdf_comes_back_with_its_sentences_and_numbers(tmp_path, cap
                  "--format", "pdf", "--today", "2026-11-22"]) == 0
     [pdf] = [p for p in (tmp_path / "again").rglob("*.pdf") if not p.name.endswith("-review-pack.pdf")]
     built = key("\n".join(page_texts(pdf)))
-    original = (SHARED / text_file).read_text(encoding="utf-8")
+    original = (SEED_TEXTS / text_file).read_text(encoding="utf-8")
     wanted = sentences(original)
     missing = [s for s in wanted if key(s) not in built]
     assert 1 - len(missing) / len(wanted) >= 0.99, missing

@@ -8,7 +8,9 @@ from policyc.cli import main
 from policyc.compile.resolve import walk_blocks
 from policyc.pipeline import check
 from tests.pdftext import key, page_texts, sentences
-from tests.test_seeds import CASES, SHARED, seed_numbers
+from tests.helpers import CASES, SEED_TEXTS, seed_numbers
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -16,11 +18,11 @@ def imported(request, tmp_path_factory):
     text_file = CASES[request.param][0]
     work = tmp_path_factory.mktemp(request.param)
     source, out = work / "src", work / "out"
-    assert main(["import", str(SHARED / text_file), "--source", str(source)]) == 0
+    assert main(["import", str(SEED_TEXTS / text_file), "--source", str(source)]) == 0
     assert main(["--source", str(source), "--output", str(out), "-q", "--today", "2026-11-22", "--format", "pdf"]) == 0
     # a draft is in the review area (with its review pack), a ratified policy on the public site
     [pdf] = [p for p in out.rglob("*.pdf") if not p.name.endswith("-review-pack.pdf")]
-    return request.param, (SHARED / text_file).read_text(encoding="utf-8"), source, pdf
+    return request.param, (SEED_TEXTS / text_file).read_text(encoding="utf-8"), source, pdf
 
 
 def test_an_imported_seed_keeps_99_percent_of_its_sentences(imported):

@@ -36,6 +36,9 @@ def test_word_title_style_is_the_title_not_the_setting_above_it(tmp_path):
     assert "# Check: the document numbers its title 1.6" in written
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.libreoffice
 @pytest.mark.skipif(not soffice_available(), reason="needs LibreOffice to save the Word file as PDF")
 def test_a_pdf_title_wrapped_over_two_lines_is_one_title(tmp_path):
     [doc] = documents(["bucks-whistleblowing"])

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.packaging, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ("pyproject.toml", "README.md", "policyc", "templates", "schemas", "policy_src")
 
@@ -51,6 +53,7 @@ def test_the_wheel_carries_every_module_template_schema_font_and_the_example(whe
     assert "policyc/starter/policy_src/trust.yaml" in names
 
 
+@pytest.mark.pdf
 def test_installed_in_a_fresh_venv_it_starts_validates_and_builds_a_trust_from_any_folder(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)

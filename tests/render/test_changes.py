@@ -14,7 +14,7 @@ from policyc.pipeline import check_all
 from policyc.render.changes import Run, build_redline, side_text
 from policyc.render.docx_redline import changes
 from policyc.render.redline import html_sections, pieces_html
-from tests.conftest import TRUST, write_tree
+from tests.helpers import TRUST, decide, write_tree
 
 POLICY = """\
 id: conduct
@@ -348,11 +348,10 @@ def _paragraphs(document: bytes) -> list[str]:
 
 @pytest.mark.parametrize("case", list(WORDS))
 def test_in_word_accepting_gives_the_new_words_and_rejecting_the_old(base, case):
-    from tests.render.test_docx import _decide
     old_text, new_text, _ = WORDS[case]
     document = _word(reword("a2", old_text)(base), reword("a2", new_text)(base))
-    assert f"1.2 {new_text}" in _paragraphs(_decide(document, accept=True))
-    assert f"1.2 {old_text}" in _paragraphs(_decide(document, accept=False))
+    assert f"1.2 {new_text}" in _paragraphs(decide(document, accept=True))
+    assert f"1.2 {old_text}" in _paragraphs(decide(document, accept=False))
 
 
 def test_in_word_a_removed_table_is_a_table_of_tracked_deleted_rows(base):

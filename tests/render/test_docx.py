@@ -21,11 +21,12 @@ import pytest
 from lxml import etree
 
 from policyc.cli import main
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE, NS, W, decide
+
+pytestmark = pytest.mark.slow
+
 
 TODAY = "2026-11-22"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
@@ -309,6 +310,7 @@ def test_format_option(run, mini, tmp_path, capsys):
 
 # --- what LibreOffice reads -------------------------------------------------------------
 
+@pytest.mark.libreoffice
 def test_every_sentence_of_the_page_is_in_the_word_file(built, converted):
     need_soffice()
     files = policy_docx(built)
@@ -322,6 +324,7 @@ def test_every_sentence_of_the_page_is_in_the_word_file(built, converted):
         assert not missing, f"{path.relative_to(built)}: {missing[:5]}"
 
 
+@pytest.mark.libreoffice
 def test_word_numbers_the_clauses_as_the_page_does(built, converted):
     need_soffice()
     text = converted[built / "review/hollin-bank-primary/social-media.docx"]
@@ -334,6 +337,8 @@ def test_word_numbers_the_clauses_as_the_page_does(built, converted):
     assert any(line.startswith("(a) Pupils and staff are safeguarded") for line in lines)
 
 
+@pytest.mark.pdf
+@pytest.mark.libreoffice
 def test_libreoffice_makes_a_pdf_with_page_numbers(built, tmp_path):
     need_soffice()
     pdftotext = shutil.which("pdftotext")
@@ -391,48 +396,12 @@ def test_redline_is_tracked_changes(built):
     assert "Why these changes are proposed" in summary and "AI tools now post for staff." in summary
 
 
-def _decide(document: bytes, accept: bool) -> bytes:
-    """Accept or reject every tracked change, as Word's Review pane would, on the XML itself."""
-    root = etree.fromstring(document)
-    keep, drop = (("ins", "moveTo"), ("del", "moveFrom")) if accept else (("del", "moveFrom"), ("ins", "moveTo"))
-    for element in list(root.iter(*(f"{{{W}}}{t}RangeStart" for t in ("moveFrom", "moveTo")),
-                                  *(f"{{{W}}}{t}RangeEnd" for t in ("moveFrom", "moveTo")))):
-        element.getparent().remove(element)
-    paragraphs = list(root.iter(f"{{{W}}}p"))
-    for p in reversed(paragraphs):
-        mark = p.find("w:pPr/w:rPr", NS)
-        gone = mark is not None and any(mark.find(f"w:{t}", NS) is not None for t in drop)
-        for run_change in [c for c in p if etree.QName(c).localname in drop]:
-            p.remove(run_change)
-        for run_change in [c for c in p if etree.QName(c).localname in keep]:
-            index = p.index(run_change)
-            for child in reversed(list(run_change)):
-                p.insert(index, child)
-            p.remove(run_change)
-        for text in p.iter(f"{{{W}}}delText"):
-            text.tag = f"{{{W}}}t"
-        if mark is not None:
-            for t in keep:
-                for m in mark.findall(f"w:{t}", NS):
-                    mark.remove(m)
-        if gone:  # the paragraph mark goes: what is left joins the next paragraph
-            following = p.getnext()
-            content = [c for c in p if etree.QName(c).localname != "pPr"]
-            if following is not None and etree.QName(following).localname == "p":
-                at = 1 if following.find("w:pPr", NS) is not None else 0
-                for child in reversed(content):
-                    following.insert(at, child)
-            p.getparent().remove(p)
-    assert not root.findall(".//w:ins", NS) and not root.findall(".//w:del", NS)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
 def _with_document(path: Path, target: Path, accept: bool) -> Path:
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "word/document.xml":
-                data = _decide(data, accept)
+                data = decide(data, accept)
             out.writestr(info, data)
     return target
 
@@ -461,6 +430,7 @@ def _accept_and_reject(redline: Path, new_page: Path, old_page: Path, folder: Pa
     return normal(texts[accepted]), normal(texts[rejected])
 
 
+@pytest.mark.libreoffice
 def test_accepting_gives_the_draft_and_rejecting_the_ratified_text(built, tmp_path):
     need_soffice()
     accepted_text, rejected_text = _accept_and_reject(
@@ -472,6 +442,7 @@ def test_accepting_gives_the_draft_and_rejecting_the_ratified_text(built, tmp_pa
     assert "former staff after they have left" not in accepted_text
 
 
+@pytest.mark.libreoffice
 def test_a_moved_section_is_a_tracked_move(tmp_path):
     """Definitions moved before Scope, with a clause of it removed and one reworded."""
     root = tmp_path
@@ -525,6 +496,7 @@ def test_diff_command_writes_a_tracked_changes_docx(built, run, tmp_path):
     assert (tmp_path / "out2" / path.relative_to(tmp_path / "out")).read_bytes() == path.read_bytes()
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_reads_the_redline_as_tracked_changes(built, tmp_path):
     """An office suite sees revisions, not coloured text: LibreOffice's own file of the
     redline records each insertion and deletion as a tracked change, and the notes as comments."""
@@ -564,11 +536,12 @@ def test_the_review_page_links_its_word_file_and_a_public_page_only_when_the_tru
         assert (page.parent / re.search(r'<a href="([^"]+\.docx)"', text).group(1)).is_file()
 
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["flourish", "king-edward-vi", "link-school"])
 def test_the_seed_policies_in_word_say_what_their_pages_say(name, tmp_path):
     """Three real policies of other shapes (numbering 1.1 (a) and 1, adoption blocks, lists within lists)."""
     need_soffice()
-    from tests.conftest import SEEDS
+    from tests.helpers import SEEDS
     out = tmp_path / "out"
     assert main(["--source", str(SEEDS / name), "--output", str(out), "-q", "--today", TODAY,
                  "--format", "html,docx"]) == 0
@@ -581,6 +554,7 @@ def test_the_seed_policies_in_word_say_what_their_pages_say(name, tmp_path):
         assert not missing, f"{path.relative_to(out)}: {missing[:5]}"
 
 
+@pytest.mark.libreoffice
 def test_the_small_policy_in_word_says_what_its_page_says(mini, tmp_path):
     """Duties, an option's choice, a sub-clause (3.1.1) and a one-row table of changes."""
     need_soffice()

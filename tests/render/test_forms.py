@@ -7,10 +7,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from policyc.history.status import standing
 from policyc.pipeline import check
-from tests.conftest import TRUST, write_tree
+from tests.helpers import TRUST, write_tree
 from tests.pdftext import page_texts
+
+pytestmark = pytest.mark.pdf
 
 # Written from the shape of real primary school policies: an opening paragraph with no
 # heading, numbered sections, and at the end "This policy has been adopted by ...",
@@ -84,6 +88,7 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+@pytest.mark.slow
 def test_adoption_block_at_the_end_with_lines_to_sign_by_hand(tmp_path, run):
     src, out = _sources(tmp_path), tmp_path / "out"
     assert run("--source", src, "--output", out, "--today", "2026-11-22", "--policy", "behaviour").code == 0
@@ -183,6 +188,7 @@ sections:
 """
 
 
+@pytest.mark.slow
 def test_nested_item_lists_are_lettered_then_roman_at_any_depth(tmp_path, run):
     src = write_tree(tmp_path / "src", {"trust.yaml": TRUST, "policies/behaviour.yaml": NESTED,
                                         "schools/brook-lane.yaml": "name: Brook Lane Primary School\n"})

@@ -12,8 +12,10 @@ from pypdf import PdfReader
 from policyc.cli import main
 from policyc.errors import UserError
 from policyc.render.pdf import render_pdf
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 from tests.pdftext import page_texts
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

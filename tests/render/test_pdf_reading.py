@@ -11,7 +11,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.render.test_pdf_structure import KINDS
+from tests.helpers import PDF_KINDS as KINDS
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 # What the HTML page shows that its PDF leaves out on purpose: web-only links and notes,
 # the contents' instruction to select a heading, the page footer (the PDF's running footer

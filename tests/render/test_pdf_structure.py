@@ -10,19 +10,10 @@ import pytest
 from weasyprint import HTML
 
 from policyc.render.pdf import render_pdf
+from tests.helpers import PDF_KINDS as KINDS
 from tests.render.pdf_structure import findings
 
-KINDS = {
-    "policy": "hollin-bank-primary/social-media.pdf",
-    "in force, changed since": "calderbeck-academy/social-media.pdf",
-    "draft": "review/calderbeck-academy/social-media.pdf",
-    "never ratified": "review/ashcombe-nursery/social-media.pdf",
-    "archive": "hollin-bank-primary/archive/social-media-3.1.pdf",
-    "redline": "review/calderbeck-academy/changes/social-media-1.10-to-draft.pdf",
-    "review pack": "review/calderbeck-academy/social-media-review-pack.pdf",
-    "board's review pack": "review/trust-board/online-safety-review-pack.pdf",
-    "first version's review pack": "review/ashcombe-nursery/photography-review-pack.pdf",
-}
+pytestmark = pytest.mark.pdf
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -56,6 +47,7 @@ def _page() -> str:
     return PAGE.replace("{items}", items).replace("{rows}", rows)
 
 
+@pytest.mark.slow
 def test_the_checker_sees_what_weasyprint_leaves(tmp_path: Path):
     """Straight from WeasyPrint, the same page fails: so the checker can fail."""
     raw = tmp_path / "raw.pdf"
@@ -67,11 +59,13 @@ def test_the_checker_sees_what_weasyprint_leaves(tmp_path: Path):
     assert "is described as 'one'" in found
 
 
+@pytest.mark.slow
 def test_a_page_cut_by_page_breaks_reads_as_one_document(tmp_path: Path):
     finished = tmp_path / "finished.pdf"
     finished.write_bytes(render_pdf(_page(), "test.pdf"))
     assert findings(finished) == []
 
 
+@pytest.mark.slow
 def test_the_finished_pdf_is_the_same_bytes_every_time():
     assert render_pdf(_page(), "test.pdf") == render_pdf(_page(), "test.pdf")

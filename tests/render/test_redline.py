@@ -22,8 +22,8 @@ from policyc.commands import find, pick
 from policyc.history.compare import compare, walk
 from policyc.pipeline import check_all
 from policyc.render.redline import build_sections, summary
-from tests.conftest import SEEDS
-from tests.history.test_history import edit, ratify
+from tests.helpers import SEEDS, diff, edit, ratify
+
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 TODAY = ("--today", "2026-11-22")
@@ -93,6 +93,7 @@ def flourish(tmp_path: Path) -> Path:
     return shutil.copytree(SEEDS / "flourish", tmp_path / "flourish")
 
 
+@pytest.mark.slow
 def test_flourish_history_gives_a_change_log_naming_only_what_changed(flourish, run, tmp_path):
     policy_file = flourish / "policies" / "social-media.yaml"
     original = numbers(flourish_history(flourish).current)
@@ -215,14 +216,6 @@ def edit_mini(mini: Path) -> None:
          "dsl: {title: Safeguarding Lead, name: Jo Bloggs}")
 
 
-def diff(run, mini: Path, out: Path, old: str, new: str, fmt: str) -> Path:
-    result = run("diff", "--source", mini, "--output", out, "--school", "oak-primary", "--policy", "social-media",
-                 "--from", old, "--to", new, "--format", fmt, *TODAY)
-    assert result.code == 0, result.err
-    [line] = result.out.splitlines()
-    return Path(line.removeprefix("Wrote "))
-
-
 def test_golden_redline_for_the_mini_policy(mini, run, tmp_path, update_golden):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
     edit_mini(mini)
@@ -293,6 +286,8 @@ def test_golden_redline_for_the_mini_policy(mini, run, tmp_path, update_golden):
     assert redline_text(final) == redline_text(html).replace("the current text", "version 3.0 (ratified 1 February 2026)")
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_pdf_redline_announces_changes_and_is_marked_draft_on_every_page(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
     edit_mini(mini)

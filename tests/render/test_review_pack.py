@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 
 import lxml.html
+import pytest
 from pypdf import PdfReader
+
+pytestmark = pytest.mark.pdf
 
 SCHOOL_PACK = "review/calderbeck-academy/social-media-review-pack"
 

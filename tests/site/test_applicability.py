@@ -8,7 +8,7 @@ import pytest
 
 from policyc.errors import InvalidSource
 from policyc.pipeline import check
-from tests.conftest import write_tree
+from tests.helpers import write_tree
 
 PHONES = """\
 id: mobile-phones

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import icalendar
+import pytest
 
 from policyc.site.calendar import escape_text, fold
-from tests.conftest import write_tree
-from tests.history.test_history import edit, ratify
-from tests.site.test_site import SCHOOLS
+from tests.helpers import SCHOOLS, edit, ratify, write_tree
 
 
 def _events(path):
@@ -36,6 +35,7 @@ def test_text_values_escape_commas_semicolons_backslashes_and_line_breaks():
     assert escape_text("a, b; c\\d\ne") == "a\\, b\\; c\\\\d\\ne"
 
 
+@pytest.mark.slow
 def test_each_school_and_the_trust_get_a_calendar_of_review_dates(mini, run, tmp_path):
     write_tree(mini, {k: v for k, v in SCHOOLS.items() if v})
     out = tmp_path / "out"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.history.test_history import edit, ratify
+import pytest
+
+from tests.helpers import edit, ratify
 
 
 def _build(run, src, out):
@@ -12,6 +14,7 @@ def _build(run, src, out):
     assert result.code == 0, result.err
 
 
+@pytest.mark.slow
 def test_a_model_edit_changes_the_review_area_not_the_public_page_until_it_is_ratified(mini, run, tmp_path):
     assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
     out = tmp_path / "out"

@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import POLICY, SCHOOL, TRUST, write_tree
+import pytest
+
+from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
+
+pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TODAY = "2026-11-22"

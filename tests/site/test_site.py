@@ -10,26 +10,9 @@ from pathlib import Path
 import pytest
 
 from policyc.errors import display_path
-from tests.conftest import write_tree
-from tests.history.test_history import edit
+from tests.helpers import SCHOOLS, edit, write_tree
 
-SCHOOLS = {
-    # ratified 2026-10-01, annual: next review 2027-10-01
-    "schools/oak-primary.yaml": None,
-    "schools/elm-secondary.yaml": "name: Elm Secondary\nphase: secondary\n",  # never ratified
-    "schools/ash-special.yaml": """\
-name: Ash Special School
-phase: special
-publish_url: https://www.ash.example.sch.uk/policies/
-policies:
-  social-media:
-    ratification:
-      status: ratified
-      date: 2025-12-15
-      version: "4"
-      signatories: [{name: A, role: Chair of Governors}]
-""",
-}
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -40,6 +23,7 @@ def built(mini, tmp_path, run) -> Path:
     return out
 
 
+@pytest.mark.pdf
 def test_register_json_and_csv(built):
     data = json.loads((built / "oak-primary" / "register.json").read_text())
     assert data["school"] == "Oak Primary School" and data["trust"] == "Test Trust"

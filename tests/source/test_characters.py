@@ -7,7 +7,7 @@ import re
 
 from policyc.cli import main
 from policyc.text.glyphs import drawable_text, undrawable
-from tests.conftest import POLICY, SCHOOL, TRUST, write_tree
+from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
 
 PATH = "policies/social-media.yaml"
 

@@ -8,7 +8,7 @@ import pytest
 
 from policyc.errors import Problems
 from policyc.source import read
-from tests.conftest import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST
+from tests.helpers import EXAMPLE, POLICY, ROOT, SCHOOL, TRUST
 from tests.fuzzing import _damage
 
 pytestmark = pytest.mark.skipif(read._CParser is None, reason="PyYAML was built without libyaml")
@@ -42,6 +42,7 @@ def test_every_example_file_reads_the_same_both_ways(monkeypatch):
         assert fast == slow
 
 
+@pytest.mark.slow
 def test_damaged_files_read_the_same_both_ways(monkeypatch):
     """Broken YAML (tabs, aliases, stray colons, control characters, cut short, deep
     nesting, wrong indentation) gives the same messages at the same places."""

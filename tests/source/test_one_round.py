@@ -12,7 +12,7 @@ from policyc.errors import Problems
 from policyc.limits import MAX_CLAUSE_DEPTH, MAX_CLAUSES
 from policyc.source.read import parse_yaml
 from policyc.source.schema import validate
-from tests.conftest import POLICY, SCHOOL, TRUST, write_tree
+from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
 
 PATH = "policies/social-media.yaml"
 

@@ -1,0 +1,237 @@
+"""What the test modules share: the inline source trees, the example and seed paths, and small
+steps (ratify, edit, diff) that several test modules take. Test modules import from here
+(or from the other helper modules: pdftext, fuzzing, hostile, render/pdf_structure,
+importers/word, import_corpus/corpus), never from one another; tests/test_mirror.py checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import textwrap
+from pathlib import Path
+
+from lxml import etree
+
+from policyc.pipeline import check_all
+
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "policy_src"
+SEEDS = Path(__file__).resolve().parent / "seeds"
+# The published texts the seeds were encoded from (copied from ../shared/seeds; see its README).
+SEED_TEXTS = SEEDS / "texts"
+TODAY = "2026-11-22"
+
+# --- a small but complete source tree ---------------------------------------------------
+
+TRUST = """\
+name: Test Trust
+approving_body: Local Governing Body
+roles: {headteacher: Headteacher, dsl: Designated Safeguarding Lead, chair: Chair of Governors}
+terms: {staff: staff, pupils: pupils}
+"""
+
+POLICY = """\
+id: social-media
+title: Staff Social Media Policy
+numbering: "1.1 (a)"
+options:
+  personal_use:
+    label: Personal use at work
+    default: occasional
+    choices: {forbidden: Not allowed, occasional: Occasionally}
+sections:
+  - id: about
+    kind: scope
+    title: About this policy
+    clauses:
+      - id: purpose
+        text: This policy protects {{ school.name }} and its {{ term.pupils }}. See paragraph [[personal-use]].
+      - id: personal-use
+        option: personal_use
+        choices:
+          forbidden: {text: "Personal use of social media at work is not allowed."}
+          occasional: {text: "Occasional personal use is allowed in breaks."}
+      - id: breaches
+        text: "You must not use social media to:"
+        items: [breach our ICT policies;, breach our Staff Code of Conduct.]
+      - id: eyfs
+        phases: [nursery, primary]
+        text: Photographs in learning journals are taken on school devices only.
+  - id: principles
+    kind: principles
+    title: Key principles
+    clauses:
+      - id: golden
+        title: The golden principles
+        duties:
+          must: {lead: "An individual is under a duty to:", items: [Maintain proper professional boundaries]}
+          must_not: {lead: "An individual is under a duty not to:", items: [Bring the school into disrepute]}
+  - id: reporting
+    kind: incidents
+    title: Reporting concerns
+    clauses:
+      - id: tell-dsl
+        text: Tell the {{ role.dsl }} at once.
+        clauses:
+          - id: tell-dsl-how
+            text: In person or by email.
+  - id: changes
+    kind: changes
+    title: Appendix 1 – Table of changes
+    numbered: false
+history:
+  - {date: 2020-09-16, paragraphs: All, summary: Social networking renamed social media.}
+"""
+
+SCHOOL = """\
+name: Oak Primary School
+phase: primary
+roles: {dsl: {name: Jo Bloggs}}
+policies:
+  social-media:
+    options: {personal_use: forbidden}
+    ratification:
+      status: ratified
+      date: 2026-10-01
+      version: 1.10
+      signatories: [{name: Ann Chair, role: Chair of Governors}]
+"""
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+# --- the seeds ------------------------------------------------------------------------------
+
+# seed folder in tests/seeds -> (its published text in tests/seeds/texts, its school's id)
+CASES = {
+    "king-edward-vi": ("000_06971c8d61d3f0d9.txt", "king-edward-vi"),
+    "flourish": ("002_7374cb9537a07251.txt", "flourish-federation"),
+    "link-school": ("003_81cd4161ce177b1a.txt", "the-link-school"),
+}
+SEED_NUMBER = re.compile(r"^[\s\-–•*]*(\d+(?:\.\d+)*)\.?\s+\S")
+
+
+def seed_numbers(text: str) -> set[str]:
+    """The paragraph numbers at the start of a seed text's lines."""
+    return {m.group(1) for line in text.splitlines() if (m := SEED_NUMBER.match(line))}
+
+
+# --- ratifying and editing the mini tree ------------------------------------------------------
+
+RATIFY = ("ratify", "--school", "oak-primary", "--policy", "social-media", "--today", TODAY)
+
+
+def ratify(run, src: Path, date: str, summary: str, *extra: str):
+    return run(*RATIFY, "--source", src, "--date", date, "--by", "Ann Chair, Chair of Governors",
+               "--summary", summary, *extra)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def history(src: Path):
+    [h] = check_all(src).histories
+    return h
+
+
+def diff(run, mini: Path, out: Path, old: str, new: str, fmt: str) -> Path:
+    """`policyc diff` for the mini tree's one policy; the path it wrote."""
+    result = run("diff", "--source", mini, "--output", out, "--school", "oak-primary", "--policy", "social-media",
+                 "--from", old, "--to", new, "--format", fmt, "--today", TODAY)
+    assert result.code == 0, result.err
+    [line] = result.out.splitlines()
+    return Path(line.removeprefix("Wrote "))
+
+
+# The mini tree's school plus two more: one never ratified, one ratified and published elsewhere.
+SCHOOLS = {
+    # ratified 2026-10-01, annual: next review 2027-10-01
+    "schools/oak-primary.yaml": None,
+    "schools/elm-secondary.yaml": "name: Elm Secondary\nphase: secondary\n",  # never ratified
+    "schools/ash-special.yaml": """\
+name: Ash Special School
+phase: special
+publish_url: https://www.ash.example.sch.uk/policies/
+policies:
+  social-media:
+    ratification:
+      status: ratified
+      date: 2025-12-15
+      version: "4"
+      signatories: [{name: A, role: Chair of Governors}]
+""",
+}
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    """Every file under a folder, by relative path, with its SHA-256."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- the example build's PDFs, one of each kind ----------------------------------------------
+
+PDF_KINDS = {
+    "policy": "hollin-bank-primary/social-media.pdf",
+    "in force, changed since": "calderbeck-academy/social-media.pdf",
+    "draft": "review/calderbeck-academy/social-media.pdf",
+    "never ratified": "review/ashcombe-nursery/social-media.pdf",
+    "archive": "hollin-bank-primary/archive/social-media-3.1.pdf",
+    "redline": "review/calderbeck-academy/changes/social-media-1.10-to-draft.pdf",
+    "review pack": "review/calderbeck-academy/social-media-review-pack.pdf",
+    "board's review pack": "review/trust-board/online-safety-review-pack.pdf",
+    "first version's review pack": "review/ashcombe-nursery/photography-review-pack.pdf",
+}
+
+
+# --- Word's tracked changes -------------------------------------------------------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+
+
+def decide(document: bytes, accept: bool) -> bytes:
+    """Accept or reject every tracked change, as Word's Review pane would, on the XML itself."""
+    root = etree.fromstring(document)
+    keep, drop = (("ins", "moveTo"), ("del", "moveFrom")) if accept else (("del", "moveFrom"), ("ins", "moveTo"))
+    for element in list(root.iter(*(f"{{{W}}}{t}RangeStart" for t in ("moveFrom", "moveTo")),
+                                  *(f"{{{W}}}{t}RangeEnd" for t in ("moveFrom", "moveTo")))):
+        element.getparent().remove(element)
+    paragraphs = list(root.iter(f"{{{W}}}p"))
+    for p in reversed(paragraphs):
+        mark = p.find("w:pPr/w:rPr", NS)
+        gone = mark is not None and any(mark.find(f"w:{t}", NS) is not None for t in drop)
+        for run_change in [c for c in p if etree.QName(c).localname in drop]:
+            p.remove(run_change)
+        for run_change in [c for c in p if etree.QName(c).localname in keep]:
+            index = p.index(run_change)
+            for child in reversed(list(run_change)):
+                p.insert(index, child)
+            p.remove(run_change)
+        for text in p.iter(f"{{{W}}}delText"):
+            text.tag = f"{{{W}}}t"
+        if mark is not None:
+            for t in keep:
+                for m in mark.findall(f"w:{t}", NS):
+                    mark.remove(m)
+        if gone:  # the paragraph mark goes: what is left joins the next paragraph
+            following = p.getnext()
+            content = [c for c in p if etree.QName(c).localname != "pPr"]
+            if following is not None and etree.QName(following).localname == "p":
+                at = 1 if following.find("w:pPr", NS) is not None else 0
+                for child in reversed(content):
+                    following.insert(at, child)
+            p.getparent().remove(p)
+    assert not root.findall(".//w:ins", NS) and not root.findall(".//w:del", NS)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

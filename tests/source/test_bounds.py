@@ -1,0 +1,52 @@
+"""Clause depth and count measured before the schema: reported at the clause past the limit, once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policyc.errors import Problems
+from policyc.limits import MAX_CLAUSE_DEPTH, MAX_CLAUSES
+from policyc.source.bounds import within_bounds
+from policyc.source.read import parse_yaml
+
+
+def nested(levels: int) -> str:
+    """A policy whose first section holds clauses nested `levels` deep, each on its own lines."""
+    lines = ["id: p", "sections:", "  - id: s", "    clauses:"]
+    for level in range(levels):
+        pad = "  " * (3 + 2 * level)
+        lines += [f"{pad}- id: c{level}", f"{pad}  text: Level {level}."]
+        if level + 1 < levels:
+            lines.append(f"{pad}  clauses:")
+    return "\n".join(lines) + "\n"
+
+
+def measured(text: str) -> tuple[bool, Problems]:
+    problems = Problems()
+    source = parse_yaml(text, Path("p.yaml"), "policies/p.yaml", problems)
+    assert source is not None and not problems.errors
+    return within_bounds(source, problems), problems
+
+
+def test_clauses_nested_to_the_limit_pass():
+    ok, problems = measured(nested(MAX_CLAUSE_DEPTH))  # a section's clauses count as the first level
+    assert ok and problems.errors == []
+
+
+def test_deeper_is_one_error_at_the_first_clause_past_the_limit():
+    text = nested(MAX_CLAUSE_DEPTH + 3)
+    ok, problems = measured(text)
+    [problem] = problems.errors
+    assert not ok
+    assert problem.message == f"clauses nested too deeply: this is level {MAX_CLAUSE_DEPTH + 1} of sub-clauses"
+    assert f"the limit is {MAX_CLAUSE_DEPTH} levels" in problem.hint
+    line = text.splitlines()[problem.position.line - 1]
+    assert problem.position.file == "policies/p.yaml" and line.strip() == f"- id: c{MAX_CLAUSE_DEPTH}"
+
+
+def test_more_clauses_than_the_limit_is_reported_with_the_count():
+    clauses = "".join(f"      - {{id: c{i}, text: Clause {i}.}}\n" for i in range(MAX_CLAUSES + 1))
+    ok, problems = measured("id: p\nsections:\n  - id: s\n    clauses:\n" + clauses)
+    [problem] = problems.errors
+    assert not ok and problem.message == f"this file holds {MAX_CLAUSES + 1:,} clauses; the limit is {MAX_CLAUSES:,}"
+    assert (problem.position.line, problem.position.column) == (1, 1)
