@@ -6,6 +6,7 @@ importers/word, import_corpus/corpus), never from one another; tests/test_mirror
 
 from __future__ import annotations
 
+import shutil
 import hashlib
 import re
 import textwrap
@@ -235,3 +236,9 @@ def decide(document: bytes, accept: bool) -> bytes:
             p.getparent().remove(p)
     assert not root.findall(".//w:ins", NS) and not root.findall(".//w:del", NS)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    """A copy of a source folder to edit in a test (the example trust, say)."""
+    shutil.copytree(src, dst)
+    return dst

@@ -10,7 +10,7 @@ from policyc.compliance.report import findings
 from policyc.compliance.requirements import statutory
 from policyc.pipeline import check_all
 from policyc.reports import compliance_json, compliance_text, period_words, requirements_text
-from tests.conftest import EXAMPLE
+from tests.helpers import EXAMPLE
 
 TODAY = dt.date(2026, 12, 3)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import EXAMPLE, copy_tree
+from tests.helpers import EXAMPLE, copy_tree
 
 SCHOOL = ("--school", "hollin-bank-primary")  # social media: 3.1 on 8 October 2025, 3.2 on 14 October 2026
 

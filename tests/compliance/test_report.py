@@ -9,8 +9,8 @@ import json
 import pytest
 
 from policyc.compliance.requirements import statutory
-from tests.conftest import EXAMPLE, copy_tree
-from tests.history.test_history import edit
+from tests.helpers import EXAMPLE, copy_tree
+from tests.helpers import edit
 
 TODAY = "2026-12-03"
 

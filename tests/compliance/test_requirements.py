@@ -12,8 +12,8 @@ from referencing import Registry, Resource
 
 from policyc.compliance.requirements import LIST_FILE, statutory
 from policyc.resources import SCHEMA_DIR
-from tests.conftest import EXAMPLE, copy_tree
-from tests.history.test_history import edit
+from tests.helpers import EXAMPLE, copy_tree
+from tests.helpers import edit
 
 
 def _requirement_validator():
