@@ -6,9 +6,9 @@ importers/word, import_corpus/corpus), never from one another; tests/test_mirror
 
 from __future__ import annotations
 
-import shutil
 import hashlib
 import re
+import shutil
 import textwrap
 from pathlib import Path
 

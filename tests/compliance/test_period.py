@@ -15,6 +15,8 @@ def _as_of(run, src, out, day, *extra):
     return run("as-of", day, "--source", str(src), "--output", str(out), "--today", "2026-12-03", *SCHOOL, *extra)
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_between_ratifications_the_earlier_version_is_in_force_and_its_pdf_says_so_on_every_page(run, tmp_path):
     result = _as_of(run, EXAMPLE, tmp_path / "out", "2026-03-14", "--policy", "social-media")
     assert result.code == 0, result.err
@@ -54,6 +56,8 @@ def test_a_record_of_a_month_only_does_not_guess_the_day(run, tmp_path):
     assert after.code == 0 and "version 1.0, in force from March 2025 to now" in after.out
 
 
+@pytest.mark.slow
+@pytest.mark.pdf
 def test_all_gives_every_policy_in_force_that_day_in_one_pdf_with_a_contents_page(run, tmp_path):
     result = _as_of(run, EXAMPLE, tmp_path / "out", "2026-11-01", "--all")
     assert result.code == 0, result.err
@@ -85,6 +89,7 @@ def test_versions_lists_the_period_each_was_in_force(run):
     assert "[in force from 14 October 2026 to now]" in result.out
 
 
+@pytest.mark.slow
 def test_the_policy_page_lists_each_ratified_version_with_its_period_in_force(tmp_path, run):
     out = tmp_path / "out"
     assert run("--source", str(EXAMPLE), "--output", str(out), "--format", "html", "--today", "2026-12-03", "-q").code == 0

@@ -40,6 +40,7 @@ def test_the_example_trusts_missing_requirement_and_overdue_review_are_found(run
     assert any(f["state"] == "not-checked" for f in found.values())
 
 
+@pytest.mark.slow
 def test_the_text_puts_problems_first_and_fail_on_gives_exit_1_for_a_scheduled_job(run):
     result = run("compliance", "--source", str(EXAMPLE), "--today", TODAY, "--school", "larkspur-fields")
     assert result.code == 0, result.err
