@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,13 +140,18 @@ def _owners(root: Path, documents: list[Output], schools: set[str], keys: KeyMak
     of_document = {o.path: [o.policy.school_slug, o.policy.policy_id, known.get(o.path) or keys.key(o),
                             list(keys.formats)] for o in documents}
     owners: dict[str, list] = {}
-    for path in root.rglob("*"):
-        rel = path.relative_to(root).as_posix()
-        if not path.is_file() or rel.split("/", 1)[0] in (CACHE_NAME, MARKER, MANIFEST):
-            continue
-        parts = rel.split("/")
-        school = next((p for p in parts[:2] if p in schools), "")
-        owners[rel] = of_document.get(rel, [school, ""])
+    for folder, subfolders, files in os.walk(root):  # os.walk, not rglob: a third of the time on 7,000 files
+        at = Path(folder).relative_to(root).as_posix()
+        if at == ".":
+            subfolders[:] = [d for d in subfolders if d not in (CACHE_NAME, MARKER, MANIFEST)]
+            files = [f for f in files if f not in (CACHE_NAME, MARKER, MANIFEST)]
+        for name in files:
+            rel = name if at == "." else f"{at}/{name}"
+            if not os.path.isfile(os.path.join(folder, name)):
+                continue
+            parts = rel.split("/")
+            school = next((p for p in parts[:2] if p in schools), "")
+            owners[rel] = of_document.get(rel, [school, ""])
     return owners
 
 
@@ -170,7 +176,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     report = BuildReport(warnings=warnings, policies=policies)
     check_output_folder(options.output, options.source)
     from policyc.render.writers import Context
-    with staged(options.output, keep_existing=False) as root:
+    with staged(options.output, keep_existing=False, **({"discard": session.discard} if session else {})) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
         documents = [o for o in plan if o.policy is not None]
         for out in plan:  # assets first: documents do not need them, pages link to them

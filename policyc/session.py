@@ -13,10 +13,13 @@ of a session build are those of a clean one, all of them.
 What each memo depends on, exactly:
 - a source file: its path, the kind it is read as, the source folder, and its bytes;
 - a file's model (trust, policy or school): that file's SourceFile, and a school's slug;
+- a policy's checks: its model and file, and the ids every policy gives [[...]] (by value);
+  a school's: its model and file, the trust's model, every policy's, and which policies
+  could not be read;
 - a school's resolved policy: the trust's model, that policy's and that school's, and the
   other policies resolution looked at (resolve_policy reports them in `consulted`);
-- its numbering: the resolved policy; its links: the numbered policy and the targets its
-  school's other policies give (compared by value);
+- its numbering: the resolved policy; its links: its school's numbered policies, and then
+  the targets they give it (compared by value);
 - its history: the linked policy and the names, kinds and bytes of its snapshot files.
 
 Entries last while a build uses them, and one build more (so a file broken and fixed
@@ -27,15 +30,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import threading
 from pathlib import Path
 from typing import Any, Optional
 
+from dataclasses import replace as copy
+
+from policyc.compile.applicability import applicability
 from policyc.compile.links import link_targets, own_links
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy
-from policyc.compile.applicability import applicability
 from policyc.errors import Problems
-from dataclasses import replace as copy
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.source.check import Reading, _read
@@ -119,16 +125,44 @@ class _SessionReading(Reading):
         problems.replay(held[2])
         return held[1]
 
+    def check_policy(self, source: SourceFile, policy, problems: Problems, cross: dict):
+        # It reads the policy, its file and the ids every policy gives [[...]] (compared by value).
+        known = (dict(cross), getattr(cross, "unreadable", None))
+        held = self.session.checked.get(("policy", id(policy)))
+        if held is None or held[0] is not policy or held[1] is not source or held[2] != known:
+            told = Problems()
+            held = (policy, source, known, super().check_policy(source, policy, told, cross), told)
+        self.session.checked.put(("policy", id(policy)), held)
+        problems.replay(held[4])
+        return held[3]
+
+    def check_school(self, project: Project, school, source: SourceFile, broken: set, problems: Problems) -> None:
+        # It reads the school, its file, the trust, every model policy and which could not be read.
+        held = self.session.checked.get(("school", id(school)))
+        if held is None or not (held[0] is school and held[1] is source and held[2] is project.trust
+                                and _same(held[3], project.policies) and held[4] == broken):
+            told = Problems()
+            super().check_school(project, school, source, broken, told)
+            held = (school, source, project.trust, project.policies, frozenset(broken), told)
+        self.session.checked.put(("school", id(school)), held)
+        problems.replay(held[5])
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
 
 class Session:
     """Kept by `serve` between saves; passed to pipeline.check_all and pipeline.build."""
 
     def __init__(self) -> None:
-        self.files, self.models, self.resolved = _Memo(), _Memo(), _Memo()
+        self.files, self.models, self.checked, self.resolved = _Memo(), _Memo(), _Memo(), _Memo()
+        self.schools = _Memo()  # a school's numbered policies (by identity) -> their linked ones
         self.numbered, self.linked, self.histories = _Memo(), _Memo(), _Memo()
         self.key_memo = _Memo()
         self.reading = _SessionReading(self)
         self.counts = {"read": 0, "resolved": 0, "histories": 0}
+        self._discarding: list[threading.Thread] = []
 
     def digests(self) -> dict:
         """The KeyMaker memo for one build."""
@@ -184,16 +218,27 @@ class Session:
                 held = (policy, number_policy(policy))
             self.numbered.put(id(policy), held)
             numbered.append(held[1])
-        targets = link_targets(numbered)
-        linked = []
+        by_school: dict[str, list[ResolvedPolicy]] = {}
         for policy in numbered:
-            links = own_links(policy, targets)
-            held = self.linked.get(id(policy))
-            if held is None or held[0] is not policy or held[1] != links:
-                held = (policy, links, copy(policy, policy_links=links))
-            self.linked.put(id(policy), held)
-            linked.append(held[2])
-        return linked
+            by_school.setdefault(policy.school_slug, []).append(policy)
+        linked_of: dict[int, ResolvedPolicy] = {}
+        for slug, siblings in by_school.items():  # a school's links read its own policies only
+            key = (slug, tuple(id(p) for p in siblings))
+            held = self.schools.get(key)
+            if held is None or not _same(held[0], tuple(siblings)):
+                targets = link_targets(siblings)
+                linked = []
+                for policy in siblings:
+                    links = own_links(policy, targets)
+                    was = self.linked.get(id(policy))
+                    if was is None or was[0] is not policy or was[1] != links:
+                        was = (policy, links, copy(policy, policy_links=links))
+                    self.linked.put(id(policy), was)
+                    linked.append(was[2])
+                held = (tuple(siblings), tuple(linked))
+            self.schools.put(key, held)
+            linked_of.update((id(p), q) for p, q in zip(held[0], held[1]))
+        return [linked_of[id(p)] for p in numbered]
 
     def attach_history(self, policy: ResolvedPolicy, root: Path, problems: Problems) -> PolicyHistory:
         """As history.attach.attach_history, reused while the policy and its snapshot files are the same."""
@@ -209,9 +254,22 @@ class Session:
 
     def turn(self) -> None:
         """A build is over: let go of what neither it nor the two before it used."""
-        for memo in (self.files, self.models, self.resolved, self.numbered, self.linked, self.histories,
-                     self.key_memo):
+        for memo in (self.files, self.models, self.checked, self.resolved, self.numbered, self.linked,
+                     self.schools, self.histories, self.key_memo):
             memo.turn()
+
+    def discard(self, old_output: Path) -> None:
+        """Remove the output a build replaced, in the background: the new one is in place
+        already, and removing thousands of files took a third of a save's rebuild."""
+        thread = threading.Thread(target=shutil.rmtree, args=(old_output,), kwargs={"ignore_errors": True},
+                                  daemon=True)
+        self._discarding = [t for t in self._discarding if t.is_alive()] + [thread]
+        thread.start()
+
+    def wait(self) -> None:
+        """Until every replaced output is removed (serve, before it stops)."""
+        for thread in self._discarding:
+            thread.join()
 
 
 def _snapshot_state(folder: Path) -> tuple:

@@ -16,8 +16,10 @@ from policyc.site.guard import MARKER, MARKER_TEXT
 
 
 @contextmanager
-def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
-    """Yield a fresh folder beside `output`; on success it replaces `output`, on failure it goes."""
+def staged(output: Path, keep_existing: bool,
+           discard: Callable[[Path], None] = lambda old: shutil.rmtree(old, ignore_errors=True)) -> Iterator[Path]:
+    """Yield a fresh folder beside `output`; on success it replaces `output`, on failure it goes.
+    `discard` removes the output it replaced (serve does it while the next page is shown)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(output)
@@ -30,7 +32,7 @@ def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(staging, output)
+    _swap(staging, output, discard)
 
 
 def _clear_leftovers(output: Path) -> None:
@@ -42,7 +44,7 @@ def _clear_leftovers(output: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, discard: Callable[[Path], None]) -> None:
     staging.chmod(0o755)
     if not output.exists():
         os.replace(staging, output)
@@ -51,7 +53,7 @@ def _swap(staging: Path, output: Path) -> None:
     os.rmdir(old)
     os.replace(output, old)
     os.replace(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
 
 
 MANIFEST = ".policyc-manifest.json"  # what the last build made, each file with the school and policy it is of

@@ -36,6 +36,13 @@ class Reading:
         loader = Loader(source, problems)
         return loader.trust() if kind == "trust" else loader.policy() if kind == "policy" else loader.school(slug)
 
+    def check_policy(self, source: SourceFile, policy: ModelPolicy, problems: Problems, cross: dict) -> ModelPolicy:
+        return _policy(source, policy, problems, cross)
+
+    def check_school(self, project: Project, school: School, source: SourceFile, broken: set,
+                     problems: Problems) -> None:
+        _check_school(project, school, source, broken, problems)
+
 
 AFRESH = Reading()
 
@@ -64,14 +71,14 @@ def load_project(root: Path, problems: Problems, reading: Reading = AFRESH) -> O
     trust = reading.model(trust_src, "trust", problems) if trust_src else None
     models = [(s, reading.model(s, "policy", problems)) for s in policy_srcs]
     cross = _Known(cross_ids(m for _, m in models), broken)
-    policies = tuple(_policy(s, m, problems, cross) for s, m in models)
+    policies = tuple(reading.check_policy(s, m, problems, cross) for s, m in models)
     schools = _schools(school_srcs, problems, reading)
     if trust is None:
         return None
     project = Project(trust, policies, schools)
     sources = {s.name: s for s in school_srcs}
     for school in schools:
-        _check_school(project, school, sources[school.source], broken, problems)
+        reading.check_school(project, school, sources[school.source], broken, problems)
     return project
 
 
