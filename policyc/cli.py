@@ -650,7 +650,12 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
         if args.open:
             import webbrowser
             webbrowser.open(url)
-    serve(source, output, lambda: build(options), args.bind, args.port, ready=ready)
+    from policyc.session import Session
+    session = Session()  # what every save leaves as it was is kept from one build to the next
+    try:
+        serve(source, output, lambda: build(options, session=session), args.bind, args.port, ready=ready)
+    finally:
+        session.wait()  # the outputs rebuilds replaced are removed before the command ends
     return EXIT_OK
 
 

@@ -66,6 +66,11 @@ class Problems:
     def extend(self, other: "Problems") -> None:
         self._items.extend(other._items)
 
+    def replay(self, other: "Problems") -> None:
+        """What `other` was told, as if this had been told it: its problems and its mutes."""
+        self._items.extend(other._items)
+        self._muted |= other._muted
+
     @property
     def errors(self) -> list[Problem]:
         return self._sorted(warning=False)

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "policyc"
 
 # Top to bottom. A module may import its own layer and any layer below it, never above.
 LAYERS = [
-    {"cli", "commands", "pipeline", "__main__", "serve", "init", "workspace", "importing", "progress", "scaffold",
+    {"cli", "commands", "pipeline", "__main__", "serve", "session", "init", "workspace", "importing", "progress", "scaffold",
      "reports"},
     {"site"},
     {"render"},

@@ -146,10 +146,13 @@ def _record(history: Any) -> Any:
 class KeyMaker:
     """Keys for one build: the build date enters only as what it shows (a review overdue or not)."""
 
-    def __init__(self, formats: tuple[str, ...], today: dt.date, histories: list = ()) -> None:
+    def __init__(self, formats: tuple[str, ...], today: dt.date, histories: list = (),
+                 memo: Optional[dict] = None) -> None:
+        """`memo`: digests kept from earlier builds (a serve session's), by object, so an
+        object that is the same one is not hashed again."""
         self.formats, self.today = tuple(formats), today
         self.siblings = sibling_pages(histories)
-        self._memo: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its digest)
+        self._memo: dict[int, tuple[Any, str]] = {} if memo is None else memo  # id -> (the object, kept alive; its digest)
 
     def _digest(self, value: Any, view=lambda v: v) -> str:
         if value is None:

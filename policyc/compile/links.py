@@ -11,6 +11,12 @@ from policyc.model import ResolvedPolicy
 def link_policies(policies: list[ResolvedPolicy]) -> list[ResolvedPolicy]:
     """Give each policy the words and link for every sibling policy of its school, and for
     every clause in it, as numbered for that school. Run after numbering, before history."""
+    targets = link_targets(policies)
+    return [copy(p, policy_links=own_links(p, targets)) for p in policies]
+
+
+def link_targets(policies: list[ResolvedPolicy]) -> dict[str, list[tuple[str, str, str]]]:
+    """For each school, every policy and clause [[...]] may name: (id, words, page)."""
     by_school: dict[str, list[ResolvedPolicy]] = {}
     for policy in policies:
         by_school.setdefault(policy.school_slug, []).append(policy)
@@ -24,5 +30,9 @@ def link_policies(policies: list[ResolvedPolicy]) -> list[ResolvedPolicy]:
                 words = f"{number} of the {other.title}" if number else f"‘{title or item_id}’ in the {other.title}"
                 found.append((f"{other.policy_id}#{item_id}", words, f"{page}#{item_id}"))
         targets[slug] = found
-    return [copy(p, policy_links=tuple(t for t in targets[p.school_slug]
-                                       if t[0].partition("#")[0] != p.policy_id)) for p in policies]
+    return targets
+
+
+def own_links(policy: ResolvedPolicy, targets: dict) -> tuple:
+    """The targets of `policy`'s school that are not in `policy` itself."""
+    return tuple(t for t in targets[policy.school_slug] if t[0].partition("#")[0] != policy.policy_id)

@@ -91,7 +91,10 @@ def approving_body(project: Project, policy: ModelPolicy, school: School) -> str
 
 
 def resolve_policy(project: Project, policy: ModelPolicy, school: School,
-                   problems: Problems) -> Optional[ResolvedPolicy]:
+                   problems: Problems, consulted: Optional[set] = None) -> Optional[ResolvedPolicy]:
+    """`consulted`, when given, gets the id of every other model policy the result depends
+    on (one a [[reference]] names, or looked for and not found), and "*" when it depends on
+    all of them: what a serve session must compare before it reuses the result."""
     overlay = school.overlay(policy.id) or Overlay(policy.id, Position(school.source))
     ratification = overlay.ratification
     body = ratification.body or approving_body(project, policy, school)
@@ -117,7 +120,7 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     _check_title_and_values(policy, overlay, table, school, found)
     if not found.errors:
         _fill_title_and_values(table)
-    _check_names(parts, policy, table, school, overlay, project, found)
+    _check_names(parts, policy, table, school, overlay, project, found, consulted)
     problems.extend(found)
     if found.errors:
         return None
@@ -268,8 +271,28 @@ def walk_blocks(blocks):
         yield from walk_blocks(block.children)
 
 
+class _Consulted(dict):
+    """The other policies, noting each one asked about (and all of them when walked)."""
+
+    def __init__(self, policies: dict, noted: set) -> None:
+        super().__init__(policies)
+        self.noted = noted
+
+    def __contains__(self, policy_id: object) -> bool:
+        self.noted.add(policy_id)
+        return dict.__contains__(self, policy_id)
+
+    def __getitem__(self, policy_id: str) -> ModelPolicy:
+        self.noted.add(policy_id)
+        return dict.__getitem__(self, policy_id)
+
+    def items(self):
+        self.noted.add("*")
+        return dict.items(self)
+
+
 def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overlay: Overlay,
-                 project: Project, problems: Problems) -> None:
+                 project: Project, problems: Problems, consulted: Optional[set] = None) -> None:
     """Every placeholder must be a known name for this school; every reference must exist.
 
     Every text that is filled in is checked, not only clauses: a name missing when the
@@ -281,6 +304,8 @@ def _check_names(parts, policy: ModelPolicy, table: dict, school: School, overla
     known = sorted(table)
     trust = project.trust
     others = {p.id: p for p in project.policies if p.id != policy.id}
+    if consulted is not None:
+        others = _Consulted(others, consulted)
 
     def check(text: str, start: Position, what: str, checked: bool = True, extra: tuple = ()) -> None:
         # checked: check has already looked at this text's references against the model

@@ -16,8 +16,10 @@ from policyc.site.guard import MARKER, MARKER_TEXT
 
 
 @contextmanager
-def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
-    """Yield a fresh folder beside `output`; on success it replaces `output`, on failure it goes."""
+def staged(output: Path, keep_existing: bool,
+           discard: Callable[[Path], None] = lambda old: shutil.rmtree(old, ignore_errors=True)) -> Iterator[Path]:
+    """Yield a fresh folder beside `output`; on success it replaces `output`, on failure it goes.
+    `discard` removes the output it replaced (serve does it while the next page is shown)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(output)
@@ -30,7 +32,7 @@ def staged(output: Path, keep_existing: bool) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(staging, output)
+    _swap(staging, output, discard)
 
 
 def _clear_leftovers(output: Path) -> None:
@@ -42,7 +44,7 @@ def _clear_leftovers(output: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, discard: Callable[[Path], None]) -> None:
     staging.chmod(0o755)
     if not output.exists():
         os.replace(staging, output)
@@ -51,7 +53,7 @@ def _swap(staging: Path, output: Path) -> None:
     os.rmdir(old)
     os.replace(output, old)
     os.replace(staging, output)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
 
 
 MANIFEST = ".policyc-manifest.json"  # what the last build made, each file with the school and policy it is of
@@ -82,12 +84,15 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
     removed: list[tuple[bool, str]] = []
     stale: list[str] = []
     if output.is_dir():
-        for path in sorted(output.rglob("*")):
-            rel = path.relative_to(output).as_posix()
-            if rel.split("/", 1)[0] in (CACHE_NAME, MARKER, MANIFEST) or not path.is_file() or path.is_symlink():
+        # Walked once each with os.scandir (whose entries know their kind), not a stat or
+        # four per file: on 7,000 files that was a tenth of a save's rebuild in serve.
+        taken = dict(_entries(staging))  # rel -> whether it is a file (or link), not a folder
+        previous = sorted((rel for rel, plain in _entries(output) if plain == "file"), key=lambda r: r.split("/"))
+        for rel in previous:
+            if rel.split("/", 1)[0] in (CACHE_NAME, MARKER, MANIFEST):
                 continue
-            target = staging / rel
-            if target.exists() or target.is_symlink():
+            path, target = output / rel, staging / rel
+            if rel in taken:
                 continue
             if rel in made_before:
                 school, policy = (made_before[rel] + ["", ""])[:2]
@@ -100,15 +105,34 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
                     stale.append(rel)
                     continue
                 owners[rel] = made_before[rel]  # still policyc's: listed again, so a later build may remove it
-            if any(p.exists() and not p.is_dir() for p in target.parents if staging in p.parents):
-                continue
+            parts = rel.split("/")
+            if any(taken.get("/".join(parts[:i])) not in (None, "folder") for i in range(1, len(parts))):
+                continue  # a file of this build stands where the old one's folder was
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(path, target)  # the same bytes; the old output's copy goes with the swap
             except OSError:
                 shutil.copy2(path, target)
+            taken[rel] = "file"
     (staging / MANIFEST).write_text(json.dumps({"files": owners}, indent=0, sort_keys=True), encoding="utf-8")
     return [rel for _, rel in sorted(removed)], stale
+
+
+def _entries(root: Path, at: str = "") -> Iterator[tuple[str, str]]:
+    """Every entry under `root` as (path relative to it, "folder", "file" for a regular file, or
+    "other": a link, or anything else); links to folders are not followed."""
+    try:
+        with os.scandir(root / at if at else root) as found:
+            listed = list(found)
+    except OSError:
+        return
+    for entry in listed:
+        rel = f"{at}/{entry.name}" if at else entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield rel, "folder"
+            yield from _entries(root, rel)
+        else:
+            yield rel, "file" if entry.is_file(follow_symlinks=False) else "other"
 
 
 def _read_manifest(output: Path) -> dict[str, list]:

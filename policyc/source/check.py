@@ -13,7 +13,7 @@ from policyc.model import ModelPolicy, Project, School, Section
 from policyc.names import ID_RULE, is_id, is_slug
 from policyc.source.bounds import within_bounds
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
-from policyc.source.read import SourceFile, load_yaml
+from policyc.source.read import SourceFile, load_yaml, yaml_from_bytes
 from policyc.source.salvage import salvage
 from policyc.source.schema import validate
 from policyc.text.glyphs import suggestion, undrawable
@@ -25,7 +25,29 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 RESERVED_IDS = {"contents", "ratification", "main", "top", "changes-table", "policy-title"}
 
 
-def load_project(root: Path, problems: Problems) -> Optional[Project]:
+class Reading:
+    """How load_project reads a file and makes its model: afresh every time. A serve session
+    (policyc/session.py) gives one that keeps both for a file whose bytes have not changed."""
+
+    def read(self, path: Path, kind: str, problems: Problems, root: Path) -> Optional[SourceFile]:
+        return _read(path, kind, problems, root)
+
+    def model(self, source: SourceFile, kind: str, problems: Problems, slug: str = ""):
+        loader = Loader(source, problems)
+        return loader.trust() if kind == "trust" else loader.policy() if kind == "policy" else loader.school(slug)
+
+    def check_policy(self, source: SourceFile, policy: ModelPolicy, problems: Problems, cross: dict) -> ModelPolicy:
+        return _policy(source, policy, problems, cross)
+
+    def check_school(self, project: Project, school: School, source: SourceFile, broken: set,
+                     problems: Problems) -> None:
+        _check_school(project, school, source, broken, problems)
+
+
+AFRESH = Reading()
+
+
+def load_project(root: Path, problems: Problems, reading: Reading = AFRESH) -> Optional[Project]:
     """Read and check a source folder; problems go to `problems`, None if unusable."""
     trust_file = root / "trust.yaml"
     if not trust_file.is_file() and (root / "trust.yml").is_file():
@@ -35,28 +57,28 @@ def load_project(root: Path, problems: Problems) -> Optional[Project]:
                        "point --source at a folder holding trust.yaml, policies/ and schools/")
         return None
     _not_read(root, {trust_file.name, "policies", "schools", "snapshots"}, problems, top=True)
-    trust_src = _read(trust_file, "trust", problems, root)
+    trust_src = reading.read(trust_file, "trust", problems, root)
     policy_files = source_files(root / "policies", problems)
-    policy_srcs = [s for p in policy_files if (s := _read(p, "policy", problems, root))]
+    policy_srcs = [s for p in policy_files if (s := reading.read(p, "policy", problems, root))]
     # Policies whose files have errors of their own: a school's overlay on one is not also wrong.
     broken = {p.stem for p in policy_files} - {s.path.stem for s in policy_srcs}
     school_srcs = [s for p in source_files(root / "schools", problems)
-                   if (s := _read(p, "school", problems, root))]
+                   if (s := reading.read(p, "school", problems, root))]
     if not policy_files:
         problems.error(Position(display_path(root / "policies")), "no model policies found",
                        "add a file such as policies/social-media.yaml")
 
-    trust = Loader(trust_src, problems).trust() if trust_src else None
-    models = [(s, Loader(s, problems).policy()) for s in policy_srcs]
+    trust = reading.model(trust_src, "trust", problems) if trust_src else None
+    models = [(s, reading.model(s, "policy", problems)) for s in policy_srcs]
     cross = _Known(cross_ids(m for _, m in models), broken)
-    policies = tuple(_policy(s, m, problems, cross) for s, m in models)
-    schools = _schools(school_srcs, problems)
+    policies = tuple(reading.check_policy(s, m, problems, cross) for s, m in models)
+    schools = _schools(school_srcs, problems, reading)
     if trust is None:
         return None
     project = Project(trust, policies, schools)
     sources = {s.name: s for s in school_srcs}
     for school in schools:
-        _check_school(project, school, sources[school.source], broken, problems)
+        reading.check_school(project, school, sources[school.source], broken, problems)
     return project
 
 
@@ -105,8 +127,10 @@ def _not_read(folder: Path, read: set, problems: Problems, top: bool = False) ->
                       hint)
 
 
-def _read(path: Path, kind: str, problems: Problems, root: Path) -> Optional[SourceFile]:
-    source = load_yaml(path, display_path(path), problems, within=root)
+def _read(path: Path, kind: str, problems: Problems, root: Path, data: Optional[bytes] = None) -> Optional[SourceFile]:
+    """`data`: the file's bytes, when the caller has read them (see load_yaml)."""
+    source = (load_yaml(path, display_path(path), problems, within=root) if data is None
+              else yaml_from_bytes(data, path, display_path(path), problems))
     if source is None:
         return None
     if source.data is None:
@@ -365,7 +389,7 @@ def _check_markdown(text: str, where: Position, known: dict, problems: Problems)
                       "not as markup", "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
 
 
-def _schools(sources: list[SourceFile], problems: Problems) -> tuple[School, ...]:
+def _schools(sources: list[SourceFile], problems: Problems, reading: Reading = AFRESH) -> tuple[School, ...]:
     schools, slugs = [], {}
     for source in sources:
         slug = source.data.get("slug", source.path.stem)
@@ -380,7 +404,7 @@ def _schools(sources: list[SourceFile], problems: Problems) -> tuple[School, ...
                            "every school needs its own slug")
             continue
         slugs[slug] = source.name
-        schools.append(Loader(source, problems).school(slug))
+        schools.append(reading.model(source, "school", problems, slug))
     return tuple(schools)
 
 

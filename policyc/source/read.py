@@ -159,6 +159,11 @@ def load_yaml(path: Path, name: str, problems: Problems, within: Path | None = N
     data = read_source_bytes(path, name, problems, within)
     if data is None:
         return None
+    return yaml_from_bytes(data, path, name, problems)
+
+
+def yaml_from_bytes(data: bytes, path: Path, name: str, problems: Problems) -> SourceFile | None:
+    """The file's bytes, already read (see load_yaml), as a SourceFile."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

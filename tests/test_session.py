@@ -1,0 +1,151 @@
+"""serve's incremental session gives what a clean build gives, byte for byte, after any edit.
+
+A random sequence of edits (fixed seed) is made to a copy of the example trust; after each,
+the session builds into the one output folder it keeps (as serve does) and a fresh build()
+without a session into a new folder, and the two trees must hold the same files with the
+same bytes. Left out of the comparison: the document cache (.policyc-cache/), whose entries
+are named by an HMAC under a secret made at random for each output folder and which holds
+whatever earlier builds rendered; it is never published. Everything else, the manifest
+included, must be equal. While a file is broken both must refuse to build with the same
+messages, and the session's output must be left as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policyc.build.cache import CACHE_NAME
+from policyc.errors import InvalidSource
+from policyc.pipeline import BuildOptions, build
+from policyc.session import Session
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "policy_src"
+TODAY = dt.date(2026, 11, 22)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.relative_to(root).parts[0] != CACHE_NAME}
+
+
+def outcome(src: Path, out: Path, session=None):
+    try:
+        build(BuildOptions(src, out, TODAY, ("html",)), session=session)
+    except InvalidSource as exc:
+        return [str(p) for p in [*exc.errors, *exc.warnings]]
+    return None
+
+
+class Edits:
+    """Edits an author makes, each a real change to what the documents say."""
+
+    def __init__(self, src: Path, rng: random.Random) -> None:
+        self.src, self.rng, self.n = src, rng, 0
+        self.added: Path | None = None
+
+    def _pick(self, folder: str) -> Path:
+        return self.rng.choice(sorted((self.src / folder).glob("*.yaml")))
+
+    def _sub(self, path: Path, pattern: str, repl, flags=re.M) -> None:
+        text = path.read_text(encoding="utf-8")
+        matches = list(re.finditer(pattern, text, flags))
+        assert matches, (path, pattern)
+        m = self.rng.choice(matches)
+        path.write_text(text[:m.start()] + m.expand(repl) + text[m.end():], encoding="utf-8")
+
+    def school_name(self) -> str:
+        self.n += 1
+        path = self._pick("schools")
+        self._sub(path, r"^name: (.*)$", rf"name: \1 {self.n}")
+        return f"name of {path.name}"
+
+    def school_role(self) -> str:
+        self.n += 1
+        path = self._pick("schools")
+        self._sub(path, r"^(  [a-z_]+: \{(?:title: [^,}]*, )?name: )([^}]*)\}", rf"\1\2 {self.n}}}")
+        return f"a role holder in {path.name}"
+
+    def clause_text(self) -> str:
+        self.n += 1
+        path = self._pick("policies")
+        # a line of prose inside a block of clause text: ends a sentence, names nothing
+        self._sub(path, r"^(\s+[A-Z][^:#{}\[\]\"\n]*)\.$", rf"\1, as revised ({self.n}).")
+        return f"clause text in {path.name}"
+
+    def trust_value(self) -> str:
+        self.n += 1
+        self._sub(self.src / "trust.yaml", r"^(  (?:hr_provider|it_provider|trust_board): )(.*)$",
+                  rf"\1\2 {self.n}")
+        return "a value in trust.yaml"
+
+    def add_or_remove(self) -> str:
+        if self.added is not None:
+            self.added.unlink()
+            self.added, what = None, "removed the added school"
+            return what
+        self.n += 1
+        model = self._pick("schools")
+        self.added = self.src / "schools" / f"added-school-{self.n}.yaml"
+        text = re.sub(r"^name: (.*)$", rf"name: Added School {self.n}", model.read_text(encoding="utf-8"),
+                      count=1, flags=re.M)
+        self.added.write_text(text, encoding="utf-8")
+        return f"added a school like {model.name}"
+
+
+def test_session_builds_equal_clean_builds_after_random_edits(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    served = tmp_path / "served"
+    session = Session()
+    assert outcome(src, served, session) is None
+    rng = random.Random(21)
+    edits = Edits(src, rng)
+    kinds = [edits.school_name, edits.school_role, edits.clause_text, edits.trust_value, edits.add_or_remove,
+             "broken", edits.add_or_remove]
+    plan = kinds[:5] + rng.sample(kinds, len(kinds))  # every kind at least once, then in a random order
+    for step, kind in enumerate(plan):
+        if kind == "broken":
+            path = rng.choice(sorted((src / "schools").glob("*.yaml")) + sorted((src / "policies").glob("*.yaml")))
+            good = path.read_text(encoding="utf-8")
+            path.write_text(good + "\n  - : [broken\n", encoding="utf-8")
+            before = tree(served)
+            problems = outcome(src, served, session)
+            assert problems and problems == outcome(src, tmp_path / f"clean-{step}-broken"), path
+            assert tree(served) == before  # a failed build leaves the output as it was
+            path.write_text(good, encoding="utf-8")
+            what = f"broke and fixed {path.name}"
+        else:
+            what = kind()
+        assert outcome(src, served, session) is None, what
+        clean = tmp_path / f"clean-{step}"
+        assert outcome(src, clean) is None, what
+        mine, theirs = tree(served), tree(clean)
+        assert mine.keys() == theirs.keys(), (what, sorted(mine.keys() ^ theirs.keys())[:10])
+        differ = [p for p in mine if mine[p] != theirs[p]]
+        assert not differ, (what, differ[:10])
+        shutil.rmtree(clean)
+
+
+def test_a_session_reuses_what_did_not_change(tmp_path):
+    """Not a timing test: a save of one school's file reads, resolves and dates only that school."""
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    session = Session()
+    assert outcome(src, tmp_path / "out", session) is None
+    first = dict(session.counts)
+    school = src / "schools" / "hollin-bank-primary.yaml"
+    school.write_text(school.read_text(encoding="utf-8").replace("name: Hollin Bank Primary School",
+                                                                 "name: Hollin Bank Primary"), encoding="utf-8")
+    assert outcome(src, tmp_path / "out", session) is None
+    assert session.counts["read"] == first["read"] + 1
+    policies = len(list((src / "policies").glob("*.yaml")))
+    assert 0 < session.counts["resolved"] - first["resolved"] <= policies
+    assert 0 < session.counts["histories"] - first["histories"] <= policies
+    assert "Hollin Bank Primary School" not in (tmp_path / "out" / "hollin-bank-primary" / "index.html").read_text()
