@@ -373,7 +373,8 @@ def test_unknown_command(mini, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert err == ("policyc: error: there is no command 'biuld'; did you mean 'policyc build'? (the commands: build, "
-                   "validate, status, ratify, versions, diff, preview, init, serve, import, new, completion, unratify; 'policyc --help' says "
+                   "validate, status, ratify, versions, diff, preview, init, serve, import, new, completion, unratify, "
+                   "compliance, as-of; 'policyc --help' says "
                    "what each does)\n")
 
 
