@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from policyc.build.cache import CACHE_NAME, open_cache, previous_keys
-from policyc.build.executors import render_all
-from policyc.build.keys import KeyMaker, fingerprint, source_digest
-from policyc.build.plan import Output, plan_outputs
+from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
+from policyc.engine.executors import render_all
+from policyc.engine.keys import KeyMaker, fingerprint, source_digest
+from policyc.engine.plan import Output, plan_outputs
 
 ALL_FORMATS = ("html", "pdf", "docx")
 from policyc.compile.links import link_policies
@@ -55,7 +55,7 @@ class BuildOptions:
     policies: frozenset = frozenset()
     strict: bool = False
     jobs: int = 1
-    cache: bool = True  # reuse documents whose key is unchanged (see build/cache.py)
+    cache: bool = True  # reuse documents whose key is unchanged (see engine/cache.py)
     executor: str = "processes"  # or "dask"
     scheduler: str = ""  # a Dask scheduler's address; none: a local cluster
 
@@ -110,7 +110,7 @@ def _executor(options: BuildOptions) -> Callable:
     if options.executor != "dask":
         return render_all
     try:
-        from policyc.build.dask_executor import render_on_dask
+        from policyc.engine.dask_executor import render_on_dask
         import distributed  # noqa: F401  (checked here, so a missing extra is a plain message)
     except ImportError:
         raise UserError("--executor dask needs Dask: pip install 'policyc[dask]'") from None

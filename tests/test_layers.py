@@ -12,7 +12,7 @@ LAYERS = [
     {"cli", "commands", "pipeline", "__main__", "serve", "init", "workspace", "importing", "progress", "scaffold"},
     {"site"},
     {"render"},
-    {"build"},
+    {"engine"},
     {"compile", "history", "importers"},
     {"source"},
     {"model", "errors", "text", "resources", "__init__", "__version__", "names", "limits"},

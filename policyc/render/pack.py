@@ -10,7 +10,7 @@ and signed. It reads as one document: nothing but the resolution starts a new pa
 
 from __future__ import annotations
 
-from policyc.build.plan import BOARD, Output
+from policyc.engine.plan import BOARD, Output
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.history.status import long_date

@@ -10,7 +10,7 @@ from dataclasses import replace as copy
 from pathlib import Path
 from typing import Callable
 
-from policyc.build.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
+from policyc.engine.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
 from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
-from policyc.build.plan import Output, archive_path, pack_path, public_path, redline_path, review_path
+from policyc.engine.plan import Output, archive_path, pack_path, public_path, redline_path, review_path
 from policyc.compile.applicability import coverage
 from policyc.compile.resolve import trust_title
 from policyc.history.status import Standing, format_date, standing

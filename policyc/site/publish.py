@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from policyc.build.cache import CACHE_NAME
+from policyc.engine.cache import CACHE_NAME
 from policyc.site.guard import MARKER, MARKER_TEXT
 
 

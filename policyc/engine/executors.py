@@ -26,7 +26,7 @@ import sys
 import time
 from typing import Any, Callable, Iterator, Optional
 
-from policyc.build.plan import Output
+from policyc.engine.plan import Output
 from policyc.errors import UserError
 
 Render = Callable[[Output, Any], None]

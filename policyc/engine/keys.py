@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from policyc import __version__
-from policyc.build.plan import REVIEW, Output
+from policyc.engine.plan import REVIEW, Output
 from policyc.errors import Position
 from policyc.history.attach import sibling_pages
 from policyc.history.status import standing
