@@ -13,6 +13,7 @@ from typing import Optional
 
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy, trust_title
+from policyc.engine import formats as format_table
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
@@ -107,15 +108,16 @@ def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side
     name = f"{current.policy_id}-{old.name}-to-{new.name}"
     folder.mkdir(parents=True, exist_ok=True)
     assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
-    if "html" in formats:
+    rows = [fmt for fmt in format_table.FORMATS if fmt.name in formats]  # in the table's order
+    if any(fmt.uses_assets for fmt in rows):
         _ensure_assets(assets)
     href = os.path.relpath(assets, folder).replace(os.sep, "/") + "/"
     files = redline_files(compare(old.policy, new.policy), current, old.label, new.label, new.draft,
-                          today or dt.date.today(), tuple(f for f in ("html", "pdf", "docx") if f in formats),
-                          href, f"{name}.pdf")
+                          today or dt.date.today(), tuple(fmt.name for fmt in rows),
+                          href, f"{name}.pdf")  # the name a PDF's metadata holds
     written = []
     for fmt, data in files.items():
-        path = inside(folder, f"{name}.{fmt}")
+        path = inside(folder, f"{name}.{format_table.get(fmt).suffix}")
         _replace(path, data)
         written.append(path)
     return written

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from policyc.engine import formats as format_table
 from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest
 from policyc.engine.plan import Output, plan_outputs
-
-ALL_FORMATS = ("html", "pdf", "docx")
 from policyc.compile.links import link_policies
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
@@ -25,17 +24,26 @@ from policyc.site.publish import MANIFEST, carry_over, staged
 from policyc.source.check import load_project
 
 class _Writers(dict):
-    """The writer of each format, imported at its first use: `policyc --version`, `validate` and
-    `status` never load WeasyPrint, pikepdf or python-docx, which take seconds to import."""
+    """The writer of each output kind, imported at its first use: `policyc --version`, `validate`
+    and `status` never load WeasyPrint, pikepdf or python-docx, which take seconds to import.
+    A format's writers are named by its row in the formats table; the site's are its own."""
 
-    def __missing__(self, fmt: str):
-        from policyc.render.pack import PACK_WRITERS
+    def __missing__(self, kind: str):
+        found = format_table.of_output(kind)
+        if found is not None:
+            fmt, part = found
+            if part == format_table.REDLINE:
+                from policyc.render.writers import redline_writer
+                writer = redline_writer(fmt.name)
+            else:
+                writer = format_table.load(fmt.policy if part == format_table.POLICY else fmt.pack)
+            return self.setdefault(kind, writer)
         from policyc.render.writers import DOCUMENT_WRITERS
         from policyc.site.bundle import SITE_WRITERS
         from policyc.site.calendar import CALENDAR_WRITERS
-        for name, writer in {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}.items():
+        for name, writer in {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS}.items():
             self.setdefault(name, writer)  # a writer set before (a test's) is kept
-        return dict.__getitem__(self, fmt)
+        return dict.__getitem__(self, kind)
 
 
 WRITERS = _Writers()
@@ -50,7 +58,7 @@ class BuildOptions:
     source: Path
     output: Path
     today: dt.date
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = field(default_factory=format_table.default)
     schools: frozenset = frozenset()
     policies: frozenset = frozenset()
     strict: bool = False
@@ -194,7 +202,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         keys = KeyMaker(options.formats, options.today, checked.histories)
         owners = _owners(root, documents, schools, keys, key_of)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
-        every = {o.path: o for o in plan_outputs(checked.histories, ALL_FORMATS) if o.policy is not None}
+        every = {o.path: o for o in plan_outputs(checked.histories, format_table.names()) if o.policy is not None}
 
         makers = {tuple(options.formats): keys}
 

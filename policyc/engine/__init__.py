@@ -1,1 +1,2 @@
-"""The build engine: the plan of every output, and the executors that render it."""
+"""The build engine: the table of formats, the plan of every output, its cache keys, and
+the executors that render it."""

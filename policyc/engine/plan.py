@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
+from policyc.engine.formats import get as get_format
 from policyc.history.attach import PolicyHistory
 from policyc.history.ratify import next_version
 from policyc.model import ResolvedPolicy
@@ -17,7 +18,7 @@ from policyc.model import ResolvedPolicy
 @dataclass(frozen=True)
 class Output:
     path: str  # relative to the output folder, always with forward slashes
-    format: str  # a key of pipeline.WRITERS
+    format: str  # a key of pipeline.WRITERS: a format's name (formats.py), redline-/pack- and one, or a site file
     policy: Optional[ResolvedPolicy] = None
     school: str = ""
     history: Optional[PolicyHistory] = None
@@ -52,13 +53,13 @@ def pack_path(policy: ResolvedPolicy, fmt: str) -> str:
 
 REVIEW = "review"
 BOARD = "trust-board"
-PACK_FORMATS = ("html", "pdf")
 
 
 def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
                  schools: Optional[set] = None, policy_ids: Optional[set] = None) -> list[Output]:
     """Every file the build writes; `schools`/`policy_ids` narrow which policies are rendered."""
     outputs = [Output("assets", "assets")]
+    rows = [get_format(name) for name in formats]
     policies = [h.current for h in histories]
     boards: dict[str, list[PolicyHistory]] = {}  # policy id -> the schools awaiting the board's decision
     for history in histories:
@@ -68,33 +69,37 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
         if policy_ids and policy.policy_id not in policy_ids:
             continue
         in_force = history.in_force
-        for fmt in formats:
+        for row in rows:
             if in_force is not None:
-                outputs.append(Output(public_path(policy, fmt), fmt, in_force, history=history))
+                outputs.append(Output(public_path(policy, row.suffix), row.name, in_force, history=history))
             if history.pending:
-                outputs.append(Output(review_path(policy, fmt), fmt, policy, history=history))
+                outputs.append(Output(review_path(policy, row.suffix), row.name, policy, history=history))
         later = [s.version for s in history.snapshots[1:]] + [""]
         for snap, successor in zip(history.snapshots, later):
             archived = snap.policy if not successor else _superseded(snap.policy, successor)
-            for fmt in formats:
-                outputs.append(Output(archive_path(policy, snap.version, fmt), fmt, archived, history=history))
+            for row in rows:
+                outputs.append(Output(archive_path(policy, snap.version, row.suffix), row.name, archived,
+                                      history=history))
         if history.changed_since:
-            for fmt in formats:
-                outputs.append(Output(redline_path(history, fmt), f"redline-{fmt}", policy, history=history))
+            for row in rows:
+                if row.redline:
+                    outputs.append(Output(redline_path(history, row.suffix), f"redline-{row.name}", policy,
+                                          history=history))
         if history.pending and policy.approver == "trust":
             boards.setdefault(policy.policy_id, []).append(history)
         elif history.pending:
-            for fmt in formats:
-                if fmt in PACK_FORMATS:
-                    outputs.append(Output(pack_path(policy, fmt), f"pack-{fmt}", _pack_view(history), history=history))
+            for row in rows:
+                if row.pack:
+                    outputs.append(Output(pack_path(policy, row.suffix), f"pack-{row.name}", _pack_view(history),
+                                          history=history))
     for waiting in boards.values():  # one pack for the board, with the text of a school that has a version in force
         first = next((h for h in waiting if h.changed_since), waiting[0])
         members = tuple((h.current.school_name, h.changed_since.version if h.changed_since else "",
                          h.proposed_version or next_version(h)) for h in waiting)
-        for fmt in formats:
-            if fmt in PACK_FORMATS:
-                outputs.append(Output(pack_path(first.current, fmt), f"pack-{fmt}", _pack_view(first), BOARD,
-                                      first, members))
+        for row in rows:
+            if row.pack:
+                outputs.append(Output(pack_path(first.current, row.suffix), f"pack-{row.name}", _pack_view(first),
+                                      BOARD, first, members))
     # The bundle around the documents, always: indexes and registers cover every school.
     for slug in dict.fromkeys(p.school_slug for p in policies):
         outputs.append(Output(f"{slug}/assets", "assets", school=slug))

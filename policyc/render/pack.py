@@ -65,6 +65,3 @@ def write_pack_html(out: Output, ctx: Context) -> None:
 def write_pack_pdf(out: Output, ctx: Context) -> None:
     html = render_page("review_pack.html.j2", **pack_context(out, ctx, True))
     write(inside(ctx.root, out.path), render_pdf(html, out.path))
-
-
-PACK_WRITERS = {"pack-html": write_pack_html, "pack-pdf": write_pack_pdf}

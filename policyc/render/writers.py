@@ -1,4 +1,9 @@
-"""Writers, keyed by format: adding DOCX later means one function and one row."""
+"""The writers of a policy's documents (each format's policy and redline) and of the assets.
+
+Which writer makes which format is said once, by the format's row in engine/formats.py,
+which names the functions here; pipeline.WRITERS imports them from there when a format is
+first written. A new format is a row there and its writers in a module of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,13 @@ import datetime as dt
 import posixpath
 import shutil
 from copy import copy as copy_object
+from dataclasses import dataclass
 from dataclasses import replace as copy
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from policyc.engine import formats as format_table
 from policyc.engine.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
 from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
@@ -96,30 +104,58 @@ def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
 def write_html(out: Output, ctx: "Context") -> None:
     policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
-    # The Word file is for editing: the review area always links it, a public page only when the trust says so.
-    offered = policy.word_download or out.path.startswith("review/")
-    docx_name = f"{stem}.docx" if "docx" in ctx.formats and offered else ""
+    in_review = out.path.startswith(f"{REVIEW}/")
+    # A page links each other format built that offers a download; the Word file is for
+    # editing: the review area always links it, a public page only when the trust says so.
+    downloads = [{"href": f"{stem}.{fmt.suffix}", "label": fmt.download} for fmt in format_table.FORMATS
+                 if fmt.name in ctx.formats and fmt.download
+                 and (in_review or not fmt.download_when or getattr(policy, fmt.download_when))]
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
-                         pdf_name=pdf_name, links=_versions(out, ctx), docx_name=docx_name)
+                         links=_versions(out, ctx), downloads=downloads)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedlineJob:
+    """One comparison to write as a redline, in any format: the change model built once."""
+
+    comparison: Any
+    current: ResolvedPolicy
+    old_label: str
+    new_label: str
+    draft: bool
+    today: dt.date
+    assets: str  # the relative way from the redline to its assets
+    name: str  # the document's name, as a PDF's metadata holds it
+    model: Any
+
+    @cached_property
+    def context(self) -> dict:
+        """What the HTML template shows: the same for the page and the PDF."""
+        return redline_context(self.comparison, self.current, self.old_label, self.new_label, self.draft, self.model)
+
+
+def redline_html(job: RedlineJob) -> bytes:
+    return render_page("redline.html.j2", assets=job.assets, **job.context).encode("utf-8")
+
+
+def redline_pdf(job: RedlineJob) -> bytes:
+    return render_pdf(render_page("redline.html.j2", assets="", **job.context), job.name)
+
+
+def redline_docx(job: RedlineJob) -> bytes:  # tracked changes, dated the build date
+    return render_redline_docx(job.comparison, job.current, job.old_label, job.new_label, job.draft, job.today,
+                               redline=job.model)
 
 
 def redline_files(comparison, current: ResolvedPolicy, old_label: str, new_label: str, draft: bool,
                   today: dt.date, formats: tuple[str, ...], assets: str, name: str) -> dict[str, bytes]:
-    """The redline of one comparison in each format asked for ("html", "pdf", "docx"): the
-    change model built once, then written. The build and the diff command both come here."""
-    model = build_redline(comparison)
-    out: dict[str, bytes] = {}
-    if "html" in formats or "pdf" in formats:
-        context = redline_context(comparison, current, old_label, new_label, draft, model)
-        if "html" in formats:
-            out["html"] = render_page("redline.html.j2", assets=assets, **context).encode("utf-8")
-        if "pdf" in formats:
-            out["pdf"] = render_pdf(render_page("redline.html.j2", assets="", **context), name)
-    if "docx" in formats:  # tracked changes, dated the build date
-        out["docx"] = render_redline_docx(comparison, current, old_label, new_label, draft, today, redline=model)
-    return out
+    """The redline of one comparison in each format asked for that has one, by its row's
+    writer: the change model built once, then written. The build and the diff command both come here."""
+    job = RedlineJob(comparison=comparison, current=current, old_label=old_label, new_label=new_label, draft=draft,
+                     today=today, assets=assets, name=name, model=build_redline(comparison))
+    rows = [format_table.get(fmt) for fmt in formats]
+    return {fmt.name: format_table.load(fmt.redline)(job) for fmt in rows if fmt.redline}
 
 
 def _write_redline(out: Output, ctx: "Context", fmt: str) -> None:
@@ -131,16 +167,9 @@ def _write_redline(out: Output, ctx: "Context", fmt: str) -> None:
     write(inside(ctx.root, out.path), files[fmt])
 
 
-def write_redline_html(out: Output, ctx: "Context") -> None:
-    _write_redline(out, ctx, "html")
-
-
-def write_redline_pdf(out: Output, ctx: "Context") -> None:
-    _write_redline(out, ctx, "pdf")
-
-
-def write_redline_docx(out: Output, ctx: "Context") -> None:
-    _write_redline(out, ctx, "docx")
+def redline_writer(fmt: str) -> Callable[[Output, "Context"], None]:
+    """The build's writer of a format's redline (the output kind "redline-<format>")."""
+    return partial(_write_redline, fmt=fmt)
 
 
 def write_pdf(out: Output, ctx: "Context") -> None:
@@ -189,12 +218,7 @@ class Context:
         return [h.current for h in self.histories]
 
 
+# The writers that belong to no format; each format's are named by its row in engine/formats.py.
 DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
-    "html": write_html,
-    "pdf": write_pdf,
-    "docx": write_docx,
-    "redline-html": write_redline_html,
-    "redline-pdf": write_redline_pdf,
-    "redline-docx": write_redline_docx,
 }

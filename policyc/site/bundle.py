@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
+from policyc.engine import formats
 from policyc.engine.plan import Output, archive_path, pack_path, public_path, redline_path, review_path
 from policyc.compile.applicability import coverage
 from policyc.compile.resolve import trust_title
@@ -100,6 +101,7 @@ def _all_entries(ctx: Context) -> list[Entry]:
     """One entry per school's policy, describing the version in force (what is published)."""
     phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
     listed = ctx.project.trust.unratified != "omit"
+    page, printed = formats.get(formats.PAGE).suffix, formats.get(formats.PRINTED).suffix
     out = []
     for history in ctx.histories:
         current, in_force = history.current, history.in_force
@@ -107,10 +109,10 @@ def _all_entries(ctx: Context) -> list[Entry]:
             continue
         shown = in_force or current
         r = shown.ratification
-        pdf = inside(ctx.root, public_path(current, "pdf"))
+        pdf = inside(ctx.root, public_path(current, printed))
         archive = tuple({"version": s.version, "ratified": s.date.isoformat(),
-                         "html": archive_path(current, s.version, "html").split("/", 1)[1],
-                         "pdf": archive_path(current, s.version, "pdf").split("/", 1)[1]}
+                         "html": archive_path(current, s.version, page).split("/", 1)[1],
+                         "pdf": archive_path(current, s.version, printed).split("/", 1)[1]}
                         for s in reversed(history.snapshots))
         published = in_force is not None
         out.append(Entry(
@@ -118,14 +120,14 @@ def _all_entries(ctx: Context) -> list[Entry]:
             r.version if published else "", shown.body, r.date if published else None,
             r.next_review if published else None,
             standing(r, ctx.today) if published else PREPARATION,
-            f"{current.policy_id}.html" if published else "",
-            f"{current.policy_id}.pdf" if published and pdf.exists() else "",
+            f"{current.policy_id}.{page}" if published else "",
+            f"{current.policy_id}.{printed}" if published and pdf.exists() else "",
             pdf.stat().st_size if published and pdf.exists() else 0, archive,
             _pending(history) if history.pending else "",
-            review_path(current, "html") if history.pending else "",
-            redline_path(history, "html") if history.changed_since else "", current.approver,
+            review_path(current, page) if history.pending else "",
+            redline_path(history, page) if history.changed_since else "", current.approver,
             published and r.status == "adopted", r.written if published else (),
-            pack_path(current, "html") if history.pending and "html" in ctx.formats else ""))
+            pack_path(current, page) if history.pending and formats.PAGE in ctx.formats else ""))
     return out
 
 
