@@ -21,7 +21,6 @@ from policyc.engine import formats as format_table
 from policyc.errors import InvalidSource, Problems, UsageError, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
-from policyc.names import inside
 from policyc.pipeline import BuildOptions, build, check_all
 from policyc.progress import Progress, link, slowest
 from policyc.serve import serve
@@ -705,8 +704,7 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = args.format
-    folder = inside(output, "review", history.current.school_slug, "changes")
-    for path in commands.write_redline(checked, history, old, new, folder, formats, today):
+    for path in commands.write_redline(checked, history, old, new, output, formats, today):
         print(f"Wrote {link(path, display_path(path), sys.stdout)}")
     return EXIT_OK
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from dataclasses import replace as copy
@@ -14,6 +13,7 @@ from typing import Optional
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy, trust_title
 from policyc.engine import formats as format_table
+from policyc.engine import layout
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
@@ -101,23 +101,23 @@ def model_for(checked: Checked, history: PolicyHistory):
     return number_policy(copy(resolved, title=history.current.title))
 
 
-def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, folder: Path,
+def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, output: Path,
                   formats: tuple[str, ...], today: dt.date | None = None) -> list[Path]:
-    """The redline between two versions, by the build's own path (render/writers.redline_files)."""
+    """The redline between two versions, by the build's own path (render/writers.redline_files),
+    into the review area of the output folder, beside the build's redlines (layout.changes_path)."""
     current = history.current
-    name = f"{current.policy_id}-{old.name}-to-{new.name}"
-    folder.mkdir(parents=True, exist_ok=True)
-    assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
     rows = [fmt for fmt in format_table.FORMATS if fmt.name in formats]  # in the table's order
     if any(fmt.uses_assets for fmt in rows):
-        _ensure_assets(assets)
-    href = os.path.relpath(assets, folder).replace(os.sep, "/") + "/"
+        _ensure_assets(inside(output, layout.school_assets(current.school_slug)))
+    place = {fmt.name: layout.changes_path(current, old.name, new.name, fmt.suffix) for fmt in rows}
+    pdf = layout.changes_path(current, old.name, new.name, "pdf").rsplit("/", 1)[-1]  # the name a PDF's metadata holds
     files = redline_files(compare(old.policy, new.policy), current, old.label, new.label, new.draft,
-                          today or dt.date.today(), tuple(fmt.name for fmt in rows),
-                          href, f"{name}.pdf")  # the name a PDF's metadata holds
+                          today or dt.date.today(), tuple(place), layout.assets_for(next(iter(place.values()), "")),
+                          pdf)
     written = []
     for fmt, data in files.items():
-        path = inside(folder, f"{name}.{format_table.get(fmt).suffix}")
+        path = inside(output, place[fmt])
+        path.parent.mkdir(parents=True, exist_ok=True)
         _replace(path, data)
         written.append(path)
     return written

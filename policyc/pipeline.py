@@ -8,20 +8,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from policyc.compile.links import link_policies
+from policyc.compile.number import number_policy
+from policyc.compile.resolve import resolve_all
 from policyc.engine import formats as format_table
 from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest
 from policyc.engine.plan import Output, plan_outputs
-from policyc.compile.links import link_policies
-from policyc.compile.number import number_policy
-from policyc.compile.resolve import resolve_all
 from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.site.guard import MARKER, check_output_folder
 from policyc.site.publish import MANIFEST, carry_over, staged
 from policyc.source.check import load_project
+
 
 class _Writers(dict):
     """The writer of each output kind, imported at its first use: `policyc --version`, `validate`

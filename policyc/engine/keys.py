@@ -22,7 +22,8 @@ from typing import Any, Callable, Optional
 
 from policyc import __version__
 from policyc.engine import formats
-from policyc.engine.plan import REVIEW, Output
+from policyc.engine.layout import in_review as in_review_area
+from policyc.engine.plan import Output
 from policyc.errors import Position
 from policyc.history.attach import sibling_pages
 from policyc.history.status import standing
@@ -127,7 +128,7 @@ def history_view(out: Output, siblings: dict) -> Any:
         return None
     current = history.current
     if found is not None and found[1] == formats.POLICY:  # a page: reads its versions and its siblings
-        in_review = out.path.startswith(f"{REVIEW}/")
+        in_review = in_review_area(out.path)
         latest = history.changed_since
         return {"versions": [[s.version, s.date] for s in history.snapshots],
                 "in_force": history.in_force is not None,

@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from policyc.engine.formats import get as get_format
+from policyc.engine.layout import (ASSETS, BOARD, BUNDLE_FILES, DASHBOARD, TRUST_CALENDAR, TRUST_INDEX, archive_path,
+                                   pack_path, public_path, redline_path, review_path, school_assets, school_file)
 from policyc.history.attach import PolicyHistory
 from policyc.history.ratify import next_version
 from policyc.model import ResolvedPolicy
@@ -17,7 +19,7 @@ from policyc.model import ResolvedPolicy
 
 @dataclass(frozen=True)
 class Output:
-    path: str  # relative to the output folder, always with forward slashes
+    path: str  # relative to the output folder, always with forward slashes: see layout.py
     format: str  # a key of pipeline.WRITERS: a format's name (formats.py), redline-/pack- and one, or a site file
     policy: Optional[ResolvedPolicy] = None
     school: str = ""
@@ -25,40 +27,10 @@ class Output:
     members: tuple = ()  # a trust board's review pack: (school name, version in force, proposed version) of each school
 
 
-def archive_path(policy: ResolvedPolicy, version: str, fmt: str) -> str:
-    return f"{policy.school_slug}/archive/{policy.policy_id}-{version}.{fmt}"
-
-
-def redline_path(history: PolicyHistory, fmt: str) -> str:
-    current = history.current
-    return f"{REVIEW}/{current.school_slug}/changes/{current.policy_id}-{history.changed_since.version}-to-draft.{fmt}"
-
-
-def public_path(policy: ResolvedPolicy, fmt: str, policy_id: str = "") -> str:
-    """Where `policy` (or, given `policy_id`, that sibling of it at the same school) is published."""
-    return f"{policy.school_slug}/{policy_id or policy.policy_id}.{fmt}"
-
-
-def review_path(policy: ResolvedPolicy, fmt: str, policy_id: str = "") -> str:
-    """Drafts and proposed versions: outside every school's folder, never linked from public pages."""
-    return f"{REVIEW}/{policy.school_slug}/{policy_id or policy.policy_id}.{fmt}"
-
-
-def pack_path(policy: ResolvedPolicy, fmt: str) -> str:
-    """The review pack a clerk sends before the meeting: the school's, or for a policy the
-    trust board approves once for every school, the board's."""
-    folder = BOARD if policy.approver == "trust" else policy.school_slug
-    return f"{REVIEW}/{folder}/{policy.policy_id}-review-pack.{fmt}"
-
-
-REVIEW = "review"
-BOARD = "trust-board"
-
-
 def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
                  schools: Optional[set] = None, policy_ids: Optional[set] = None) -> list[Output]:
     """Every file the build writes; `schools`/`policy_ids` narrow which policies are rendered."""
-    outputs = [Output("assets", "assets")]
+    outputs = [Output(ASSETS, "assets")]
     rows = [get_format(name) for name in formats]
     policies = [h.current for h in histories]
     boards: dict[str, list[PolicyHistory]] = {}  # policy id -> the schools awaiting the board's decision
@@ -102,18 +74,13 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
                                       BOARD, first, members))
     # The bundle around the documents, always: indexes and registers cover every school.
     for slug in dict.fromkeys(p.school_slug for p in policies):
-        outputs.append(Output(f"{slug}/assets", "assets", school=slug))
+        outputs.append(Output(school_assets(slug), "assets", school=slug))
         for name, kind in BUNDLE_FILES:
-            outputs.append(Output(f"{slug}/{name}", kind, school=slug))
-    outputs.append(Output("index.html", "trust-index"))
-    outputs.append(Output("dashboard.html", "dashboard"))
-    outputs.append(Output("reviews.ics", "calendar-trust"))
+            outputs.append(Output(school_file(slug, name), kind, school=slug))
+    outputs.append(Output(TRUST_INDEX, "trust-index"))
+    outputs.append(Output(DASHBOARD, "dashboard"))
+    outputs.append(Output(TRUST_CALENDAR, "calendar-trust"))
     return outputs
-
-
-BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json"),
-                ("register.csv", "register-csv"), ("policies-fragment.html", "fragment"),
-                ("sitemap.xml", "sitemap"), ("reviews.ics", "calendar-school"))
 
 
 def _pack_view(history: PolicyHistory) -> ResolvedPolicy:

@@ -10,7 +10,8 @@ and signed. It reads as one document: nothing but the resolution starts a new pa
 
 from __future__ import annotations
 
-from policyc.engine.plan import BOARD, Output
+from policyc.engine.layout import BOARD, assets_for
+from policyc.engine.plan import Output
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.history.status import long_date
@@ -19,7 +20,7 @@ from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
 from policyc.render.present import Words
 from policyc.render.redline import redline_context
-from policyc.render.writers import Context, assets_for, write
+from policyc.render.writers import Context, write
 
 
 def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:

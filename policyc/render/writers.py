@@ -8,7 +8,6 @@ first written. A new format is a row there and its writers in a module of its ow
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import shutil
 from copy import copy as copy_object
 from dataclasses import dataclass
@@ -18,7 +17,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from policyc.engine import formats as format_table
-from policyc.engine.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
+from policyc.engine import layout
+from policyc.engine.layout import archive_path, assets_for, public_path, redline_path, review_path
+from policyc.engine.plan import Output
 from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
@@ -45,32 +46,22 @@ def render_redline_docx(*args, **kwargs) -> bytes:
     return render(*args, **kwargs)
 
 
-def assets_for(path: str) -> str:
-    """The relative way from a file to its assets: each school folder carries its own copy,
-    so a school's bundle works uploaded on its own."""
-    if "/" not in path:
-        return "assets/"
-    parts = path.split("/")
-    if parts[:2] == [REVIEW, BOARD]:  # the trust board's review packs: the trust's own assets
-        return posixpath.relpath("assets", posixpath.dirname(path)) + "/"
-    school = parts[1] if parts[0] == REVIEW else parts[0]  # the review area borrows the school's assets
-    return posixpath.relpath(f"{school}/assets", posixpath.dirname(path)) + "/"
-
-
 def _versions(out: Output, ctx: "Context") -> dict:
     """Links from a policy page to its ratified versions and to what changed, relative to the page."""
     history = out.history
     current = history.current
+    page = format_table.get(format_table.PAGE).suffix
+
     def rel(path: str) -> str:
-        return posixpath.relpath(path, posixpath.dirname(out.path))
-    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, "html"))}
+        return layout.relative(path, out.path)
+    versions = [{"label": version_label(s.version, s.date), "html": rel(archive_path(current, s.version, page))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": "",
-             "index": rel(f"{current.school_slug}/index.html")}
-    if "/archive/" in out.path and history.in_force is not None:
-        links["current"] = rel(public_path(current, "html"))
-    if history.changed_since and out.path.startswith(f"{REVIEW}/"):  # public pages never link to the review area
-        links["redline"] = rel(redline_path(history, "html"))
+             "index": rel(layout.school_file(current.school_slug, layout.SCHOOL_INDEX))}
+    if layout.is_archived(out.path) and history.in_force is not None:
+        links["current"] = rel(public_path(current, page))
+    if history.changed_since and layout.in_review(out.path):  # public pages never link to the review area
+        links["redline"] = rel(redline_path(history, page))
         links["redline_label"] = f"What has changed since version {history.changed_since.version}"
     return links
 
@@ -83,20 +74,20 @@ def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
     if not policy.policy_links:
         return policy
     school = policy.school_slug
-    in_review = out.path.startswith(f"{REVIEW}/")
+    in_review = layout.in_review(out.path)
+    page = format_table.get(format_table.PAGE).suffix
     pages = {}
     for policy_id, public, pending in ctx.siblings.get(school, ()):
         if public:
-            pages[policy_id] = public_path(policy, "html", policy_id)
+            pages[policy_id] = public_path(policy, page, policy_id)
         elif in_review and pending:
-            pages[policy_id] = review_path(policy, "html", policy_id)
-    here = posixpath.dirname(out.path)
+            pages[policy_id] = review_path(policy, page, policy_id)
     placed = []
     for ref, words, page in policy.policy_links:
         target, _, anchor = ref.partition("#")
         href = ""
         if target in pages:
-            href = posixpath.relpath(pages[target], here) + (f"#{anchor}" if anchor else "")
+            href = layout.relative(pages[target], out.path) + (f"#{anchor}" if anchor else "")
         placed.append((ref, words, href))
     return copy(policy, policy_links=tuple(placed))
 
@@ -104,7 +95,7 @@ def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
 def write_html(out: Output, ctx: "Context") -> None:
     policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    in_review = out.path.startswith(f"{REVIEW}/")
+    in_review = layout.in_review(out.path)
     # A page links each other format built that offers a download; the Word file is for
     # editing: the review area always links it, a public page only when the trust says so.
     downloads = [{"href": f"{stem}.{fmt.suffix}", "label": fmt.download} for fmt in format_table.FORMATS
