@@ -63,7 +63,7 @@ def test_a_toy_format_builds_end_to_end_from_one_row_and_one_writer(txt, mini, r
     assert set(texts) <= set(manifest["files"])  # a later build of other formats keeps them, as it keeps PDFs
 
     again = run("--source", mini, "--output", out, "--format", "html,txt", "--today", TODAY)
-    assert again.code == 0 and "(0 rendered, 2 reused)" in again.out  # its documents have keys like every other format's
+    assert again.code == 0 and "(0 rendered, 2 reused)" in again.out  # keyed like every other format
 
 
 def test_an_unknown_format_is_refused_and_a_registered_one_is_not(txt, mini, run, tmp_path, capsys):
