@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Optional
 
 from policyc import __version__
+from policyc.engine import formats as format_table
 from policyc.errors import InvalidSource, Problems, UsageError, UserError, display_path
 from policyc.history import ratify
 from policyc.init import init_project
-from policyc.names import inside
 from policyc.pipeline import BuildOptions, build, check_all
 from policyc.progress import Progress, link, slowest
 from policyc.serve import serve
@@ -117,9 +117,9 @@ def parser() -> argparse.ArgumentParser:
     b = _sub(sub, "build", "build the documents (the default)")
     _common(b)
     _filters(b)
-    b.add_argument("--format", type=_formats, default="all", metavar="html|pdf|docx|all",
-                   help="which documents to write: html, pdf, docx (Word), or several joined by commas, "
-                        "such as html,pdf,docx (default: all, which is HTML and PDF)")
+    b.add_argument("--format", type=_formats, default="all", metavar=_format_metavar(),
+                   help=f"which documents to write: {_format_list()}, or several joined by commas, "
+                        f"such as {','.join(format_table.names())} (default: all, which is {_all_formats()})")
     b.add_argument("--no-cache", action="store_true",
                    help="render every document again, neither reading nor writing the cache")
     b.add_argument("--executor", choices=["processes", "dask"], default="processes",
@@ -212,9 +212,9 @@ def parser() -> argparse.ArgumentParser:
     _one_policy(d)
     d.add_argument("--from", dest="old", metavar="VERSION", required=True, help="the earlier version")
     d.add_argument("--to", dest="new", metavar="VERSION", default="draft", help="the later version (default: draft)")
-    d.add_argument("--format", type=_formats, default="all", metavar="html|pdf|docx|all",
-                   help="html, pdf, docx (Word, with tracked changes), or several joined by commas "
-                        "(default: all, which is HTML and PDF)")
+    d.add_argument("--format", type=_formats, default="all", metavar=_format_metavar(),
+                   help=f"{_format_list(redline=True)}, or several joined by commas "
+                        f"(default: all, which is {_all_formats()})")
     w = sub.add_parser("preview", help="render each kind of page and the first PDF pages to PNG, to look at",
                        description="Screenshots of each kind of built page (headless Chromium) and the first pages "
                                    "of every PDF (pdftoppm), written as PNG files for visual review.")
@@ -229,7 +229,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=_port, default=8000, help="the port (default 8000; 0 picks a free one)")
     s.add_argument("--bind", metavar="ADDRESS", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this computer only)")
-    s.add_argument("--format", type=_formats, default="html", metavar="html|pdf|docx|all",
+    s.add_argument("--format", type=_formats, default="html", metavar=_format_metavar(),
                    help="what each rebuild writes (default: HTML only, for speed)")
     i = sub.add_parser("init", help="make a new trust project in a new or empty folder",
                        description="Make a new trust project: policy_src/ with a trust, one model policy and one "
@@ -313,19 +313,37 @@ def _is_default_source(path: Path) -> bool:
         return False
 
 
-FORMATS = ("html", "pdf", "docx")
+def _format_metavar() -> str:
+    return "|".join((*format_table.names(), "all"))
+
+
+def _format_list(redline: bool = False) -> str:
+    """The formats as --help lists them: "html, pdf, docx (Word)"."""
+    named = []
+    for fmt in format_table.FORMATS:
+        if redline and not fmt.redline:
+            continue
+        words = fmt.redline_description if redline else fmt.description
+        named.append(f"{fmt.name} ({words})" if words else fmt.name)
+    return ", ".join(named)
+
+
+def _all_formats() -> str:
+    return " and ".join(name.upper() for name in format_table.default())
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    """'all' (HTML and PDF), one format, or several joined by commas: 'html,docx'."""
+    """'all' (the formats table's default: HTML and PDF), one format, or several joined by commas: 'html,docx'."""
+    names = format_table.names()
     if text == "all":
-        return ("html", "pdf")
+        return format_table.default()
     wanted = {name.strip() for name in text.split(",") if name.strip()}
-    unknown = sorted(wanted - set(FORMATS))
+    unknown = sorted(wanted - set(names))
     if unknown or not wanted:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: choose html, pdf, docx or all (HTML and PDF), or several joined by commas, such as html,docx")
-    return tuple(name for name in FORMATS if name in wanted)
+            f"{text!r}: choose {', '.join(names)} or all ({_all_formats()}), or several joined by commas, "
+            f"such as {names[0]},{names[-1]}")
+    return tuple(name for name in names if name in wanted)
 
 
 def _date(text: str) -> dt.date:
@@ -798,8 +816,7 @@ def _history_command(args, checked, source: Path, output: Path, today: dt.date) 
         return EXIT_OK
     old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
     formats = args.format
-    folder = inside(output, "review", history.current.school_slug, "changes")
-    for path in commands.write_redline(checked, history, old, new, folder, formats, today):
+    for path in commands.write_redline(checked, history, old, new, output, formats, today):
         print(f"Wrote {link(path, display_path(path), sys.stdout)}")
     return EXIT_OK
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -15,8 +14,10 @@ from typing import Optional
 from html import escape
 
 from policyc.compile.number import number_policy
-from policyc.compliance.period import periods
 from policyc.compile.resolve import resolve_policy, trust_title
+from policyc.compliance.period import periods
+from policyc.engine import formats as format_table
+from policyc.engine import layout
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
@@ -106,23 +107,24 @@ def model_for(checked: Checked, history: PolicyHistory):
     return number_policy(copy(resolved, title=history.current.title))
 
 
-def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, folder: Path,
+def write_redline(checked: Checked, history: PolicyHistory, old: Side, new: Side, output: Path,
                   formats: tuple[str, ...], today: dt.date | None = None) -> list[Path]:
-    """The redline between two versions, by the build's own path (render/writers.redline_files)."""
+    """The redline between two versions, by the build's own path (render/writers.redline_files),
+    into the review area of the output folder, beside the build's redlines (layout.changes_path)."""
     current = history.current
-    name = f"{current.policy_id}-{old.name}-to-{new.name}"
-    claim(folder.parent.parent.parent)  # output/, when this is the first thing written there
-    folder.mkdir(parents=True, exist_ok=True)
-    assets = folder.parent.parent.parent / current.school_slug / "assets"  # output/<school>/assets
-    if "html" in formats:
-        _ensure_assets(assets)
-    href = os.path.relpath(assets, folder).replace(os.sep, "/") + "/"
+    claim(output)  # a new output folder: marked as policyc's, so a build may still replace it
+    rows = [fmt for fmt in format_table.FORMATS if fmt.name in formats]  # in the table's order
+    if any(fmt.uses_assets for fmt in rows):
+        _ensure_assets(inside(output, layout.school_assets(current.school_slug)))
+    place = {fmt.name: layout.changes_path(current, old.name, new.name, fmt.suffix) for fmt in rows}
+    pdf = layout.changes_path(current, old.name, new.name, "pdf").rsplit("/", 1)[-1]  # the name a PDF's metadata holds
     files = redline_files(compare(old.policy, new.policy), current, old.label, new.label, new.draft,
-                          today or dt.date.today(), tuple(f for f in ("html", "pdf", "docx") if f in formats),
-                          href, f"{name}.pdf")
+                          today or dt.date.today(), tuple(place), layout.assets_for(next(iter(place.values()), "")),
+                          pdf)
     written = []
     for fmt, data in files.items():
-        path = inside(folder, f"{name}.{fmt}")
+        path = inside(output, place[fmt])
+        path.parent.mkdir(parents=True, exist_ok=True)
         _replace(path, data)
         written.append(path)
     return written
@@ -186,15 +188,15 @@ def write_as_of(found: list, day: dt.date, output: Path, school: str, every: boo
         note += f" · as in force on {long_day(day)}"
         marked.append(copy(period.policy, period=note, superseded_by=""))
     claim(output)
-    folder = inside(output, "review", school, "as-of")
-    folder.mkdir(parents=True, exist_ok=True)
     if not every:
         policy = marked[0]
-        path = inside(folder, f"{policy.policy_id}-in-force-{day.isoformat()}.pdf")
+        path = inside(output, layout.as_of_path(school, f"{policy.policy_id}-in-force-{day.isoformat()}.pdf"))
+        path.parent.mkdir(parents=True, exist_ok=True)
         html = render_policy(policy, day, for_web=False, assets="")
         _replace(path, render_pdf(html, display_path(path)))
         return [path]
-    path = inside(folder, f"all-policies-in-force-{day.isoformat()}.pdf")
+    path = inside(output, layout.as_of_path(school, f"all-policies-in-force-{day.isoformat()}.pdf"))
+    path.parent.mkdir(parents=True, exist_ok=True)
     pages = [render_policy(policy, day, for_web=False, assets="") for policy in marked]
     html = bundle_html(pages, marked, day)
     _replace(path, render_pdf(html, display_path(path)))

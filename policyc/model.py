@@ -418,7 +418,7 @@ class ResolvedPolicy:
     ratification_block: tuple[BlockRow, ...]
     options: tuple[tuple[str, str, str], ...] = ()  # (label, choice id, choice meaning)
     # The files it came from, as named in messages (relative to where policyc runs): never shown
-    # in a document, so left out of its cache key (build/keys.py).
+    # in a document, so left out of its cache key (engine/keys.py).
     sources: tuple[str, ...] = field(default=(), metadata={"shown": False})
     in_force: str = ""  # the ratified version still in force while this text awaits ratification
     superseded_by: str = ""  # for an archived version: the version that replaced it

@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from policyc.build.cache import CACHE_NAME, open_cache, previous_keys
-from policyc.build.executors import render_all
-from policyc.build.keys import KeyMaker, fingerprint, source_digest
-from policyc.build.plan import Output, plan_outputs
-
-ALL_FORMATS = ("html", "pdf", "docx")
 from policyc.compile.links import link_policies
 from policyc.compliance.requirements import check_references
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
+from policyc.engine import formats as format_table
+from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
+from policyc.engine.executors import render_all
+from policyc.engine.keys import KeyMaker, fingerprint, source_digest
+from policyc.engine.plan import Output, plan_outputs
 from policyc.errors import InvalidSource, Problem, Problems, UserError
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
@@ -26,20 +25,29 @@ from policyc.site.guard import MARKER, check_output_folder
 from policyc.site.publish import MANIFEST, carry_over, staged
 from policyc.source.check import load_project
 
-class _Writers(dict):
-    """The writer of each format, imported at its first use: `policyc --version`, `validate` and
-    `status` never load WeasyPrint, pikepdf or python-docx, which take seconds to import."""
 
-    def __missing__(self, fmt: str):
-        from policyc.render.pack import PACK_WRITERS
+class _Writers(dict):
+    """The writer of each output kind, imported at its first use: `policyc --version`, `validate`
+    and `status` never load WeasyPrint, pikepdf or python-docx, which take seconds to import.
+    A format's writers are named by its row in the formats table; the site's are its own."""
+
+    def __missing__(self, kind: str):
+        found = format_table.of_output(kind)
+        if found is not None:
+            fmt, part = found
+            if part == format_table.REDLINE:
+                from policyc.render.writers import redline_writer
+                writer = redline_writer(fmt.name)
+            else:
+                writer = format_table.load(fmt.policy if part == format_table.POLICY else fmt.pack)
+            return self.setdefault(kind, writer)
         from policyc.render.writers import DOCUMENT_WRITERS
         from policyc.site.bundle import SITE_WRITERS
         from policyc.site.calendar import CALENDAR_WRITERS
         from policyc.site.compliance import COMPLIANCE_WRITERS
-        for name, writer in {**DOCUMENT_WRITERS, **PACK_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS,
-                             **COMPLIANCE_WRITERS}.items():
+        for name, writer in {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS, **COMPLIANCE_WRITERS}.items():
             self.setdefault(name, writer)  # a writer set before (a test's) is kept
-        return dict.__getitem__(self, fmt)
+        return dict.__getitem__(self, kind)
 
 
 WRITERS = _Writers()
@@ -54,12 +62,12 @@ class BuildOptions:
     source: Path
     output: Path
     today: dt.date
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = field(default_factory=format_table.default)
     schools: frozenset = frozenset()
     policies: frozenset = frozenset()
     strict: bool = False
     jobs: int = 1
-    cache: bool = True  # reuse documents whose key is unchanged (see build/cache.py)
+    cache: bool = True  # reuse documents whose key is unchanged (see engine/cache.py)
     executor: str = "processes"  # or "dask"
     scheduler: str = ""  # a Dask scheduler's address; none: a local cluster
 
@@ -124,7 +132,7 @@ def _executor(options: BuildOptions) -> Callable:
     if options.executor != "dask":
         return render_all
     try:
-        from policyc.build.dask_executor import render_on_dask
+        from policyc.engine.dask_executor import render_on_dask
         import distributed  # noqa: F401  (checked here, so a missing extra is a plain message)
     except ImportError:
         raise UserError("--executor dask needs Dask: pip install 'policyc[dask]'") from None
@@ -215,7 +223,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
         keys = KeyMaker(options.formats, options.today, checked.histories, memo)
         owners = _owners(root, documents, schools, keys, key_of)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
-        every = {o.path: o for o in plan_outputs(checked.histories, ALL_FORMATS) if o.policy is not None}
+        every = {o.path: o for o in plan_outputs(checked.histories, format_table.names()) if o.policy is not None}
 
         makers = {tuple(options.formats): keys}
 

@@ -13,7 +13,7 @@ LAYERS = [
      "reports"},
     {"site"},
     {"render"},
-    {"build"},
+    {"engine"},
     {"compile", "history", "importers", "compliance"},
     {"source"},
     {"model", "errors", "text", "resources", "__init__", "__version__", "names", "limits"},

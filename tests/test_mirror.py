@@ -2,8 +2,7 @@
 through helper modules, never by importing one another.
 
 The rule: policyc/a/b.py is tested by tests/a/test_b.py (policyc/b.py by tests/test_b.py).
-pytest will not collect a folder named `build` (its default norecursedirs), so the tests of
-policyc/build/ live in tests/engine/. Where one test module covers several modules, or a
+Where one test module covers several modules, or a
 module's tests are named by what they check rather than by the module, COVERED_BY says which
 test modules cover it. UNTESTED lists the modules that have no test module yet: it may only
 shrink, and a module leaves it as soon as it has one (the test below fails until it does).
@@ -18,7 +17,7 @@ from tests.helpers import ROOT
 
 PACKAGE = ROOT / "policyc"
 TESTS = ROOT / "tests"
-FOLDERS = {"build": "engine"}  # package folder -> its test folder, where the names differ
+FOLDERS: dict[str, str] = {}  # package folder -> its test folder, where the names differ
 
 COVERED_BY = {
     "__main__.py": ["test_quick_start.py"],
@@ -33,9 +32,9 @@ COVERED_BY = {
     "resources.py": ["packaging/test_wheel.py"],
     "scaffold.py": ["test_cli_errors.py", "test_completion.py"],  # `policyc new school|policy`
     "workspace.py": ["test_paths.py"],  # finding the sources from a folder below them
-    "build/dask_executor.py": ["engine/test_executors.py"],
-    "build/keys.py": ["engine/test_cache.py"],  # what is reused is what the keys say is unchanged
-    "build/plan.py": ["engine/test_executors.py", "site/test_keep_output.py"],
+    "engine/dask_executor.py": ["engine/test_executors.py"],
+    "engine/keys.py": ["engine/test_cache.py"],  # what is reused is what the keys say is unchanged
+    "engine/plan.py": ["engine/test_executors.py", "site/test_keep_output.py"],
     "compile/applicability.py": ["site/test_applicability.py"],
     "history/attach.py": ["history/test_history.py"],
     "history/ratify.py": ["history/test_history.py", "history/test_ratify_many.py", "history/test_amend.py"],
@@ -108,7 +107,7 @@ def test_the_covering_test_modules_exist_and_cover_modules_that_exist():
 def test_mirror_follows_the_package_folders():
     assert mirror("cli.py") == "test_cli.py"
     assert mirror("render/pdf.py") == "render/test_pdf.py"
-    assert mirror("build/cache.py") == "engine/test_cache.py"
+    assert mirror("engine/cache.py") == "engine/test_cache.py"
 
 
 def imported_modules(path: Path) -> set[str]:

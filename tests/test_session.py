@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from policyc.build.cache import CACHE_NAME
+from policyc.engine.cache import CACHE_NAME
 from policyc.errors import InvalidSource
 from policyc.pipeline import BuildOptions, build
 from policyc.session import Session

@@ -1,1 +1,1 @@
-"""Stage 4, write: one module per format, and the writer table that names them."""
+"""Stage 4, write: the writers of each format (named by its row in engine/formats.py)."""

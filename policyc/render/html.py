@@ -36,11 +36,12 @@ def upper_first(text):
 
 
 def render_policy(policy: ResolvedPolicy, today: dt.date, *, for_web: bool, assets: str,
-                  pdf_name: str = "", links: dict | None = None, docx_name: str = "") -> str:
+                  links: dict | None = None, downloads: list[dict] = ()) -> str:
+    """The policy as a page; `downloads` its other copies to link, each {"href", "label"}."""
     context = view(policy, today, GENERATOR, for_web)
     links = links or {"versions": [], "current": "", "redline": "", "index": ""}
     return environment().get_template("policy.html.j2").render(
-        **context, for_web=for_web, assets=assets, pdf_name=pdf_name, docx_name=docx_name, links=links)
+        **context, for_web=for_web, assets=assets, downloads=downloads, links=links)
 
 
 def render_page(template: str, **context) -> str:

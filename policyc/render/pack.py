@@ -10,7 +10,8 @@ and signed. It reads as one document: nothing but the resolution starts a new pa
 
 from __future__ import annotations
 
-from policyc.build.plan import BOARD, Output
+from policyc.engine.layout import BOARD, assets_for
+from policyc.engine.plan import Output
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.history.status import long_date
@@ -19,7 +20,7 @@ from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
 from policyc.render.present import Words
 from policyc.render.redline import redline_context
-from policyc.render.writers import Context, assets_for, write
+from policyc.render.writers import Context, write
 
 
 def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
@@ -65,6 +66,3 @@ def write_pack_html(out: Output, ctx: Context) -> None:
 def write_pack_pdf(out: Output, ctx: Context) -> None:
     html = render_page("review_pack.html.j2", **pack_context(out, ctx, True))
     write(inside(ctx.root, out.path), render_pdf(html, out.path))
-
-
-PACK_WRITERS = {"pack-html": write_pack_html, "pack-pdf": write_pack_pdf}

@@ -1,17 +1,26 @@
-"""Writers, keyed by format: adding DOCX later means one function and one row."""
+"""The writers of a policy's documents (each format's policy and redline) and of the assets.
+
+Which writer makes which format is said once, by the format's row in engine/formats.py,
+which names the functions here; pipeline.WRITERS imports them from there when a format is
+first written. A new format is a row there and its writers in a module of its own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import shutil
 from copy import copy as copy_object
+from dataclasses import dataclass
 from dataclasses import replace as copy
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from policyc.build.plan import BOARD, REVIEW, Output, archive_path, public_path, redline_path, review_path
 from policyc.compliance.period import in_force_words, periods
+from policyc.engine import formats as format_table
+from policyc.engine import layout
+from policyc.engine.layout import archive_path, assets_for, public_path, redline_path, review_path
+from policyc.engine.plan import Output
 from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
@@ -38,35 +47,25 @@ def render_redline_docx(*args, **kwargs) -> bytes:
     return render(*args, **kwargs)
 
 
-def assets_for(path: str) -> str:
-    """The relative way from a file to its assets: each school folder carries its own copy,
-    so a school's bundle works uploaded on its own."""
-    if "/" not in path:
-        return "assets/"
-    parts = path.split("/")
-    if parts[:2] == [REVIEW, BOARD]:  # the trust board's review packs: the trust's own assets
-        return posixpath.relpath("assets", posixpath.dirname(path)) + "/"
-    school = parts[1] if parts[0] == REVIEW else parts[0]  # the review area borrows the school's assets
-    return posixpath.relpath(f"{school}/assets", posixpath.dirname(path)) + "/"
-
-
 def _versions(out: Output, ctx: "Context") -> dict:
     """Links from a policy page to its ratified versions and to what changed, relative to the page."""
     history = out.history
     current = history.current
+    page = format_table.get(format_table.PAGE).suffix
+
     def rel(path: str) -> str:
-        return posixpath.relpath(path, posixpath.dirname(out.path))
+        return layout.relative(path, out.path)
     held = {p.version: p for p in periods(history)}
     versions = [{"label": version_label(s.version, s.date) + (f", {in_force_words(held[s.version])}"
                                                               if s.version in held else ", never in force"),
-                 "html": rel(archive_path(current, s.version, "html"))}
+                 "html": rel(archive_path(current, s.version, page))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": "",
-             "index": rel(f"{current.school_slug}/index.html")}
-    if "/archive/" in out.path and history.in_force is not None:
-        links["current"] = rel(public_path(current, "html"))
-    if history.changed_since and out.path.startswith(f"{REVIEW}/"):  # public pages never link to the review area
-        links["redline"] = rel(redline_path(history, "html"))
+             "index": rel(layout.school_file(current.school_slug, layout.SCHOOL_INDEX))}
+    if layout.is_archived(out.path) and history.in_force is not None:
+        links["current"] = rel(public_path(current, page))
+    if history.changed_since and layout.in_review(out.path):  # public pages never link to the review area
+        links["redline"] = rel(redline_path(history, page))
         links["redline_label"] = f"What has changed since version {history.changed_since.version}"
     return links
 
@@ -79,20 +78,20 @@ def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
     if not policy.policy_links:
         return policy
     school = policy.school_slug
-    in_review = out.path.startswith(f"{REVIEW}/")
+    in_review = layout.in_review(out.path)
+    page = format_table.get(format_table.PAGE).suffix
     pages = {}
     for policy_id, public, pending in ctx.siblings.get(school, ()):
         if public:
-            pages[policy_id] = public_path(policy, "html", policy_id)
+            pages[policy_id] = public_path(policy, page, policy_id)
         elif in_review and pending:
-            pages[policy_id] = review_path(policy, "html", policy_id)
-    here = posixpath.dirname(out.path)
+            pages[policy_id] = review_path(policy, page, policy_id)
     placed = []
     for ref, words, page in policy.policy_links:
         target, _, anchor = ref.partition("#")
         href = ""
         if target in pages:
-            href = posixpath.relpath(pages[target], here) + (f"#{anchor}" if anchor else "")
+            href = layout.relative(pages[target], out.path) + (f"#{anchor}" if anchor else "")
         placed.append((ref, words, href))
     return copy(policy, policy_links=tuple(placed))
 
@@ -100,30 +99,58 @@ def _placed_links(out: Output, ctx: "Context") -> ResolvedPolicy:
 def write_html(out: Output, ctx: "Context") -> None:
     policy = _placed_links(out, ctx)
     stem = out.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    pdf_name = f"{stem}.pdf" if "pdf" in ctx.formats else ""
-    # The Word file is for editing: the review area always links it, a public page only when the trust says so.
-    offered = policy.word_download or out.path.startswith("review/")
-    docx_name = f"{stem}.docx" if "docx" in ctx.formats and offered else ""
+    in_review = layout.in_review(out.path)
+    # A page links each other format built that offers a download; the Word file is for
+    # editing: the review area always links it, a public page only when the trust says so.
+    downloads = [{"href": f"{stem}.{fmt.suffix}", "label": fmt.download} for fmt in format_table.FORMATS
+                 if fmt.name in ctx.formats and fmt.download
+                 and (in_review or not fmt.download_when or getattr(policy, fmt.download_when))]
     html = render_policy(policy, ctx.today, for_web=True, assets=assets_for(out.path),
-                         pdf_name=pdf_name, links=_versions(out, ctx), docx_name=docx_name)
+                         links=_versions(out, ctx), downloads=downloads)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedlineJob:
+    """One comparison to write as a redline, in any format: the change model built once."""
+
+    comparison: Any
+    current: ResolvedPolicy
+    old_label: str
+    new_label: str
+    draft: bool
+    today: dt.date
+    assets: str  # the relative way from the redline to its assets
+    name: str  # the document's name, as a PDF's metadata holds it
+    model: Any
+
+    @cached_property
+    def context(self) -> dict:
+        """What the HTML template shows: the same for the page and the PDF."""
+        return redline_context(self.comparison, self.current, self.old_label, self.new_label, self.draft, self.model)
+
+
+def redline_html(job: RedlineJob) -> bytes:
+    return render_page("redline.html.j2", assets=job.assets, **job.context).encode("utf-8")
+
+
+def redline_pdf(job: RedlineJob) -> bytes:
+    return render_pdf(render_page("redline.html.j2", assets="", **job.context), job.name)
+
+
+def redline_docx(job: RedlineJob) -> bytes:  # tracked changes, dated the build date
+    return render_redline_docx(job.comparison, job.current, job.old_label, job.new_label, job.draft, job.today,
+                               redline=job.model)
 
 
 def redline_files(comparison, current: ResolvedPolicy, old_label: str, new_label: str, draft: bool,
                   today: dt.date, formats: tuple[str, ...], assets: str, name: str) -> dict[str, bytes]:
-    """The redline of one comparison in each format asked for ("html", "pdf", "docx"): the
-    change model built once, then written. The build and the diff command both come here."""
-    model = build_redline(comparison)
-    out: dict[str, bytes] = {}
-    if "html" in formats or "pdf" in formats:
-        context = redline_context(comparison, current, old_label, new_label, draft, model)
-        if "html" in formats:
-            out["html"] = render_page("redline.html.j2", assets=assets, **context).encode("utf-8")
-        if "pdf" in formats:
-            out["pdf"] = render_pdf(render_page("redline.html.j2", assets="", **context), name)
-    if "docx" in formats:  # tracked changes, dated the build date
-        out["docx"] = render_redline_docx(comparison, current, old_label, new_label, draft, today, redline=model)
-    return out
+    """The redline of one comparison in each format asked for that has one, by its row's
+    writer: the change model built once, then written. The build and the diff command both come here."""
+    job = RedlineJob(comparison=comparison, current=current, old_label=old_label, new_label=new_label, draft=draft,
+                     today=today, assets=assets, name=name, model=build_redline(comparison))
+    rows = [format_table.get(fmt) for fmt in formats]
+    return {fmt.name: format_table.load(fmt.redline)(job) for fmt in rows if fmt.redline}
 
 
 def _write_redline(out: Output, ctx: "Context", fmt: str) -> None:
@@ -135,16 +162,9 @@ def _write_redline(out: Output, ctx: "Context", fmt: str) -> None:
     write(inside(ctx.root, out.path), files[fmt])
 
 
-def write_redline_html(out: Output, ctx: "Context") -> None:
-    _write_redline(out, ctx, "html")
-
-
-def write_redline_pdf(out: Output, ctx: "Context") -> None:
-    _write_redline(out, ctx, "pdf")
-
-
-def write_redline_docx(out: Output, ctx: "Context") -> None:
-    _write_redline(out, ctx, "docx")
+def redline_writer(fmt: str) -> Callable[[Output, "Context"], None]:
+    """The build's writer of a format's redline (the output kind "redline-<format>")."""
+    return partial(_write_redline, fmt=fmt)
 
 
 def write_pdf(out: Output, ctx: "Context") -> None:
@@ -193,12 +213,7 @@ class Context:
         return [h.current for h in self.histories]
 
 
+# The writers that belong to no format; each format's are named by its row in engine/formats.py.
 DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
-    "html": write_html,
-    "pdf": write_pdf,
-    "docx": write_docx,
-    "redline-html": write_redline_html,
-    "redline-pdf": write_redline_pdf,
-    "redline-docx": write_redline_docx,
 }

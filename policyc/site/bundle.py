@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 from xml.sax.saxutils import escape as xml_escape
 
-from policyc.build.plan import Output, archive_path, pack_path, public_path, redline_path, review_path
 from policyc.compile.applicability import coverage
 from policyc.compile.resolve import trust_title
+from policyc.engine import formats
+from policyc.engine import layout
+from policyc.engine.layout import archive_path, pack_path, public_path, redline_path, review_path
+from policyc.engine.plan import Output
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
 from policyc.render.html import render_page
@@ -100,6 +103,7 @@ def _all_entries(ctx: Context) -> list[Entry]:
     """One entry per school's policy, describing the version in force (what is published)."""
     phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
     listed = ctx.project.trust.unratified != "omit"
+    page, printed = formats.get(formats.PAGE).suffix, formats.get(formats.PRINTED).suffix
     out = []
     for history in ctx.histories:
         current, in_force = history.current, history.in_force
@@ -107,10 +111,11 @@ def _all_entries(ctx: Context) -> list[Entry]:
             continue
         shown = in_force or current
         r = shown.ratification
-        pdf = inside(ctx.root, public_path(current, "pdf"))
+        index = layout.school_file(current.school_slug, layout.SCHOOL_INDEX)  # the entry's links are from here
+        pdf = inside(ctx.root, public_path(current, printed))
         archive = tuple({"version": s.version, "ratified": s.date.isoformat(),
-                         "html": archive_path(current, s.version, "html").split("/", 1)[1],
-                         "pdf": archive_path(current, s.version, "pdf").split("/", 1)[1]}
+                         "html": layout.relative(archive_path(current, s.version, page), index),
+                         "pdf": layout.relative(archive_path(current, s.version, printed), index)}
                         for s in reversed(history.snapshots))
         published = in_force is not None
         out.append(Entry(
@@ -118,14 +123,14 @@ def _all_entries(ctx: Context) -> list[Entry]:
             r.version if published else "", shown.body, r.date if published else None,
             r.next_review if published else None,
             standing(r, ctx.today) if published else PREPARATION,
-            f"{current.policy_id}.html" if published else "",
-            f"{current.policy_id}.pdf" if published and pdf.exists() else "",
+            layout.relative(public_path(current, page), index) if published else "",
+            layout.relative(public_path(current, printed), index) if published and pdf.exists() else "",
             pdf.stat().st_size if published and pdf.exists() else 0, archive,
             _pending(history) if history.pending else "",
-            review_path(current, "html") if history.pending else "",
-            redline_path(history, "html") if history.changed_since else "", current.approver,
+            review_path(current, page) if history.pending else "",
+            redline_path(history, page) if history.changed_since else "", current.approver,
             published and r.status == "adopted", r.written if published else (),
-            pack_path(current, "html") if history.pending and "html" in ctx.formats else ""))
+            pack_path(current, page) if history.pending and formats.PAGE in ctx.formats else ""))
     return out
 
 
@@ -142,8 +147,8 @@ def _school(ctx: Context, slug: str):
 
 def write_school_index(out: Output, ctx: Context) -> None:
     html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
-                       trust_name=ctx.project.display_name, assets="assets/", format_date=format_date,
-                       web_managers=ctx.project.trust.web_managers)
+                       trust_name=ctx.project.display_name, assets=layout.assets_for(out.path),
+                       format_date=format_date, web_managers=ctx.project.trust.web_managers)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
@@ -196,7 +201,7 @@ def write_sitemap(out: Output, ctx: Context) -> None:
     """Every page of the bundle; absolute when the school says where it is published."""
     school = _school(ctx, out.school)
     base = school.publish_url.rstrip("/") + "/" if school.publish_url else ""
-    pages = ["index.html"]
+    pages = [layout.SCHOOL_INDEX]
     for e in entries(ctx, out.school):
         pages.append(e.html)
         pages += [a["html"] for a in e.archive]
@@ -210,7 +215,7 @@ def write_sitemap(out: Output, ctx: Context) -> None:
 
 def write_trust_index(out: Output, ctx: Context) -> None:
     html = render_page("trust_index.html.j2", entries=entries(ctx), trust_name=ctx.project.display_name,
-                       assets="assets/", format_date=format_date)
+                       assets=layout.assets_for(out.path), format_date=format_date)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
@@ -250,7 +255,7 @@ def column_title(ctx: Context, policy_id: str, built: dict) -> str:
 def write_dashboard(out: Output, ctx: Context) -> None:
     groups = review_groups(entries(ctx), ctx.today)
     html = render_page("dashboard.html.j2", groups=groups, buckets=BUCKETS, trust_name=ctx.project.display_name,
-                       today=format_date(ctx.today), assets="assets/", format_date=format_date,
+                       today=format_date(ctx.today), assets=layout.assets_for(out.path), format_date=format_date,
                        days=DUE_SOON_DAYS, coverage=policy_coverage(ctx))
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from policyc.build.plan import Output
+from policyc.engine.plan import Output
 from policyc.compliance.report import STATES, Finding, counts, findings
 from policyc.compliance.requirements import statutory
 from policyc.history.status import format_date
@@ -11,7 +11,6 @@ from policyc.names import inside
 from policyc.render.html import render_page
 from policyc.render.writers import Context, write
 
-PATH = "review/compliance.html"
 _TAGS = {"missing": "overdue", "not-in-force": "draft", "overdue": "overdue", "approval": "overdue",
          "unpublished": "overdue", "late-review": "changed", "level-unknown": "changed",
          "met": "ratified", "elsewhere": "ratified", "not-checked": "superseded"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from policyc.engine.layout import ASSETS, TRUST_INDEX
 from policyc.errors import UsageError, display_path
 from policyc.resources import SCHEMA_DIR, TEMPLATE_DIR
 
@@ -54,7 +55,7 @@ def made_by_policyc(folder: Path) -> bool:
     """Empty, marked by an earlier build, or an output of the versions before the marker."""
     if (folder / MARKER).is_file() or not any(folder.iterdir()):
         return True
-    return (folder / "index.html").is_file() and (folder / "assets" / "policy.css").is_file()
+    return (folder / TRUST_INDEX).is_file() and (folder / ASSETS / "policy.css").is_file()
 
 
 def claim(output: Path) -> None:

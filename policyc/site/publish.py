@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from policyc.build.cache import CACHE_NAME
+from policyc.engine.cache import CACHE_NAME
+from policyc.engine.formats import of_suffix as format_of_suffix
 from policyc.site.guard import MARKER, MARKER_TEXT
 
 
@@ -57,7 +58,6 @@ def _swap(staging: Path, output: Path, discard: Callable[[Path], None]) -> None:
 
 
 MANIFEST = ".policyc-manifest.json"  # what the last build made, each file with the school and policy it is of
-FORMAT_OF = {".html": "html", ".pdf": "pdf", ".docx": "docx"}
 
 
 def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tuple[str, ...],
@@ -97,7 +97,7 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
             if rel in made_before:
                 school, policy = (made_before[rel] + ["", ""])[:2]
                 gone = (policy and (school, policy) not in alive) or (school and school not in schools)
-                if gone or FORMAT_OF.get(path.suffix) in formats:
+                if gone or format_of_suffix(path.suffix) in formats:
                     removed.append((not policy, rel))  # a policy's documents first in the report
                     continue
                 entry = made_before[rel]

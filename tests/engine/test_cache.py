@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from policyc.build.cache import CACHE_NAME
+from policyc.engine.cache import CACHE_NAME
 from policyc.pipeline import BuildOptions, build
 from tests.helpers import EXAMPLE, SCHOOL, digest_tree, write_tree
 
@@ -240,8 +240,8 @@ def test_with_nothing_changed_the_previous_keys_are_taken_and_a_damaged_record_i
     """keys.json holds the last build's keys with a fingerprint of the sources, toolchain,
     formats and date: with nothing changed no policy is hashed again; with a wrong or
     damaged record every key is computed, and either way the bytes equal a clean build."""
-    from policyc.build import keys as keys_module
-    from policyc.build.cache import KEYS_NAME
+    from policyc.engine import keys as keys_module
+    from policyc.engine.cache import KEYS_NAME
     out = tmp_path / "out"
     run(mini, out)
     computed = []
@@ -282,7 +282,7 @@ def test_keys_swapped_between_two_schools_never_publish_one_schools_policy_as_th
     page is its own."""
     import json
 
-    from policyc.build.cache import KEYS_NAME
+    from policyc.engine.cache import KEYS_NAME
     two_schools(mini)
     out = tmp_path / "out"
     run(mini, out)

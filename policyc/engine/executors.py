@@ -1,7 +1,8 @@
 """Executors: render every document of the plan, on one process or on every core.
 
-Why the writer is passed in: an executor only maps the plan; it knows nothing of formats,
-so the build engine sits beneath the writers and a new executor is one function.
+Why the writer is passed in: an executor only maps the plan; of formats it knows only what
+a document costs to render (its row in formats.py), so the build engine sits beneath the
+writers and a new executor is one function.
 
 Why not multiprocessing.Pool: a worker killed while it waits for a task (a SIGTERM sent to
 the whole process group does that) dies holding the task queue's lock, and
@@ -26,7 +27,8 @@ import sys
 import time
 from typing import Any, Callable, Iterator, Optional
 
-from policyc.build.plan import Output
+from policyc.engine import formats
+from policyc.engine.plan import Output
 from policyc.errors import UserError
 
 Render = Callable[[Output, Any], None]
@@ -41,7 +43,9 @@ def cost(out: Output) -> int:
     """A rough relative price of rendering `out`: a PDF's layout dwarfs its HTML (even a
     two-page review pack's), and a long policy's PDF takes longer than a short one's."""
     size = 1 + sum(1 + len(part.blocks) for part in out.policy.parts) if out.policy is not None else 1
-    return 12 * size + 240 if out.format.endswith("pdf") else size
+    found = formats.of_output(out.format)
+    per_part, fixed = found[0].cost if found is not None else (1, 0)
+    return per_part * size + fixed
 
 
 def largest_first(documents: list[Output]) -> list[Output]:

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from policyc.build.executors import Render, largest_first, peak_memory_kb
-from policyc.build.plan import Output
+from policyc.engine.executors import Render, largest_first, peak_memory_kb
+from policyc.engine.plan import Output
 
 
 def render_on_dask(documents: list[Output], render: Render, context: Any, workers: int,

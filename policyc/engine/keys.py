@@ -21,19 +21,21 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from policyc import __version__
-from policyc.build.plan import REVIEW, Output
+from policyc.engine import formats
+from policyc.engine.layout import in_review as in_review_area
+from policyc.engine.plan import Output
 from policyc.errors import Position
 from policyc.history.attach import sibling_pages
 from policyc.history.status import standing
 from policyc.resources import TEMPLATE_DIR
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-# Libraries whose version can change the bytes of a document.
-_LIBRARIES = ("weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py", "fonttools", "tinycss2", "cssselect2",
-              "python-docx", "lxml")
-# Formats whose bytes hold the build date itself, so their key holds it too: a Word file's
-# properties and tracked changes, and the date a review pack was prepared.
-DATED_FORMATS = frozenset({"docx", "redline-docx", "pack-html", "pack-pdf"})
+# Libraries whose version can change the bytes of any document (each format's own: its row).
+_LIBRARIES = ("jinja2", "markdown-it-py")
+
+
+def libraries() -> tuple[str, ...]:
+    return _LIBRARIES + tuple(name for fmt in formats.FORMATS for name in fmt.libraries)
 
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
@@ -98,7 +100,7 @@ def toolchain() -> str:
                 continue
             h.update(f"{path.relative_to(root).as_posix()}\n".encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
-    for name in _LIBRARIES:
+    for name in libraries():
         try:
             h.update(f"{name} {metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
@@ -106,9 +108,6 @@ def toolchain() -> str:
     return h.hexdigest()
 
 
-# Writers that read nothing of a policy's history but the document's own policy (whose
-# table of changes is part of it): an in-force PDF stays as it is when a draft appears.
-_POLICY_ONLY = frozenset({"pdf", "docx"})
 
 
 def history_view(out: Output, siblings: dict) -> Any:
@@ -122,11 +121,14 @@ def history_view(out: Output, siblings: dict) -> Any:
     draft leaves its archived versions' keys alone.
     """
     history = out.history
-    if history is None or out.format in _POLICY_ONLY:
+    found = formats.of_output(out.format)
+    # A policy document of a format that reads nothing of its history but its own policy
+    # (whose table of changes is part of it): an in-force PDF stays as it is when a draft appears.
+    if history is None or found is not None and found[1] == formats.POLICY and not found[0].reads_history:
         return None
     current = history.current
-    if out.format == "html":
-        in_review = out.path.startswith(f"{REVIEW}/")
+    if found is not None and found[1] == formats.POLICY:  # a page: reads its versions and its siblings
+        in_review = in_review_area(out.path)
         latest = history.changed_since
         return {"versions": [[s.version, s.date] for s in history.snapshots],
                 "in_force": history.in_force is not None,
@@ -172,7 +174,7 @@ class KeyMaker:
         if out.policy is not None:
             p = out.policy
             shown = standing(p.ratification, self.today, p.in_force, p.superseded_by)
-        dated = self.today.isoformat() if out.format in DATED_FORMATS else ""
+        dated = self.today.isoformat() if formats.dated(out.format) else ""
         facts = [toolchain(), out.path, out.format, out.school, list(self.formats),
                  self._view(out), self._digest(out.policy), plain(shown),
                  plain(out.members), dated]

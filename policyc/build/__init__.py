@@ -1,1 +1,0 @@
-"""The build engine: the plan of every output, and the executors that render it."""
