@@ -92,7 +92,7 @@ def assets_for(path: str) -> str:
     if "/" not in path:
         return f"{ASSETS}/"
     parts = path.split("/")
-    if parts[:2] == [REVIEW, BOARD]:  # the trust board's review packs: the trust's own assets
+    if parts[:2] == [REVIEW, BOARD] or path == COMPLIANCE:  # the trust's own pages: the trust's own assets
         return relative(ASSETS, path) + "/"
     school = parts[1] if parts[0] == REVIEW else parts[0]  # the review area borrows the school's assets
     return relative(school_assets(school), path) + "/"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from policyc.engine.layout import assets_for
 from policyc.engine.plan import Output
 from policyc.compliance.report import STATES, Finding, counts, findings
 from policyc.compliance.requirements import statutory
@@ -55,7 +56,7 @@ def write_compliance(out: Output, ctx: Context) -> None:
                         "rows": [_row(f, in_force) for f in rows if f.state != "not-checked"],
                         "not_checked": [f.requirement.name for f in rows if f.state == "not-checked"]})
     html = render_page("compliance.html.j2", schools=schools, trust_name=project.display_name,
-                       today=format_date(ctx.today), checked=format_date(statutory().checked), assets="../assets/")
+                       today=format_date(ctx.today), checked=format_date(statutory().checked), assets=assets_for(out.path))
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
