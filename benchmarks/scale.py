@@ -98,7 +98,7 @@ def rebuild(source: Path, out: Path) -> dict:
     before = digest_tree(out)
     step = timed_build(source, out)
     after = digest_tree(out)
-    site_pages = ("index.html", "policies-fragment.html", "dashboard.html")
+    site_pages = ("index.html", "policies-fragment.html", "dashboard.html", "compliance.html")
     documents = {p for p in after if p.endswith((".html", ".pdf")) and p.rsplit("/", 1)[-1] not in site_pages
                  and not p.startswith(".policyc-cache/")}
     step["changed"] = sum(1 for p in documents if before.get(p) != after[p])
