@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 import os
 import time
 from dataclasses import dataclass, field
@@ -18,11 +20,11 @@ from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest
 from policyc.engine.plan import Output, plan_outputs
-from policyc.errors import InvalidSource, Problem, Problems, UserError
+from policyc.errors import InvalidSource, Problem, Problems, UserError, display_path
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.site.guard import MARKER, check_output_folder
-from policyc.site.publish import MANIFEST, carry_over, staged
+from policyc.site.publish import MANIFEST, carry_over, output_lock, plain_os_error, staged
 from policyc.source.check import load_project
 
 
@@ -171,8 +173,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     of output keys, so an object unchanged since its last build is not hashed again."""
     started = time.perf_counter()
     checked = checked or check_all(options.source, options.strict, session)
-    memo = session.digests() if session is not None else None
-    project, policies, warnings = checked.project, checked.policies, checked.warnings
+    policies, warnings = checked.policies, checked.warnings
     # --school and --policy name what must be current after this build; the plan is always
     # whole, so that every page, index, register and the dashboard describe the same sources:
     # a document outside the selection is reused when its key is unchanged, and rebuilt (and
@@ -183,6 +184,25 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
                                               set(options.policies))} if partial else None)
     report = BuildReport(warnings=warnings, policies=policies)
     check_output_folder(options.output, options.source)
+    try:
+        with output_lock(options.output):
+            _build_into(options, checked, report, plan, selected, on_document, progress, session)
+    except shutil.Error as exc:  # copying the assets: it lists each file it could not copy, with why
+        first = exc.args[0][0] if exc.args and isinstance(exc.args[0], list) and exc.args[0] else None
+        code = re.match(r"\[Errno (\d+)\] ([^:]*)", str(first[2])) if first else None
+        refused = OSError(int(code.group(1)), code.group(2), first[1]) if code else OSError(0, str(exc))
+        raise plain_os_error(refused, options.output) from None
+    except OSError as exc:
+        raise plain_os_error(exc, options.output) from None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, plan: list, selected,
+                on_document, progress, session) -> None:
+    """Stage every file, then swap the staging folder in (the part of a build that writes)."""
+    project = checked.project
+    memo = session.digests() if session is not None else None
     from policyc.render.writers import Context
     with staged(options.output, keep_existing=False, **({"discard": session.discard} if session else {})) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
@@ -238,5 +258,3 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
 
         report.removed, report.stale = carry_over(options.output, root, owners, options.formats, alive, schools,
                                                   current)
-    report.seconds = time.perf_counter() - started
-    return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import shutil
@@ -12,8 +14,65 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from policyc.engine.cache import CACHE_NAME
+from policyc.errors import UserError, display_path
 from policyc.engine.formats import of_suffix as format_of_suffix
 from policyc.site.guard import MARKER, MARKER_TEXT
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """One build at a time per output folder: a lock file beside it (where the staging folders
+    are), held with flock, so the system lets it go when its process ends, however it ends.
+    A second build is refused with who holds it; it never touches the first one's staging.
+    The file is removed when the build is done, so nothing is left beside the output."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    path = output.parent / f".{output.name}.policyc-lock"
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+            os.close(fd)
+            who = f" (process {holder[0]}, started {holder[1]})" if len(holder) >= 2 else ""
+            raise UserError(f"another policyc build is writing {display_path(output)}{who}; wait until it "
+                            "has finished, then build again") from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # not a file the build before removed just as this one opened it
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode(), 0)
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def plain_os_error(exc: OSError, output: Path) -> UserError:
+    """What the file system refused, in words, with what to do: the previous output is untouched."""
+    named = str(getattr(exc, "filename", "") or "")
+    staging = f".{Path(output).resolve().name}.staging-"
+    if staging in named:  # a file of the folder being made: say where it was to go
+        inner = named.split(staging, 1)[1].split("/", 1)
+        named = str(Path(output) / inner[1]) if len(inner) > 1 else str(output)
+    where = display_path(Path(named)) if named else display_path(output)
+    kept = "; the output folder is as it was"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return UserError(f"there is no space left to write {where} (the disk or your quota is full): free some "
+                         f"space or choose an --output folder on another disk, then build again{kept}")
+    if exc.errno == errno.EROFS:
+        return UserError(f"{where} is on a file system that cannot be written to: choose an --output folder "
+                         f"you can write to{kept}")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return UserError(f"policyc may not write {where}: check the folder's permissions, or choose "
+                         f"another --output folder{kept}")
+    return UserError(f"could not write {where}: {exc.strerror or exc}{kept}")
 
 
 @contextmanager

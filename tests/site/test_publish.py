@@ -36,3 +36,90 @@ def test_failure_leaves_the_output_and_no_staging(tmp_path: Path):
             raise RuntimeError("renderer failed")
     assert [p.name for p in out.iterdir()] == ["old.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+# --- one build at a time, and the file system saying no ---------------------------------
+
+import fcntl  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
+from policyc.cli import main  # noqa: E402
+from tests.helpers import digest_tree  # noqa: E402
+
+
+def _build(src: Path, out: Path, capsys) -> tuple[int, str]:
+    code = main(["--source", str(src), "--output", str(out), "--format", "html", "-q"])
+    return code, capsys.readouterr().err
+
+
+def test_a_second_build_into_the_same_output_is_refused_and_the_first_is_untouched(mini, tmp_path, capsys):
+    out = tmp_path / "output"
+    assert _build(mini, out, capsys)[0] == 0
+    before = digest_tree(out)
+    lock = tmp_path / ".output.policyc-lock"  # as a build in another process holds it
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    staging = tmp_path / ".output.staging-other"
+    staging.mkdir()
+    old = 1_000_000_000
+    os.utime(staging, (old, old))  # old enough that a build would clear it as a leftover
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242 2026-12-03T09:00:00\n")
+        code, err = _build(mini, out, capsys)
+        assert code == 1
+        assert "another policyc build is writing" in err and "(process 4242, started 2026-12-03T09:00:00)" in err
+        assert "Traceback" not in err
+        assert staging.is_dir()  # the other build's staging folder is left alone
+    finally:
+        os.close(fd)
+    assert digest_tree(out) == before
+    lock.unlink()
+    staging.rmdir()
+    assert _build(mini, out, capsys)[0] == 0  # the holder gone, the next build goes ahead
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "src"]  # no lock file left beside it
+
+
+@contextmanager
+def _mounted(target: Path, *options: str):
+    """A real file system for the test: a small tmpfs, or a read-only bind mount. Needs root, as
+    the CI machine has; elsewhere the test is skipped, never passed."""
+    target.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", *options, str(target)], capture_output=True, text=True)
+    if done.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"cannot mount for the file system tests: {done.stderr.strip()}")
+        pytest.skip(f"mount refused here: {done.stderr.strip()}")
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def test_a_full_disk_is_a_plain_message_and_the_previous_output_stays(mini, tmp_path, capsys):
+    with _mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=6m", "tmpfs") as disk:
+        out = disk / "output"
+        assert _build(mini, out, capsys)[0] == 0
+        before = digest_tree(out)
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        with open(disk / "filler", "wb") as filler:  # leave less room than the stylesheet and fonts take
+            filler.write(b"\0" * max(0, free - 300_000))
+        code, err = _build(mini, out, capsys)
+        assert code == 1, err
+        assert "there is no space left to write" in err and "the output folder is as it was" in err
+        assert "Traceback" not in err
+        assert digest_tree(out) == before
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "output"]  # no staging folder, no lock
+
+
+def test_a_read_only_output_is_a_plain_message(mini, tmp_path, capsys):
+    folder = tmp_path / "site"
+    out = folder / "output"
+    assert _build(mini, out, capsys)[0] == 0
+    before = digest_tree(out)
+    with _mounted(folder, "--bind", "-o", "ro", str(folder)):
+        code, err = _build(mini, out, capsys)
+    assert code == 1, err
+    assert "cannot be written to" in err and "Traceback" not in err
+    assert digest_tree(out) == before
