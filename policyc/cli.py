@@ -378,30 +378,28 @@ def _jobs(text: str) -> int:
 STATUS_GROUPS = ("overdue", "due-soon", "changed", "never-ratified")
 
 
-def _groups(text: str) -> tuple[str, ...]:
-    wanted = tuple(dict.fromkeys(g.strip() for g in text.split(",") if g.strip()))
-    unknown = [g for g in wanted if g not in STATUS_GROUPS]
-    if unknown or not wanted:
-        close = difflib.get_close_matches(unknown[0], STATUS_GROUPS, n=1) if unknown else []
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: choose from {', '.join(STATUS_GROUPS)}, joined by commas"
-            + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return wanted
+def _one_or_more(choices: tuple[str, ...]):
+    """An argparse type for a list of `choices` joined by commas, with a did-you-mean."""
+    def parse(text: str) -> tuple[str, ...]:
+        wanted = tuple(dict.fromkeys(g.strip() for g in text.split(",") if g.strip()))
+        unknown = [g for g in wanted if g not in choices]
+        if unknown or not wanted:
+            close = difflib.get_close_matches(unknown[0], choices, n=1) if unknown else []
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: choose from {', '.join(choices)}, joined by commas"
+                + (f" (did you mean {close[0]!r}?)" if close else ""))
+        return wanted
+    return parse
+
+
+_groups = _one_or_more(STATUS_GROUPS)
 
 
 COMPLIANCE_GROUPS = ("missing", "not-in-force", "overdue", "approval", "unpublished", "late-review",
                      "level-unknown")
 
 
-def _problem_groups(text: str) -> tuple[str, ...]:
-    wanted = tuple(dict.fromkeys(g.strip() for g in text.split(",") if g.strip()))
-    unknown = [g for g in wanted if g not in COMPLIANCE_GROUPS]
-    if unknown or not wanted:
-        close = difflib.get_close_matches(unknown[0], COMPLIANCE_GROUPS, n=1) if unknown else []
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: choose from {', '.join(COMPLIANCE_GROUPS)}, joined by commas"
-            + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return wanted
+_problem_groups = _one_or_more(COMPLIANCE_GROUPS)  # report.PROBLEMS, in its order (tests/test_reports.py)
 
 
 def _with_command(argv: list[str]) -> list[str]:

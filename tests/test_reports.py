@@ -45,3 +45,9 @@ def test_a_period_reads_from_its_first_day_to_its_last_or_to_now():
     first, latest = periods(history)
     assert period_words(first) == "in force from 8 October 2025 to 13 October 2026"
     assert period_words(latest) == "in force from 14 October 2026 to now"
+
+
+def test_fail_on_offers_every_problem_a_finding_can_have_in_the_same_order():
+    from policyc.cli import COMPLIANCE_GROUPS
+    from policyc.compliance.report import PROBLEMS
+    assert COMPLIANCE_GROUPS == tuple(PROBLEMS)
