@@ -308,6 +308,17 @@ class School:
     def overlay(self, policy_id: str) -> Optional[Overlay]:
         return next((o for o in self.overlays if o.policy_id == policy_id), None)
 
+    @property
+    def own_name(self) -> str:
+        """What the school's documents call it: its name, else its short name; "" if neither."""
+        return self.name or self.short_name
+
+    @property
+    def label(self) -> str:
+        """How the trust's own pages (dashboard, indexes, calendars) list it: its own name, or
+        for a setting whose documents give none, its slug, so no list has an empty link."""
+        return self.own_name or self.slug
+
 
 DEFAULT_COLUMNS = (
     ChangeColumn("date", "Date of change"),

@@ -38,7 +38,7 @@ def school_line(slug_findings: list[Finding]) -> str:
     kind = ", ".join(x for x in (school.type.replace("-", " ") or "type not given", school.phase.replace("-", " ")) if x)
     tally = counts(slug_findings)
     said = ", ".join(f"{n} {STATES[k].lower()}" for k, n in sorted(tally.items(), key=lambda kv: list(STATES).index(kv[0])))
-    return f"{school.name or school.slug} ({kind}): {said}"
+    return f"{school.label} ({kind}): {said}"
 
 
 def compliance_text(title: str, found: list[Finding], today: dt.date, listed: RequirementList) -> str:

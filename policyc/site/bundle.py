@@ -102,6 +102,7 @@ PREPARATION = Standing("preparation", "In preparation: not yet ratified", False)
 def _all_entries(ctx: Context) -> list[Entry]:
     """One entry per school's policy, describing the version in force (what is published)."""
     phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
+    labels = {s.slug: s.label for s in ctx.project.schools}  # never an empty name in a list
     listed = ctx.project.trust.unratified != "omit"
     page, printed = formats.get(formats.PAGE).suffix, formats.get(formats.PRINTED).suffix
     out = []
@@ -119,7 +120,7 @@ def _all_entries(ctx: Context) -> list[Entry]:
                         for s in reversed(history.snapshots))
         published = in_force is not None
         out.append(Entry(
-            current.school_slug, current.school_name, phases[current.school_slug], current.policy_id, shown.title,
+            current.school_slug, labels[current.school_slug], phases[current.school_slug], current.policy_id, shown.title,
             r.version if published else "", shown.body, r.date if published else None,
             r.next_review if published else None,
             standing(r, ctx.today) if published else PREPARATION,
@@ -226,7 +227,7 @@ def policy_coverage(ctx: Context) -> list[dict]:
     rows: dict[str, dict] = {}
     for item in coverage(ctx.project):
         school = next(s for s in ctx.project.schools if s.slug == item.school_slug)
-        row = rows.setdefault(school.slug, {"slug": school.slug, "name": school.name, "cells": []})
+        row = rows.setdefault(school.slug, {"slug": school.slug, "name": school.label, "cells": []})
         entry = built.get((item.school_slug, item.policy_id))
         # The public page when a version is in force; the dashboard, the trust's own page, may
         # point a policy still in preparation at its proposed text in the review area.

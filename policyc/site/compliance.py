@@ -51,7 +51,7 @@ def write_compliance(out: Output, ctx: Context) -> None:
     for school in project.schools:
         rows = [f for f in found if f.school.slug == school.slug]
         kind = ", ".join(x.replace("-", " ") for x in (school.type, school.phase) if x).capitalize()
-        schools.append({"slug": school.slug, "name": school.name or school.slug, "kind": kind or "Type not given",
+        schools.append({"slug": school.slug, "name": school.label, "kind": kind or "Type not given",
                         "typed": bool(school.type), "summary": school_summary(rows),
                         "rows": [_row(f, in_force) for f in rows if f.state != "not-checked"],
                         "not_checked": [f.requirement.name for f in rows if f.state == "not-checked"]})

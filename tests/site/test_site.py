@@ -118,3 +118,21 @@ def test_a_school_index_lists_the_web_managers_files_only_when_the_trust_asks(mi
     trust.write_text(trust.read_text().replace("web_managers: true", "web_managers: yes please"))
     refused = run("validate", "--source", mini)
     assert refused.code == 1 and "trust.yaml:" in refused.err
+
+
+@pytest.mark.parametrize("short", ["Oak", ""])
+def test_a_setting_whose_documents_give_no_name_is_listed_by_its_own_words_or_slug_never_empty(mini, run, tmp_path, short):
+    school = mini / "schools" / "oak-primary.yaml"
+    edit(school, "name: Oak Primary School\n", f"short_name: {short}\n" if short else "")
+    edit(mini / "policies" / "social-media.yaml", "protects {{ school.name }} and", "protects the school and")
+    out = tmp_path / "out"
+    result = run("--source", mini, "--output", out, "--format", "html", "-q")
+    assert result.code == 0, result.err
+    index = (out / "oak-primary" / "index.html").read_text()
+    assert (f"<title>Policies – {short}</title>" if short else "<title>Policies</title>") in index
+    assert "– </title>" not in index and "Policies of </caption>" not in index
+    listed = short or "oak-primary"  # the trust's own pages: the slug where the documents give no name
+    for page in ("dashboard.html", "index.html"):
+        html = (out / page).read_text()
+        assert f'<a href="oak-primary/index.html">{listed}</a>' in html, page
+        assert '<a href="oak-primary/index.html"></a>' not in html
