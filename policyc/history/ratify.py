@@ -171,12 +171,13 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
                     made.append(folder)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
             temps.append((temp, path))
+            os.fchmod(handle, 0o666 & ~_umask())  # as any file the user makes: colleagues can read it
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
         for temp, path in temps:
             os.replace(temp, path)
             placed.append(path)
-    except BaseException:
+    except BaseException as exc:
         for path in placed:
             path.unlink(missing_ok=True)
         for temp, _ in temps:
@@ -186,7 +187,17 @@ def _write_all(files: list[tuple[Path, str]]) -> None:
                 folder.rmdir()
             except OSError:
                 pass
+        if isinstance(exc, OSError):  # the disk full, read-only or refused: said plainly, all taken back
+            where = exc.filename or (files[len(placed)][0] if len(placed) < len(files) else files[0][0])
+            raise UserError(f"could not write the snapshot {where}: {exc.strerror or exc}; no school's "
+                            "ratification was recorded, so the sources are as they were") from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
 from policyc.errors import UserError
 from policyc.history import ratify as ratify_module
 from policyc.pipeline import check_all
-from tests.helpers import SCHOOLS, edit, write_tree
+from tests.helpers import SCHOOLS, edit, mounted, ratify, write_tree
 
 BY = ("--by", "Ann Chair, Chair of Trustees", "--summary", "Two-yearly review")
 
@@ -100,7 +101,7 @@ def test_a_failure_while_writing_takes_back_the_snapshots_already_written(mini, 
     request = ratify_module.Request(__import__("datetime").date(2026, 11, 20),
                                     (ratify_module.parse_signatory("A B, Chair"),), "x",
                                     __import__("datetime").date(2026, 11, 22))
-    with pytest.raises(OSError):
+    with pytest.raises(UserError, match="no school's ratification was recorded"):  # said plainly, not a traceback
         ratify_module.ratify_many(histories, mini, request)
     assert len(calls) == 2
     assert _snapshots(mini) == []
@@ -113,3 +114,32 @@ def test_unknown_policy_is_a_plain_error(mini, run):
     assert result.code != 0 and "did you mean 'social-media'" in result.err and "Traceback" not in result.err
     with pytest.raises(UserError):
         ratify_module.parse_signatory("nobody")
+
+
+def test_a_snapshot_is_readable_by_colleagues_as_any_file_the_user_makes(mini, run):
+    mask = os.umask(0o022)
+    try:
+        assert ratify(run, mini, "2026-01-10", "First", "--version", "2.0").code == 0
+    finally:
+        os.umask(mask)
+    [snapshot] = (mini / "snapshots").rglob("*.yaml")
+    assert snapshot.stat().st_mode & 0o777 == 0o644
+
+
+def test_ratify_on_a_full_disk_says_so_and_records_nothing(mini, run, tmp_path):
+    with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=1m", "tmpfs") as disk:
+        src = disk / "src"
+        shutil.copytree(mini, src)
+        school = (src / "schools" / "oak-primary.yaml").read_bytes()
+        stat = os.statvfs(disk)
+        with open(disk / "filler", "wb") as filler:  # every block but none
+            try:
+                filler.write(b"\0" * (stat.f_bavail * stat.f_frsize))
+            except OSError:
+                pass
+        result = ratify(run, src, "2026-01-10", "First", "--version", "2.0")
+        assert result.code == 1, result.err
+        assert "could not write the snapshot" in result.err and "no school's ratification was recorded" in result.err
+        assert "Traceback" not in result.err
+        assert not list((src / "snapshots").rglob("*")) if (src / "snapshots").exists() else True
+        assert (src / "schools" / "oak-primary.yaml").read_bytes() == school

@@ -42,11 +42,9 @@ def test_failure_leaves_the_output_and_no_staging(tmp_path: Path):
 
 import fcntl  # noqa: E402
 import os  # noqa: E402
-import subprocess  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 
 from policyc.cli import main  # noqa: E402
-from tests.helpers import digest_tree  # noqa: E402
+from tests.helpers import digest_tree, mounted  # noqa: E402
 
 
 def _build(src: Path, out: Path, capsys) -> tuple[int, str]:
@@ -81,24 +79,8 @@ def test_a_second_build_into_the_same_output_is_refused_and_the_first_is_untouch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "src"]  # no lock file left beside it
 
 
-@contextmanager
-def _mounted(target: Path, *options: str):
-    """A real file system for the test: a small tmpfs, or a read-only bind mount. Needs root, as
-    the CI machine has; elsewhere the test is skipped, never passed."""
-    target.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", *options, str(target)], capture_output=True, text=True)
-    if done.returncode != 0:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"cannot mount for the file system tests: {done.stderr.strip()}")
-        pytest.skip(f"mount refused here: {done.stderr.strip()}")
-    try:
-        yield target
-    finally:
-        subprocess.run(["umount", "-l", str(target)], capture_output=True)
-
-
 def test_a_full_disk_is_a_plain_message_and_the_previous_output_stays(mini, tmp_path, capsys):
-    with _mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=6m", "tmpfs") as disk:
+    with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=6m", "tmpfs") as disk:
         out = disk / "output"
         assert _build(mini, out, capsys)[0] == 0
         before = digest_tree(out)
@@ -118,7 +100,7 @@ def test_a_read_only_output_is_a_plain_message(mini, tmp_path, capsys):
     out = folder / "output"
     assert _build(mini, out, capsys)[0] == 0
     before = digest_tree(out)
-    with _mounted(folder, "--bind", "-o", "ro", str(folder)):
+    with mounted(folder, "--bind", "-o", "ro", str(folder)):
         code, err = _build(mini, out, capsys)
     assert code == 1, err
     assert "cannot be written to" in err and "Traceback" not in err
