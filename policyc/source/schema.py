@@ -209,6 +209,9 @@ def _pattern_problem(path: tuple, value: str, schema: dict) -> tuple[str, str]:
         return (f"{value!r} is not a valid id",
                 "use lower-case letters and digits, with single hyphens or underscores between them, "
                 "starting with a letter")
+    if pattern and "https://" in pattern and not str(value).startswith("https://"):
+        return (f"{value!r} is not a web address policyc can link to",
+                f"write the whole address, beginning https://, such as 'https://{str(value).removeprefix('http://')}'")
     return f"{value!r} is not valid here", schema.get("description", "")
 
 

@@ -82,3 +82,13 @@ def test_an_unknown_id_in_the_trusts_check_list_is_an_error(run, tmp_path):
     edit(src / "trust.yaml", "check: [child-protection,", "check: [child-protection, photograpy,")
     result = run("validate", "--source", str(src))
     assert result.code == 1 and "did you mean 'photography'?" in result.err
+
+
+def test_an_address_without_https_is_a_located_error_that_says_how_to_write_it(run, tmp_path):
+    src = copy_tree(EXAMPLE, tmp_path / "src")
+    edit(src / "schools" / "larkspur-fields.yaml", "    url: https://www.larkspurfields.org.uk/safeguarding/",
+         "    url: www.larkspurfields.org.uk")
+    result = run("validate", "--source", str(src))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "larkspur-fields.yaml:" in result.err and "is not a web address policyc can link to" in result.err
+    assert "'https://www.larkspurfields.org.uk'" in result.err
