@@ -639,10 +639,10 @@ def _as_of(args, checked, output: Path, today: dt.date) -> int:
                   + (f"the first was ratified {first}." if first else "no version has been ratified."))
             continue
         if period.uncertain(args.day):
-            print(f"{title}: version {period.version} was ratified in {period.start_written}; the record gives "
+            print(f"{title}: {reports.version_words(period)} was ratified in {period.start_written}; the record gives "
                   f"no day, so whether it was in force on {day} cannot be told from it.")
             continue
-        print(f"{title}: version {period.version}, {reports.period_words(period)}"
+        print(f"{title}: {reports.version_words(period)}, {reports.period_words(period)}"
               + ("" if period.frozen else " (policyc holds no snapshot of it: the text is the one the sources "
                                           "give now)"))
         found.append((history, period))

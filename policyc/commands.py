@@ -23,7 +23,7 @@ from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.names import inside
 from policyc.pipeline import Checked
-from policyc.reports import period_words
+from policyc.reports import period_words, version_words
 from policyc.render.redline import version_label
 from policyc.render.writers import redline_files
 from policyc.resources import ASSET_DIR
@@ -183,7 +183,8 @@ def write_as_of(found: list, day: dt.date, output: Path, school: str, every: boo
     marked = []
     for history, period in found:
         words = period_words(period)
-        note = f"Version {period.version} {words}" + (f" (superseded by version {period.superseded_by})"
+        named = version_words(period)
+        note = f"{named[0].upper()}{named[1:]} {words}" + (f" (superseded by version {period.superseded_by})"
                                                       if period.superseded_by else "")
         note += f" · as in force on {long_day(day)}"
         marked.append(copy(period.policy, period=note, superseded_by=""))

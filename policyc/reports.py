@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from policyc.compliance.period import Period, in_force_words
-from policyc.compliance.report import PROBLEMS, STATES, Finding, counts
+from policyc.compliance.report import MISSING_HINT, PROBLEMS, STATES, Finding, counts
 from policyc.compliance.requirements import RequirementList
 from policyc.history.status import long_date
 
@@ -61,7 +61,11 @@ def compliance_text(title: str, found: list[Finding], today: dt.date, listed: Re
             shown = detail(f)
             lines.append(f"  {STATES[f.state].ljust(width)}  {f.requirement.name}" + (f": {shown}" if shown else ""))
             for words in f.words:
-                lines.append(f"  {' ' * width}    {words}")
+                if words != MISSING_HINT:
+                    lines.append(f"  {' ' * width}    {words}")
+        if any(f.state == "missing" for f in rows):
+            lines.append(f"  {' ' * width}    For each one missing, name it in a policy's meets:, or say in the "
+                         "school's elsewhere: where it is kept.")
         if quiet:
             lines.append(f"  {'Not checked'.ljust(width)}  {len(quiet)} more, which trust.yaml's compliance: check "
                          "leaves out (--json lists them)")
@@ -103,6 +107,11 @@ def requirements_text(listed: RequirementList, own: list) -> str:
         lines.append(f"{r.id}: {r.name}")
         lines.append("    " + "; ".join(x for x in facts if x))
     return "\n".join(lines) + "\n"
+
+
+def version_words(period: Period) -> str:
+    """'version 3.1', or where the record numbers none, 'the version'."""
+    return f"version {period.version}" if period.version else "the version"
 
 
 def period_words(period: Period) -> str:

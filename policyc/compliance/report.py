@@ -24,6 +24,7 @@ PROBLEMS = {
     "late-review": "Review set later than the cycle allows",
     "level-unknown": "Approving body's level not known",
 }
+MISSING_HINT = "No policy meets it: name it in a policy's meets:, or say in the school's elsewhere: where it is kept."
 GOOD = {"met": "Met", "elsewhere": "Met outside policyc", "not-checked": "Not checked"}
 STATES = {**PROBLEMS, **GOOD}
 
@@ -96,8 +97,7 @@ def findings(project: Project, histories: list[PolicyHistory], today: dt.date,
             else:
                 rows.append(Finding(school=school, requirement=req, problems=("missing",),
                                     published=False if school.type in req.publish else None,
-                                    words=("No policy meets it: name it in a policy's meets:, or say in the "
-                                           "school's elsewhere: where it is kept.",)))
+                                    words=(MISSING_HINT,)))
         order = list(STATES)
         rows.sort(key=lambda f: (order.index(f.state), f.requirement.name.lower()))
         found += rows
