@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from policyc.compliance.period import Period, in_force_words
-from policyc.compliance.report import MISSING_HINT, PROBLEMS, STATES, Finding, counts
+from policyc.compliance.report import MISSING_HINT, STATES, Finding, tally
 from policyc.compliance.requirements import RequirementList
 from policyc.history.status import long_date
 
@@ -36,9 +36,7 @@ def detail(f: Finding) -> str:
 def school_line(slug_findings: list[Finding]) -> str:
     school = slug_findings[0].school
     kind = ", ".join(x for x in (school.type.replace("-", " ") or "type not given", school.phase.replace("-", " ")) if x)
-    tally = counts(slug_findings)
-    said = ", ".join(f"{n} {STATES[k].lower()}" for k, n in sorted(tally.items(), key=lambda kv: list(STATES).index(kv[0])))
-    return f"{school.label} ({kind}): {said}"
+    return f"{school.label} ({kind}): {tally(slug_findings)}"
 
 
 def compliance_text(title: str, found: list[Finding], today: dt.date, listed: RequirementList) -> str:
@@ -117,5 +115,3 @@ def version_words(period: Period) -> str:
 def period_words(period: Period) -> str:
     return in_force_words(period)
 
-
-FAIL_GROUPS = tuple(PROBLEMS)

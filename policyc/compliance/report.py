@@ -178,7 +178,13 @@ def _day(day: Optional[dt.date]) -> str:
 
 
 def counts(found: list[Finding]) -> dict[str, int]:
+    """How many findings are in each state, worst first."""
     out: dict[str, int] = {}
-    for f in found:
+    for f in sorted(found, key=lambda f: list(STATES).index(f.state)):
         out[f.state] = out.get(f.state, 0) + 1
     return out
+
+
+def tally(found: list[Finding]) -> str:
+    """'1 missing, 2 not in force, 3 met': the counts in words, worst first."""
+    return ", ".join(f"{n} {STATES[k].lower()}" for k, n in counts(found).items())

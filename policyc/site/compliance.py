@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from policyc.engine.layout import assets_for
 from policyc.engine.plan import Output
-from policyc.compliance.report import STATES, Finding, counts, findings
+from policyc.compliance.report import STATES, Finding, findings, tally
 from policyc.compliance.requirements import statutory
 from policyc.history.status import format_date
 from policyc.names import inside
@@ -38,9 +38,7 @@ def _row(f: Finding, in_force: set) -> dict:
 
 
 def school_summary(rows: list[Finding]) -> str:
-    order = list(STATES)
-    tally = sorted(counts([f for f in rows if f.state != "not-checked"]).items(), key=lambda kv: order.index(kv[0]))
-    return ", ".join(f"{n} {STATES[k].lower()}" for k, n in tally) or "nothing checked"
+    return tally([f for f in rows if f.state != "not-checked"]) or "nothing checked"
 
 
 def write_compliance(out: Output, ctx: Context) -> None:
