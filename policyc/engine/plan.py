@@ -13,6 +13,7 @@ from policyc.engine.formats import get as get_format
 from policyc.engine.layout import (ASSETS, BOARD, BUNDLE_FILES, COMPLIANCE, DASHBOARD, TRUST_CALENDAR, TRUST_INDEX, archive_path,
                                    pack_path, public_path, redline_path, review_path, school_assets, school_file)
 from policyc.history.attach import PolicyHistory
+from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.model import ResolvedPolicy
 
@@ -66,8 +67,7 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
                                           history=history))
     for waiting in boards.values():  # one pack for the board, with the text of a school that has a version in force
         first = next((h for h in waiting if h.changed_since), waiting[0])
-        members = tuple((h.current.school_name, h.changed_since.version if h.changed_since else "",
-                         h.proposed_version or next_version(h)) for h in waiting)
+        members = _board_members(waiting, first)
         for row in rows:
             if row.pack:
                 outputs.append(Output(pack_path(first.current, row.suffix), f"pack-{row.name}", _pack_view(first),
@@ -82,6 +82,24 @@ def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
     outputs.append(Output(COMPLIANCE, "compliance"))  # the trust's own: never in a school's bundle
     outputs.append(Output(TRUST_CALENDAR, "calendar-trust"))
     return outputs
+
+
+def _board_members(waiting: list[PolicyHistory], shown: PolicyHistory) -> tuple:
+    """(school name, version in force, proposed version, how its changes differ from those the
+    pack marks in `shown`'s copy) for each school awaiting the board: "" where they are the
+    same changes (in that school's own names and numbers), else that copy's own list, so the
+    board never approves a change it was not shown."""
+    marked = compare(shown.changed_since.policy, shown.current).footprint() if shown.changed_since else None
+    members = []
+    for h in waiting:
+        if h.changed_since is None:
+            differs = "" if marked is None else "the first version: the whole policy"
+        else:
+            theirs = compare(h.changed_since.policy, h.current)
+            differs = "" if theirs.footprint() == marked else theirs.affected_paragraphs()
+        members.append((h.current.school_name, h.changed_since.version if h.changed_since else "",
+                        h.proposed_version or next_version(h), differs))
+    return tuple(members)
 
 
 def _pack_view(history: PolicyHistory) -> ResolvedPolicy:

@@ -79,6 +79,14 @@ class Comparison:
         return (any(c.affected for c in self.clauses.values())
                 or any(s.kind != "same" or s.moved for s in self.sections.values()))
 
+    def footprint(self) -> frozenset:
+        """Which clauses and sections change and how, and which values: two copies of a policy
+        with the same footprint carry the same changes (in their own names and numbers)."""
+        return frozenset([("clause", c.id, c.kind, c.moved) for c in self.clauses.values() if c.affected]
+                         + [("section", s.id, s.kind, s.moved) for s in self.sections.values()
+                            if s.kind != "same" or s.moved]
+                         + [("value", name) for name, _, _ in self.values])
+
     def affected_paragraphs(self) -> str:
         """'6.5; 6.11 (new); 3.4 removed', in the numbering of the new version."""
         words = []

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import textwrap
 
 import lxml.html
 import pytest
 from pypdf import PdfReader
+
+from tests.helpers import EXAMPLE, copy_tree, edit
 
 pytestmark = pytest.mark.pdf
 
@@ -117,3 +120,32 @@ def test_packs_are_linked_from_the_dashboard_and_calendar_never_from_public_page
     grep = subprocess.run(["grep", "-rl", "--exclude=*.css", "review-pack", str(example_output / "calderbeck-academy")],
                           capture_output=True, text=True)
     assert grep.stdout == ""
+
+
+def test_the_board_sees_which_schools_copies_change_in_other_places(run, tmp_path):
+    """A trust-approved policy in force everywhere, its model edited, and one school's own
+    clause added: the board's pack marks one copy's changes, and its table of schools says
+    that one school's copy changes in other places too, and where."""
+    src = copy_tree(EXAMPLE, tmp_path / "src")
+    out = tmp_path / "out"
+    done = run("ratify", "--source", src, "--policy", "online-safety", "--date", "2026-11-20", "--by",
+               "Ann Smith, Chair of Trustees", "--summary", "First version", "--today", "2026-11-22")
+    assert done.code == 0, done.err
+    edit(src / "policies" / "online-safety.yaml", "The filtering is checked every term", "The filtering is tested every term")
+    edit(src / "schools" / "larkspur-fields.yaml", "elsewhere:\n", textwrap.dedent("""\
+          online-safety:
+            add:
+              - into: os-education
+                clause:
+                  id: os-forest-school
+                  text: Children in our forest school sessions leave every device indoors.
+        elsewhere:
+        """))
+    built = run("--source", src, "--output", out, "--format", "html", "--today", "2026-11-22", "-q")
+    assert built.code == 0, built.err
+    root = page(out, "review/trust-board/online-safety-review-pack.html")
+    rows = {" ".join(tr[0].text_content().split()): " ".join(tr[3].text_content().split())
+            for tr in root.xpath("//section[@aria-label='Table: the schools']//tbody/tr")}
+    assert rows.pop("Larkspur Fields School") == "Not the same as marked here: 3.1; 4.3 (new)"
+    assert set(rows.values()) == {"As marked in this pack"} and len(rows) == 4
+    assert "the table says where" in root.text_content()
