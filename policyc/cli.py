@@ -237,12 +237,14 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("folder", metavar="DIR", type=Path, help="the new project's folder")
     i.add_argument("--example", action="store_true",
                    help="copy the example trust (five schools, ratified versions) instead of the starter")
-    m = sub.add_parser("import", help="add an existing policy document (.docx, .pdf, .txt, .md) to the trust",
+    m = sub.add_parser("import", help="add existing policy documents (.docx, .doc, .odt, .rtf, .pdf, .txt, .md) to the trust",
                        description="Read an existing policy and write it as source files in --source: the model "
                                    "policy, its school with the ratification record from the cover, and a trust "
                                    "if there is none. The files are checked at once; a report lists what could "
                                    "not be placed and the names that could become placeholders.")
-    m.add_argument("document", metavar="FILE", type=Path, help="the policy document")
+    m.add_argument("document", metavar="FILE|FOLDER", type=Path,
+                   help="the policy document, or a folder: every document in it and its folders, with one "
+                        "report (of two files of one document, such as .docx and .pdf, the .docx is read)")
     m.add_argument("--source", metavar="FOLDER", type=Path, default=Path("policy_src"),
                    help="the trust's source folder (default: policy_src/; made if missing)")
     m.add_argument("--placeholders", action="store_true",
@@ -277,13 +279,15 @@ def parser() -> argparse.ArgumentParser:
         for action in command._actions:  # what shtab's completion offers for a path (its documented hook)
             if action.metavar in ("FOLDER", "DIR"):
                 action.complete = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/"}
-            elif action.metavar == "FILE":
+            elif action.metavar in ("FILE", "FILE|FOLDER"):
                 action.complete = {"bash": "_shtab_compgen_files", "zsh": "_files"}
     return p
 
 
 def _import(args) -> int:
     from policyc.importing import import_document, import_overlay
+    if args.document.is_dir():
+        return _import_folder(args)
     if args.model:
         if args.placeholders or args.policy_id:
             raise UsageError("--model writes a school's overlay on an existing policy: "
@@ -298,6 +302,41 @@ def _import(args) -> int:
     print(f"Imported {imported.policy_id} for {imported.school_slug}. Next: "
           f"policyc validate{source}, then policyc build{source} --school {imported.school_slug}")
     return EXIT_OK
+
+
+def _import_folder(args) -> int:
+    """`policyc import FOLDER`: every document in it, with one report; exit 1 if any was refused."""
+    from policyc.importing import import_folder
+    if args.model or args.policy_id:
+        raise UsageError(f"{_arg(args.document)} is a folder: --model and --id name one document's policy, so "
+                         "import that document by itself")
+    result = import_folder(args.document, args.source, args.placeholders, args.school)
+    checking = 0
+    for document, imported, report in result.imported:
+        print(f"{display_path(document)}: imported as {imported.policy_id} for {imported.school_slug}")
+        for line in report:
+            print(f"  {line}")
+        checking += result.needs_checking(report)
+    for document, why in result.refused:
+        named = f"{display_path(document)}: "
+        print(f"{named}not imported: {why[len(named):] if why.startswith(named) else why}")
+        if "already exists" in why:
+            print(f"  if it is a school's own copy of that policy: policyc import {_arg(document)} --model ID "
+                  "--school SLUG")
+    for document, why in result.skipped:
+        print(f"{display_path(document)}: skipped: {why}")
+    total = len(result.imported) + len(result.refused)
+    words = [f"Imported {len(result.imported)} of {total} document{'s' if total != 1 else ''}"]
+    if checking:
+        words.append(f"{checking} with lines marked check: to read")
+    if result.refused:
+        words.append(f"{len(result.refused)} not imported")
+    if result.skipped:
+        words.append(f"{len(result.skipped)} file{'s' if len(result.skipped) != 1 else ''} skipped")
+    source = "" if _is_default_source(args.source) else f" --source {_arg(args.source)}"
+    print("; ".join(words) + "." + (f" Next: policyc validate{source}, then policyc build{source}"
+                                   if result.imported else ""))
+    return EXIT_INVALID if result.refused else EXIT_OK
 
 
 def _arg(path: Path) -> str:

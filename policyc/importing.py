@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -10,12 +11,12 @@ import yaml
 
 from policyc.compile.resolve import walk_blocks
 from policyc.errors import InvalidSource, UsageError, UserError, display_path
-from policyc.importers.assemble import Imported, assemble, school_header
+from policyc.importers.assemble import NO_SCHOOL_NAME, Imported, assemble, school_header
 from policyc.importers.ids import slug
 from policyc.importers.overlay import compare
 from policyc.render.present import Words
-from policyc.importers.read import read_document
-from policyc.importers.yamlout import add_school_policy, dump
+from policyc.importers.read import SUFFIXES, read_document
+from policyc.importers.yamlout import add_entries, add_school_policy, dump
 from policyc.names import SLUG_RULE, is_slug
 from policyc.pipeline import check, check_all
 
@@ -51,17 +52,23 @@ def existing_school(source: Path, name: Optional[str]) -> Optional[str]:
     return found[0] if len(found) == 1 else None
 
 
+def read_import(document: Path, placeholders: bool = False, policy_id: str | None = None) -> Imported:
+    """The files `document` becomes, not yet written."""
+    if not document.is_file():
+        raise UsageError(f"{display_path(document)}: no such file")
+    return assemble(read_document(document), document.name, placeholders, policy_id)
+
+
 def import_document(document: Path, source: Path, placeholders: bool = False,
-                    policy_id: str | None = None, school_slug: Optional[str] = None
-                    ) -> tuple[Imported, list[str]]:
+                    policy_id: str | None = None, school_slug: Optional[str] = None,
+                    imported: Optional[Imported] = None) -> tuple[Imported, list[str]]:
     """Write the trust (if new), the policy and its school into `source`; return what was done and a report.
 
     The school is `school_slug` when given, else the trust's school of the name the document
-    gives, else a new school file; an existing school file gets the policy added under policies:."""
+    gives, else a new school file; an existing school file gets the policy added under policies:.
+    `imported`: the document as read_import has already read it."""
     _slug_argument(school_slug)
-    if not document.is_file():
-        raise UsageError(f"{display_path(document)}: no such file")
-    imported = assemble(read_document(document), document.name, placeholders, policy_id)
+    imported = imported or read_import(document, placeholders, policy_id)
     matched = school_slug or existing_school(source, imported.school_name)
     if matched and matched != imported.school_slug:
         made = imported.files.pop(f"schools/{imported.school_slug}.yaml")
@@ -69,10 +76,22 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
         imported.school_slug = matched
     plan: dict[Path, str] = {}
     before: dict[Path, str] = {}  # files that were there already, as they were
+    added_roles: dict[str, str] = {}
     for rel, text in imported.files.items():
         path = source / rel
+        if rel == "trust.yaml" and path.is_file():
+            # An existing trust keeps its own settings; a role the document's signatures or
+            # words name that the trust has not got is added, with the title the document uses.
+            before[path] = path.read_text(encoding="utf-8")
+            new_school = not (source / "schools" / f"{imported.school_slug}.yaml").exists()
+            added_roles = _missing_roles(before[path], text, imported.school) if new_school else {}
+            if added_roles:
+                plan[path] = add_entries(before[path], "roles", added_roles)
+            else:
+                del before[path]
+            continue
         if rel == "trust.yaml" and path.exists():
-            continue  # an existing trust keeps its own settings
+            continue
         if rel.startswith("schools/") and path.is_file():
             before[path] = path.read_text(encoding="utf-8")
             plan[path] = add_school_policy(before[path], imported.overlay)
@@ -99,13 +118,33 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
             raise UserError("the imported files did not validate, so none were kept (a bug in the importer):\n"
                             + "\n".join(str(p) for p in exc.errors)) from None
         raise
-    report = [f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written]
+    report = [f"added {_roles_words(added_roles)} to {display_path(p)}" if p.name == "trust.yaml" and p in before
+              else f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written]
     report += [f"check: {c}" for c in imported.comments]  # also a '# Check:' comment in the school file
     report += [f"could not place: {u.line()}" for u in imported.unplaced]
     report += [f"placeholder offered (use --placeholders): {o}" for o in imported.offered]
     report += [f"warning: {w}" for w in warnings]
     report += _number_report(policies, imported)
     return imported, report
+
+
+def _missing_roles(trust_text: str, made_trust: str, school: dict) -> dict[str, str]:
+    """Roles the imported school's file names that the existing trust has not got, each with
+    the title the document gives it (as the trust file an import of it alone would write)."""
+    try:
+        trust = yaml.safe_load(trust_text) or {}
+    except yaml.YAMLError:
+        return {}  # the check that follows says what is wrong with it
+    have = trust.get("roles") if isinstance(trust, dict) else None
+    if not isinstance(have, dict):
+        return {}
+    titles = (yaml.safe_load(made_trust) or {}).get("roles") or {}
+    return {key: titles[key] for key in school.get("roles") or {} if key not in have and key in titles}
+
+
+def _roles_words(roles: dict[str, str]) -> str:
+    named = [f"{key} ({title}, as the document names it)" for key, title in roles.items()]
+    return f"the role{'s' if len(named) > 1 else ''} " + ", ".join(named)
 
 
 def _number_report(policies, imported: Imported) -> list[str]:
@@ -231,3 +270,91 @@ def _new_school(imported: Imported, source: Path) -> dict:
     if not school.get("roles"):
         school.pop("roles", None)
     return school
+
+
+# Which of two files of one document to read, best first: Word's own file keeps headings,
+# numbering and tables as styles; a PDF keeps only how it looked.
+PREFERRED = (".docx", ".odt", ".doc", ".rtf", ".md", ".txt", ".pdf")
+
+
+@dataclass
+class FolderResult:
+    """What `policyc import FOLDER` did with each file it found."""
+    imported: list[tuple[Path, Imported, list[str]]] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)  # a document policyc could not import, and why
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # a file it did not try, and why
+
+    def needs_checking(self, report: list[str]) -> bool:
+        return any(line.startswith(("check:", "could not place:", "numbered ", "warning:")) for line in report)
+
+
+def _leftover(path: Path) -> bool:
+    """An editor's or a sync tool's file beside the documents, never a document: Word's
+    owner file (~$policy.docx), a backup (policy.docx~), hidden files and folders."""
+    return path.name.startswith(("~$", ".")) or path.name.endswith("~")
+
+
+def documents_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The documents to import from `folder` and its sub-folders, in order, and the files set aside.
+
+    Of two or more files of one document (Behaviour Policy.docx and Behaviour Policy.pdf in one
+    folder), the one of the most faithful kind is read (PREFERRED)."""
+    chosen: dict[tuple[Path, str], Path] = {}
+    skipped: list[tuple[Path, str]] = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(_leftover(Path(part)) for part in rel.parts) or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix not in SUFFIXES:
+            skipped.append((path, f"not a kind of file policyc imports ({', '.join(SUFFIXES)})"))
+            continue
+        same = (path.parent, path.stem.casefold())
+        held = chosen.get(same)
+        if held is None:
+            chosen[same] = path
+            continue
+        keep, drop = sorted((held, path), key=lambda p: PREFERRED.index(p.suffix.lower()))
+        chosen[same] = keep
+        skipped.append((drop, f"the same document as {keep.name}, which was read instead"))
+    return sorted(chosen.values()), sorted(skipped)
+
+
+def import_folder(folder: Path, source: Path, placeholders: bool = False,
+                  school_slug: Optional[str] = None) -> FolderResult:
+    """Every document in `folder`, one at a time, as `policyc import FILE` would: each is checked
+    with the trust as it stands when it comes in, and one that cannot be imported is reported
+    and leaves nothing behind, while the others go on."""
+    _slug_argument(school_slug)
+    result = FolderResult()
+    found, result.skipped = documents_in(folder)
+    if not found:
+        raise UsageError(f"{display_path(folder)}: no document to import in it or its folders "
+                         f"({', '.join(SUFFIXES)} files)")
+    read: list[tuple[Path, Imported]] = []
+    for document in found:
+        try:
+            read.append((document, read_import(document, placeholders)))
+        except UserError as exc:
+            result.refused.append((document, str(exc)))
+    # A document that names no school belongs to the one school the others name, if they name
+    # only one (a school's folder of its policies); so those that name one come in first.
+    named = {key: (d, i) for d, i in read if i.school_name for key in [_name_key(i.school_name)]}
+    only = None if school_slug or len(named) != 1 else next(iter(named.values()))[1]
+    for document, imported in sorted(read, key=lambda r: not r[1].school_name):
+        try:
+            if only is not None and not imported.school_name:
+                slug_ = existing_school(source, only.school_name)
+                imported.comments[:] = [c for c in imported.comments if not c.startswith(NO_SCHOOL_NAME)]
+                imported, report = import_document(document, source, school_slug=slug_, imported=imported)
+                report.insert(0, f"the document names no school: imported for {only.school_name}, the only "
+                                 "school the folder's documents name")
+            else:
+                imported, report = import_document(document, source, school_slug=school_slug, imported=imported)
+        except UserError as exc:
+            result.refused.append((document, str(exc)))
+            continue
+        result.imported.append((document, imported, report))
+    result.imported.sort(key=lambda r: r[0])
+    result.refused.sort()
+    return result

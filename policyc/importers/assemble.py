@@ -36,6 +36,9 @@ class Imported:
     text: str = ""  # the whole document's words
 
 
+NO_SCHOOL_NAME = "the document does not name its school or setting"
+
+
 def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
              policy_id: Optional[str] = None) -> Imported:
     layout = split_document(blocks)
@@ -86,8 +89,8 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     result.cover_rows = [f"{r.label} {r.text}".strip() for r in cover.rows]
     result.policy, result.school_name, result.comments, result.text = policy, school, cover.comments, full_text
     if not school:
-        cover.comments.append("the document does not name its school or setting, so no name is printed on "
-                              "its pages; add name: with the setting's name")
+        cover.comments.append(f"{NO_SCHOOL_NAME}, so no name is printed on its pages; add name: with the "
+                              "setting's name")
     result.school = _school(school, body, roles, pid, record, full_text)
     result.files[f"schools/{result.school_slug}.yaml"] = dump(result.school, school_header(cover.comments))
     return result

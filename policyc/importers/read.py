@@ -10,11 +10,12 @@ import yaml
 
 from policyc.errors import UserError
 from policyc.importers.blocks import Block
+from policyc.importers.convert import CONVERTED, read_converted
 from policyc.importers.pdf import pdf_text, pdf_title
 from policyc.importers.text import read_text
 from policyc.text.glyphs import drawable_text
 
-SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+SUFFIXES = (".txt", ".md", ".pdf", ".docx", *CONVERTED)
 
 
 def read_document(path: Path) -> list[Block]:
@@ -40,6 +41,8 @@ def _read(path: Path) -> list[Block]:
     if suffix == ".docx":
         from policyc.importers.docx import read_docx
         return read_docx(path)
+    if suffix in CONVERTED:
+        return read_converted(path)
     text = path.read_text(encoding="utf-8-sig")
     if suffix == ".md":
         facts, text = front_matter(text)

@@ -93,11 +93,20 @@ def _scalar(head: str, value: Any, indent: int) -> list[str]:
 
 def add_school_policy(text: str, entry: dict) -> str:
     """A school file with one more entry under `policies:`, the rest of the file left exactly as it was."""
-    lines = text.rstrip("\n").split("\n")
-    at = next((i for i, line in enumerate(lines) if re.match(r"^policies:\s*(\{\s*\})?\s*(#.*)?$", line)), None)
+    return add_entries(text, "policies", entry)
+
+
+def add_entries(text: str, key: str, entries: dict) -> str:
+    """The file with `entries` added under its top-level `key:` (made at the end if there is
+    none), every other line left exactly as it was, in the file's own line endings."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    at = next((i for i, line in enumerate(lines) if re.match(rf"^{key}:\s*(\{{\s*\}})?\s*(#.*)?$", line)), None)
     if at is None:
-        return "\n".join(lines + ["policies:"] + _mapping(entry, 2)) + "\n"
-    lines[at] = "policies:"
-    following = next((line for line in lines[at + 1:] if line.strip() and not line.lstrip().startswith("#")), "")
-    indent = len(following) - len(following.lstrip()) if following.startswith(" ") else 2
-    return "\n".join(lines[:at + 1] + _mapping(entry, indent) + lines[at + 1:]) + "\n"
+        lines += [f"{key}:"] + _mapping(entries, 2)
+    else:
+        lines[at] = f"{key}:"
+        following = next((line for line in lines[at + 1:] if line.strip() and not line.lstrip().startswith("#")), "")
+        indent = len(following) - len(following.lstrip()) if following.startswith(" ") else 2
+        lines[at + 1:at + 1] = _mapping(entries, indent)
+    return newline.join(lines) + newline
