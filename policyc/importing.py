@@ -123,6 +123,8 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
     report += [f"check: {c}" for c in imported.comments]  # also a '# Check:' comment in the school file
     report += [f"could not place: {u.line()}" for u in imported.unplaced]
     report += [f"placeholder offered (use --placeholders): {o}" for o in imported.offered]
+    report += [f"left as written, though it may differ between schools (a value or a placeholder by hand): {x}"
+               for x in imported.left]
     report += [f"warning: {w}" for w in warnings]
     report += _number_report(policies, imported)
     return imported, report

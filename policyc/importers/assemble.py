@@ -26,6 +26,7 @@ class Imported:
     files: dict[str, str] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
     offered: list[str] = field(default_factory=list)  # placeholders found but not applied
+    left: list[str] = field(default_factory=list)  # with --placeholders, what could not become one
     numbers: set[str] = field(default_factory=set)  # the paragraph numbers the document carries
     overlay: dict = field(default_factory=dict)
     cover_rows: list[str] = field(default_factory=list)  # the cover's ratification rows, as label: value  # the school's entry under policies:, for a school already there
@@ -78,7 +79,9 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     if "history" in policy:
         policy["history"] = policy.pop("history")
     if placeholders:
-        _placeholders(policy, school, cover.body, roles)
+        signed = {s["role"]: s["name"] for s in record.get("signatories", [])}
+        holders = {key: signed[title] for key, title in roles.items() if title in signed}
+        result.left = _placeholders(policy, school, cover.body, roles, holders)
     else:
         result.offered = _offers(full_text, school, cover.body, roles)
     result.files["trust.yaml"] = dump(_trust(school or trust_name, body, roles, cover, blocks), [
@@ -111,8 +114,9 @@ def _end_block(body: list[Block]) -> tuple[list[Block], list[Block]]:
         if block.kind == "row" and any(_SIGNATURE.match(c.strip()) for c in block.cells if c.strip()):
             i -= 1
         elif block.kind in ("para", "numbered") and len(text) < 200 and (
-                _ADOPTION.match(text) or _SIGNATURE.match(text) or looks_like_cover_fact(text)
-                or text.upper() == "DRAFT"):
+                _ADOPTION.match(text) or _SIGNATURE.match(text) or text.upper() == "DRAFT"
+                # a fact on a line of its own; a numbered paragraph of sentences is a clause
+                or block.kind == "para" and not re.search(r"[.!?]\s+[A-Z]", text) and looks_like_cover_fact(text)):
             i -= 1
         else:
             break
@@ -232,24 +236,44 @@ def _school(school: Optional[str], body: str, roles: dict[str, str], pid: str, r
     return data
 
 
-def _placeholders(policy: dict, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> None:
-    def walk(node):
+_WORDS = ("text", "after", "title", "preamble", "subtitle", "contents_title")
+
+
+def _texts(policy: dict, change=None) -> list[tuple[str, str]]:
+    """Every text of the model that reaches the reader, as (where, text), where being the id of
+    the clause or section that holds it; `change(text)` rewrites each in place."""
+    found: list[tuple[str, str]] = []
+
+    def seen(text: str, where: str) -> str:
+        text = change(text) if change else text
+        found.append((where, text))
+        return text
+
+    def walk(node, where: str):
         if isinstance(node, dict):
+            where = f"{'clause' if 'text' in node else 'section'} {node['id']}" if "id" in node else where
             for k, v in node.items():
-                if k in ("text", "after", "title", "preamble", "subtitle", "contents_title") and isinstance(v, str):
-                    node[k] = names.apply(v, school, body, roles)
-                elif k in ("items",):
-                    node[k] = [names.apply(i, school, body, roles) if isinstance(i, str) else walk(i) or i
-                               for i in v]
+                if k in _WORDS and isinstance(v, str):
+                    node[k] = seen(v, where)
+                elif k == "items" and isinstance(v, list):
+                    node[k] = [seen(i, where) if isinstance(i, str) else walk(i, where) or i for i in v]
                 else:
-                    walk(v)
+                    walk(v, where)
         elif isinstance(node, list):
             for v in node:
-                walk(v)
-    walk(policy["sections"])
+                walk(v, where)
+    walk(policy["sections"], "")
     for k in ("preamble", "subtitle"):
-        if k in policy:
-            policy[k] = names.apply(policy[k], school, body, roles)
+        if isinstance(policy.get(k), str):
+            policy[k] = seen(policy[k], k)
+    return found
+
+
+def _placeholders(policy: dict, school: Optional[str], body: Optional[str], roles: dict[str, str],
+                  holders: dict[str, str]) -> list[str]:
+    """The policy's school-specific names written as placeholders; what is left, in words."""
+    after = _texts(policy, lambda text: names.apply(text, school, body, roles, holders))
+    return names.left_as_written(after, school)
 
 
 def _offers(text: str, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> list[str]:

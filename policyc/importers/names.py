@@ -57,8 +57,16 @@ def role_titles(text: str) -> dict[str, str]:
     return roles
 
 
-def apply(text: str, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> str:
-    """Names replaced by the placeholders that will print them again: {{ school.name }}, {{ role.dsl }}."""
+HONORIFIC = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Rev|Revd)\.? )"
+
+
+def apply(text: str, school: Optional[str], body: Optional[str], roles: dict[str, str],
+          holders: Optional[dict[str, str]] = None) -> str:
+    """Names replaced by the placeholders that will print them again: {{ school.name }}, {{ role.dsl }},
+    and a role holder's name as {{ holder.KEY }} (a "Mr" before it stays as written). A name that
+    is the end of a longer one ("Governing Body" in "Local Governing Body") is another name, and stays."""
+    for key, name in sorted((holders or {}).items(), key=lambda h: -len(h[1])):
+        text = re.sub(rf"(?<![\w{{]){re.escape(name)}(?![\w}}])", f"{{{{ holder.{key} }}}}", text)
     swaps = []
     if body:
         swaps.append((body, "{{ body.name }}"))
@@ -66,5 +74,43 @@ def apply(text: str, school: Optional[str], body: Optional[str], roles: dict[str
         swaps.append((school, "{{ school.name }}"))
     swaps += [(title, f"{{{{ role.{key} }}}}") for key, title in roles.items()]
     for words, placeholder in sorted(swaps, key=lambda s: -len(s[0])):
-        text = re.sub(rf"(?<![\w{{]){re.escape(words)}(?![\w}}])", placeholder, text)
+        text = re.sub(rf"(?<![\w{{]){re.escape(words)}(?![\w}}])",
+                      lambda m: m.group(0) if _LONGER.search(m.string, 0, m.start()) else placeholder, text)
     return text
+
+
+# A capitalised word just before a name, making it part of a longer one: not a sentence's
+# first word, nor a word such as "The" or "Our" that only points at it.
+_LONGER = re.compile(r"(?<![.!?:;]\s)(?<!^)\b(?!(?:The|Our|This|That|Each|Every|Its|Their|Your|A|An|Any|All) $)"
+                     r"[A-Z][a-z]+ $")
+
+
+# What one school's copy says that another school's would not, found in a model after its
+# placeholders are written: people, dates, addresses and numbers to reach the school by.
+_LEFT = [("a person's name", re.compile(rf"\b{HONORIFIC}[A-Z][a-z]+(?:[- ][A-Z][a-z'’-]+)*")),
+         ("a date", re.compile(r"\b(?:\d{1,2}(?:st|nd|rd|th)? )?(?:January|February|March|April|May|June|July|"
+                               r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|"
+                               r"Nov|Dec)\.?,? (?:19|20)\d\d\b|\b\d{1,2}/\d{1,2}/(?:19|20)?\d\d\b|"
+                               r"\b(?:19|20)\d\d-\d\d-\d\d\b")),
+         ("a governing body's name", re.compile(r"\b(?:(?:Local|Full) )?Governing (?:Body|Board)\b|\bBoard of "
+                                                r"(?:Trustees|Governors|Directors)\b|\bTrust Board\b|\bLocal "
+                                                r"(?:Academy|Advisory|School) (?:Committee|Board|Council)\b|\bFGB\b|"
+                                                r"\bLGB\b")),
+         ("an email address", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+         ("a telephone number", re.compile(r"(?<![\w.])(?:\+44 ?|0)\d{2,4}[ ]?\d{3,4}[ ]?\d{3,4}\b")),
+         ("a web address", re.compile(r"\bhttps?://[^\s)\]>]+|\bwww\.[\w.-]+\w"))]
+
+
+def left_as_written(texts: list[tuple[str, str]], school: Optional[str] = None) -> list[str]:
+    """Each school-specific fact still in a model's texts ((where, text) pairs), once, with where
+    it first is: what --placeholders could not turn into a placeholder."""
+    seen: dict[str, str] = {}
+    for where, text in texts:
+        for kind, pattern in _LEFT:
+            for m in pattern.finditer(text):
+                seen.setdefault(f"'{m.group(0)}' ({kind}", where)
+        for m in SCHOOL.finditer(text):  # another setting's name, or another form of this one's
+            found = m.group(1)
+            if found != school and not found.startswith(_NOT_A_NAME) and " " in found:
+                seen.setdefault(f"'{found}' (a school's name", where)
+    return [f"{what}, in {where})" for what, where in seen.items()]
