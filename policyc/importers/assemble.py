@@ -163,21 +163,32 @@ def _policy(pid: str, title: str, cover: Cover, style: str, contents, sections: 
     else:
         policy["contents"] = False
     if cover.preamble:
-        policy["preamble"] = "\n\n".join(_preamble_line(p) for p in cover.preamble) + "\n"
+        policy["preamble"] = "\n\n".join(_preamble_lines(cover.preamble)) + "\n"
     policy["sections"] = sections
     if history:
         policy["history"] = history
     return policy
 
 
-def _preamble_line(line: str) -> str:
-    """A short line without a full stop on the cover is a heading of the values statement."""
-    line = re.sub(r"</?(i|b|em|strong)>", "", line)
-    if line.startswith("**") and line.endswith("**"):
-        return line
-    if len(line.split()) <= 4 and not line.endswith((".", ",")) and "," not in line:
-        return f"**{line}**"
-    return escape(line)
+def _short(line: str) -> bool:
+    return len(line.split()) <= 4 and not line.endswith((".", ",")) and "," not in line
+
+
+def _preamble_lines(lines: list[str]) -> list[str]:
+    """The cover's words: a short line without a full stop over a longer paragraph is a heading
+    of the values statement, in bold; a run of short lines (a list whose marks the text lost)
+    stays as written."""
+    out = []
+    for i, line in enumerate(lines):
+        line = re.sub(r"</?(i|b|em|strong)>", "", line)
+        if line.startswith("**") and line.endswith("**"):
+            out.append(line)
+            continue
+        before = i > 0 and _short(lines[i - 1])
+        after = i + 1 < len(lines) and _short(lines[i + 1])
+        out.append(f"**{line}**" if _short(line) and i + 1 < len(lines) and not after and not before
+                   else escape(line))
+    return out
 
 
 def _cycle_from(record: dict) -> Optional[str]:

@@ -45,13 +45,16 @@ def split_document(blocks: list[Block]) -> Layout:
             first = next((i for i, b in enumerate(blocks)
                           if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)
                           or _heads_a_paragraph(b, blocks[i + 1] if i + 1 < len(blocks) else None)), len(blocks))
-            if first and blocks[first].kind == "item" and blocks[first - 1].kind == "para" \
+            if first == len(blocks):  # nothing long enough to begin a body: after the title and its facts
+                first = next((i for i, b in enumerate(blocks) if b.kind == "para" and i and not _title_like(b)
+                              and not re.match(r"^[\w ]{1,40}:", b.text)), len(blocks))
+            if 0 < first < len(blocks) and blocks[first].kind == "item" and blocks[first - 1].kind == "para" \
                     and blocks[first - 1].text.endswith(":"):
                 first -= 1  # the words that lead into the first list
-            if first and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
+            if 0 < first < len(blocks) and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
                 first -= 1  # the heading over the first paragraph
             titles = [i for i, b in enumerate(blocks[:first]) if _title_like(b)]
-            if first and titles and titles[0] < first - 1 == titles[-1] and _title_like(blocks[first]):
+            if 0 < first < len(blocks) and titles and titles[0] < first - 1 == titles[-1] and _title_like(blocks[first]):
                 first -= 1  # a heading whose first content is a sub-heading (the title came before it)
             return Layout(blocks[:first], None, _plain_headings(blocks[first:]))
         numbered = next((i for i, b in enumerate(blocks[:first]) if b.kind in ("numbered", "item")

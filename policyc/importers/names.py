@@ -22,12 +22,17 @@ ROLES = [("headteacher", r"Executive Headteacher|Headteacher|Head Teacher|Princi
          ("dpo", r"Data Protection Officer")]
 
 
+# A role that ends like a school's name: "Head of School" (Maggie Latimer), not a school.
+ROLE_NOT_SCHOOL = re.compile(r"^(?:(?:Deputy|Assistant|Associate|Executive|Acting) )?Heads? of (?:the )?School$")
+
+
 def school_name(text: str, cover_lines: list[str]) -> Optional[str]:
     """The name the document uses most for its school, preferring one written on the cover."""
     found = Counter(m.group(1) for m in SCHOOL.finditer(text))
     found = Counter({k: v for k, v in found.items() if not re.match(r"^(The )?(School|Schools)$", k)
                      and not k.startswith(("This ", "Our ", "All ", "Any "))
-                     and not re.match(r"^(?:The )?(?:Pre-?[Ss]chool|Playgroup|Nursery|Academy|Primary)\b", k)})
+                     and not re.match(r"^(?:The )?(?:Pre-?[Ss]chool|Playgroup|Nursery|Academy|Primary)\b", k)
+                     and not ROLE_NOT_SCHOOL.match(k)})
     for line in cover_lines:
         if line in found:
             return line

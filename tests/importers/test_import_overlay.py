@@ -184,3 +184,14 @@ def test_a_left_out_clause_that_another_refers_to_and_a_new_title(tmp_path, caps
     built = key(_html_text(tmp_path / "out"))
     missing = [s for s in sentences(_document_text(edited)) if key(s) not in built]
     assert not missing, missing
+
+
+def test_the_copys_school_is_found_by_the_name_it_gives(tmp_path, capsys):
+    """With no --school, the school is the trust's school whose name the copy prints, and its
+    file gets the overlay: no second school is made from the name."""
+    source, edited = _school_copy(tmp_path)
+    before = sorted(p.name for p in (source / "schools").iterdir())
+    assert main(["import", str(edited), "--source", str(source), "--model", "social-media"]) == 0
+    assert "added the overlay on social-media to" in capsys.readouterr().out
+    assert sorted(p.name for p in (source / "schools").iterdir()) == before
+    assert _overlay(source)["replace"] == [{"id": "scope-former-staff", "text": REWORDED}]

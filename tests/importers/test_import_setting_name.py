@@ -109,3 +109,15 @@ def test_a_trust_wide_policy_names_the_trust_not_a_school(tmp_path):
     # Beckfoot Trust's code of conduct names the trust ("Beckfoot Trust employees") and no school.
     school, trust = _written(_import(tmp_path, "beckfoot-code-of-conduct"))
     assert trust["name"] == "Beckfoot Trust" and "name" not in school
+
+
+def test_a_head_of_school_is_a_role_not_the_schools_name(tmp_path):
+    """A trust's complaints procedure that names its Head of School (a person's role) and no school."""
+    text = ("Complaints Procedure\n\nReviewed: July 2016\nApproved by Directors: July 2016\n\n"
+            "Most concerns are resolved straight away through the class teacher or the Head of School "
+            "(Maggie Latimer), or the Deputy Head of School.\n")
+    (tmp_path / "complaints.txt").write_text(text, encoding="utf-8")
+    source = tmp_path / "src"
+    assert main(["import", str(tmp_path / "complaints.txt"), "--source", str(source)]) == 0
+    [school] = (source / "schools").iterdir()
+    assert "name" not in yaml.safe_load(school.read_text())

@@ -53,3 +53,21 @@ def test_unnumbered_headings_and_the_cover_of_a_plain_text_policy(tmp_path):
     body = ATTENDANCE[ATTENDANCE.index("Our aims"):]  # the cover's facts are data now, checked above
     assert [s for s in sentences(body) if key(s) not in text] == []
     assert key("Adopted by the Local Governing Body on: 12 September 2025") in text
+
+
+def test_a_run_of_short_lines_on_the_cover_is_not_made_bold(tmp_path):
+    """Short lines that were a list on the school's web page (their bullets lost in the text)
+    stay as written: bold is only for a short line heading a longer paragraph."""
+    text = ("Wyche CE Primary School\n\nPolicy and Procedure for responding to complaints\n\n"
+            "The Governing Body adopted this Policy at a meeting held on 7th November 2016.\n\n"
+            "Our values\n\nWe listen to every concern and answer it within ten school days of hearing it.\n\n"
+            "If the complaint relates to any of the following, that procedure should be followed:\n\n"
+            "Collective worship\nReligious education\nPupil admissions\n\n"
+            "General Principles\n\nThis procedure contains advice for resolving complaints, with time limits "
+            "and advice on the conduct of meetings, which the school follows in every case it hears.\n")
+    (tmp_path / "complaints.txt").write_text(text, encoding="utf-8")
+    assert main(["import", str(tmp_path / "complaints.txt"), "--source", str(tmp_path / "src")]) == 0
+    [policy] = (tmp_path / "src" / "policies").iterdir()
+    source = policy.read_text()
+    assert "**Collective worship**" not in source and "Collective worship" in source
+    assert "**Our values**" in source
