@@ -45,13 +45,14 @@ def split_document(blocks: list[Block]) -> Layout:
             first = next((i for i, b in enumerate(blocks)
                           if b.kind in ("numbered", "item") or (b.kind == "para" and len(b.text) > 200)
                           or _heads_a_paragraph(b, blocks[i + 1] if i + 1 < len(blocks) else None)), len(blocks))
-            if first and blocks[first].kind == "item" and blocks[first - 1].kind == "para" \
+            found = 0 < first < len(blocks)  # a document of short paragraphs only has no first body block
+            if found and blocks[first].kind == "item" and blocks[first - 1].kind == "para" \
                     and blocks[first - 1].text.endswith(":"):
                 first -= 1  # the words that lead into the first list
-            if first and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
+            if found and _title_like(blocks[first - 1]) and not _title_like(blocks[first]):
                 first -= 1  # the heading over the first paragraph
             titles = [i for i, b in enumerate(blocks[:first]) if _title_like(b)]
-            if first and titles and titles[0] < first - 1 == titles[-1] and _title_like(blocks[first]):
+            if found and titles and titles[0] < first - 1 == titles[-1] and _title_like(blocks[first]):
                 first -= 1  # a heading whose first content is a sub-heading (the title came before it)
             return Layout(blocks[:first], None, _plain_headings(blocks[first:]))
         numbered = next((i for i, b in enumerate(blocks[:first]) if b.kind in ("numbered", "item")

@@ -16,12 +16,18 @@ _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
 
 def dump(data: dict, header: list[str] = ()) -> str:
     """The file's text; the data read back from it is checked to be exactly `data`."""
-    lines = [f"# {h}" if h else "#" for h in header]
+    lines = [f"# {_printable(h)}" if h else "#" for h in header]
     lines += _mapping(data, 0)
     text = "\n".join(lines) + "\n"
     if yaml.load(text, Loader=yaml.BaseLoader) != _plain(data):  # values as text, as policyc reads them
         raise AssertionError("the YAML written does not read back as the imported data")
     return text
+
+
+def _printable(text: str) -> str:
+    """A comment's words on its one line: a newline or other control character (in a file's
+    name, say) written as its escape, so it cannot end the comment and start YAML."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _plain(data: Any) -> Any:
@@ -92,12 +98,19 @@ def _scalar(head: str, value: Any, indent: int) -> list[str]:
 
 
 def add_school_policy(text: str, entry: dict) -> str:
-    """A school file with one more entry under `policies:`, the rest of the file left exactly as it was."""
-    lines = text.rstrip("\n").split("\n")
+    """A school file with one more entry under `policies:`, the rest of the file left exactly as it was:
+    its line endings (a file in CRLF stays CRLF in every line), its blank lines at the end."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    body = text.replace("\r\n", "\n")
+    trailing = body[len(body.rstrip("\n")):] or "\n"
+    lines = body.rstrip("\n").split("\n")
     at = next((i for i, line in enumerate(lines) if re.match(r"^policies:\s*(\{\s*\})?\s*(#.*)?$", line)), None)
     if at is None:
-        return "\n".join(lines + ["policies:"] + _mapping(entry, 2)) + "\n"
-    lines[at] = "policies:"
-    following = next((line for line in lines[at + 1:] if line.strip() and not line.lstrip().startswith("#")), "")
-    indent = len(following) - len(following.lstrip()) if following.startswith(" ") else 2
-    return "\n".join(lines[:at + 1] + _mapping(entry, indent) + lines[at + 1:]) + "\n"
+        lines += ["policies:"] + _mapping(entry, 2)
+    else:
+        if re.match(r"^policies:\s*\{", lines[at]):
+            lines[at] = "policies:"  # an empty mapping written {} becomes the block its entry goes in
+        following = next((line for line in lines[at + 1:] if line.strip() and not line.lstrip().startswith("#")), "")
+        indent = len(following) - len(following.lstrip()) if following.startswith(" ") else 2
+        lines = lines[:at + 1] + _mapping(entry, indent) + lines[at + 1:]
+    return newline.join(lines) + trailing.replace("\n", newline)
