@@ -8,7 +8,8 @@ embedding, override and isolate marks U+202A to U+202E and U+2066 to U+2069, whi
 reorder what a reader sees without being seen. A terminal's colour code (ESC [ 31 m) goes
 as a whole. None of them is a word of a policy; the report says how many went, and where.
 
-Text that is not UTF-8 is read as Windows-1252, the encoding Notepad and Word's "Plain
+Text in UTF-16 with its byte order mark (Notepad's "Unicode") is read as that. Other
+text that is not UTF-8 is read as Windows-1252, the encoding Notepad and Word's "Plain
 Text" wrote for years in England, and the report says so; bytes Windows-1252 does not
 have either are refused at their line and column.
 """
@@ -38,6 +39,11 @@ def text_of(path: Path, notes: list[str]) -> str:
 
 
 def _decoded(data: bytes, notes: list[str]) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode": UTF-16 with its byte order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise Refused(f"the file says it is UTF-16 but byte {exc.start} is not; save it as UTF-8") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -125,9 +125,17 @@ def read_docx(path: Path) -> list[Block]:
         elif child.tag == f"{W}tbl":
             table = Table(child, document)
             for row in table.rows:
-                cells = [re.sub(r"\s+", " ", c.text).strip() for c in row.cells]
-                blocks.append(Block("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
+                cells = [re.sub(r"\s+", " ", _cell_text(c)).strip() for c in row.cells]
+                if any(cells):  # a row with no words (a layout table's spacer) says nothing
+                    blocks.append(Block("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
     return blocks
+
+
+def _cell_text(cell) -> str:
+    """A cell's words, with those of a table inside it (python-docx's cell.text leaves them out).
+    The depth is bounded: package.py refuses XML nested past MAX_XML_DEPTH."""
+    inner = [_cell_text(c) for table in cell.tables for row in table.rows for c in row.cells]
+    return " ".join([cell.text, *inner]) if inner else cell.text
 
 
 def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:

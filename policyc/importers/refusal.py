@@ -18,7 +18,7 @@ from typing import Iterator, Optional
 
 from lxml import etree
 
-from policyc.errors import UserError, display_path
+from policyc.errors import Position, UserError, display_path
 
 
 class Refused(UserError):
@@ -30,12 +30,10 @@ class Refused(UserError):
         self.message, self.part, self.line, self.column, self.file = message, part, line, column, file
 
     def __str__(self) -> str:
-        place = display_path(self.file) if self.file is not None else "the document"
-        if self.part:
-            place += f": {self.part}" + (f":{self.line}" if self.line else "")
-        elif self.line:
-            place += f":{self.line}:{self.column or 1}"
-        return f"{place}: {self.message}"
+        shown = display_path(self.file) if self.file is not None else "the document"
+        if self.part:  # inside a Word file: the part, as a zip lists it, and the line in it
+            return f"{shown}: {self.part}{f':{self.line}' if self.line else ''}: {self.message}"
+        return f"{Position(shown, self.line, self.column or 1 if self.line else 0)}: {self.message}"
 
 
 @contextmanager

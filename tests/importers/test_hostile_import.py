@@ -221,6 +221,16 @@ def test_the_word_document_the_hostile_ones_are_made_from_imports(tmp_path):
     assert (tmp_path / "src" / "policies" / "staff-code-conduct.yaml").is_file()
 
 
+def test_forty_tables_inside_tables_import_with_their_words(tmp_path, run):
+    """Under the depth limit the words of a table in a table are read (cell.text leaves them out),
+    and rows with no words are not rows: the import was once refused as 'a bug in the importer'."""
+    document = tmp_path / "policy.docx"
+    document.write_bytes(_rezip({"word/document.xml": _nested_tables(40)}))
+    result = run("import", document, "--source", tmp_path / "src")
+    assert result.code == 0, result.err
+    assert "deep" in (tmp_path / "src" / "policies" / "staff-code-conduct.yaml").read_text(encoding="utf-8")
+
+
 def test_list_letters_past_z_go_on_as_words_do(tmp_path, run):
     """A lettered list that starts at 27 is (aa), (bb): Word's way, not the characters after z ({, |)."""
     document = tmp_path / "policy.docx"
@@ -245,6 +255,16 @@ def test_a_text_file_in_windows_1252_is_read_as_that_and_said(tmp_path, run):
     assert "note: the file is not UTF-8 (the first byte that is not is at line 5, column 34); " \
            "it was read as Windows-1252" in result.out
     assert "café “trips”" in (tmp_path / "src" / "policies" / "staff-code-conduct.yaml").read_text(encoding="utf-8")
+
+
+def test_a_text_file_in_utf_16_is_read_as_that(tmp_path, run):
+    """Notepad's "Unicode": read by its byte order mark, not as Windows-1252 with a NUL after each letter."""
+    document = tmp_path / "policy.txt"
+    document.write_bytes(TEXT.decode().replace("pupils safe.", "pupils safe at the café.").encode("utf-16"))
+    result = run("import", document, "--source", tmp_path / "src")
+    assert result.code == 0, result.err
+    assert "note:" not in result.out
+    assert "café" in (tmp_path / "src" / "policies" / "staff-code-conduct.yaml").read_text(encoding="utf-8")
 
 
 def test_a_text_file_in_no_encoding_is_refused_at_its_line_and_column(tmp_path, run):
