@@ -112,7 +112,7 @@ def read_docx(path: Path) -> list[Block]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise UserError(f"{path}: not a Word document that can be read ({exc})") from None
+        raise Refused(f"not a Word document that can be read ({exc})") from None
     numbering = Numbering(document)
     blocks: list[Block] = []
     count = 0
