@@ -17,7 +17,8 @@ from policyc.importers.overlay import compare
 from policyc.render.present import Words
 from policyc.importers.read import SUFFIXES, read_document
 from policyc.importers.yamlout import add_entries, add_school_policy, dump
-from policyc.names import SLUG_RULE, is_slug
+from policyc.importers.writing import Changes, kept_text, within
+from policyc.names import ID_RULE, SLUG_RULE, is_id, is_slug
 from policyc.pipeline import check, check_all
 
 
@@ -54,9 +55,14 @@ def existing_school(source: Path, name: Optional[str]) -> Optional[str]:
 
 def read_import(document: Path, placeholders: bool = False, policy_id: str | None = None) -> Imported:
     """The files `document` becomes, not yet written."""
+    if policy_id is not None and not is_id(policy_id):
+        raise UsageError(f"--id {policy_id!r}: a policy's id is {ID_RULE}")
     if not document.is_file():
         raise UsageError(f"{display_path(document)}: no such file")
-    return assemble(read_document(document), document.name, placeholders, policy_id)
+    notes: list[str] = []
+    imported = assemble(read_document(document, notes), document.name, placeholders, policy_id)
+    imported.notes = notes  # what was done to its text on the way (another encoding, control characters)
+    return imported
 
 
 def import_document(document: Path, source: Path, placeholders: bool = False,
@@ -78,12 +84,12 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
     before: dict[Path, str] = {}  # files that were there already, as they were
     added_roles: dict[str, str] = {}
     for rel, text in imported.files.items():
-        path = source / rel
+        path = within(source, rel)  # before anything is made: the names come from the document's words
         if rel == "trust.yaml" and path.is_file():
             # An existing trust keeps its own settings; a role the document's signatures or
             # words name that the trust has not got is added, with the title the document uses.
-            before[path] = path.read_text(encoding="utf-8")
-            new_school = not (source / "schools" / f"{imported.school_slug}.yaml").exists()
+            before[path] = kept_text(path)
+            new_school = not within(source, f"schools/{imported.school_slug}.yaml").exists()
             added_roles = _missing_roles(before[path], text, imported.school) if new_school else {}
             if added_roles:
                 plan[path] = add_entries(before[path], "roles", added_roles)
@@ -93,7 +99,7 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
         if rel == "trust.yaml" and path.exists():
             continue
         if rel.startswith("schools/") and path.is_file():
-            before[path] = path.read_text(encoding="utf-8")
+            before[path] = kept_text(path)
             plan[path] = add_school_policy(before[path], imported.overlay)
             continue
         if path.exists():
@@ -101,25 +107,21 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
                             "(give another id with --id, or move the file)")
         plan[path] = text
     written = []
+    changes = Changes()
     try:
         for path, text in plan.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "w" if path in before else "x", encoding="utf-8") as f:
-                f.write(text)
+            changes.write(path, text)
             written.append(path)
         _, policies, warnings = check(source)
     except BaseException as exc:
-        for path in written:  # only what this import made or changed, put back as it was
-            if path in before:
-                path.write_text(before[path], encoding="utf-8")
-            else:
-                path.unlink()
+        changes.take_back()  # only what this import made or changed, put back byte for byte
         if isinstance(exc, InvalidSource):
             raise UserError("the imported files did not validate, so none were kept (a bug in the importer):\n"
                             + "\n".join(str(p) for p in exc.errors)) from None
         raise
-    report = [f"added {_roles_words(added_roles)} to {display_path(p)}" if p.name == "trust.yaml" and p in before
-              else f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written]
+    report = [f"note: {n}" for n in imported.notes]
+    report += [f"added {_roles_words(added_roles)} to {display_path(p)}" if p.name == "trust.yaml" and p in before
+               else f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written]
     report += [f"check: {c}" for c in imported.comments]  # also a '# Check:' comment in the school file
     report += [f"could not place: {u.line()}" for u in imported.unplaced]
     report += [f"placeholder offered (use --placeholders): {o}" for o in imported.offered]
@@ -175,25 +177,28 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     one gets the overlay added under `policies:`, the rest of it left as it was.
     """
     _slug_argument(school_slug)
+    if not is_id(model_id):
+        raise UsageError(f"--model {model_id!r}: a policy's id is {ID_RULE}")
     if not document.is_file():
         raise UsageError(f"{display_path(document)}: no such file")
     model_path = source / "policies" / f"{model_id}.yaml"
     if not model_path.is_file():
         raise UsageError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
                         f"{display_path(source / 'policies')}, without .yaml)")
-    imported = assemble(read_document(document), document.name, policy_id=model_id)
+    notes: list[str] = []
+    imported = assemble(read_document(document, notes), document.name, policy_id=model_id)
     slug_ = (school_slug or existing_school(source, imported.school_name)
              or (slug(imported.school_name, 6) if imported.school_name else None))
     if not slug_:
         raise UsageError(f"{display_path(document)}: the document does not name its school; give --school SLUG")
-    school_path = source / "schools" / f"{slug_}.yaml"
-    before = school_path.read_text(encoding="utf-8") if school_path.is_file() else None
-    report: list[str] = []
+    school_path = within(source, f"schools/{slug_}.yaml")
+    before = kept_text(school_path) if school_path.is_file() else None
+    report: list[str] = [f"note: {n}" for n in notes]
+    changes = Changes()
     try:
         if before is None:
             school = _new_school(imported, source)
-            school_path.parent.mkdir(parents=True, exist_ok=True)
-            school_path.write_text(dump(school, school_header(imported.comments)), encoding="utf-8")
+            changes.write(school_path, dump(school, school_header(imported.comments)))
             report.append(f"wrote {display_path(school_path)}"
                           + ("" if imported.school_name else " (the document names no school: check its name)"))
         try:
@@ -202,7 +207,7 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
             if before is not None:
                 raise UserError("the sources have problems to put right before a school's copy can be compared "
                                 "with the model:\n" + "\n".join(str(p) for p in exc.errors)) from None
-            made = school_path.read_text(encoding="utf-8")
+            made = kept_text(school_path)
             raise _Incomplete(f"wrote {display_path(school_path)} for the school, but the model cannot be built "
                               "for it yet; complete the school file, then run the same import again:\n"
                               + "\n".join(str(p) for p in exc.errors), made) from None
@@ -217,17 +222,12 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
         raw = yaml.safe_load(model_path.read_text(encoding="utf-8")) or {}
         result = compare(imported.policy, resolved, raw, Words(resolved))
         entry = {**result.overlay, "ratification": imported.overlay[model_id]["ratification"]}
-        school_path.write_text(add_school_policy(school_path.read_text(encoding="utf-8"), {model_id: entry}),
-                               encoding="utf-8")
+        changes.write(school_path, add_school_policy(kept_text(school_path), {model_id: entry}))
         _, policies, warnings = check(source)
     except BaseException as exc:
         if isinstance(exc, _Incomplete):  # the new school file is kept, for its names to be filled in
-            school_path.write_text(exc.made, encoding="utf-8")
             raise UserError(str(exc)) from None
-        if before is None:
-            school_path.unlink(missing_ok=True)
-        else:
-            school_path.write_text(before, encoding="utf-8")
+        changes.take_back()  # the school file byte for byte as it was, or gone if this import made it
         if isinstance(exc, InvalidSource):
             raise UserError(f"the overlay made from {display_path(document)} did not validate, so nothing was "
                             "kept (something the document leaves out may be referred to by another policy):\n"

@@ -6,16 +6,21 @@ list level in numbering.xml, and a paragraph only says which list and level it i
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Optional
 
 from policyc.errors import UserError
 from policyc.importers.blocks import Block
+from policyc.importers.package import checked_package
+from policyc.importers.refusal import Refused
 from policyc.importers.text import read_line
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NUMBERING, STYLES, DOCUMENT = "word/numbering.xml", "word/styles.xml", "word/document.xml"
+MAX_START = 32767  # the largest number Word lets a list start at
 
 
 class Numbering:
@@ -33,9 +38,13 @@ class Numbering:
             levels = {}
             for lvl in a.findall(f"{W}lvl"):
                 fmt, text, start = lvl.find(f"{W}numFmt"), lvl.find(f"{W}lvlText"), lvl.find(f"{W}start")
-                levels[int(lvl.get(f"{W}ilvl"))] = (fmt.get(f"{W}val") if fmt is not None else "decimal",
-                                                    text.get(f"{W}val") if text is not None else "",
-                                                    int(start.get(f"{W}val")) if start is not None else 1)
+                if lvl.get(f"{W}ilvl") is None:
+                    raise Refused("a list level (w:lvl) with no w:ilvl: which level it is is not said",
+                                  NUMBERING, lvl.sourceline or 0)
+                levels[word_int(lvl, "ilvl", NUMBERING, 0, 8)] = (
+                    fmt.get(f"{W}val") if fmt is not None else "decimal",
+                    text.get(f"{W}val") if text is not None else "",
+                    word_int(start, "val", NUMBERING, 0, MAX_START) if start is not None else 1)
             abstract[a.get(f"{W}abstractNumId")] = levels
         for num in root.findall(f"{W}num"):
             ref = num.find(f"{W}abstractNumId")
@@ -59,14 +68,36 @@ class Numbering:
 
 
 def _format(fmt: str, value: int) -> str:
-    if fmt == "lowerLetter":
-        return chr(ord("a") + value - 1)
-    if fmt == "upperLetter":
-        return chr(ord("A") + value - 1)
-    if fmt in ("lowerRoman", "upperRoman"):
-        roman = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"][min(value, 12)]
-        return roman if fmt == "lowerRoman" else roman.upper()
+    """The number as Word shows it; letters past z go on aa, bb, ... as Word's do."""
+    if fmt in ("lowerLetter", "upperLetter") and value >= 1:
+        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt in ("lowerRoman", "upperRoman") and value >= 1:
+        return _roman(value) if fmt == "lowerRoman" else _roman(value).upper()
     return str(value)
+
+
+def _roman(value: int) -> str:
+    out = ""
+    for size, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                         (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, value = divmod(value, size)
+        out += digits * count
+    return out
+
+
+def word_int(element, name: str, part: str, lowest: int, highest: int) -> int:
+    """An attribute Word writes as a number, refused at its line when it is not one or is out of range."""
+    raw = element.get(f"{W}{name}")
+    try:
+        value = int(raw) if raw is not None and len(raw) <= 12 else None
+    except ValueError:
+        value = None
+    if value is None or not lowest <= value <= highest:
+        tag = element.tag.rsplit("}", 1)[-1]
+        raise Refused(f"w:{tag} w:{name}={raw!r}: Word writes a number from {lowest} to {highest} here",
+                      part, element.sourceline or 0)
+    return value
 
 
 def read_docx(path: Path) -> list[Block]:
@@ -77,10 +108,11 @@ def read_docx(path: Path) -> list[Block]:
         from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - a dependency in pyproject.toml
         raise UserError("importing Word documents needs python-docx (pip install python-docx)") from None
+    data = checked_package(path)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise UserError(f"{path}: not a Word document that can be read ({exc})") from None
+        raise Refused(f"not a Word document that can be read ({exc})") from None
     numbering = Numbering(document)
     blocks: list[Block] = []
     count = 0
@@ -93,9 +125,17 @@ def read_docx(path: Path) -> list[Block]:
         elif child.tag == f"{W}tbl":
             table = Table(child, document)
             for row in table.rows:
-                cells = [re.sub(r"\s+", " ", c.text).strip() for c in row.cells]
-                blocks.append(Block("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
+                cells = [re.sub(r"\s+", " ", _cell_text(c)).strip() for c in row.cells]
+                if any(cells):  # a row with no words (a layout table's spacer) says nothing
+                    blocks.append(Block("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
     return blocks
+
+
+def _cell_text(cell) -> str:
+    """A cell's words, with those of a table inside it (python-docx's cell.text leaves them out).
+    The depth is bounded: package.py refuses XML nested past MAX_XML_DEPTH."""
+    inner = [_cell_text(c) for table in cell.tables for row in table.rows for c in row.cells]
+    return " ".join([cell.text, *inner]) if inner else cell.text
 
 
 def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
@@ -146,45 +186,50 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
 
 
 def _styled_title(paragraph) -> bool:
-    style = paragraph.style
+    return any((style.name or "").lower() == "title" for style in style_chain(paragraph.style))
+
+
+def style_chain(style):
+    """The style, the style it is based on, and so on; a style based on itself, or a longer circle
+    of them, is refused at its line: no reading of it is the one Word would give."""
+    seen: list[str] = []  # style ids, as w:basedOn names them
+    names: list[str] = []
     while style is not None:
-        if (style.name or "").lower() == "title":
-            return True
+        name = style.name or style.style_id or "?"
+        if style.style_id in seen:
+            circle = " → ".join(names[seen.index(style.style_id):] + [name])
+            raise Refused(f"the style {name!r} is based on itself ({circle}): w:basedOn goes round in a circle",
+                          STYLES, style.element.sourceline or 0)
+        seen.append(style.style_id)
+        names.append(name)
+        yield style
         style = style.base_style
-    return False
 
 
 def _heading_level(paragraph) -> int:
-    style = paragraph.style
-    while style is not None:
+    for style in style_chain(paragraph.style):
         if m := re.match(r"^heading (\d)$", (style.name or "").lower()):
             return int(m.group(1))
         ppr = style.element.pPr
-        if ppr is not None and (o := ppr.find(f"{W}outlineLvl")) is not None and int(o.get(f"{W}val")) < 9:
+        if ppr is not None and (o := ppr.find(f"{W}outlineLvl")) is not None and word_int(o, "val", STYLES, 0, 9) < 9:
             return int(o.get(f"{W}val")) + 1
-        style = style.base_style
     ppr = paragraph._p.pPr
-    if ppr is not None and (o := ppr.find(f"{W}outlineLvl")) is not None and int(o.get(f"{W}val")) < 9:
+    if ppr is not None and (o := ppr.find(f"{W}outlineLvl")) is not None and word_int(o, "val", DOCUMENT, 0, 9) < 9:
         return int(o.get(f"{W}val")) + 1
     return 0
 
 
 def _num_pr(paragraph) -> Optional[tuple[str, int]]:
     """The list and level a paragraph is on, from its own properties or its style's."""
-    for ppr in (paragraph._p.pPr, *(_style_pprs(paragraph.style))):
+    pprs = [(paragraph._p.pPr, DOCUMENT)] + [(s.element.pPr, STYLES) for s in style_chain(paragraph.style)]
+    for ppr, part in pprs:
         if ppr is None:
             continue
         num = ppr.find(f"{W}numPr")
         if num is not None and (nid := num.find(f"{W}numId")) is not None and nid.get(f"{W}val") != "0":
             ilvl = num.find(f"{W}ilvl")
-            return nid.get(f"{W}val"), int(ilvl.get(f"{W}val")) if ilvl is not None else 0
+            return nid.get(f"{W}val"), word_int(ilvl, "val", part, 0, 8) if ilvl is not None else 0
     return None
-
-
-def _style_pprs(style):
-    while style is not None:
-        yield style.element.pPr
-        style = style.base_style
 
 
 def _markdown(paragraph) -> str:

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import html
 import re
+import resource
 import shutil
+import signal
 import subprocess
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Optional
 
 from policyc.errors import UserError
+from policyc.importers.refusal import Refused
+from policyc.limits import MAX_IMPORT_BYTES, MAX_IMPORT_LINES, MAX_TOOL_OUTPUT_BYTES, MAX_TOOL_SECONDS
 
 _PAGE_OF = re.compile(r"\bpage\s+\d+\s+(of\s+\d+)?\s*$", re.I)
 _GLYPH = "•·▪◦‣∙●○■□➢➤❖\uf020-\uf0ff"  # bullets, Word's symbol-font ones (U+F0B7 ...) among them
@@ -25,8 +30,7 @@ _HANGING = re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}})*\.?|\(?[a-z]\)|[-*–{_GLYPH
 def pdf_title(path: Path) -> Optional[str]:
     """The largest text on the first page, its lines joined (a title wrapped over two lines is one
     title), when it is clearly larger than the page's ordinary text; else None."""
-    done = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", "-enc", "UTF-8", str(path), "-"],
-                          capture_output=True, text=True)
+    done = _pdftotext(["-f", "1", "-l", "1", "-bbox"], path)
     if done.returncode:
         return None
     words = [(float(m.group(2)), float(m.group(4)) - float(m.group(2)), html.unescape(m.group(5)))
@@ -53,13 +57,37 @@ def pdf_title(path: Path) -> Optional[str]:
     return title if 1 <= len(title.split()) <= 20 else None
 
 
+def _pdftotext(options: list[str], path: Path) -> subprocess.CompletedProcess:
+    """pdftotext on `path` within the limits: MAX_TOOL_SECONDS, MAX_TOOL_OUTPUT_BYTES of text
+    (its output goes to a temporary file it may not write past that size), a GB of memory."""
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise Refused(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB, more than any policy needs")
+    with tempfile.TemporaryFile() as out:
+        done = subprocess.run(["pdftotext", *options, "-enc", "UTF-8", str(path), "-"], stdout=out,
+                              stderr=subprocess.PIPE, timeout=MAX_TOOL_SECONDS, preexec_fn=_tool_limits)
+        out.seek(0)
+        text = out.read(MAX_TOOL_OUTPUT_BYTES + 1)
+    if done.returncode == -signal.SIGXFSZ or len(text) > MAX_TOOL_OUTPUT_BYTES:
+        raise Refused(f"its text is more than {MAX_TOOL_OUTPUT_BYTES // 1_000_000} MB, more than a policy needs")
+    return subprocess.CompletedProcess(done.args, done.returncode, text.decode("utf-8", "replace"),
+                                       done.stderr.decode("utf-8", "replace"))
+
+
+def _tool_limits() -> None:
+    """In the child, before pdftotext starts: its output file's size and its memory bounded."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_TOOL_OUTPUT_BYTES, MAX_TOOL_OUTPUT_BYTES))
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
 def pdf_text(path: Path) -> str:
     """The PDF's text as one paragraph a line, blank lines between, tables with tabs between cells."""
     if not shutil.which("pdftotext"):
         raise UserError("importing a PDF needs poppler's pdftotext (Debian: apt-get install poppler-utils)")
-    done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True)
+    done = _pdftotext(["-layout"], path)
     if done.returncode:
-        raise UserError(f"{path}: pdftotext could not read it: {done.stderr.strip()}")
+        raise Refused(f"pdftotext could not read it: {done.stderr.strip()[:300]}")
+    if done.stdout.count("\n") > MAX_IMPORT_LINES * 3:  # -layout leaves blank lines between paragraphs
+        raise Refused(f"its text runs to {done.stdout.count(chr(10))} lines, more than a policy needs")
     pages = [p.splitlines() for p in done.stdout.split("\f")]
     furniture = _furniture(pages)
     widths = sorted(len(line.rstrip()) for page in pages for line in page if line.strip())

@@ -8,19 +8,26 @@ from typing import Optional
 
 import yaml
 
-from policyc.errors import UserError
+from policyc.errors import UserError, display_path
 from policyc.importers.blocks import Block
 from policyc.importers.convert import CONVERTED, read_converted
+from policyc.importers.decode import text_of
 from policyc.importers.pdf import pdf_text, pdf_title
+from policyc.importers.refusal import boundary
 from policyc.importers.text import read_text
 from policyc.text.glyphs import drawable_text
 
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", *CONVERTED)
 
 
-def read_document(path: Path) -> list[Block]:
-    """The document's blocks, every character one the house fonts can draw: what is imported builds."""
-    return [_drawable(b) for b in _read(path)]
+def read_document(path: Path, notes: Optional[list[str]] = None) -> list[Block]:
+    """The document's blocks, every character one the house fonts can draw: what is imported builds.
+
+    Whatever goes wrong reading it is a `Refused` naming the file (refusal.boundary); what
+    was done to its text on the way (another encoding, control characters) is added to `notes`."""
+    notes = [] if notes is None else notes
+    with boundary(path):
+        return [_drawable(b) for b in _read(path, notes)]
 
 
 def _drawable(block: Block) -> Block:
@@ -32,10 +39,11 @@ def _drawable(block: Block) -> Block:
     return block
 
 
-def _read(path: Path) -> list[Block]:
+def _read(path: Path, notes: list[str]) -> list[Block]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UserError(f"{path}: policyc can import {', '.join(SUFFIXES)} files, not {suffix or 'this file'}")
+        raise UserError(f"{display_path(path)}: policyc can import {', '.join(SUFFIXES)} files, "
+                        f"not {display_path(Path(suffix)) if suffix else 'this file'}")
     if suffix == ".pdf":
         return _mark_title(read_text(pdf_text(path), name="paragraph"), pdf_title(path))
     if suffix == ".docx":
@@ -43,7 +51,7 @@ def _read(path: Path) -> list[Block]:
         return read_docx(path)
     if suffix in CONVERTED:
         return read_converted(path)
-    text = path.read_text(encoding="utf-8-sig")
+    text = text_of(path, notes)
     if suffix == ".md":
         facts, text = front_matter(text)
         return facts + _top_level(read_text(text, markdown=True))

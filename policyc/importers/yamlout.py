@@ -16,12 +16,18 @@ _RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "~", ""}
 
 def dump(data: dict, header: list[str] = ()) -> str:
     """The file's text; the data read back from it is checked to be exactly `data`."""
-    lines = [f"# {h}" if h else "#" for h in header]
+    lines = [f"# {_printable(h)}" if h else "#" for h in header]
     lines += _mapping(data, 0)
     text = "\n".join(lines) + "\n"
     if yaml.load(text, Loader=yaml.BaseLoader) != _plain(data):  # values as text, as policyc reads them
         raise AssertionError("the YAML written does not read back as the imported data")
     return text
+
+
+def _printable(text: str) -> str:
+    """A comment's words on its one line: a newline or other control character (in a file's
+    name, say) written as its escape, so it cannot end the comment and start YAML."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _plain(data: Any) -> Any:
@@ -98,15 +104,19 @@ def add_school_policy(text: str, entry: dict) -> str:
 
 def add_entries(text: str, key: str, entries: dict) -> str:
     """The file with `entries` added under its top-level `key:` (made at the end if there is
-    none), every other line left exactly as it was, in the file's own line endings."""
+    none), every other line left exactly as it was: its line endings (a file in CRLF stays CRLF
+    in every line), its blank lines at the end."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    body = text.replace("\r\n", "\n")
+    trailing = body[len(body.rstrip("\n")):] or "\n"
+    lines = body.rstrip("\n").split("\n")
     at = next((i for i, line in enumerate(lines) if re.match(rf"^{key}:\s*(\{{\s*\}})?\s*(#.*)?$", line)), None)
     if at is None:
         lines += [f"{key}:"] + _mapping(entries, 2)
     else:
-        lines[at] = f"{key}:"
+        if re.match(rf"^{key}:\s*\{{", lines[at]):
+            lines[at] = f"{key}:"  # an empty mapping written {} becomes the block its entries go in
         following = next((line for line in lines[at + 1:] if line.strip() and not line.lstrip().startswith("#")), "")
         indent = len(following) - len(following.lstrip()) if following.startswith(" ") else 2
         lines[at + 1:at + 1] = _mapping(entries, indent)
-    return newline.join(lines) + newline
+    return newline.join(lines) + trailing.replace("\n", newline)
