@@ -12,7 +12,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Optional
 
-from policyc.model import Block, Part, ResolvedPolicy, body_parts, item_texts
+from policyc.errors import Position
+from policyc.model import Block, ClauseBody, Part, ResolvedPolicy, body_parts, item_texts
 from policyc.text.placeholders import uses
 
 
@@ -59,6 +60,7 @@ class Comparison:
     values: list[tuple[str, str, str]] = field(default_factory=list)  # name, old, new
     old_labels: dict[str, str] = field(default_factory=dict)  # clause id -> how to name it in words
     new_labels: dict[str, str] = field(default_factory=dict)
+    front: tuple[ClauseChange, ...] = ()  # the words outside any section (FRONT) that changed
 
     def label(self, change: "ClauseChange", side: str) -> str:
         return (self.new_labels if side == "new" else self.old_labels).get(change.id, change.id)
@@ -76,7 +78,7 @@ class Comparison:
 
     @property
     def has_changes(self) -> bool:
-        return (any(c.affected for c in self.clauses.values())
+        return (any(c.affected for c in self.clauses.values()) or bool(self.front)
                 or any(s.kind != "same" or s.moved for s in self.sections.values()))
 
     def footprint(self) -> frozenset:
@@ -85,11 +87,12 @@ class Comparison:
         return frozenset([("clause", c.id, c.kind, c.moved) for c in self.clauses.values() if c.affected]
                          + [("section", s.id, s.kind, s.moved) for s in self.sections.values()
                             if s.kind != "same" or s.moved]
-                         + [("value", name) for name, _, _ in self.values])
+                         + [("value", name) for name, _, _ in self.values]
+                         + [("front", c.id, c.kind) for c in self.front])
 
     def affected_paragraphs(self) -> str:
         """'6.5; 6.11 (new); 3.4 removed', in the numbering of the new version."""
-        words = []
+        words = [FRONT[c.id] for c in self.front]
         for change in _in_new_order(self):
             label = self.label(change, "new")
             if change.kind == "added":
@@ -241,7 +244,29 @@ def compare(old: ResolvedPolicy, new: ResolvedPolicy) -> Comparison:
         if part_id not in new_parts:
             sections[part_id] = SectionChange(part_id, "removed", part, None)
 
-    return Comparison(old, new, clauses, sections, _changed_values(old, new), labels(old), labels(new))
+    return Comparison(old, new, clauses, sections, _changed_values(old, new), labels(old), labels(new),
+                      _front(old, new))
+
+
+# The words of a policy outside its sections, as a change log names them; a change to them is
+# a change to what governors ratify, shown like a paragraph's.
+FRONT = {"preamble": "the words under the title", "opening": "the opening words before section 1"}
+
+
+def _front(old: ResolvedPolicy, new: ResolvedPolicy) -> tuple[ClauseChange, ...]:
+    out = []
+    for name in FRONT:
+        before, after = getattr(old, name), getattr(new, name)
+        if before.strip() == after.strip():
+            continue
+        kind = "added" if not before.strip() else "removed" if not after.strip() else "changed"
+        out.append(ClauseChange(name, kind, _as_block(name, before, old) if before.strip() else None,
+                                _as_block(name, after, new) if after.strip() else None))
+    return tuple(out)
+
+
+def _as_block(name: str, text: str, policy: ResolvedPolicy) -> Block:
+    return Block(name, ClauseBody(text=text), (), Position(policy.sources[0] if policy.sources else ""), False, "")
 
 
 def used_names(policy: ResolvedPolicy) -> set[str]:
@@ -269,7 +294,7 @@ def change_kind(comparison: Optional[Comparison]) -> str:
     if comparison.of_kind("added") or comparison.of_kind("removed") or any(
             s.kind in ("added", "removed") for s in comparison.sections.values()):
         return "structure"
-    if comparison.of_kind("changed") or comparison.moved or any(
+    if comparison.of_kind("changed") or comparison.moved or comparison.front or any(
             s.kind == "changed" or s.moved for s in comparison.sections.values()):
         return "wording"
     if comparison.values:

@@ -113,6 +113,9 @@ def section_note(section: SectionChange, place: str) -> str:
     return "; ".join(notes)
 
 
+FRONT_NOTES = {"changed": "Wording changed", "added": "New words", "removed": "Removed"}
+
+
 class _Builder:
     def __init__(self, comparison: Comparison) -> None:
         self.comparison = comparison
@@ -175,7 +178,8 @@ class _Builder:
                     left_behind.setdefault(anchor, []).append((block, depth, "moved-from"))
                 else:
                     anchor = block.id
-        out: list[SectionEntry] = [self.moved_away(s) for s in sections_behind.get("", [])]
+        out: list[SectionEntry] = [self.front()] if comparison.front else []
+        out += [self.moved_away(s) for s in sections_behind.get("", [])]
         for part in comparison.new.parts:
             section = comparison.sections[part.id]
             clauses = [self.clause(b, d, p) for b, d, p in left_behind.get(part.id, [])]
@@ -189,6 +193,16 @@ class _Builder:
                 clauses = [self.clause(b, d, "removed") for b, d in _walk(section.old.blocks)]
                 out.append(self.section(section, "removed", clauses))
         return Redline(comparison, tuple(out))
+
+    def front(self) -> SectionEntry:
+        """The policy's words outside its sections, where they changed, before section 1: headed
+        by what they are (a heading of the redline's own, as its notes are, not of the policy)."""
+        heading = "Before section 1: the words under the title and the opening words"
+        clauses = tuple(ClauseEntry(c.id, "here", c, "", "", 0, FRONT_NOTES[c.kind], ("", ""),
+                                    clause_pieces(c, self.sides)) for c in self.comparison.front)
+        title = tuple(self.sides.kept([(t, (False, False, False, "")) for t in TOKEN.findall(heading)]))
+        return SectionEntry("_front", "here", SectionChange("_front", "same", None, None), "", "", title, "",
+                            ("", ""), clauses, True)
 
     def moved_away(self, section: SectionChange) -> SectionEntry:
         clauses = [self.clause(b, d, "moved-from") for b, d in _walk(section.old.blocks)]

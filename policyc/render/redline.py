@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from policyc.history.compare import Comparison
+from policyc.history.compare import FRONT, Comparison
 from policyc.history.status import long_date
 from policyc.model import ResolvedPolicy
 from policyc.render.changes import ClauseEntry, Piece, Redline, Runs, SectionEntry, build_redline
@@ -213,6 +213,9 @@ def summary(comparison: Comparison, old_label: str, new_label: str, values_marke
         a, b = num(change, "old"), num(change, "new")
         return b if a == b else f"{b} (was {a})"
 
+    for change in comparison.front:
+        out.append(f"{FRONT[change.id][:1].upper()}{FRONT[change.id][1:]}: "
+                   + {"changed": "wording changed", "added": "added", "removed": "removed"}[change.kind])
     out.append(f"{_count(len(changed), 'paragraph')} with changed wording"
                + (f": {', '.join(both(c) for c in changed)}" if changed else ""))
     out.append(f"{_count(len(added), 'paragraph')} added" + (f": {', '.join(num(c, 'new') for c in added)}" if added else ""))

@@ -8,12 +8,12 @@ from dataclasses import replace
 import pytest
 
 from policyc.compile.number import number_policy
-from policyc.history.compare import compare
+from policyc.history.compare import change_kind, compare
 from policyc.model import Block, ClauseBody, ListItem
 from policyc.pipeline import check_all
 from policyc.render.changes import Run, build_redline, side_text
 from policyc.render.docx_redline import changes
-from policyc.render.redline import html_sections, pieces_html
+from policyc.render.redline import html_sections, pieces_html, summary
 from tests.helpers import TRUST, decide, write_tree
 
 POLICY = """\
@@ -362,3 +362,37 @@ def test_in_word_a_removed_table_is_a_table_of_tracked_deleted_rows(base):
     assert len(rows) == 3 and all(r.find(f"{W}trPr/{W}del") is not None for r in rows)
     assert not list(table.iter(f"{W}t"))  # every word in it is deleted text
     assert "".join(t.text for t in table.iter(f"{W}delText")).startswith("UseWho sees it")
+
+
+# --- the words outside any section ---------------------------------------------------------
+
+def test_a_change_to_the_words_under_the_title_is_shown_before_section_1(base):
+    """The preamble is part of what governors ratify: a change to it is a change of wording,
+    marked like a paragraph's in the model, the page and the Word file."""
+    old = replace(base, preamble="The adults who work with our pupils model the behaviour we teach.")
+    new = replace(base, preamble="Every adult who works with our pupils models the behaviour we teach.")
+    comparison = compare(old, new)
+    assert comparison.has_changes and [c.kind for c in comparison.front] == ["changed"]
+    assert change_kind(comparison) == "wording"
+    [front, *rest] = build_redline(comparison).sections
+    assert front.id == "_front" and front.changed and not any(s.changed for s in rest)
+    [entry] = front.clauses
+    assert entry.note == "Wording changed"
+    assert "".join(side_text(p.runs, "old") for p in entry.pieces) == old.preamble
+    assert "".join(side_text(p.runs, "new") for p in entry.pieces) == new.preamble
+    assert "The words under the title: wording changed" in summary(comparison, "version 1.0", "the draft")
+    html = str(html_sections(build_redline(comparison))[0].clauses[0].body)
+    assert "<del>" in html and "<ins>" in html
+    document = _word(old, new)
+    assert new.preamble in _paragraphs(decide(document, accept=True))
+    assert old.preamble in _paragraphs(decide(document, accept=False))
+    assert not compare(new, new).front and not compare(new, new).has_changes
+
+
+def test_opening_words_added_and_removed(base):
+    added = compare(base, replace(base, opening="Read this first."))
+    assert [(c.id, c.kind) for c in added.front] == [("opening", "added")]
+    assert added.affected_paragraphs() == "the opening words before section 1"
+    removed = compare(replace(base, opening="Read this first."), base)
+    assert [(c.id, c.kind) for c in removed.front] == [("opening", "removed")]
+    assert build_redline(removed).sections[0].clauses[0].note == "Removed"
