@@ -250,7 +250,8 @@ def compare(old: ResolvedPolicy, new: ResolvedPolicy) -> Comparison:
 
 # The words of a policy outside its sections, as a change log names them; a change to them is
 # a change to what governors ratify, shown like a paragraph's.
-FRONT = {"preamble": "the words under the title", "opening": "the opening words before section 1"}
+FRONT = {"title": "the title", "subtitle": "the subtitle", "preamble": "the words under the title",
+         "opening": "the opening words before section 1"}
 
 
 def _front(old: ResolvedPolicy, new: ResolvedPolicy) -> tuple[ClauseChange, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from policyc.history.compare import ClauseChange, Comparison, SectionChange
+from policyc.history.compare import FRONT, ClauseChange, Comparison, SectionChange
 from policyc.model import Block, ResolvedPolicy
 from policyc.render.pieces import (TOKEN, Filler, Piece, Row, Run, Runs, Sides, clause_pieces, old_pieces,
                                    side_text, title_runs)
@@ -197,7 +197,7 @@ class _Builder:
     def front(self) -> SectionEntry:
         """The policy's words outside its sections, where they changed, before section 1: headed
         by what they are (a heading of the redline's own, as its notes are, not of the policy)."""
-        heading = "Before section 1: the words under the title and the opening words"
+        heading = "Before section 1: " + "; ".join(FRONT[c.id] for c in self.comparison.front)
         clauses = tuple(ClauseEntry(c.id, "here", c, "", "", 0, FRONT_NOTES[c.kind], ("", ""),
                                     clause_pieces(c, self.sides)) for c in self.comparison.front)
         title = tuple(self.sides.kept([(t, (False, False, False, "")) for t in TOKEN.findall(heading)]))

@@ -396,3 +396,11 @@ def test_opening_words_added_and_removed(base):
     removed = compare(replace(base, opening="Read this first."), base)
     assert [(c.id, c.kind) for c in removed.front] == [("opening", "removed")]
     assert build_redline(removed).sections[0].clauses[0].note == "Removed"
+
+
+def test_a_new_title_is_a_change_of_wording(base):
+    comparison = compare(base, replace(base, title="Staff Conduct on Social Media"))
+    assert [(c.id, c.kind) for c in comparison.front] == [("title", "changed")]
+    [front, *_] = build_redline(comparison).sections
+    assert "".join(r.on("new") for r in front.title) == "Before section 1: the title"
+    assert change_kind(comparison) == "wording"
