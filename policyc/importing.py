@@ -67,12 +67,14 @@ def read_import(document: Path, placeholders: bool = False, policy_id: str | Non
 
 def import_document(document: Path, source: Path, placeholders: bool = False,
                     policy_id: str | None = None, school_slug: Optional[str] = None,
-                    imported: Optional[Imported] = None) -> tuple[Imported, list[str]]:
+                    imported: Optional[Imported] = None, also_others: bool = False) -> tuple[Imported, list[str]]:
     """Write the trust (if new), the policy and its school into `source`; return what was done and a report.
 
     The school is `school_slug` when given, else the trust's school of the name the document
     gives, else a new school file; an existing school file gets the policy added under policies:.
-    `imported`: the document as read_import has already read it."""
+    `imported`: the document as read_import has already read it. In a trust with other schools
+    (or `also_others`: a folder bringing several) the policy is the school's own, for it alone
+    (applies_to: schools:), never given to the other schools with this school's words."""
     _slug_argument(school_slug)
     imported = imported or read_import(document, placeholders, policy_id)
     matched = school_slug or existing_school(source, imported.school_name)
@@ -80,6 +82,9 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
         made = imported.files.pop(f"schools/{imported.school_slug}.yaml")
         imported.files[f"schools/{matched}.yaml"] = made
         imported.school_slug = matched
+    others = _other_schools(source, imported.school_slug)
+    if (others or also_others) and not placeholders:  # with placeholders it is made a model for them all
+        _own_policy(imported)
     plan: dict[Path, str] = {}
     before: dict[Path, str] = {}  # files that were there already, as they were
     added_roles: dict[str, str] = {}
@@ -108,11 +113,19 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
         plan[path] = text
     written = []
     changes = Changes()
+    to_fill: list[str] = []
+    school_file = f"schools/{imported.school_slug}.yaml"
     try:
         for path, text in plan.items():
             changes.write(path, text)
             written.append(path)
-        _, policies, warnings = check(source)
+        try:
+            _, policies, warnings = check(source)
+        except InvalidSource as exc:
+            to_fill = _school_needs(exc.errors, school_file) if within(source, school_file) not in before else []
+            if not to_fill:
+                raise
+            policies, warnings = [], []
     except BaseException as exc:
         changes.take_back()  # only what this import made or changed, put back byte for byte
         if isinstance(exc, InvalidSource):
@@ -120,6 +133,10 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
                             + "\n".join(str(p) for p in exc.errors)) from None
         raise
     report = [f"note: {n}" for n in imported.notes]
+    if imported.own:
+        report.append(f"the policy is {imported.school_slug}'s own (applies_to: schools: [{imported.school_slug}]): "
+                      "the trust's other schools do not get it; to make it a model for them, write its school's "
+                      "names as placeholders (policyc import --placeholders does) and remove applies_to:")
     report += [f"added {_roles_words(added_roles)} to {display_path(p)}" if p.name == "trust.yaml" and p in before
                else f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written]
     report += [f"check: {c}" for c in imported.comments]  # also a '# Check:' comment in the school file
@@ -128,8 +145,39 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
     report += [f"left as written, though it may differ between schools (a value or a placeholder by hand): {x}"
                for x in imported.left]
     report += [f"warning: {w}" for w in warnings]
-    report += _number_report(policies, imported)
+    report += [f"to fill in before the trust builds: {need}" for need in to_fill]
+    report += _number_report(policies, imported) if policies else []
     return imported, report
+
+
+def _other_schools(source: Path, slug_: str) -> list[str]:
+    folder = source / "schools"
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.stem != slug_) if folder.is_dir() else []
+
+
+def _own_policy(imported: Imported) -> None:
+    """The imported policy for its school alone: applies_to: schools: [slug], written into its file."""
+    rel = f"policies/{imported.policy_id}.yaml"
+    lines = imported.files[rel].split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(("ratification_layout:", "sections:")))
+    lines.insert(at, f"applies_to: {{schools: [{imported.school_slug}]}}")
+    imported.files[rel] = "\n".join(lines)
+    imported.own = True
+
+
+def _school_needs(errors, school_file: str) -> list[str]:
+    """What a new school's file must still say for the trust's other policies to build for it
+    (their role holders' names, its phase), one line each; [] if anything else is wrong.
+
+    The document names nobody for those roles, so nothing is guessed: the import is kept and
+    these are asked for."""
+    needs: dict[str, str] = {}
+    for problem in errors:
+        if not problem.hint.endswith(school_file) or not re.search(
+                r"needs the name of|gives no (?:phase|name)", problem.message):
+            return []
+        needs.setdefault(problem.hint, f"{problem.message.split(' (')[0]}: {problem.hint}")
+    return list(needs.values())
 
 
 def _missing_roles(trust_text: str, made_trust: str, school: dict) -> dict[str, str]:
@@ -348,11 +396,13 @@ def import_folder(folder: Path, source: Path, placeholders: bool = False,
             if only is not None and not imported.school_name:
                 slug_ = existing_school(source, only.school_name)
                 imported.comments[:] = [c for c in imported.comments if not c.startswith(NO_SCHOOL_NAME)]
-                imported, report = import_document(document, source, school_slug=slug_, imported=imported)
+                imported, report = import_document(document, source, placeholders, school_slug=slug_,
+                                                   imported=imported)
                 report.insert(0, f"the document names no school: imported for {only.school_name}, the only "
                                  "school the folder's documents name")
             else:
-                imported, report = import_document(document, source, school_slug=school_slug, imported=imported)
+                imported, report = import_document(document, source, placeholders, school_slug=school_slug,
+                                                   imported=imported, also_others=len(named) > 1)
         except UserError as exc:
             result.refused.append((document, str(exc)))
             continue

@@ -199,6 +199,7 @@ class ModelPolicy:
     layout: tuple[tuple[str, object], ...] = ()  # what this policy's ratification_layout changes in the trust's
     opening: str = ""  # untitled text before the first section
     phases: tuple[str, ...] = ()  # applies_to: the phases of school this policy is for; () for all
+    schools: tuple[str, ...] = ()  # applies_to: the schools (slugs) it is for, whatever their phase; () for all
     approving_body: str = ""  # a named body for this policy, overriding the usual one
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by): `reasons:`
     meeting: Optional[dt.date] = None  # when the approving body (the trust board) is to consider a change

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from policyc.compile.links import link_policies
+from policyc.compile.applicability import check_schools_named
 from policyc.compliance.requirements import check_references
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
@@ -111,6 +112,7 @@ def check_all(source: Path, strict: bool = False, session=None) -> Checked:
     project = load_project(source, problems) if session is None else load_project(source, problems, session.reading)
     if project:
         check_references(project, problems)
+        check_schools_named(project, problems)
     if session is None:
         resolved = resolve_all(project, problems) if project else []
         numbered = link_policies([number_policy(p) for p in resolved])

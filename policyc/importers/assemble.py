@@ -28,6 +28,7 @@ class Imported:
     offered: list[str] = field(default_factory=list)  # placeholders found but not applied
     left: list[str] = field(default_factory=list)  # with --placeholders, what could not become one
     notes: list[str] = field(default_factory=list)  # what reading did to the text (read.read_document)
+    own: bool = False  # the policy is its school's alone (applies_to: schools:), in a trust of several
     numbers: set[str] = field(default_factory=set)  # the paragraph numbers the document carries
     overlay: dict = field(default_factory=dict)
     cover_rows: list[str] = field(default_factory=list)  # the cover's ratification rows, as label: value  # the school's entry under policies:, for a school already there

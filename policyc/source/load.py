@@ -179,6 +179,8 @@ class Loader:
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
         positions.update({f"meets.{i}": self.at(("meets", i)) for i in range(len(d.get("meets") or ()))})
+        positions.update({f"applies_to.schools.{i}": self.at(("applies_to", "schools", i))
+                          for i in range(len((d.get("applies_to") or {}).get("schools") or ()))})
         rows = ((d.get("ratification_layout") or {}).get("rows") or ()) if isinstance(d.get("ratification_layout"), dict) else ()
         positions.update({f"layout.rows.{i}": self.at(("ratification_layout", "rows", i)) for i in range(len(rows))})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
@@ -189,6 +191,7 @@ class Loader:
                            layout=self.layout_changes(d.get("ratification_layout")),
                            opening=d.get("opening", "") or "",
                            phases=tuple((d.get("applies_to") or {}).get("phases", ())),
+                           schools=tuple((d.get("applies_to") or {}).get("schools", ())),
                            reasons=reasons_of(d.get("reasons")),
                            meeting=self.date(d.get("meeting"), ("meeting",)),
                            meets=tuple(d.get("meets") or ()))

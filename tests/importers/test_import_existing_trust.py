@@ -70,3 +70,47 @@ def test_a_slug_the_checker_would_refuse_is_refused_at_once(tmp_path, capsys, mo
     assert "--school 'oak_primary'" in err and "lower-case letters, digits and single hyphens" in err
     assert "Traceback" not in err
     assert {p: p.read_text(encoding="utf-8") for p in source.rglob("*.yaml")} == before
+
+
+def test_a_new_schools_policy_in_a_trust_of_several_is_that_schools_own(tmp_path, capsys):
+    """Spring Meadow's phones policy brought into the example trust: the other five schools do
+    not get a policy in Spring Meadow's words, and the names the trust's own policies need for
+    the new school are asked for, never guessed."""
+    import shutil
+
+    from policyc.pipeline import check_all
+    from tests.helpers import EXAMPLE
+    source = tmp_path / "src"
+    shutil.copytree(EXAMPLE, source)
+    document = _document(tmp_path, "spring-meadow-mobile-phones", "docx")
+    assert main(["import", str(document), "--source", str(source)]) == 0
+    out = capsys.readouterr().out
+    policy = yaml.safe_load((source / "policies" / "mobile-phone.yaml").read_text())
+    assert policy["applies_to"] == {"schools": ["spring-meadow-primary-school"]}
+    assert "the trust's other schools do not get it" in out
+    asked = [line for line in out.splitlines() if line.startswith("to fill in before the trust builds:")]
+    assert any("Spring Meadow Primary School's Headteacher: add headteacher: {name: ...}" in a for a in asked)
+    assert main(["validate", "--source", str(source)]) == 1  # until the names are given
+    school = source / "schools" / "spring-meadow-primary-school.yaml"
+    data = yaml.safe_load(school.read_text())
+    for key in ("headteacher", "chair", "dsl", "deputy_dsl", "online_safety_lead"):
+        data["roles"].setdefault(key, {})["name"] = f"Named {key}"
+    school.write_text(yaml.safe_dump(data))
+    checked = check_all(source)
+    having = {p.school_slug for p in checked.policies if p.policy_id == "mobile-phone"}
+    assert having == {"spring-meadow-primary-school"}
+
+
+def test_a_school_that_applies_to_names_must_exist(tmp_path, capsys):
+    import shutil
+
+    from tests.helpers import EXAMPLE
+    source = tmp_path / "src"
+    shutil.copytree(EXAMPLE, source)
+    path = source / "policies" / "photography.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("sections:\n", "applies_to: {schools: [hollin-bank-primry]}\nsections:\n", 1))
+    assert main(["validate", "--source", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "policies/photography.yaml:" in err and "'hollin-bank-primry', which is not one of the trust's schools" in err
+    assert "did you mean 'hollin-bank-primary'?" in err
