@@ -237,7 +237,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("folder", metavar="DIR", type=Path, help="the new project's folder")
     i.add_argument("--example", action="store_true",
                    help="copy the example trust (five schools, ratified versions) instead of the starter")
-    m = sub.add_parser("import", help="add existing policy documents (.docx, .doc, .odt, .rtf, .pdf, .txt, .md) to the trust",
+    m = sub.add_parser("import",
+                       help="add existing policy documents (.docx, .doc, .odt, .rtf, .pdf, .txt, .md) to the trust",
                        description="Read an existing policy and write it as source files in --source: the model "
                                    "policy, its school with the ratification record from the cover, and a trust "
                                    "if there is none. The files are checked at once; a report lists what could "

@@ -335,7 +335,8 @@ class FolderResult:
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # a file it did not try, and why
 
     def needs_checking(self, report: list[str]) -> bool:
-        return any(line.startswith(("check:", "could not place:", "numbered ", "warning:", "to fill in")) for line in report)
+        return any(line.startswith(("check:", "could not place:", "numbered ", "warning:", "to fill in"))
+                   for line in report)
 
 
 def _leftover(path: Path) -> bool:
