@@ -11,7 +11,7 @@ from policyc.importers.blocks import Block, Unplaced
 from policyc.importers.cover import Cover, block_rows, looks_like_cover_fact, ratification, read_cover
 from policyc.importers.ids import slug
 from policyc.importers.layout import entry_key, split_document
-from policyc.importers.structure import arrange, change_columns, escape
+from policyc.importers.structure import arrange, change_columns, escape, opening
 from policyc.importers.yamlout import dump
 
 SCHEMA = "# yaml-language-server: $schema={}schemas/{}.schema.json"
@@ -60,6 +60,13 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
     unplaced: list[Unplaced] = [Unplaced(b.where, b.text, f"left out {', '.join(b.dropped)}: no font can draw it")
                                 for b in blocks if b.dropped]
     style, sections, history = arrange(layout.body, layout.contents, unplaced)
+    if not cover.title and sections and not sections[0].get("_made") and (
+            style == "none" or sections[0].get("numbered") is False):
+        # The document's first line, read as the heading over its first paragraphs, is its
+        # title: printed once, as the title, with those paragraphs as the opening words.
+        cover.title = sections[0]["title"]
+        sections[0]["_made"] = True
+    sections, opening_words = opening(sections)
     full_text = "\n".join(b.text for b in blocks)
     school = names.school_name(full_text, [b.text for b in layout.cover]) or _school_from_body(cover.body)
     roles = names.role_titles(full_text)
@@ -72,7 +79,7 @@ def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
                                                                      or b.marker == "decimal")}
     cover.preamble = [p for p in cover.preamble if not _part_of(p, school)]
     record = ratification(cover)
-    policy = _policy(pid, title, cover, style, layout.contents, sections, history, record)
+    policy = _policy(pid, title, cover, style, layout.contents, sections, history, record, opening_words)
     rows = block_rows(cover, record)
     # The document's own block, where it had it, with no heading or status line it did not have.
     policy["ratification_layout"] = {"position": position if rows else "none", "heading": False,
@@ -153,7 +160,7 @@ def _school_from_body(body: Optional[str]) -> Optional[str]:
 
 
 def _policy(pid: str, title: str, cover: Cover, style: str, contents, sections: list[dict], history: list[dict],
-            record: dict) -> dict:
+            record: dict, opening_words: list[str] = ()) -> dict:
     policy: dict = {"id": pid, "title": title}
     if cover.subtitle:
         policy["subtitle"] = cover.subtitle
@@ -166,6 +173,8 @@ def _policy(pid: str, title: str, cover: Cover, style: str, contents, sections: 
         policy["contents"] = False
     if cover.preamble:
         policy["preamble"] = "\n\n".join(_preamble_lines(cover.preamble)) + "\n"
+    if opening_words:  # the words before the first heading, with no heading of their own
+        policy["opening"] = "\n\n".join(opening_words) + "\n"
     policy["sections"] = sections
     if history:
         policy["history"] = history

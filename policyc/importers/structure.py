@@ -48,6 +48,21 @@ def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unpl
     return style, sections, history
 
 
+def opening(sections: list[dict]) -> tuple[list[dict], list[str]]:
+    """The paragraphs a document has before its first heading, as the policy's opening words,
+    where the format would otherwise need a section headed with a title the document never
+    had ("Introduction"). They stay a section when they are more than plain paragraphs
+    (numbered, a list, a table), or when the document has no heading at all."""
+    if not sections or not sections[0].pop("_made", False):
+        return sections, []
+    first = sections[0]
+    if len(sections) == 1 or not first["clauses"] or any(
+            set(c) - {"id", "text"} or c["text"].lstrip().startswith("|")
+            or re.match(r"\s*(?:\d{1,2}(?:\.\d{1,2})*\\?\.?|\(?[a-z0-9]{1,4}\))\s", c["text"]) for c in first["clauses"]):
+        return sections, []
+    return sections[1:], [c["text"] for c in first["clauses"]]
+
+
 def _gives_back(style: str, sections: list[dict]) -> bool:
     """Whether the house numbering, as policyc.compile numbers a policy, gives back every number the
     document gave a section or paragraph (the numbers the import report would otherwise say are lost)."""
@@ -93,6 +108,7 @@ def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unp
         nonlocal section
         if section is None:
             section = _section(ids, "Introduction", None, numbered=False)
+            section["_made"] = True  # a heading the document does not have: see opening()
             sections.append(section)
         return titled["clauses"] if titled is not None else section["clauses"]
 

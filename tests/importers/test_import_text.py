@@ -71,3 +71,26 @@ def test_a_run_of_short_lines_on_the_cover_is_not_made_bold(tmp_path):
     source = policy.read_text()
     assert "**Collective worship**" not in source and "Collective worship" in source
     assert "**Our values**" in source
+
+
+def test_words_before_the_first_heading_get_no_heading_the_document_lacks(tmp_path):
+    text = ("Charging and Remissions Policy\n\n"
+            "This policy sets out when the school may ask parents for money, and when it will not, in line with "
+            "the Education Act 1996 and the guidance of the Department for Education on charging for activities.\n\n"
+            "It applies to every activity the school organises, in school hours and outside them, on the site "
+            "and away from it, including trips, clubs and music tuition arranged through the school.\n\n"
+            "Voluntary contributions\n\n"
+            "The school may ask for a voluntary contribution towards an activity in school hours, and no pupil "
+            "is left out because their parents cannot or will not pay.\n")
+    (tmp_path / "charging.txt").write_text(text, encoding="utf-8")
+    src = tmp_path / "src"
+    assert main(["import", str(tmp_path / "charging.txt"), "--source", str(src)]) == 0
+    _, [policy], _ = check(src)
+    assert [p.title for p in policy.parts] == ["Voluntary contributions"]
+    assert policy.opening.startswith("This policy sets out when the school may ask parents for money")
+    assert "It applies to every activity" in policy.opening
+    assert main(["--source", str(src), "--output", str(tmp_path / "out"), "-q", "--format", "html",
+                 "--today", "2026-11-22"]) == 0
+    [page] = (tmp_path / "out").rglob("charging*.html")
+    built = key(re.sub(r"<[^>]+>", " ", page.read_text()))
+    assert key("It applies to every activity the school organises") in built and "Introduction" not in built
