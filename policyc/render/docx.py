@@ -27,7 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from policyc.model import Block, ListItem, ResolvedPolicy
+from policyc.model import Block, ListItem, Logo, ResolvedPolicy
 from policyc.render.html import GENERATOR
 from policyc.render.docx_styles import (ACCENT, CLAUSE_STYLES, CODE_FONT, FONT, SHADE, TEXT_WIDTH, column_widths,
                                         house_styles, style_id, update_fields_on_open)
@@ -484,7 +484,7 @@ class PolicyDocument:
         self.words = self.view["words"]
         self.document = new_document()
         self.numbering = Numbering(self.document)
-        house(self.document, self.numbering, ACCENT)
+        house(self.document, self.numbering, policy.brand.accent or ACCENT)
         update_fields_on_open(self.document)  # the contents get their page numbers, cross-references their numbers
         self.bookmarks = Bookmarks()
         self.out = Writer(self.document, self.numbering, self.bookmarks)
@@ -492,6 +492,8 @@ class PolicyDocument:
     def build(self) -> bytes:
         v, policy, doc = self.view, self.policy, self.document
         standing = v["standing"]
+        if policy.brand.logo:
+            logo_header(doc, policy.brand.logo)
         if not standing.is_final:
             draft_header(doc)
         if v["school_name"]:  # a setting whose documents name none prints no name
@@ -750,10 +752,27 @@ def sign_line(cell, role: str) -> None:
         cell.add_paragraph(role).paragraph_format.space_before = Pt(2)
 
 
+def logo_header(doc, logo: Logo) -> None:
+    """The trust's or school's logo at the head of every page, 10 mm high, with its text
+    alternative as the picture's description (what Word's Alt Text pane shows and reads).
+    Word draws PNG everywhere, so an SVG logo goes in drawn as a PNG (cairosvg) at 240 px high."""
+    picture = logo.data
+    if logo.media_type == "image/svg+xml":
+        import cairosvg  # only a Word file with an SVG logo needs it
+        picture = cairosvg.svg2png(bytestring=logo.data, output_height=240, unsafe=False)
+    paragraph = doc.sections[0].header.paragraphs[0]
+    shape = paragraph.add_run().add_picture(io.BytesIO(picture), height=Mm(10))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", logo.alt)
+    doc_pr.set("name", "Logo")
+
+
 def draft_header(doc) -> None:
     """DRAFT at the top of every page, large and grey (a watermark Word and LibreOffice both keep)."""
     header = doc.sections[0].header
     p = header.paragraphs[0]
+    if p.text or p._p.xpath(".//w:drawing"):  # below the logo
+        p = header.add_paragraph(style="Header")
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run("DRAFT")
     run.bold = True

@@ -165,7 +165,7 @@ class RedlineDocument:
         self.old_label, self.new_label, self.draft, self.today = old_label, new_label, draft, today
         self.document = new_document()
         self.numbering = Numbering(self.document)
-        house(self.document, self.numbering, ACCENT)
+        house(self.document, self.numbering, current.brand.accent or ACCENT)
         self.author = author or proposer(current)
         self.track = Tracked(self.document, self.author, today)
 
