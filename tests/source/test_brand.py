@@ -143,7 +143,7 @@ def test_the_pdf_cover_has_the_logo_as_a_figure_with_its_alt_text_and_every_page
     with pdfplumber.open(path) as pdf:
         words = [w["text"] for w in pdf.pages[0].extract_words()]
     # the logo (its name is text the SVG draws) above the school's name and the title
-    assert words[:6] == ["Skylark", "Ridge", "Learning", "Trust", "Hollin", "Bank"]
+    assert words[:2] == ["Skylark", "Ridge"] and words.index("Hollin") < words.index("Staff")
 
 
 @pytest.mark.slow
