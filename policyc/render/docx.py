@@ -1,9 +1,11 @@
 """The Word writer: each policy as a .docx that HR can edit in Word as if typed there.
 
-Real heading styles (Title, Heading 1, Heading 2…), Word's own automatic numbering (one
-multi-level list for 1, 1.1, 1.1.1; lettered and bulleted lists of their own), the
-ratification block and the table of changes as Word tables, a footer with title, version
-and "Page X of Y" fields, and the core properties (title, author, language). The words come
+Real heading styles (Title, Heading 1, Heading 2…) in the house style (docx_styles),
+Word's own automatic numbering (one multi-level list for 1, 1.1, 1.1.1, linked to the
+clause styles; lettered and bulleted lists of their own), cross-references as REF fields,
+the ratification block and the table of changes as Word tables within the text width, the
+logo in the header, a footer with title, version and "Page X of Y" fields, and the core
+properties (title, author, language). The words come
 from the same presentation data as the HTML page (present.view), and the clause text is
 the same Markdown, read by the same markdown-it rules.
 
