@@ -763,6 +763,7 @@ def logo_header(doc, logo: Logo) -> None:
         import cairosvg  # only a Word file with an SVG logo needs it
         picture = cairosvg.svg2png(bytestring=logo.data, output_height=240, unsafe=False)
     paragraph = doc.sections[0].header.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(8)  # air between the logo and the school's name
     shape = paragraph.add_run().add_picture(io.BytesIO(picture), height=Mm(10))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", logo.alt)
