@@ -774,9 +774,10 @@ def draft_header(doc) -> None:
     """DRAFT at the top of every page, large and grey (a watermark Word and LibreOffice both keep)."""
     header = doc.sections[0].header
     p = header.paragraphs[0]
-    if p.text or p._p.xpath(".//w:drawing"):  # below the logo
-        p = header.add_paragraph(style="Header")
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if p._p.xpath(".//w:drawing"):  # beside the logo, on the Header style's centre tab
+        p.add_run().add_tab()
+    else:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run("DRAFT")
     run.bold = True
     run.font.size = Pt(28)

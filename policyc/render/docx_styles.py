@@ -181,7 +181,10 @@ def house_styles(document, accent: str, numbers: dict[str, int]) -> None:
                              [_numbered(numbers["policy"], level), ("w:ind", {"left": step * (level + 1), "hanging": step})],
                              quick=True))
     styles += [
-        _style("paragraph", "Header", "Normal", "", [("w:spacing", {"after": 0})], _run(18, MUTED)),
+        _style("paragraph", "Header", "Normal", "",
+               [("w:tabs", {"_children": [("w:tab", {"val": "center", "pos": TEXT_WIDTH // 2}),
+                                          ("w:tab", {"val": "right", "pos": TEXT_WIDTH})]}),
+                ("w:spacing", {"after": 0})], _run(18, MUTED)),
         _style("paragraph", "Footer", "Normal", "", [("w:spacing", {"after": 0, "line": 240, "lineRule": "auto"})],
                _run(18, MUTED)),
         _style("character", "Default Paragraph Font", default=True, priority=1),
