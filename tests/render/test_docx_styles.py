@@ -65,8 +65,8 @@ def test_the_styles_are_the_house_style_not_the_template(example):
     assert val(fonts, "ascii") == "Open Sans" and val(fonts, "asciiTheme") is None
     assert not [s for s in styles.iter() if any("Theme" in a for a in s.attrib)]  # no Calibri or Cambria by theme
     by_id = {val(s, "styleId"): s for s in styles.findall("w:style", NS)}
-    for name in ("Title", "Heading1", "Heading2", "Heading3"):
-        assert val(by_id[name].find("w:rPr/w:color", NS)) == ACCENT and by_id[name].find("w:rPr/w:b", NS) is not None
+    for name in ("Title", "Heading1", "Heading2", "Heading3"):  # in the example trust's accent (brand: "#125a4e")
+        assert val(by_id[name].find("w:rPr/w:color", NS)) == "125A4E" and by_id[name].find("w:rPr/w:b", NS) is not None
     assert val(by_id["Title"].find("w:rPr/w:sz", NS)) == "40"  # 20 pt, as the PDF's h1
     assert by_id["Title"].find("w:pPr/w:pBdr", NS) is None  # the template's blue rule under the title is gone
     assert not [s for s in by_id if s.startswith(("LightShading", "MediumGrid", "IntenseQuote"))]
@@ -192,6 +192,13 @@ def test_the_page_numbers_are_the_size_of_the_words_around_them(example):
 
 
 # --- pieces -------------------------------------------------------------------------------
+
+def test_without_a_brand_the_headings_wear_the_house_accent():
+    document = new_document()
+    house(document, Numbering(document), ACCENT)
+    heading = document.styles["Heading 1"].element
+    assert val(heading.find("w:rPr/w:color", NS)) == ACCENT == "14506E"  # --accent in policy.css
+
 
 def test_a_numbered_markdown_list_is_list_number_and_a_bulleted_one_list_bullet():
     document = new_document()
