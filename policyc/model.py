@@ -267,6 +267,35 @@ class Requirement:
     position: Optional[Position] = None  # where the trust wrote it; None for the shipped list
 
 
+@dataclass(frozen=True)
+class Logo:
+    """A trust's or school's logo, read and checked from the sources (source/brand.py): the
+    renderers use these bytes and never open a file of the sources themselves."""
+
+    data: bytes  # an SVG or PNG file's bytes; in every document's cache key (engine/keys.py)
+    media_type: str  # image/svg+xml or image/png
+    alt: str  # its text alternative, required
+    width: float  # its size in CSS pixels, for its proportions
+    height: float
+
+    @property
+    def data_uri(self) -> str:
+        import base64  # only the page writers need it
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A logo and an accent colour (#rrggbb, 4.5:1 or more on white); none by default: the house style's."""
+
+    logo: Optional[Logo] = None
+    accent: str = ""
+
+    def over(self, below: "Brand") -> "Brand":
+        """This brand where it says something, `below` (the trust's) where it does not."""
+        return Brand(self.logo or below.logo, self.accent or below.accent)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Compliance:
     """What the trust says about checking its schools against the requirements."""
@@ -305,6 +334,7 @@ class School:
     boarding: bool = False
     sixth_form: bool = False
     elsewhere: tuple["Elsewhere", ...] = ()  # requirements met by documents kept outside policyc
+    brand: Brand = Brand()  # the school's own logo or accent, over the trust's
 
     def overlay(self, policy_id: str) -> Optional[Overlay]:
         return next((o for o in self.overlays if o.policy_id == policy_id), None)
@@ -356,6 +386,7 @@ class Trust:
     word_download: bool = False  # public pages link the Word file, for schools that let readers edit a copy
     web_managers: bool = False  # each school's index lists the register, fragment, sitemap and calendar
     compliance: Compliance = Compliance()
+    brand: Brand = Brand()  # logo and accent colour for every document
 
     def row_at(self, i: int) -> Position:
         return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)
@@ -441,6 +472,7 @@ class ResolvedPolicy:
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by), as the sources give them
     word_download: bool = False  # the public page offers the Word file (the trust's publish: word_download)
     period: str = ""  # for `policyc as-of`: "In force from ... to ...", printed on every page
+    brand: Brand = Brand()  # the school's logo and accent, else the trust's
 
     def reason_for(self, item_id: str) -> tuple[str, str]:
         """Why a clause or section was changed, and who proposed it: ("", "") when no one said."""

@@ -125,6 +125,19 @@ class _SessionReading(Reading):
         problems.replay(held[2])
         return held[1]
 
+    def branded(self, model, source: SourceFile, problems: Problems, root: Path):
+        # The logo file is read on every save (it is small); the branded model stays the same
+        # object while the model and what the brand reads are the same, so nothing after it is redone.
+        told = Problems()
+        plain = Reading.branded(self, model, source, told, root)
+        key = ("brand", id(model))
+        held = self.session.models.get(key)
+        if held is None or held[0] is not model or held[1] != plain.brand:
+            held = (model, plain.brand, plain)
+            self.session.models.put(key, held)
+        problems.replay(told)
+        return held[2]
+
     def check_policy(self, source: SourceFile, policy, problems: Problems, cross: dict):
         # It reads the policy, its file and the ids every policy gives [[...]] (compared by value).
         known = (dict(cross), getattr(cross, "unreadable", None))

@@ -140,7 +140,8 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
         layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
         approver=policy.approver, layout=layout, opening=policy.opening,
-        reasons=_reasons(sections, policy, overlay), word_download=project.trust.word_download)
+        reasons=_reasons(sections, policy, overlay), word_download=project.trust.word_download,
+        brand=school.brand.over(project.trust.brand))
 
 
 def _reasons(sections, policy: ModelPolicy, overlay: Overlay) -> tuple[tuple[str, str, str], ...]:

@@ -53,7 +53,7 @@ FORMATS: list[Format] = [
            dated=True,
            policy="policyc.render.writers:write_docx", redline="policyc.render.writers:redline_docx",
            download="Download this policy to edit in Word (DOCX)", download_when="word_download",
-           libraries=("python-docx", "lxml")),
+           libraries=("python-docx", "lxml", "cairosvg")),
 ]
 
 

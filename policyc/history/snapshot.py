@@ -179,7 +179,7 @@ def _from_block(d: dict, where: Position) -> Block:
 
 def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
     """Rebuild the approved policy; `base` lends what is not part of the approved text
-    (the school's name for page furniture, the trust's table columns)."""
+    (the school's name for page furniture, the trust's table columns, its logo and colour)."""
     c = data["content"]
     values = tuple(sorted(c["values"].items()))
     parts = tuple(Part(s["id"], s["kind"], s["title"],
@@ -198,7 +198,7 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         (), base.change_columns, base.ratification_block,
         tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources,
         approver=base.approver, layout=base.layout, opening=c.get("opening", ""),
-        policy_links=base.policy_links, word_download=base.word_download,
+        policy_links=base.policy_links, word_download=base.word_download, brand=base.brand,
         reasons=tuple((r["id"], r["reason"], r.get("by", "")) for r in data.get("reasons") or ()))
     return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
                     None, data.get("sha256", ""), data.get("owner", "") or "", str(data.get("recorded", "")))

@@ -1,9 +1,11 @@
 """The Word writer: each policy as a .docx that HR can edit in Word as if typed there.
 
-Real heading styles (Title, Heading 1, Heading 2…), Word's own automatic numbering (one
-multi-level list for 1, 1.1, 1.1.1; lettered and bulleted lists of their own), the
-ratification block and the table of changes as Word tables, a footer with title, version
-and "Page X of Y" fields, and the core properties (title, author, language). The words come
+Real heading styles (Title, Heading 1, Heading 2…) in the house style (docx_styles),
+Word's own automatic numbering (one multi-level list for 1, 1.1, 1.1.1, linked to the
+clause styles; lettered and bulleted lists of their own), cross-references as REF fields,
+the ratification block and the table of changes as Word tables within the text width, the
+logo in the header, a footer with title, version and "Page X of Y" fields, and the core
+properties (title, author, language). The words come
 from the same presentation data as the HTML page (present.view), and the clause text is
 the same Markdown, read by the same markdown-it rules.
 
@@ -27,8 +29,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from policyc.model import Block, ListItem, ResolvedPolicy
+from policyc.model import Block, ListItem, Logo, ResolvedPolicy
 from policyc.render.html import GENERATOR
+from policyc.render.docx_styles import (ACCENT, CLAUSE_STYLES, CODE_FONT, FONT, SHADE, TEXT_WIDTH, column_widths,
+                                        house_styles, style_id, update_fields_on_open)
 from policyc.render.present import change_cells, view
 from policyc.text import prose
 from policyc.text.lists import nested_style
@@ -36,9 +40,13 @@ from policyc.text.lists import nested_style
 LANGUAGE = "en-GB"
 INDENT = 851  # twips (1.5 cm) per numbering level
 LIST_INDENT = 567  # twips (1 cm) per list level
+NUMBER = re.compile(r"\d+(?:\.\d+)*")  # a paragraph number as a cross-reference shows it: 4, 4.2, 4.2.1
 HEADING_STYLES = ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Heading 5", "Heading 6")
 
 # Abstract numbering definitions, by name: (w:abstractNumId, number format, the text of level k).
+# The list levels a paragraph style is linked to (w:pStyle in numbering.xml, w:numPr in styles.xml).
+_LINKED = {("policy", k + 1): name for k, name in enumerate(CLAUSE_STYLES)} | {
+    ("bullet", 0): "List Bullet", ("decimal", 0): "List Number"}
 _ABSTRACT = {
     "policy": (10, "decimal", lambda k: ".".join(f"%{i + 1}" for i in range(k + 1)) + ("." if k == 0 else "")),
     "letter": (11, "lowerLetter", lambda k: f"(%{k + 1})"),
@@ -65,14 +73,11 @@ def _text_run(text: str, bold: bool = False, italic: bool = False, code: bool = 
     if link:
         props.append(_el("w:rStyle", val="Hyperlink"))
     if code:
-        props.append(_el("w:rFonts", ascii="Courier New", hAnsi="Courier New", cs="Courier New"))
+        props.append(_el("w:rFonts", ascii=CODE_FONT, hAnsi=CODE_FONT, cs=CODE_FONT))
     if bold:
         props.append(_el("w:b"))
     if italic:
         props.append(_el("w:i"))
-    if link:
-        props.append(_el("w:color", val="0563C1"))
-        props.append(_el("w:u", val="single"))
     if len(props):
         run.append(props)
     for i, line in enumerate(text.split("\n")):
@@ -89,23 +94,28 @@ def _text_run(text: str, bold: bool = False, italic: bool = False, code: bool = 
     return run
 
 
-def _field(paragraph, instruction: str, shown: str) -> None:
-    """A complex field (PAGE, NUMPAGES) with the value shown until Word updates it."""
-    p = paragraph._p
+def field_runs(instruction: str, shown: str, link: bool = False) -> list:
+    """A complex field's runs (PAGE, NUMPAGES, REF) with the value shown until Word updates it."""
+    runs = []
     for kind in ("begin", None, "separate", "result", "end"):
+        if kind == "result":
+            runs.append(_text_run(shown, link=link))
+            continue
         run = _el("w:r")
-        if kind == "begin" or kind == "separate" or kind == "end":
-            run.append(_el("w:fldChar", fldCharType=kind))
-        elif kind is None:
+        if kind is None:
             instr = _el("w:instrText")
             instr.text = f" {instruction} "
             instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             run.append(instr)
         else:
-            t = _el("w:t")
-            t.text = shown
-            run.append(t)
-        p.append(run)
+            run.append(_el("w:fldChar", fldCharType=kind))
+        runs.append(run)
+    return runs
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    for run in field_runs(instruction, shown):
+        paragraph._p.append(run)
 
 
 def _field_char(paragraph, kind: str) -> None:
@@ -168,6 +178,8 @@ class Numbering:
                 lvl = _el("w:lvl", ilvl=k)
                 lvl.append(_el("w:start", val=1))
                 lvl.append(_el("w:numFmt", val=fmt))
+                if (name, k) in _LINKED:
+                    lvl.append(_el("w:pStyle", val=style_id(_LINKED[name, k])))
                 lvl.append(_el("w:lvlText", val=text(k)))
                 lvl.append(_el("w:lvlJc", val="left"))
                 ppr = _el("w:pPr")
@@ -176,7 +188,7 @@ class Numbering:
                 lvl.append(ppr)
                 if fmt == "bullet":
                     rpr = _el("w:rPr")
-                    rpr.append(_el("w:rFonts", ascii="Calibri", hAnsi="Calibri", hint="default"))
+                    rpr.append(_el("w:rFonts", ascii=FONT, hAnsi=FONT, hint="default"))
                     lvl.append(rpr)
                 abstract.append(lvl)
             if first_num is not None:
@@ -186,6 +198,9 @@ class Numbering:
         taken = [int(n.get(qn("w:numId"))) for n in self.root.findall(qn("w:num"))]
         self.next_id = max(taken, default=0) + 1
         self.policy = self.new("policy", restart=False)  # sections 1, clauses 1.1, 1.1.1: one list
+        # What List Bullet and List Number number with where a paragraph names no list of its own.
+        self.bullets = self.new("bullet", restart=False)
+        self.decimals = self.new("decimal", restart=False)
 
     def new(self, name: str, restart: bool = True, start: int = 1) -> int:
         """A w:num for one list; `restart` starts every level again at `start` (a new (a))."""
@@ -245,8 +260,20 @@ class Writer:
         bold = italic = 0
         link: Optional[object] = None
         p = paragraph._p
-        for token in children or ():
+        children = list(children or ())
+        skip = 0
+        for i, token in enumerate(children):
+            if skip:
+                skip -= 1
+                continue
             kind = token.type
+            reference = self._reference(children, i) if kind == "link_open" else None
+            if reference is not None:  # [4.2](#clause): Word's own cross-reference, updated with the numbers
+                bookmark, number = reference
+                for run in field_runs(f"REF {bookmark} \\w \\h", number, link=True):
+                    p.append(run)
+                skip = 2
+                continue
             if kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
@@ -265,6 +292,17 @@ class Writer:
                 text = {"softbreak": " ", "hardbreak": "\n"}.get(kind, token.content)
                 run = _text_run(text, bool(bold), bool(italic), kind == "code_inline", link is not None)
                 (link if link is not None else p).append(run)
+
+    def _reference(self, children: list, i: int) -> Optional[tuple[str, str]]:
+        """(bookmark, number) when children[i] opens a link to a numbered paragraph of this
+        document whose words are its number alone, as a cross-reference reads."""
+        href = children[i].attrGet("href") or ""
+        if not href.startswith("#") or i + 2 >= len(children):
+            return None
+        words, close = children[i + 1], children[i + 2]
+        if words.type != "text" or close.type != "link_close" or not NUMBER.fullmatch(words.content):
+            return None
+        return self.bookmarks.name(href[1:]), words.content
 
     def _hyperlink(self, paragraph, href: str):
         if href.startswith("#"):
@@ -296,6 +334,7 @@ class Writer:
         tokens = prose._renderer().parse(text or "")
         written: list = []
         lists: list[tuple[int, int]] = []  # (w:num, level) of each open list
+        kinds: list[str] = []  # and whether it is numbered or bulleted
         item_start = False
         i = 0
         while i < len(tokens):
@@ -305,13 +344,18 @@ class Writer:
                 style = "bullet" if kind == "bullet_list_open" else "decimal"
                 start = int(token.attrGet("start") or 1)
                 lists.append((self.numbering.new(style, start=start), len(lists)))
+                kinds.append(kind)
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
+                kinds.pop()
             elif kind == "list_item_open":
                 item_start = True
             elif kind in ("paragraph_open", "heading_open"):
                 inline = tokens[i + 1]
-                paragraph = self.paragraph(container=container)
+                style = None
+                if lists and item_start:
+                    style = "List Number" if kinds[-1] == "ordered_list_open" else "List Bullet"
+                paragraph = self.paragraph(style=style, container=container)
                 if lists:
                     num_id, level = lists[-1]
                     if item_start:
@@ -366,6 +410,8 @@ class Writer:
         target = container if container is not None else self.document
         table = target.add_table(rows=len(rows), cols=width)
         table.style = "Table Grid"
+        words = [[_words(r[c][1]) if c < len(r) else "" for r in rows] for c in range(width)]
+        fit_table(table, column_widths(words, TEXT_WIDTH - left))
         for r, cells in enumerate(rows):
             for c, (header, children) in enumerate(cells):
                 paragraph = table.cell(r, c).paragraphs[0]
@@ -384,6 +430,32 @@ class Writer:
             self.paragraph()  # Word needs a paragraph between two tables; it also gives air
 
 
+def _words(children) -> str:
+    return "".join(t.content for t in children or () if t.type in ("text", "code_inline"))
+
+
+def fit_table(table, widths: list[int]) -> None:
+    """Fixed column widths (w:tblGrid, every w:tcW, w:tblW their sum), so the table keeps
+    within the text width in Word and LibreOffice alike; a merged cell takes its columns'."""
+    table.autofit = False
+    tbl = table._tbl
+    total = _el("w:tblW", w=sum(widths), type="dxa")
+    old = tbl.tblPr.find(qn("w:tblW"))
+    if old is not None:
+        old.addprevious(total)
+        tbl.tblPr.remove(old)
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(width))
+    for tr in tbl.findall(qn("w:tr")):
+        column = 0
+        for tc in tr.findall(qn("w:tc")):
+            span = tc.tcPr.find(qn("w:gridSpan")) if tc.tcPr is not None else None
+            n = int(span.get(qn("w:val"))) if span is not None else 1
+            tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:w"), str(sum(widths[column:column + n])))
+            tc.tcPr.tcW.set(qn("w:type"), "dxa")
+            column += n
+
+
 def _bold(paragraph) -> None:
     for run in paragraph._p.iter(qn("w:r")):
         rpr = run.find(qn("w:rPr"))
@@ -396,8 +468,11 @@ def _bold(paragraph) -> None:
 
 
 def _repeat_header(row) -> None:
+    """A header row: repeated at the top of each page (w:tblHeader), on the page's grey ground."""
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(_el("w:tblHeader"))
+    for tc in row._tr.findall(qn("w:tc")):
+        shade(tc)
 
 
 # --- the policy -------------------------------------------------------------------------
@@ -411,12 +486,16 @@ class PolicyDocument:
         self.words = self.view["words"]
         self.document = new_document()
         self.numbering = Numbering(self.document)
+        house(self.document, self.numbering, policy.brand.accent or ACCENT)
+        update_fields_on_open(self.document)  # the contents get their page numbers, cross-references their numbers
         self.bookmarks = Bookmarks()
         self.out = Writer(self.document, self.numbering, self.bookmarks)
 
     def build(self) -> bytes:
         v, policy, doc = self.view, self.policy, self.document
         standing = v["standing"]
+        if policy.brand.logo:
+            logo_header(doc, policy.brand.logo)
         if not standing.is_final:
             draft_header(doc)
         if v["school_name"]:  # a setting whose documents name none prints no name
@@ -475,6 +554,7 @@ class PolicyDocument:
         entries = self.view["contents"]
         for i, entry in enumerate(entries):
             p = doc.add_paragraph()
+            _set_child(_props(p), _el("w:pStyle", val="TOC1"))
             if i == 0:
                 _field_char(p, "begin")
                 instr = _el("w:r")
@@ -487,7 +567,6 @@ class PolicyDocument:
             link = _el("w:hyperlink", anchor=self.bookmarks.name(entry.anchor), history=1)
             link.append(_text_run(f"{entry.number}. {entry.title}" if entry.number else entry.title, link=True))
             p._p.append(link)
-            _set_child(_props(p), _el("w:spacing", after=60))
             if i == len(entries) - 1:
                 _field_char(p, "end")
 
@@ -511,6 +590,8 @@ class PolicyDocument:
 
         def first(paragraph) -> None:
             if block.number:
+                if level and (paragraph._p.pPr is None or paragraph._p.pPr.pStyle is None):
+                    paragraph.style = clause_style(level)
                 number_paragraph(paragraph, self.numbering.policy, level)
                 indent(paragraph, INDENT * (level + 1) if body.title else left + INDENT, INDENT)
             self.bookmarks.mark(paragraph, block.id)
@@ -547,11 +628,10 @@ class PolicyDocument:
         num_id = self.numbering.new(style if style in ("letter", "roman") else "bullet")
         for item in items:
             text = item.text if isinstance(item, ListItem) else item
-            p = self.out.paragraph()
+            p = self.out.paragraph(style="List Bullet" if style == "bullet" else "List Paragraph")
             number_paragraph(p, num_id, level)
             indent(p, left + LIST_INDENT * (level + 1) + (LIST_INDENT if style in ("letter", "roman") else 0),
                    LIST_INDENT * (2 if style in ("letter", "roman") else 1))
-            _set_child(_props(p), _el("w:spacing", after=80))
             self.out.runs(p, self.words.markdown(text))
             if isinstance(item, ListItem) and item.items:
                 self.items(item.items, item.list_style or nested_style(style), left, level + 1)
@@ -575,6 +655,9 @@ class PolicyDocument:
                     self.out.runs(paragraph, self.words.markdown(text))
                 else:
                     paragraph.add_run(text)
+        # Widths from the words, so the summary, the longest, gets the room the dates do not need.
+        words = [[column.heading] + [row[c][1] for row in rows] for c, column in enumerate(columns)]
+        fit_table(table, column_widths(words, TEXT_WIDTH))
         doc.add_paragraph()
 
     def footer(self) -> None:
@@ -617,9 +700,29 @@ def ratification_table(doc, rows) -> None:
         else:
             label.paragraphs[0].add_run(row.label).bold = True
             value.paragraphs[0].add_run(row.value + (f" {row.after}" if row.after else ""))
-    for column, width in zip(table.columns, (Mm(65), Mm(95))):
-        for cell in column.cells:
-            cell.width = width
+    fit_table(table, [TEXT_WIDTH * 2 // 5, TEXT_WIDTH - TEXT_WIDTH * 2 // 5])  # the page's 40% label column
+    pad_cells(table, top=100, side=140)
+    for tr in table._tbl.findall(qn("w:tr")):  # each label, and a statement across both columns
+        shade(tr.findall(qn("w:tc"))[0])
+
+
+def pad_cells(table, top: int, side: int) -> None:
+    """The table's own cell padding (w:tblCellMar), in the schema's place after the layout."""
+    tbl_pr = table._tbl.tblPr
+    margins = _el("w:tblCellMar")
+    for edge, width in (("top", top), ("left", side), ("bottom", top), ("right", side)):
+        margins.append(_el(f"w:{edge}", w=width, type="dxa"))
+    later = [c for c in tbl_pr if c.tag in {qn("w:tblLook"), qn("w:tblCaption"), qn("w:tblDescription")}]
+    (later[0].addprevious(margins) if later else tbl_pr.append(margins))
+
+
+def shade(tc) -> None:
+    """A label cell's grey ground, as the page's th (--shade)."""
+    tc_pr = tc.get_or_add_tcPr()
+    fill = _el("w:shd", val="clear", color="auto", fill=SHADE)
+    later = [c for c in tc_pr if c.tag in {qn(t) for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                                                           "w:vAlign", "w:hideMark")}]
+    (later[0].addprevious(fill) if later else tc_pr.append(fill))
 
 
 def control_table(doc, facts: list[tuple[str, str]]) -> None:
@@ -630,9 +733,7 @@ def control_table(doc, facts: list[tuple[str, str]]) -> None:
     for r, (label, value) in enumerate(facts):
         table.cell(r, 0).paragraphs[0].add_run(label).bold = True
         table.cell(r, 1).paragraphs[0].add_run(value)
-    for column, width in zip(table.columns, (Mm(32), Mm(128))):
-        for cell in column.cells:
-            cell.width = width
+    fit_table(table, column_widths([[label for label, _ in facts], [value for _, value in facts]], TEXT_WIDTH))
     doc.add_paragraph()
 
 
@@ -653,11 +754,30 @@ def sign_line(cell, role: str) -> None:
         cell.add_paragraph(role).paragraph_format.space_before = Pt(2)
 
 
+def logo_header(doc, logo: Logo) -> None:
+    """The trust's or school's logo at the head of every page, 10 mm high, with its text
+    alternative as the picture's description (what Word's Alt Text pane shows and reads).
+    Word draws PNG everywhere, so an SVG logo goes in drawn as a PNG (cairosvg) at 240 px high."""
+    picture = logo.data
+    if logo.media_type == "image/svg+xml":
+        import cairosvg  # only a Word file with an SVG logo needs it
+        picture = cairosvg.svg2png(bytestring=logo.data, output_height=240, unsafe=False)
+    paragraph = doc.sections[0].header.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(8)  # air between the logo and the school's name
+    shape = paragraph.add_run().add_picture(io.BytesIO(picture), height=Mm(10))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", logo.alt)
+    doc_pr.set("name", "Logo")
+
+
 def draft_header(doc) -> None:
     """DRAFT at the top of every page, large and grey (a watermark Word and LibreOffice both keep)."""
     header = doc.sections[0].header
     p = header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if p._p.xpath(".//w:drawing"):  # beside the logo, on the Header style's centre tab
+        p.add_run().add_tab()
+    else:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run("DRAFT")
     run.bold = True
     run.font.size = Pt(28)
@@ -667,13 +787,24 @@ def draft_header(doc) -> None:
 def page_footer(doc, words: str) -> None:
     footer = doc.sections[0].footer
     p = footer.paragraphs[0]
-    p.add_run(words).font.size = Pt(9)
-    p2 = footer.add_paragraph()
+    p.add_run(words)  # the Footer style's size, the page numbers' too: one size in the footer
+    p2 = footer.add_paragraph(style="Footer")
     p2.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p2.add_run("Page ").font.size = Pt(9)
+    p2.add_run("Page ")
     _field(p2, "PAGE", "1")
-    p2.add_run(" of ").font.size = Pt(9)
+    p2.add_run(" of ")
     _field(p2, "NUMPAGES", "1")
+
+
+def clause_style(level: int) -> str:
+    """The paragraph style of a clause numbered at `level` (1 for 1.1), linked to the policy's list."""
+    return CLAUSE_STYLES[min(level, len(CLAUSE_STYLES)) - 1]
+
+
+def house(document, numbering: Numbering, accent: str) -> None:
+    """The house style (docx_styles) on a new document, its list styles linked to `numbering`."""
+    house_styles(document, accent, {"policy": numbering.policy, "bullet": numbering.bullets,
+                                    "decimal": numbering.decimals})
 
 
 def new_document():

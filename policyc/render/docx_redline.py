@@ -28,8 +28,9 @@ from policyc.history.compare import Comparison
 from policyc.model import ResolvedPolicy
 from policyc.render.changes import ClauseEntry, Piece, Redline, Run, SectionEntry, build_redline
 from policyc.render.docx import (INDENT, LIST_INDENT, Numbering, _el, _props, _set_child, _text_run,
-                                 draft_header, indent, keep_with_next, new_document, number_paragraph,
+                                 draft_header, house, indent, keep_with_next, new_document, number_paragraph,
                                  page_footer, save)
+from policyc.render.docx_styles import ACCENT
 from policyc.render.redline import summary
 
 MARK = {"insert": "w:ins", "delete": "w:del", "from": "w:moveFrom", "to": "w:moveTo"}
@@ -164,6 +165,7 @@ class RedlineDocument:
         self.old_label, self.new_label, self.draft, self.today = old_label, new_label, draft, today
         self.document = new_document()
         self.numbering = Numbering(self.document)
+        house(self.document, self.numbering, current.brand.accent or ACCENT)
         self.author = author or proposer(current)
         self.track = Tracked(self.document, self.author, today)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import mimetypes
@@ -24,9 +25,13 @@ from policyc.resources import ASSET_DIR
 
 
 class AssetFetcher(URLFetcher):
-    """Serves files under templates/assets and refuses every other URL, local or remote."""
+    """Serves files under templates/assets and the logo the sources gave (a data: URL the
+    template writes from the checked bytes, source/brand.py), and refuses every other URL."""
 
     def fetch(self, url, headers=None):
+        for kind in ("image/svg+xml", "image/png"):
+            if url.startswith(f"data:{kind};base64,"):
+                return URLFetcherResponse(url, base64.b64decode(url.partition(",")[2]), {"Content-Type": kind})
         parts = urlsplit(url)
         if parts.scheme == "file":
             path = Path(unquote(parts.path)).resolve()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 from policyc.errors import Position, Problems, display_path, locate
 from policyc.limits import MAX_LIST_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_CHARS
-from policyc.model import ModelPolicy, Project, School, Section
+from policyc.model import Brand, ModelPolicy, Project, School, Section
 from policyc.names import ID_RULE, is_id, is_slug
 from policyc.source.bounds import within_bounds
+from policyc.source.brand import read_brand
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml, yaml_from_bytes
 from policyc.source.salvage import salvage
@@ -35,6 +37,12 @@ class Reading:
     def model(self, source: SourceFile, kind: str, problems: Problems, slug: str = ""):
         loader = Loader(source, problems)
         return loader.trust() if kind == "trust" else loader.policy() if kind == "policy" else loader.school(slug)
+
+    def branded(self, model, source: SourceFile, problems: Problems, root: Path):
+        """The trust or school with its `brand:` read (its logo file's bytes with it); the
+        same object where the file gives none."""
+        brand = read_brand(source, root, problems)
+        return replace(model, brand=brand) if brand != Brand() else model
 
     def check_policy(self, source: SourceFile, policy: ModelPolicy, problems: Problems, cross: dict) -> ModelPolicy:
         return _policy(source, policy, problems, cross)
@@ -69,10 +77,11 @@ def load_project(root: Path, problems: Problems, reading: Reading = AFRESH) -> O
                        "add a file such as policies/social-media.yaml")
 
     trust = reading.model(trust_src, "trust", problems) if trust_src else None
+    trust = reading.branded(trust, trust_src, problems, root) if trust is not None else None
     models = [(s, reading.model(s, "policy", problems)) for s in policy_srcs]
     cross = _Known(cross_ids(m for _, m in models), broken)
     policies = tuple(reading.check_policy(s, m, problems, cross) for s, m in models)
-    schools = _schools(school_srcs, problems, reading)
+    schools = _schools(school_srcs, problems, reading, root)
     if trust is None:
         return None
     project = Project(trust, policies, schools)
@@ -389,7 +398,7 @@ def _check_markdown(text: str, where: Position, known: dict, problems: Problems)
                       "not as markup", "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
 
 
-def _schools(sources: list[SourceFile], problems: Problems, reading: Reading = AFRESH) -> tuple[School, ...]:
+def _schools(sources: list[SourceFile], problems: Problems, reading: Reading, root: Path) -> tuple[School, ...]:
     schools, slugs = [], {}
     for source in sources:
         slug = source.data.get("slug", source.path.stem)
@@ -404,7 +413,8 @@ def _schools(sources: list[SourceFile], problems: Problems, reading: Reading = A
                            "every school needs its own slug")
             continue
         slugs[slug] = source.name
-        schools.append(reading.model(source, "school", problems, slug))
+        school = reading.model(source, "school", problems, slug)
+        schools.append(reading.branded(school, source, problems, root))
     return tuple(schools)
 
 

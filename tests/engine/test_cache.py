@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -95,6 +97,24 @@ def test_a_model_clause_edit_renders_every_school_again(mini, tmp_path):
     assert again.rendered == 2 and again.reused == 0
     run(mini, tmp_path / "clean", cache=False)
     assert published(out) == published(tmp_path / "clean")
+
+
+def test_a_new_logo_renders_every_document_that_shows_it_again(mini, tmp_path):
+    """The logo is a file beside trust.yaml: trust.yaml unchanged, its bytes alone change the keys."""
+    two_schools(mini)
+    logo = mini / "brand/logo.svg"
+    logo.parent.mkdir()
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="9" height="9"/></svg>')
+    trust = mini / "trust.yaml"
+    trust.write_text(trust.read_text() + "brand: {logo: {file: brand/logo.svg, alt: Test Trust}}\n")
+    out = tmp_path / "out"
+    assert run(mini, out).rendered == 2
+    assert run(mini, out).rendered == 0
+    logo.write_text(logo.read_text().replace('width="9"', 'width="19"'))
+    again = run(mini, out)
+    assert again.rendered == 2 and again.reused == 0
+    shown = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', (out / "oak-primary/social-media.html").read_text())
+    assert base64.b64decode(shown.group(1)) == logo.read_bytes()
 
 
 def test_the_build_date_counts_only_where_it_shows(mini, tmp_path):

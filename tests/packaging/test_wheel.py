@@ -45,7 +45,7 @@ def test_the_wheel_carries_every_module_template_schema_font_and_the_example(whe
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {str(p.relative_to(ROOT)) for p in (ROOT / "policyc").rglob("*.py")}
     assert modules <= names, sorted(modules - names)
-    for folder, pattern in (("templates", "*"), ("schemas", "*.json"), ("policy_src", "*.yaml")):
+    for folder, pattern in (("templates", "*"), ("schemas", "*.json"), ("policy_src", "*")):
         shipped = {p for p in (ROOT / folder).rglob(pattern) if p.is_file()}
         inside = "policyc/example" if folder == "policy_src" else f"policyc/{folder}"
         wanted = {f"{inside}/{p.relative_to(ROOT / folder)}" for p in shipped}

@@ -45,8 +45,18 @@ def html_words(page: Path) -> list[str]:
 
 
 def pdf_words(pdf: Path) -> list[str]:
+    """The tagged text, less what a Figure holds: a reader says the Figure's Alt instead (the
+    logo's alt text, as the page's img has; tests/source/test_brand.py checks it is there)."""
     out = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True, check=True).stdout
-    spans = re.findall(r'^\s*"(.*)"$', out, re.M)
+    spans, figure = [], None  # the indentation of the Figure being skipped
+    for line in out.splitlines():
+        depth = len(line) - len(line.lstrip())
+        if figure is not None and depth > figure:
+            continue
+        figure = depth if line.strip().startswith("Figure") else None
+        text = re.fullmatch(r'\s*"(.*)"', line)
+        if text:
+            spans.append(text.group(1))
     return _words(" ".join(spans))
 
 
