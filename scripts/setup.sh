@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils libcairo2)  # libcairo2: cairosvg, the Word logo
 if [ "${1:-}" = "--test" ]; then
   # The browser checks: Debian's Chromium and its driver; Node.js for axe-core and html-validate.
   want+=(chromium chromium-driver)
