@@ -348,7 +348,7 @@ class Trust:
     values: tuple[tuple[str, str], ...] = ()
     change_columns: tuple[ChangeColumn, ...] = DEFAULT_COLUMNS
     ratification_block: tuple[BlockRow, ...] = DEFAULT_BLOCK
-    unratified: str = "list"  # a policy never ratified: "list" it as in preparation, or "omit" it
+    unratified: str = "omit"  # a policy never ratified: left off the public bundle, or "list"ed as in preparation
     board: str = "Board of Trustees"  # approves the policies whose approver is the trust
     layout: BlockLayout = BlockLayout()
     row_positions: tuple[Position, ...] = ()  # where each row of ratification_block is written

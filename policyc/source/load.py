@@ -142,7 +142,7 @@ class Loader:
         return Trust(d.get("name", ""), d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
-                     (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"),
+                     (d.get("publish") or {}).get("unratified", "omit"), d.get("board", "Board of Trustees"),
                      self.layout(d.get("ratification_layout")) or BlockLayout(),
                      tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))),
                      word_download=(d.get("publish") or {}).get("word_download", False),
