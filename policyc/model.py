@@ -280,6 +280,19 @@ class Compliance:
         return dict(self.positions).get(key, default)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Accessibility:
+    """Whom a reader asks for a policy in another format: only what the sources write."""
+
+    contact: str = ""  # who answers, in words ("the school office")
+    email: str = ""
+    phone: str = ""
+    address: str = ""  # a postal address, its lines as written
+
+    def __bool__(self) -> bool:
+        return bool(self.email or self.phone or self.address or self.contact)
+
+
 @dataclass(frozen=True)
 class RoleHolder:
     title: str
@@ -304,6 +317,7 @@ class School:
     boarding: bool = False
     sixth_form: bool = False
     elsewhere: tuple["Elsewhere", ...] = ()  # requirements met by documents kept outside policyc
+    accessibility: Accessibility = Accessibility()  # its own contact for another format; empty: the trust's
 
     def overlay(self, policy_id: str) -> Optional[Overlay]:
         return next((o for o in self.overlays if o.policy_id == policy_id), None)
@@ -355,6 +369,7 @@ class Trust:
     word_download: bool = False  # public pages link the Word file, for schools that let readers edit a copy
     web_managers: bool = False  # each school's index lists the register, fragment, sitemap and calendar
     compliance: Compliance = Compliance()
+    accessibility: Accessibility = Accessibility()  # whom to ask for another format, unless a school says
 
     def row_at(self, i: int) -> Position:
         return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)

@@ -54,8 +54,16 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
         members=out.members,
         first_version=latest is None,
         policy=current,
-        words=Words(current, link_siblings=False),  # a first version's text, in the pack itself
+        words=_words(current, for_pdf),
     )
+
+
+def _words(policy, for_pdf: bool) -> Words:
+    """A first version's text, in the pack itself: no links to pages beside it, and on the web
+    page each table in a clause in its own scrolling region, as on the policy's page."""
+    words = Words(policy, link_siblings=False)
+    words.scroll_tables = not for_pdf
+    return words
 
 
 def write_pack_html(out: Output, ctx: Context) -> None:

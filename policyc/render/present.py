@@ -42,6 +42,10 @@ class Words:
         self.targets = anchors(policy)
         self.siblings = {ref: (words, page) for ref, words, page in policy.policy_links}
         self.link_siblings = link_siblings  # a PDF has no sibling pages beside it to link to
+        # On a web page a table in a clause scrolls in a labelled region of its own, so a
+        # wide one never pushes the page sideways (WCAG 1.4.10); paper has no such region.
+        self.scroll_tables = link_siblings
+        self.tables = 0  # tables on the page so far: each region's label is unique
 
     def _ref(self, item_id: str) -> str:
         if item_id not in self.targets:
@@ -60,12 +64,20 @@ class Words:
             return reference_text(*self.targets[item_id])
         return self._sibling(item_id)[0]
 
-    def block(self, text: str) -> Markup:
-        return prose.block(self.markdown(text))
+    def block(self, text: str, where: str = "") -> Markup:
+        """The Markdown as HTML; `where` (a paragraph number, a clause title) names its tables' regions."""
+        html = prose.block(self.markdown(text))
+        if self.scroll_tables and prose.TABLE_START in html:
+            html = prose.scrolling_tables(html, self._table_label, where)
+        return html
+
+    def _table_label(self, where: str) -> str:
+        self.tables += 1
+        return f"Table {self.tables}" + (f": {where}" if where else "")
 
     def numbered(self, text: str, number: str) -> Markup:
         """The text with its paragraph number inside the first paragraph, so the two read as one."""
-        html = str(self.block(text)) if text else "<p></p>\n"
+        html = str(self.block(text, f"paragraph {number}")) if text else "<p></p>\n"
         mark = f'<span class="num">{escape(number)}</span> '
         if html.startswith("<p>"):
             return Markup(f"<p>{mark}{html[3:]}")

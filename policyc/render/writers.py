@@ -61,7 +61,8 @@ def _versions(out: Output, ctx: "Context") -> dict:
                  "html": rel(archive_path(current, s.version, page))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": "",
-             "index": rel(layout.school_file(current.school_slug, layout.SCHOOL_INDEX))}
+             "index": rel(layout.school_file(current.school_slug, layout.SCHOOL_INDEX)),
+             "accessibility": rel(layout.school_file(current.school_slug, layout.ACCESSIBILITY))}
     if layout.is_archived(out.path) and history.in_force is not None:
         links["current"] = rel(public_path(current, page))
     if history.changed_since and layout.in_review(out.path):  # public pages never link to the review area

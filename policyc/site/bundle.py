@@ -154,7 +154,8 @@ def _school(ctx: Context, slug: str):
 def write_school_index(out: Output, ctx: Context) -> None:
     html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=public_entries(ctx, out.school),
                        trust_name=ctx.project.display_name, assets=layout.assets_for(out.path),
-                       format_date=format_date, web_managers=ctx.project.trust.web_managers)
+                       format_date=format_date, web_managers=ctx.project.trust.web_managers,
+                       accessibility=layout.relative(layout.school_file(out.school, layout.ACCESSIBILITY), out.path))
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
@@ -207,7 +208,7 @@ def write_sitemap(out: Output, ctx: Context) -> None:
     """Every page of the bundle; absolute when the school says where it is published."""
     school = _school(ctx, out.school)
     base = school.publish_url.rstrip("/") + "/" if school.publish_url else ""
-    pages = [layout.SCHOOL_INDEX]
+    pages = [layout.SCHOOL_INDEX, layout.ACCESSIBILITY]
     for e in public_entries(ctx, out.school):
         pages.append(e.html)
         pages += [a["html"] for a in e.archive]

@@ -10,6 +10,7 @@ from typing import Optional
 from policyc.errors import Position, Problems
 from policyc.model import (
     DEFAULT_BLOCK,
+    Accessibility,
     DEFAULT_COLUMNS,
     Addition,
     BlockLayout,
@@ -147,7 +148,8 @@ class Loader:
                      tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))),
                      word_download=(d.get("publish") or {}).get("word_download", False),
                      web_managers=(d.get("publish") or {}).get("web_managers", False),
-                     compliance=self.compliance(d.get("compliance") or {}))
+                     compliance=self.compliance(d.get("compliance") or {}),
+                     accessibility=accessibility_of(d.get("accessibility")))
 
     def compliance(self, d: dict) -> Compliance:
         at = self.at
@@ -206,7 +208,8 @@ class Loader:
                       bool(d.get("sixth_form", False)),
                       tuple(Elsewhere(requirement=k, url=(v or {}).get("url", ""), note=(v or {}).get("note", ""),
                                       position=self.at(("elsewhere", k)))
-                            for k, v in (d.get("elsewhere") or {}).items()))
+                            for k, v in (d.get("elsewhere") or {}).items()),
+                      accessibility_of(d.get("accessibility")))
 
     def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
         options = tuple((k, v, self.at(path + ("options", k))) for k, v in (d.get("options") or {}).items())
@@ -277,6 +280,14 @@ def requirement_of(d: dict, where: Optional[Position]) -> Requirement:
                        approval=d.get("approval", "") or "", publish=tuple(d.get("publish") or ()),
                        sources=(sources,) if isinstance(sources, str) else tuple(sources),
                        note=(d.get("note") or "").strip(), position=where)
+
+
+def accessibility_of(d: Optional[dict]) -> Accessibility:
+    """`accessibility:` as written, each value trimmed; an address keeps its lines."""
+    d = d or {}
+    address = "\n".join(line.strip() for line in str(d.get("address", "")).strip().splitlines() if line.strip())
+    return Accessibility(contact=" ".join(str(d.get("contact", "")).split()), email=str(d.get("email", "")).strip(),
+                         phone=" ".join(str(d.get("phone", "")).split()), address=address)
 
 
 def change_of(data) -> tuple[str, ...]:
