@@ -203,6 +203,7 @@ class ModelPolicy:
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by): `reasons:`
     meeting: Optional[dt.date] = None  # when the approving body (the trust board) is to consider a change
     meets: tuple[str, ...] = ()  # the requirements (statutory or the trust's own) this policy satisfies
+    owner: str = ""  # the role that owns it (a key of the trust's roles); "" for the trust's house style
 
     def at(self, key: str) -> Position:
         return dict(self.positions).get(key, Position(self.source))
@@ -349,6 +350,15 @@ DEFAULT_BLOCK = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class HouseStyle:
+    """What the trust has every printed page carry besides title, school, version and standing."""
+
+    uncontrolled_note: bool = False  # "Uncontrolled when printed" on every page
+    owner: str = ""  # the role that owns every policy unless a policy names its own
+    owner_at: Optional[Position] = None  # where `owner` was written
+
+
 @dataclass(frozen=True)
 class Trust:
     name: str
@@ -370,6 +380,7 @@ class Trust:
     web_managers: bool = False  # each school's index lists the register, fragment, sitemap and calendar
     compliance: Compliance = Compliance()
     accessibility: Accessibility = Accessibility()  # whom to ask for another format, unless a school says
+    house_style: HouseStyle = HouseStyle()
 
     def row_at(self, i: int) -> Position:
         return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)
@@ -455,6 +466,9 @@ class ResolvedPolicy:
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by), as the sources give them
     word_download: bool = False  # the public page offers the Word file (the trust's publish: word_download)
     period: str = ""  # for `policyc as-of`: "In force from ... to ...", printed on every page
+    owner: str = ""  # the title, at this school, of the role that owns the policy: "Policy owner: ..."
+    uncontrolled_note: bool = False  # every printed page says "Uncontrolled when printed" (house style)
+    published_at: str = ""  # the policy's public page, absolute, when the school gives publish_url
 
     def reason_for(self, item_id: str) -> tuple[str, str]:
         """Why a clause or section was changed, and who proposed it: ("", "") when no one said."""

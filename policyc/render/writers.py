@@ -132,11 +132,11 @@ class RedlineJob:
 
 
 def redline_html(job: RedlineJob) -> bytes:
-    return render_page("redline.html.j2", assets=job.assets, **job.context).encode("utf-8")
+    return render_page("redline.html.j2", assets=job.assets, for_pdf=False, **job.context).encode("utf-8")
 
 
 def redline_pdf(job: RedlineJob) -> bytes:
-    return render_pdf(render_page("redline.html.j2", assets="", **job.context), job.name)
+    return render_pdf(render_page("redline.html.j2", assets="", for_pdf=True, **job.context), job.name)
 
 
 def redline_docx(job: RedlineJob) -> bytes:  # tracked changes, dated the build date

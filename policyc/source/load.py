@@ -22,6 +22,7 @@ from policyc.model import (
     Compliance,
     Contents,
     Elsewhere,
+    HouseStyle,
     ListItem,
     Duties,
     ModelPolicy,
@@ -149,7 +150,12 @@ class Loader:
                      word_download=(d.get("publish") or {}).get("word_download", False),
                      web_managers=(d.get("publish") or {}).get("web_managers", False),
                      compliance=self.compliance(d.get("compliance") or {}),
-                     accessibility=accessibility_of(d.get("accessibility")))
+                     accessibility=accessibility_of(d.get("accessibility")),
+                     house_style=self.house_style(d.get("house_style") or {}))
+
+    def house_style(self, d: dict) -> HouseStyle:
+        return HouseStyle(uncontrolled_note=bool(d.get("uncontrolled_note", False)), owner=d.get("owner", ""),
+                          owner_at=self.at(("house_style", "owner")) if "owner" in d else None)
 
     def compliance(self, d: dict) -> Compliance:
         at = self.at
@@ -177,7 +183,8 @@ class Loader:
         sections = tuple(self.section(s, ("sections", i)) for i, s in enumerate(d["sections"]))
         positions = {key: self.at(path) for key, path in (("title", ("title",)), ("subtitle", ("subtitle",)),
                                                           ("preamble", ("preamble",)), ("opening", ("opening",)),
-                                                          ("contents.note", ("contents", "note")))}
+                                                          ("contents.note", ("contents", "note")),
+                                                          ("owner", ("owner",)))}
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
         positions.update({f"meets.{i}": self.at(("meets", i)) for i in range(len(d.get("meets") or ()))})
@@ -193,7 +200,7 @@ class Loader:
                            phases=tuple((d.get("applies_to") or {}).get("phases", ())),
                            reasons=reasons_of(d.get("reasons")),
                            meeting=self.date(d.get("meeting"), ("meeting",)),
-                           meets=tuple(d.get("meets") or ()))
+                           meets=tuple(d.get("meets") or ()), owner=d.get("owner", ""))
 
     def school(self, slug: str) -> School:
         d = self.source.data
