@@ -304,14 +304,14 @@ def page_text(pdf: Path, number: int) -> str:
 FOOTERS = {  # each kind of PDF in the example build: what every page's footer says, before its page number
     "policy": "Staff Social Media Policy · Hollin Bank Primary School · Version 3.2 · In force",
     "in force, changed since": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Version 1.10 · In force",
-    "draft": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Version 1.10 · DRAFT",
-    "never ratified": "Staff Social Media Policy · Ashcombe Nursery School · DRAFT",
+    "draft": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Version 2.0 (draft) · DRAFT",
+    "never ratified": "Staff Social Media Policy · Ashcombe Nursery School · Version 2.0 · DRAFT",
     "archive": "Staff Social Media Policy · Hollin Bank Primary School · Version 3.1 · SUPERSEDED by version 3.2",
     "redline": "Changes to the Social Media Policy and Guidelines for Staff · Calderbeck Academy · "
                "From version 1.10 (ratified 18 March 2026) to the current text · DRAFT",
     "review pack": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Review pack: proposed version 2.0 · DRAFT",
     "board's review pack": "Online Safety Policy · Skylark Ridge Learning Trust · Review pack: proposed version 1.0 · DRAFT",
-    "first version's review pack": "Photography and Images of Pupils Policy · Ashcombe Nursery School · "
+    "first version's review pack": "Photography and Images of Children Policy · Ashcombe Nursery School · "
                                    "Review pack: proposed version 1.0 · DRAFT",
 }
 
