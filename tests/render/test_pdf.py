@@ -357,3 +357,23 @@ def test_house_style_adds_the_owner_and_uncontrolled_when_printed_to_every_page(
         assert "Staff Social Media Policy · Oak Primary School · Version 1.10 · DRAFT" in text
         assert "Policy owner: Headteacher · Uncontrolled when printed" in text
         assert "the current version is at" not in text
+
+
+def test_a_wide_table_in_a_clause_keeps_every_column_on_the_page(mini, run, tmp_path):
+    """Paper cannot scroll: a table of contacts with long email addresses breaks its words
+    rather than running off the right edge of the page."""
+    import pdfplumber
+    from tests.helpers import edit
+    email = "safeguarding.and.child.protection.enquiries@oak-primary.example.sch.uk"
+    table = ("| Role | Name | Email | Telephone |\\n|---|---|---|---|\\n"
+             f"| Designated Safeguarding Lead | Chidimma Okonkwo-Fairweather | {email} | 01632 960000 extension 214 |\\n")
+    edit(mini / "policies" / "social-media.yaml", "text: In person or by email.", f'text: "Who to contact:\\n\\n{table}"')
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "pdf", "--today", "2026-11-22", "-q").code == 0
+    pdf = out / "oak-primary" / "social-media.pdf"
+    assert "extension 214" in " ".join(page_text(pdf, n) for n in range(1, len(PdfReader(pdf).pages) + 1))
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            right = page.width - 27 * 72 / 25.4 + 1  # the right margin, 27 mm
+            beyond = [c["text"] for c in page.chars if c["x1"] > right]
+            assert beyond == [], (page.page_number, "".join(beyond)[:80])
