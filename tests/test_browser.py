@@ -275,7 +275,7 @@ def test_preview_renders_every_kind_of_page_and_pdf_pages_to_png(site, tmp_path,
     names = {p.name for p in (tmp_path / "png").iterdir()}
     listed = result.out.splitlines()  # each file once: a review pack's pages were listed twice
     assert len(listed) == len(set(listed)) == len(names)
-    for kind in ("trust-index", "dashboard", "school-index", "policy", "archive", "redline"):
+    for kind in ("trust-index", "dashboard", "school-index", "accessibility", "policy", "archive", "redline"):
         assert f"{kind}.png" in names
     assert "pdf-hollin-bank-primary-social-media-01.png" in names
     for png in (tmp_path / "png").iterdir():
