@@ -204,6 +204,7 @@ class ModelPolicy:
     reasons: tuple[tuple[str, str, str], ...] = ()  # (clause or section id, reason, proposed by): `reasons:`
     meeting: Optional[dt.date] = None  # when the approving body (the trust board) is to consider a change
     meets: tuple[str, ...] = ()  # the requirements (statutory or the trust's own) this policy satisfies
+    owner: str = ""  # the role that owns it (a key of the trust's roles); "" for the trust's house style
 
     def at(self, key: str) -> Position:
         return dict(self.positions).get(key, Position(self.source))
@@ -310,6 +311,19 @@ class Compliance:
         return dict(self.positions).get(key, default)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Accessibility:
+    """Whom a reader asks for a policy in another format: only what the sources write."""
+
+    contact: str = ""  # who answers, in words ("the school office")
+    email: str = ""
+    phone: str = ""
+    address: str = ""  # a postal address, its lines as written
+
+    def __bool__(self) -> bool:
+        return bool(self.email or self.phone or self.address or self.contact)
+
+
 @dataclass(frozen=True)
 class RoleHolder:
     title: str
@@ -335,6 +349,7 @@ class School:
     sixth_form: bool = False
     elsewhere: tuple["Elsewhere", ...] = ()  # requirements met by documents kept outside policyc
     brand: Brand = Brand()  # the school's own logo or accent, over the trust's
+    accessibility: Accessibility = Accessibility()  # its own contact for another format; empty: the trust's
 
     def overlay(self, policy_id: str) -> Optional[Overlay]:
         return next((o for o in self.overlays if o.policy_id == policy_id), None)
@@ -366,6 +381,15 @@ DEFAULT_BLOCK = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class HouseStyle:
+    """What the trust has every printed page carry besides title, school, version and standing."""
+
+    uncontrolled_note: bool = False  # "Uncontrolled when printed" on every page
+    owner: str = ""  # the role that owns every policy unless a policy names its own
+    owner_at: Optional[Position] = None  # where `owner` was written
+
+
 @dataclass(frozen=True)
 class Trust:
     name: str
@@ -379,7 +403,7 @@ class Trust:
     values: tuple[tuple[str, str], ...] = ()
     change_columns: tuple[ChangeColumn, ...] = DEFAULT_COLUMNS
     ratification_block: tuple[BlockRow, ...] = DEFAULT_BLOCK
-    unratified: str = "list"  # a policy never ratified: "list" it as in preparation, or "omit" it
+    unratified: str = "omit"  # a policy never ratified: left off the public bundle, or "list"ed as in preparation
     board: str = "Board of Trustees"  # approves the policies whose approver is the trust
     layout: BlockLayout = BlockLayout()
     row_positions: tuple[Position, ...] = ()  # where each row of ratification_block is written
@@ -387,6 +411,8 @@ class Trust:
     web_managers: bool = False  # each school's index lists the register, fragment, sitemap and calendar
     compliance: Compliance = Compliance()
     brand: Brand = Brand()  # logo and accent colour for every document
+    accessibility: Accessibility = Accessibility()  # whom to ask for another format, unless a school says
+    house_style: HouseStyle = HouseStyle()
 
     def row_at(self, i: int) -> Position:
         return self.row_positions[i] if i < len(self.row_positions) else Position(self.source)
@@ -473,6 +499,9 @@ class ResolvedPolicy:
     word_download: bool = False  # the public page offers the Word file (the trust's publish: word_download)
     period: str = ""  # for `policyc as-of`: "In force from ... to ...", printed on every page
     brand: Brand = Brand()  # the school's logo and accent, else the trust's
+    owner: str = ""  # the title, at this school, of the role that owns the policy: "Policy owner: ..."
+    uncontrolled_note: bool = False  # every printed page says "Uncontrolled when printed" (house style)
+    published_at: str = ""  # the policy's public page, absolute, when the school gives publish_url
 
     def reason_for(self, item_id: str) -> tuple[str, str]:
         """Why a clause or section was changed, and who proposed it: ("", "") when no one said."""

@@ -48,7 +48,9 @@ class _Writers(dict):
         from policyc.site.bundle import SITE_WRITERS
         from policyc.site.calendar import CALENDAR_WRITERS
         from policyc.site.compliance import COMPLIANCE_WRITERS
-        for name, writer in {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS, **COMPLIANCE_WRITERS}.items():
+        from policyc.site.accessibility import ACCESSIBILITY_WRITERS
+        for name, writer in {**DOCUMENT_WRITERS, **SITE_WRITERS, **CALENDAR_WRITERS, **COMPLIANCE_WRITERS,
+                             **ACCESSIBILITY_WRITERS}.items():
             self.setdefault(name, writer)  # a writer set before (a test's) is kept
         return dict.__getitem__(self, kind)
 

@@ -39,17 +39,20 @@ def need(condition: bool, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """The example trust with history: one school ratified, then the model edited, so the
-    build has archive pages and a redline as well as indexes, policies and the dashboard."""
+    """The example trust with history: one school ratifies a version with wide content in it,
+    then the model is edited, so the build has archive pages and a redline as well as
+    indexes, policies and the dashboard."""
     root = tmp_path_factory.mktemp("site")
     src = root / "src"
     shutil.copytree(EXAMPLE, src)
-    assert main(["ratify", "--source", str(src), "--school", "hollin-bank-primary", "--policy", "social-media",
-                 "--date", "2026-10-14", "--by", "Graham Ridsdale, Chair of Governors", "--version", "3.2",
-                 "--summary", "Annual review", "--today", "2026-11-22"]) == 0
     policy = src / "policies" / "social-media.yaml"
     text = policy.read_text()
     assert "      - id: intro-opportunities" in text
+    policy.write_text(text.replace("      - id: intro-opportunities", WIDE_CLAUSES + "      - id: intro-opportunities", 1))
+    assert main(["ratify", "--source", str(src), "--school", "hollin-bank-primary", "--policy", "social-media",
+                 "--date", "2026-11-20", "--by", "Graham Ridsdale, Chair of Governors", "--version", "3.3",
+                 "--summary", "Contacts added", "--today", "2026-11-22"]) == 0
+    text = policy.read_text()
     policy.write_text(text.replace("      - id: intro-opportunities", "      - id: intro-ai\n        text: This policy also "
                                    "covers generative AI tools that post on someone's behalf.\n"
                                    "      - id: intro-opportunities", 1))
@@ -58,16 +61,35 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+# Ratified into the public page: what pushes a narrow page sideways if anything does, a long
+# email address in a paragraph and a table of contacts with long cells inside a clause.
+LONG_EMAIL = "safeguarding.and.child.protection.enquiries@hollin-bank-primary.example.sch.uk"
+WIDE_CLAUSES = f"""\
+      - id: intro-contact
+        text: Write to {LONG_EMAIL} with any question about this policy.
+      - id: intro-contacts
+        text: |
+          Who to contact:
+
+          | Role | Name | Email | Telephone |
+          |---|---|---|---|
+          | Designated Safeguarding Lead | Chidimma Okonkwo-Fairweather | {LONG_EMAIL} | 01632 960000 extension 214 |
+          | Online Safety Lead | Bartholomew Featherstonehaugh | online.safety.lead.and.computing@hollin-bank-primary.example.sch.uk | 01632 960001 |
+"""
+
+
 def pages_of_every_kind(site: Path) -> dict[str, Path]:
     school = site / "hollin-bank-primary"
     return {
         "trust index": site / "index.html",
         "dashboard": site / "dashboard.html",
         "school index": school / "index.html",
+        "accessibility statement": school / "accessibility.html",
         "policy": school / "social-media.html",
+        "policy with an opening": school / "photography.html",
         "draft policy": site / "review" / "saltmarsh-lane" / "social-media.html",
         "archive": school / "archive" / "social-media-3.2.html",
-        "redline": site / "review" / "hollin-bank-primary" / "changes" / "social-media-3.2-to-draft.html",
+        "redline": site / "review" / "hollin-bank-primary" / "changes" / "social-media-3.3-to-draft.html",
         "review pack": site / "review" / "hollin-bank-primary" / "social-media-review-pack.html",
         "board's review pack": site / "review" / "trust-board" / "online-safety-review-pack.html",
     }
@@ -91,8 +113,9 @@ def browser():
     driver.quit()
 
 
-@pytest.mark.parametrize("kind", ["trust index", "dashboard", "school index", "policy", "draft policy",
-                                  "archive", "redline", "review pack", "board's review pack"])
+@pytest.mark.parametrize("kind", ["trust index", "dashboard", "school index", "accessibility statement", "policy",
+                                  "policy with an opening", "draft policy", "archive", "redline", "review pack",
+                                  "board's review pack"])
 def test_axe_finds_no_wcag_a_or_aa_violations(site, browser, kind):
     page = pages_of_every_kind(site)[kind]
     assert page.is_file(), page
@@ -130,6 +153,47 @@ def test_no_page_scrolls_sideways_on_a_375_pixel_phone(site, browser):
         assert wide == {}
     finally:
         browser.set_window_size(1280, 1024)
+
+
+# WCAG 1.4.12's test: line height 1.5 times the font size, paragraphs 2 times apart, letters
+# 0.12 and words 0.16 times the font size apart, on everything.
+TEXT_SPACING = ("const s = document.createElement('style'); s.textContent = '* { line-height: 1.5 !important; "
+                "letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } "
+                "p { margin-bottom: 2em !important; }'; document.head.appendChild(s);")
+
+
+def test_no_page_scrolls_sideways_at_320_pixels_with_text_spacing_widened(site, browser):
+    """WCAG 1.4.10 at its own width, 320 CSS pixels, with 1.4.12's spacing: a long email
+    address wraps, and every table in a clause scrolls inside its own labelled region."""
+    policy = (site / "hollin-bank-primary" / "social-media.html").read_text()
+    assert LONG_EMAIL in policy and "Bartholomew Featherstonehaugh" in policy  # the wide content is published
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        wide = {}
+        for kind, page in pages_of_every_kind(site).items():
+            browser.get(page.as_uri())
+            browser.execute_script(TEXT_SPACING)
+            width, view, scroll, body = browser.execute_script(
+                "return [window.innerWidth, document.documentElement.clientWidth,"
+                " document.documentElement.scrollWidth, document.body.scrollWidth]")
+            assert width == 320, (kind, width)  # the viewport; the page is narrower by a scroll bar
+            if max(scroll, body) > view:
+                wide[kind] = (view, scroll, body)
+            loose = browser.execute_script(
+                "return [...document.querySelectorAll('main table')].filter(t => !t.closest('.table-scroll')"
+                " && t.getBoundingClientRect().right > document.documentElement.clientWidth).map(t => t.className)")
+            assert loose == [], (kind, loose)
+        assert wide == {}
+        browser.get((site / "hollin-bank-primary" / "social-media.html").as_uri())
+        regions = browser.execute_script(
+            "return [...document.querySelectorAll('.clause table')].map(t => t.closest('section.table-scroll'))"
+            ".map(r => r && [r.getAttribute('aria-label'), r.tabIndex, r.scrollWidth > r.clientWidth])")
+        assert len(regions) == 1 and regions[0] is not None, regions
+        label, index, scrolls = regions[0]
+        assert re.fullmatch(r"Table \d+: paragraph 1\.\d+", label) and index == 0 and scrolls, regions
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_pages_have_no_requests_to_other_sites_in_the_browser(site, browser):
@@ -213,7 +277,7 @@ def test_preview_renders_every_kind_of_page_and_pdf_pages_to_png(site, tmp_path,
     names = {p.name for p in (tmp_path / "png").iterdir()}
     listed = result.out.splitlines()  # each file once: a review pack's pages were listed twice
     assert len(listed) == len(set(listed)) == len(names)
-    for kind in ("trust-index", "dashboard", "school-index", "policy", "archive", "redline"):
+    for kind in ("trust-index", "dashboard", "school-index", "accessibility", "policy", "archive", "redline"):
         assert f"{kind}.png" in names
     assert "pdf-hollin-bank-primary-social-media-01.png" in names
     for png in (tmp_path / "png").iterdir():

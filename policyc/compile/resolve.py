@@ -141,7 +141,18 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
         approver=policy.approver, layout=layout, opening=policy.opening,
         reasons=_reasons(sections, policy, overlay), word_download=project.trust.word_download,
-        brand=school.brand.over(project.trust.brand))
+        brand=school.brand.over(project.trust.brand), **_furniture(project, policy, school, table))
+
+
+def _furniture(project: Project, policy: ModelPolicy, school: School, table: dict) -> dict:
+    """What the trust's house style adds to every printed page: the owner, by its title at this
+    school, and "Uncontrolled when printed" with the policy's public page when the school says
+    where its bundle is published."""
+    style = project.trust.house_style
+    owner = policy.owner or style.owner
+    page = f"{school.publish_url.rstrip('/')}/{policy.id}.html" if school.publish_url else ""
+    return {"owner": table.get(f"role.{owner}", "") if owner else "",
+            "uncontrolled_note": style.uncontrolled_note, "published_at": page if style.uncontrolled_note else ""}
 
 
 def _reasons(sections, policy: ModelPolicy, overlay: Overlay) -> tuple[tuple[str, str, str], ...]:

@@ -8,7 +8,7 @@ where a file's stylesheet and fonts are (`assets_for`). Moving an output is a ch
     index.html, dashboard.html, reviews.ics, assets/        the trust's
     <school>/<policy>.<suffix>                                what is in force, published
     <school>/archive/<policy>-<version>.<suffix>              every ratified version
-    <school>/index.html, register.json, ...  <school>/assets/ the school's bundle (BUNDLE_FILES)
+    <school>/index.html, register.json, accessibility.html, ...  <school>/assets/   the school's bundle (BUNDLE_FILES)
     review/<school>/<policy>.<suffix>                         drafts and proposed versions
     review/<school>/changes/<policy>-<from>-to-<to>.<suffix>  redlines
     review/<school or trust-board>/<policy>-review-pack.<suffix>
@@ -26,10 +26,12 @@ DASHBOARD = "dashboard.html"
 COMPLIANCE = f"{REVIEW}/compliance.html"  # the trust's own check of every school: never in a bundle
 TRUST_CALENDAR = "reviews.ics"
 
+ACCESSIBILITY = "accessibility.html"  # each bundle's accessibility statement, linked from every public page
 # A school's bundle, beside its policies: (file name, output kind).
 BUNDLE_FILES = (("index.html", "school-index"), ("register.json", "register-json"),
                 ("register.csv", "register-csv"), ("policies-fragment.html", "fragment"),
-                ("sitemap.xml", "sitemap"), ("reviews.ics", "calendar-school"))
+                ("sitemap.xml", "sitemap"), ("reviews.ics", "calendar-school"),
+                (ACCESSIBILITY, "accessibility"))
 SCHOOL_INDEX = BUNDLE_FILES[0][0]
 
 

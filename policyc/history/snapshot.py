@@ -199,6 +199,8 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources,
         approver=base.approver, layout=base.layout, opening=c.get("opening", ""),
         policy_links=base.policy_links, word_download=base.word_download, brand=base.brand,
+        owner=base.owner,
+        uncontrolled_note=base.uncontrolled_note, published_at=base.published_at,
         reasons=tuple((r["id"], r["reason"], r.get("by", "")) for r in data.get("reasons") or ()))
     return Snapshot(str(data["version"]), data.get("summary", ""), data.get("change", ""), policy,
                     None, data.get("sha256", ""), data.get("owner", "") or "", str(data.get("recorded", "")))

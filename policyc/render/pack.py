@@ -18,7 +18,7 @@ from policyc.history.status import long_date
 from policyc.names import inside
 from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
-from policyc.render.present import Words
+from policyc.render.present import Words, house_lines
 from policyc.render.redline import redline_context
 from policyc.render.writers import Context, write
 
@@ -43,6 +43,7 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
     return dict(
         context,
         board=board,
+        for_pdf=for_pdf,
         assets="" if for_pdf else assets_for(out.path),
         decider=(ctx.display_name if board else current.school_name),
         in_force=in_force,
@@ -54,8 +55,20 @@ def pack_context(out: Output, ctx: Context, for_pdf: bool) -> dict:
         members=out.members,
         first_version=latest is None,
         policy=current,
-        words=Words(current, link_siblings=False),  # a first version's text, in the pack itself
+        words=_words(current, for_pdf),
+        # Every printed page: what it is, for whom, the version proposed, and that it is not in force.
+        furniture=[" · ".join(p for p in (current.title, ctx.display_name if board else current.school_name,
+                                          f"Review pack: proposed version {proposed}", "DRAFT") if p)]
+        + house_lines(current),
     )
+
+
+def _words(policy, for_pdf: bool) -> Words:
+    """A first version's text, in the pack itself: no links to pages beside it, and on the web
+    page each table in a clause in its own scrolling region, as on the policy's page."""
+    words = Words(policy, link_siblings=False)
+    words.scroll_tables = not for_pdf
+    return words
 
 
 def write_pack_html(out: Output, ctx: Context) -> None:

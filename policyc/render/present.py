@@ -42,6 +42,10 @@ class Words:
         self.targets = anchors(policy)
         self.siblings = {ref: (words, page) for ref, words, page in policy.policy_links}
         self.link_siblings = link_siblings  # a PDF has no sibling pages beside it to link to
+        # On a web page a table in a clause scrolls in a labelled region of its own, so a
+        # wide one never pushes the page sideways (WCAG 1.4.10); paper has no such region.
+        self.scroll_tables = link_siblings
+        self.tables = 0  # tables on the page so far: each region's label is unique
 
     def _ref(self, item_id: str) -> str:
         if item_id not in self.targets:
@@ -60,12 +64,20 @@ class Words:
             return reference_text(*self.targets[item_id])
         return self._sibling(item_id)[0]
 
-    def block(self, text: str) -> Markup:
-        return prose.block(self.markdown(text))
+    def block(self, text: str, where: str = "") -> Markup:
+        """The Markdown as HTML; `where` (a paragraph number, a clause title) names its tables' regions."""
+        html = prose.block(self.markdown(text))
+        if self.scroll_tables and prose.TABLE_START in html:
+            html = prose.scrolling_tables(html, self._table_label, where)
+        return html
+
+    def _table_label(self, where: str) -> str:
+        self.tables += 1
+        return f"Table {self.tables}" + (f": {where}" if where else "")
 
     def numbered(self, text: str, number: str) -> Markup:
         """The text with its paragraph number inside the first paragraph, so the two read as one."""
-        html = str(self.block(text)) if text else "<p></p>\n"
+        html = str(self.block(text, f"paragraph {number}")) if text else "<p></p>\n"
         mark = f'<span class="num">{escape(number)}</span> '
         if html.startswith("<p>"):
             return Markup(f"<p>{mark}{html[3:]}")
@@ -185,7 +197,38 @@ def view(policy: ResolvedPolicy, today: dt.date, generator: str, for_web: bool =
         "last_updated": last_updated(policy),
         "changes_anchor": next((p.id for p in policy.parts if p.kind == "changes"), ""),
         "control": control_block(policy, state),
+        "furniture": furniture(policy, state),
     }
+
+
+def print_status(policy: ResolvedPolicy, state: Standing) -> str:
+    """What every printed page says of the text's standing: a paper copy found later must say
+    whether it is the policy in force. A version in force is "In force" even when its review is
+    overdue (it stays in force until replaced); `policyc as-of` prints its own period instead."""
+    if policy.period:
+        return policy.period
+    if policy.superseded_by:
+        return f"SUPERSEDED by version {policy.superseded_by}"
+    return "In force" if state.is_final else "DRAFT"
+
+
+def furniture(policy: ResolvedPolicy, state: Standing) -> list[str]:
+    """The printed footer's lines: title, school, version and standing (the page number is the
+    stylesheet's), then what the house style adds: the owner, and "Uncontrolled when printed",
+    saying where the current version is only of a version that has been in force (a draft's
+    page may not exist yet)."""
+    version = policy.ratification.version
+    parts = [policy.title, policy.school_name, f"Version {version}" if version else "", print_status(policy, state)]
+    where = policy.published_at if state.is_final and not policy.period else ""
+    return [" · ".join(p for p in parts if p)] + house_lines(policy, where)
+
+
+def house_lines(policy: ResolvedPolicy, where: str = "") -> list[str]:
+    """The house style's line under the footer of every printed page (none when it adds nothing)."""
+    notes = [f"Policy owner: {policy.owner}"] if policy.owner else []
+    if policy.uncontrolled_note:
+        notes.append("Uncontrolled when printed" + (f": the current version is at {where}" if where else ""))
+    return [" · ".join(notes)] if notes else []
 
 
 def control_block(policy: ResolvedPolicy, state: Standing) -> list[tuple[str, str]]:

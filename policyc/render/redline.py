@@ -275,7 +275,9 @@ def redline_context(comparison: Comparison, current: ResolvedPolicy, old_label: 
         old_label=old_label, new_label=new_label, draft=draft,
         summary=summary(comparison, old_label, new_label), summary_values=comparison.values,
         reasons=comparison.reasons(),
-        has_changes=comparison.has_changes, sections=html_sections(redline))
+        has_changes=comparison.has_changes, sections=html_sections(redline),
+        furniture=[" · ".join(p for p in (f"Changes to the {current.title}", current.school_name,
+                                          f"From {old_label} to {new_label}", "DRAFT" if draft else "") if p)])
 
 
 def version_label(version: str, ratified) -> str:

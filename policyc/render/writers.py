@@ -61,7 +61,8 @@ def _versions(out: Output, ctx: "Context") -> dict:
                  "html": rel(archive_path(current, s.version, page))}
                 for s in reversed(history.snapshots)]
     links = {"versions": versions, "current": "", "redline": "",
-             "index": rel(layout.school_file(current.school_slug, layout.SCHOOL_INDEX))}
+             "index": rel(layout.school_file(current.school_slug, layout.SCHOOL_INDEX)),
+             "accessibility": rel(layout.school_file(current.school_slug, layout.ACCESSIBILITY))}
     if layout.is_archived(out.path) and history.in_force is not None:
         links["current"] = rel(public_path(current, page))
     if history.changed_since and layout.in_review(out.path):  # public pages never link to the review area
@@ -131,11 +132,11 @@ class RedlineJob:
 
 
 def redline_html(job: RedlineJob) -> bytes:
-    return render_page("redline.html.j2", assets=job.assets, **job.context).encode("utf-8")
+    return render_page("redline.html.j2", assets=job.assets, for_pdf=False, **job.context).encode("utf-8")
 
 
 def redline_pdf(job: RedlineJob) -> bytes:
-    return render_pdf(render_page("redline.html.j2", assets="", **job.context), job.name)
+    return render_pdf(render_page("redline.html.j2", assets="", for_pdf=True, **job.context), job.name)
 
 
 def redline_docx(job: RedlineJob) -> bytes:  # tracked changes, dated the build date

@@ -89,11 +89,19 @@ BUCKETS = {
 
 
 def entries(ctx: Context, school: Optional[str] = None) -> list[Entry]:
-    """Every policy as the site describes it, made once per build: the site files are
-    written after every document, so the PDF sizes are final by then."""
+    """Every policy as the trust's own pages describe it, made once per build: the site files
+    are written after every document, so the PDF sizes are final by then."""
     if ctx.site_entries is None:
         ctx.site_entries = _all_entries(ctx)
     return [e for e in ctx.site_entries if not school or e.school_slug == school]
+
+
+def public_entries(ctx: Context, school: str) -> list[Entry]:
+    """What a school's public bundle lists (its index, fragment, registers, sitemap): a policy
+    never ratified only when the trust says `publish: {unratified: list}`. The dashboard and
+    the trust's index list every one, so the trust still sees what is in preparation."""
+    listed = ctx.project.trust.unratified == "list"
+    return [e for e in entries(ctx, school) if listed or e.standing is not PREPARATION]
 
 
 PREPARATION = Standing("preparation", "In preparation: not yet ratified", False)
@@ -103,13 +111,10 @@ def _all_entries(ctx: Context) -> list[Entry]:
     """One entry per school's policy, describing the version in force (what is published)."""
     phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
     labels = {s.slug: s.label for s in ctx.project.schools}  # never an empty name in a list
-    listed = ctx.project.trust.unratified != "omit"
     page, printed = formats.get(formats.PAGE).suffix, formats.get(formats.PRINTED).suffix
     out = []
     for history in ctx.histories:
         current, in_force = history.current, history.in_force
-        if in_force is None and not listed:
-            continue
         shown = in_force or current
         r = shown.ratification
         index = layout.school_file(current.school_slug, layout.SCHOOL_INDEX)  # the entry's links are from here
@@ -147,14 +152,15 @@ def _school(ctx: Context, slug: str):
 
 
 def write_school_index(out: Output, ctx: Context) -> None:
-    html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
+    html = render_page("school_index.html.j2", school=_school(ctx, out.school), entries=public_entries(ctx, out.school),
                        trust_name=ctx.project.display_name, assets=layout.assets_for(out.path),
-                       format_date=format_date, web_managers=ctx.project.trust.web_managers)
+                       format_date=format_date, web_managers=ctx.project.trust.web_managers,
+                       accessibility=layout.relative(layout.school_file(out.school, layout.ACCESSIBILITY), out.path))
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
 
 def write_fragment(out: Output, ctx: Context) -> None:
-    html = render_page("fragment.html.j2", school=_school(ctx, out.school), entries=entries(ctx, out.school),
+    html = render_page("fragment.html.j2", school=_school(ctx, out.school), entries=public_entries(ctx, out.school),
                        format_date=format_date)
     write(inside(ctx.root, out.path), html.encode("utf-8"))
 
@@ -174,12 +180,12 @@ def write_register_json(out: Output, ctx: Context) -> None:
     school = _school(ctx, out.school)
     data = {"school": school.name, "slug": school.slug, "trust": ctx.project.display_name,
             "generated_for": ctx.today.isoformat(),
-            "policies": [dict(_record(e), archive=list(e.archive)) for e in entries(ctx, out.school)]}
+            "policies": [dict(_record(e), archive=list(e.archive)) for e in public_entries(ctx, out.school)]}
     write(inside(ctx.root, out.path), (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def write_register_csv(out: Output, ctx: Context) -> None:
-    rows = [_record(e) for e in entries(ctx, out.school)]
+    rows = [_record(e) for e in public_entries(ctx, out.school)]
     buffer = io.StringIO()
     fields = list(rows[0]) if rows else ["policy"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
@@ -202,8 +208,8 @@ def write_sitemap(out: Output, ctx: Context) -> None:
     """Every page of the bundle; absolute when the school says where it is published."""
     school = _school(ctx, out.school)
     base = school.publish_url.rstrip("/") + "/" if school.publish_url else ""
-    pages = [layout.SCHOOL_INDEX]
-    for e in entries(ctx, out.school):
+    pages = [layout.SCHOOL_INDEX, layout.ACCESSIBILITY]
+    for e in public_entries(ctx, out.school):
         pages.append(e.html)
         pages += [a["html"] for a in e.archive]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -7,6 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from policyc.engine.layout import ACCESSIBILITY
 from policyc.errors import UserError, display_path
 from policyc.names import inside
 
@@ -17,10 +18,12 @@ CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scr
 def pages_to_preview(output: Path) -> dict[str, Path]:
     """One page of each kind the build writes, where the build wrote one."""
     found = {"trust-index": output / "index.html", "dashboard": output / "dashboard.html"}
-    for name, pattern in (("school-index", "*/index.html"), ("policy", "*/*.html"), ("draft", "review/*/*.html"),
+    for name, pattern in (("school-index", "*/index.html"), ("accessibility", f"*/{ACCESSIBILITY}"),
+                          ("policy", "*/*.html"), ("draft", "review/*/*.html"),
                           ("archive", "*/archive/*.html"), ("redline", "review/*/changes/*.html")):
         candidates = [p for p in sorted(output.glob(pattern))
-                      if p.name not in ("index.html", "policies-fragment.html") or name == "school-index"]
+                      if p.name not in ("index.html", "policies-fragment.html", ACCESSIBILITY)
+                      or name in ("school-index", "accessibility")]
         if candidates:
             found[name] = candidates[0]
     return {kind: page for kind, page in found.items() if page.is_file()}

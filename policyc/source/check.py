@@ -85,6 +85,7 @@ def load_project(root: Path, problems: Problems, reading: Reading = AFRESH) -> O
     if trust is None:
         return None
     project = Project(trust, policies, schools)
+    _check_owners(project, problems)
     sources = {s.name: s for s in school_srcs}
     for school in schools:
         reading.check_school(project, school, sources[school.source], broken, problems)
@@ -416,6 +417,18 @@ def _schools(sources: list[SourceFile], problems: Problems, reading: Reading, ro
         school = reading.model(source, "school", problems, slug)
         schools.append(reading.branded(school, source, problems, root))
     return tuple(schools)
+
+
+def _check_owners(project: Project, problems: Problems) -> None:
+    """A policy's owner, and the house style's, is one of the trust's roles."""
+    roles = [k for k, _ in project.trust.roles]
+    style = project.trust.house_style
+    owners = [(style.owner, style.owner_at)] + [(p.owner, p.at("owner")) for p in project.policies]
+    for key, where in owners:
+        if key and key not in roles:
+            close = difflib.get_close_matches(key, roles, n=1)
+            problems.error(where or Position(project.trust.source), f"the owner {key!r} is not one of the trust's roles",
+                           f"did you mean {close[0]!r}?" if close else f"the trust's roles are: {', '.join(roles)}")
 
 
 def _check_school(project: Project, school: School, source: SourceFile, broken: set,

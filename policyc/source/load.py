@@ -10,6 +10,7 @@ from typing import Optional
 from policyc.errors import Position, Problems
 from policyc.model import (
     DEFAULT_BLOCK,
+    Accessibility,
     DEFAULT_COLUMNS,
     Addition,
     BlockLayout,
@@ -21,6 +22,7 @@ from policyc.model import (
     Compliance,
     Contents,
     Elsewhere,
+    HouseStyle,
     ListItem,
     Duties,
     ModelPolicy,
@@ -142,12 +144,18 @@ class Loader:
         return Trust(d.get("name", ""), d["approving_body"], self.source.name, d.get("short_name", ""),
                      d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
                      self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
-                     (d.get("publish") or {}).get("unratified", "list"), d.get("board", "Board of Trustees"),
+                     (d.get("publish") or {}).get("unratified", "omit"), d.get("board", "Board of Trustees"),
                      self.layout(d.get("ratification_layout")) or BlockLayout(),
                      tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))),
                      word_download=(d.get("publish") or {}).get("word_download", False),
                      web_managers=(d.get("publish") or {}).get("web_managers", False),
-                     compliance=self.compliance(d.get("compliance") or {}))
+                     compliance=self.compliance(d.get("compliance") or {}),
+                     accessibility=accessibility_of(d.get("accessibility")),
+                     house_style=self.house_style(d.get("house_style") or {}))
+
+    def house_style(self, d: dict) -> HouseStyle:
+        return HouseStyle(uncontrolled_note=bool(d.get("uncontrolled_note", False)), owner=d.get("owner", ""),
+                          owner_at=self.at(("house_style", "owner")) if "owner" in d else None)
 
     def compliance(self, d: dict) -> Compliance:
         at = self.at
@@ -175,7 +183,8 @@ class Loader:
         sections = tuple(self.section(s, ("sections", i)) for i, s in enumerate(d["sections"]))
         positions = {key: self.at(path) for key, path in (("title", ("title",)), ("subtitle", ("subtitle",)),
                                                           ("preamble", ("preamble",)), ("opening", ("opening",)),
-                                                          ("contents.note", ("contents", "note")))}
+                                                          ("contents.note", ("contents", "note")),
+                                                          ("owner", ("owner",)))}
         positions.update({f"history.{i}": self.at(("history", i)) for i in range(len(d.get("history") or ()))})
         positions.update({f"values.{k}": self.at(("values", k)) for k in (d.get("values") or {})})
         positions.update({f"meets.{i}": self.at(("meets", i)) for i in range(len(d.get("meets") or ()))})
@@ -194,7 +203,7 @@ class Loader:
                            schools=tuple((d.get("applies_to") or {}).get("schools", ())),
                            reasons=reasons_of(d.get("reasons")),
                            meeting=self.date(d.get("meeting"), ("meeting",)),
-                           meets=tuple(d.get("meets") or ()))
+                           meets=tuple(d.get("meets") or ()), owner=d.get("owner", ""))
 
     def school(self, slug: str) -> School:
         d = self.source.data
@@ -209,7 +218,8 @@ class Loader:
                       bool(d.get("sixth_form", False)),
                       tuple(Elsewhere(requirement=k, url=(v or {}).get("url", ""), note=(v or {}).get("note", ""),
                                       position=self.at(("elsewhere", k)))
-                            for k, v in (d.get("elsewhere") or {}).items()))
+                            for k, v in (d.get("elsewhere") or {}).items()),
+                      accessibility_of(d.get("accessibility")))
 
     def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
         options = tuple((k, v, self.at(path + ("options", k))) for k, v in (d.get("options") or {}).items())
@@ -280,6 +290,14 @@ def requirement_of(d: dict, where: Optional[Position]) -> Requirement:
                        approval=d.get("approval", "") or "", publish=tuple(d.get("publish") or ()),
                        sources=(sources,) if isinstance(sources, str) else tuple(sources),
                        note=(d.get("note") or "").strip(), position=where)
+
+
+def accessibility_of(d: Optional[dict]) -> Accessibility:
+    """`accessibility:` as written, each value trimmed; an address keeps its lines."""
+    d = d or {}
+    address = "\n".join(line.strip() for line in str(d.get("address", "")).strip().splitlines() if line.strip())
+    return Accessibility(contact=" ".join(str(d.get("contact", "")).split()), email=str(d.get("email", "")).strip(),
+                         phone=" ".join(str(d.get("phone", "")).split()), address=address)
 
 
 def change_of(data) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # A sibling policy's page in the bundle is safe too: [[policy#clause]] links there, from a
 # school's folder, its archive or the review area ("../../school/policy.html#clause").
@@ -41,6 +41,21 @@ def link_finder():
 def block(text: str) -> Markup:
     """Paragraphs, lists and emphasis; anything that looks like HTML is shown as text."""
     return Markup(_renderer().render(text or ""))
+
+
+TABLE_START, TABLE_END = "<table>", "</table>"  # as the renderer writes them: text can never (html is off)
+
+
+def scrolling_tables(html: Markup, label, where: str = "") -> Markup:
+    """Each table of rendered Markdown inside a region of its own that scrolls sideways, named
+    by `label(where)` and reachable by the keyboard, as the site's index tables are."""
+    pieces = str(html).split(TABLE_START)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        name = escape(label(where))
+        out.append(f'<section class="table-scroll" aria-label="{name}" tabindex="0">{TABLE_START}'
+                   + piece.replace(TABLE_END, f"{TABLE_END}</section>", 1))
+    return Markup("".join(out))
 
 
 def inline(text: str) -> Markup:

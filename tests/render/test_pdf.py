@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from policyc.cli import main
 from policyc.errors import UserError
 from policyc.render.pdf import render_pdf
-from tests.helpers import SEEDS
+from tests.helpers import PDF_KINDS, SEEDS
 from tests.pdftext import page_texts
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
@@ -57,7 +57,7 @@ def test_every_page_has_the_footer_with_title_version_and_page_x_of_y(ratified):
 def test_footer_without_a_version_has_no_dangling_separator(draft):
     for text in raw_pages(draft):
         footer = next(line for line in text.splitlines() if "Page " in line and " of " in line)
-        assert footer.startswith("Social Media Policy · The Link School Page"), footer
+        assert footer.startswith("Social Media Policy · The Link School · DRAFT Page"), footer
 
 
 def _contents_entries(first_page: str) -> list[tuple[str, int]]:
@@ -291,3 +291,89 @@ def test_a_superseded_version_says_so_on_every_page(example_output):
         assert "SUPERSEDED BY VERSION 3.2: NOT IN FORCE" in text, number
     current = example_output / "hollin-bank-primary" / "social-media.pdf"
     assert not any("SUPERSEDED" in text for text in raw_pages(current))
+
+
+def page_text(pdf: Path, number: int) -> str:
+    """One page as pdftotext reads it, its lines joined: a footer wrapped onto two lines reads as one."""
+    import subprocess
+    out = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+FOOTERS = {  # each kind of PDF in the example build: what every page's footer says, before its page number
+    "policy": "Staff Social Media Policy · Hollin Bank Primary School · Version 3.2 · In force",
+    "in force, changed since": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Version 1.10 · In force",
+    "draft": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Version 2.0 (draft) · DRAFT",
+    "never ratified": "Staff Social Media Policy · Ashcombe Nursery School · Version 2.0 · DRAFT",
+    "archive": "Staff Social Media Policy · Hollin Bank Primary School · Version 3.1 · SUPERSEDED by version 3.2",
+    "redline": "Changes to the Social Media Policy and Guidelines for Staff · Calderbeck Academy · "
+               "From version 1.10 (ratified 18 March 2026) to the current text · DRAFT",
+    "review pack": "Social Media Policy and Guidelines for Staff · Calderbeck Academy · Review pack: proposed version 2.0 · DRAFT",
+    "board's review pack": "Online Safety Policy · Skylark Ridge Learning Trust · Review pack: proposed version 1.0 · DRAFT",
+    "first version's review pack": "Photography and Images of Children Policy · Ashcombe Nursery School · "
+                                   "Review pack: proposed version 1.0 · DRAFT",
+}
+
+
+@pytest.mark.parametrize("kind", list(FOOTERS))
+def test_every_page_of_every_kind_of_pdf_says_what_it_is_and_where_it_stands(example_output, kind):
+    """A page found on its own, printed: its title, school, version, whether it is in force, a
+    draft or superseded, and which page of how many."""
+    pdf = example_output / PDF_KINDS[kind]
+    count = len(PdfReader(pdf).pages)
+    assert count > 1
+    for number in range(1, count + 1):
+        text = page_text(pdf, number)
+        assert FOOTERS[kind] in text, (kind, number, text[-300:])
+        assert f"Page {number} of {count}" in text, (kind, number)
+
+
+def test_house_style_adds_the_owner_and_uncontrolled_when_printed_to_every_page(mini, run, tmp_path):
+    from tests.helpers import edit
+    trust = mini / "trust.yaml"
+    trust.write_text(trust.read_text() + "house_style: {uncontrolled_note: true, owner: dsl}\n")
+    school = mini / "schools" / "oak-primary.yaml"
+    edit(school, "phase: primary\n", "phase: primary\npublish_url: https://www.oak.example.sch.uk/policies/\n")
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "html,pdf", "--today", "2026-11-22", "-q").code == 0
+    pdf = out / "oak-primary" / "social-media.pdf"
+    count = len(PdfReader(pdf).pages)
+    for number in range(1, count + 1):
+        text = page_text(pdf, number)
+        assert "Staff Social Media Policy · Oak Primary School · Version 1.10 · In force" in text
+        assert ("Policy owner: Designated Safeguarding Lead · Uncontrolled when printed: the current version is at "
+                "https://www.oak.example.sch.uk/policies/social-media.html") in text, (number, text[-300:])
+    assert "Policy owner: Designated Safeguarding Lead" in (out / "oak-primary" / "social-media.html").read_text()
+
+    # A draft names no page (it may have none yet); a policy's own owner replaces the house style's.
+    edit(school, "      status: ratified\n", "      status: draft\n")
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, "numbering:", "owner: headteacher\nnumbering:")
+    assert run("--source", mini, "--output", out, "--format", "pdf", "--today", "2026-11-22", "-q").code == 0
+    draft = out / "review" / "oak-primary" / "social-media.pdf"
+    for number in range(1, len(PdfReader(draft).pages) + 1):
+        text = page_text(draft, number)
+        assert "Staff Social Media Policy · Oak Primary School · Version 1.10 · DRAFT" in text
+        assert "Policy owner: Headteacher · Uncontrolled when printed" in text
+        assert "the current version is at" not in text
+
+
+def test_a_wide_table_in_a_clause_keeps_every_column_on_the_page(mini, run, tmp_path):
+    """Paper cannot scroll: a table of contacts with long email addresses breaks its words
+    rather than running off the right edge of the page."""
+    import pdfplumber
+    from tests.helpers import edit
+    email = "safeguarding.and.child.protection.enquiries@oak-primary.example.sch.uk"
+    table = ("| Role | Name | Email | Telephone |\\n|---|---|---|---|\\n"
+             f"| Designated Safeguarding Lead | Chidimma Okonkwo-Fairweather | {email} | 01632 960000 extension 214 |\\n")
+    edit(mini / "policies" / "social-media.yaml", "text: In person or by email.", f'text: "Who to contact:\\n\\n{table}"')
+    out = tmp_path / "out"
+    assert run("--source", mini, "--output", out, "--format", "pdf", "--today", "2026-11-22", "-q").code == 0
+    pdf = out / "oak-primary" / "social-media.pdf"
+    assert "extension 214" in " ".join(page_text(pdf, n) for n in range(1, len(PdfReader(pdf).pages) + 1))
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            right = page.width - 27 * 72 / 25.4 + 1  # the right margin, 27 mm
+            beyond = [c["text"] for c in page.chars if c["x1"] > right]
+            assert beyond == [], (page.page_number, "".join(beyond)[:80])

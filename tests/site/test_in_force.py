@@ -40,20 +40,28 @@ def test_a_model_edit_changes_the_review_area_not_the_public_page_until_it_is_ra
     assert (out / "oak-primary" / "archive" / "social-media-2.0.html").is_file()
 
 
-def test_a_policy_never_ratified_is_listed_in_preparation_or_omitted(mini, run, tmp_path):
+def test_a_policy_never_ratified_is_left_off_the_public_bundle_unless_the_trust_lists_it(mini, run, tmp_path):
     school = mini / "schools" / "oak-primary.yaml"
     edit(school, "      status: ratified\n", "      status: draft\n")
     out = tmp_path / "out"
     _build(run, mini, out)
-    assert not (out / "oak-primary" / "social-media.html").exists()
+    bundle = out / "oak-primary"
+    assert not (bundle / "social-media.html").exists()
     assert (out / "review" / "oak-primary" / "social-media.html").is_file()
-    index = (out / "oak-primary" / "index.html").read_text()
-    assert "In preparation" in index and 'href="social-media.html"' not in index
-    sitemap = (out / "oak-primary" / "sitemap.xml").read_text()
-    assert "social-media.html" not in sitemap
+    for name in ("index.html", "policies-fragment.html", "register.csv", "sitemap.xml"):
+        assert "Social Media" not in (bundle / name).read_text() and "social-media" not in (bundle / name).read_text(), name
+    assert json.loads((bundle / "register.json").read_text())["policies"] == []
+    # The trust's own pages show it all the same: the dashboard and the trust's index.
+    dashboard = (out / "dashboard.html").read_text()
+    assert "Staff Social Media Policy" in dashboard and "review/oak-primary/social-media.html" in dashboard
+    assert "Staff Social Media Policy" in (out / "index.html").read_text()
 
     trust = mini / "trust.yaml"
-    trust.write_text(trust.read_text() + "publish: {unratified: omit}\n")
+    trust.write_text(trust.read_text() + "publish: {unratified: list}\n")
     _build(run, mini, out)
-    assert "Social Media" not in (out / "oak-primary" / "index.html").read_text()
-    assert json.loads((out / "oak-primary" / "register.json").read_text())["policies"] == []
+    index = (bundle / "index.html").read_text()
+    assert "In preparation" in index and 'href="social-media.html"' not in index
+    assert "In preparation" in (bundle / "policies-fragment.html").read_text()
+    [record] = json.loads((bundle / "register.json").read_text())["policies"]
+    assert (record["status"], record["html"], record["version"]) == ("preparation", "", "")
+    assert "social-media.html" not in (bundle / "sitemap.xml").read_text()

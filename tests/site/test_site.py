@@ -40,9 +40,10 @@ def test_sitemap_is_absolute_when_the_school_says_where_it_is_published(built):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [e.text for e in ET.parse(built / "ash-special" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
     assert locs == ["https://www.ash.example.sch.uk/policies/index.html",
+                    "https://www.ash.example.sch.uk/policies/accessibility.html",
                     "https://www.ash.example.sch.uk/policies/social-media.html"]
     relative = [e.text for e in ET.parse(built / "oak-primary" / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert relative == ["index.html", "social-media.html"]
+    assert relative == ["index.html", "accessibility.html", "social-media.html"]
 
 
 def test_school_index_shows_pdf_size_and_the_fragment_embeds(built):

@@ -333,3 +333,17 @@ def test_a_yml_school_is_read_and_other_files_are_named(tmp_path, monkeypatch, c
         "schools/notes.txt: warning: this file is not read\n"
         "    hint: policyc reads only the .yaml (or .yml) files in schools/: rename it to end in .yaml if it is "
         "a source file, or move it out of the source folder\n")
+
+
+def test_an_owner_that_is_no_role_of_the_trusts_is_refused_at_its_place_with_the_one_meant(
+        tmp_path, monkeypatch, capsys):
+    policy = POLICY.replace("numbering:", "owner: headteachr\nnumbering:", 1)
+    src = write_tree(tmp_path / "src", {"trust.yaml": TRUST + "house_style: {owner: bursar}\n", PATH: policy,
+                                        "schools/oak-primary.yaml": SCHOOL})
+    monkeypatch.chdir(src)
+    assert main(["validate", "--source", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "trust.yaml:5:22: the owner 'bursar' is not one of the trust's roles" in err
+    assert "the trust's roles are: headteacher, dsl, chair" in err
+    assert f"{PATH}:3:8: the owner 'headteachr' is not one of the trust's roles" in err
+    assert "did you mean 'headteacher'?" in err and "Traceback" not in err

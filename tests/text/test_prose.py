@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policyc.text.prose import block, escape_label, has_raw_html, inline, is_safe_link, shape, unsafe_links
+from policyc.text.prose import (block, escape_label, has_raw_html, inline, is_safe_link, scrolling_tables, shape,
+                                unsafe_links)
 
 
 @pytest.mark.parametrize("url", ["https://www.gov.uk/", "mailto:dsl@oak.example.sch.uk", "#personal-use",
@@ -42,3 +43,14 @@ def test_shape_reads_links_html_list_depth_and_table_rows():
 
 def test_a_label_is_escaped_for_markdown():
     assert escape_label("Item [a] *bold*") == r"Item \[a\] \*bold\*"
+
+
+def test_each_table_scrolls_in_a_region_of_its_own_named_by_its_label():
+    text = "| Role | Email |\n|---|---|\n| DSL | dsl@oak.example.sch.uk |\n\nBetween.\n\n| a |\n|---|\n| 1 |\n"
+    names = iter(["Table 1: paragraph 2.3", "Table 2: <b>&"])
+    html = str(scrolling_tables(block(text), lambda where: next(names)))
+    assert html.count('<section class="table-scroll" aria-label="Table 1: paragraph 2.3" tabindex="0"><table>') == 1
+    assert 'aria-label="Table 2: &lt;b&gt;&amp;"' in html  # a title in the label is text, never markup
+    assert html.count("</table></section>") == 2 and "<p>Between.</p>" in html
+    # A table's words written into a clause stay text: "<table>" typed in a clause is no table.
+    assert str(scrolling_tables(block("Write <table> here."), lambda where: "x")) == str(block("Write <table> here."))
