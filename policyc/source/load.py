@@ -219,7 +219,7 @@ class Loader:
                       tuple(Elsewhere(requirement=k, url=(v or {}).get("url", ""), note=(v or {}).get("note", ""),
                                       position=self.at(("elsewhere", k)))
                             for k, v in (d.get("elsewhere") or {}).items()),
-                      accessibility_of(d.get("accessibility")))
+                      accessibility=accessibility_of(d.get("accessibility")))
 
     def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
         options = tuple((k, v, self.at(path + ("options", k))) for k, v in (d.get("options") or {}).items())
