@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from policyc.errors import Position, Problems, display_path, locate
-from policyc.limits import MAX_LIST_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_CHARS
+from policyc.limits import MAX_LIST_DEPTH, MAX_MARKUP_NESTING, MAX_TABLE_ROWS, MAX_TEXT_CHARS
 from policyc.model import ModelPolicy, Project, School, Section
 from policyc.names import ID_RULE, is_id, is_slug
 from policyc.source.bounds import within_bounds
@@ -18,7 +18,7 @@ from policyc.source.salvage import salvage
 from policyc.source.schema import validate
 from policyc.text.glyphs import suggestion, undrawable
 from policyc.text.placeholders import declare_role, references
-from policyc.text.prose import is_safe_link, shape
+from policyc.text.prose import is_safe_link, shape, too_deep
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Anchors the templates use themselves; a clause may not take one of these ids.
@@ -258,7 +258,29 @@ def _policy(source: SourceFile, policy: ModelPolicy, problems: Problems, cross: 
         _check_text(policy.preamble, policy.at("preamble"), known, problems)
     for i, entry in enumerate(policy.history):
         _check_text(entry.summary, policy.at(f"history.{i}"), known, problems)
+    _check_reasons(policy.sections, [(i, why, policy.at(f"reasons.{i}")) for i, why, _ in policy.reasons],
+                   known, problems)
     return policy
+
+
+def _check_reasons(sections, listed, known: dict, problems: Problems) -> None:
+    """A reason for a change is shown as Markdown in the redline, the review pack and the table
+    of changes: its links and markup are checked as clause text's are. It names no paragraph
+    number: where it stands says which change it explains."""
+    written = list(listed)
+    for section in sections:
+        if section.change:
+            written.append((section.id, section.change[0], section.change_at or section.position))
+        for clause in walk_clauses(section.clauses):
+            if clause.change:
+                written.append((clause.id, clause.change[0], clause.change_at or clause.position))
+    for item_id, why, where in written:
+        for ref in references(why):
+            shown = ref if ref.startswith("[[") else f"[[{ref}]]"
+            problems.error(locate(where, shown), f"a cross-reference {shown} cannot be used in a reason for a "
+                           f"change (the reason for changing {item_id!r})",
+                           "the reason is shown beside the change it explains: write the words out here")
+        _check_markdown(why, where, known, problems)
 
 
 def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> None:
@@ -354,6 +376,12 @@ def _check_markdown(text: str, where: Position, known: dict, problems: Problems)
         problems.error(where, f"this text is {len(text):,} characters long; one clause may hold at most "
                               f"{MAX_TEXT_CHARS:,}", "split it into several clauses")
         return
+    deep = too_deep(text)
+    if deep:
+        problems.error(_at_offset(where, text, deep),
+                       f"brackets, quotes or lists are nested more than {MAX_MARKUP_NESTING} deep here",
+                       "close each [ and ( where it is meant to end, or write the text more plainly")
+        return
     found = shape(text)
     cursor = where  # links are found in the order they are written, each at its own place
     for url in found.links:
@@ -387,6 +415,16 @@ def _check_markdown(text: str, where: Position, known: dict, problems: Problems)
     if found.html:
         problems.warn(locate(where, found.html[0]), "this text contains HTML tags, which are shown as text, "
                       "not as markup", "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
+
+
+def _at_offset(where: Position, text: str, offset: int) -> Position:
+    """The place in the file of the character `offset` (from 1) of a value that starts at `where`:
+    found again by the words before it on its line (all of them: a run of brackets repeats),
+    or the value's own place."""
+    start = text.rfind("\n", 0, offset - 1) + 1
+    before = text[start:offset]
+    at = locate(where, before)
+    return Position(at.file, at.line, at.column + len(before) - 1) if at != where else where
 
 
 def _schools(sources: list[SourceFile], problems: Problems, reading: Reading = AFRESH) -> tuple[School, ...]:
@@ -498,6 +536,9 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
     for item in added:
         all_known.update(ids_of([item]))
     _check_references(added + replaced, all_known, problems)
+    listed = dict(overlay.reasons_at)
+    _check_reasons(added + replaced, [(i, why, listed.get(i, overlay.position)) for i, why, _ in overlay.reasons],
+                   all_known, problems)
 
 
 def _check_ratification(overlay, source: SourceFile, problems: Problems) -> None:
