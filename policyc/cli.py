@@ -663,9 +663,10 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
         print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
     def ready(url: str) -> None:
         print(f"Serving on {url}", flush=True)
-        if args.open:
+        if args.open:  # beside the server: a browser command that stays open must not hold up the rebuilds
+            import threading
             import webbrowser
-            webbrowser.open(url)
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     from policyc.session import Session
     session = Session()  # what every save leaves as it was is kept from one build to the next
     try:

@@ -59,7 +59,6 @@ COVERED_BY = {
     "render/present.py": ["render/test_html.py"],
     "site/bundle.py": ["site/test_site.py"],
     "site/guard.py": ["test_paths.py"],
-    "site/preview.py": ["test_browser.py"],
     "source/check.py": ["source/test_one_round.py", "test_cli_errors.py"],
     "source/load.py": ["source/test_one_round.py", "test_cli_errors.py"],
     "source/salvage.py": ["source/test_one_round.py"],
