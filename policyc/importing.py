@@ -16,7 +16,7 @@ from policyc.importers.overlay import compare
 from policyc.render.present import Words
 from policyc.importers.read import read_document
 from policyc.importers.yamlout import add_school_policy, dump
-from policyc.names import SLUG_RULE, is_slug
+from policyc.names import SLUG_RULE, is_slug, leftover
 from policyc.pipeline import check, check_all
 
 
@@ -41,9 +41,11 @@ def existing_school(source: Path, name: Optional[str]) -> Optional[str]:
     wanted = _name_key(name)
     found = []
     for path in sorted((source / "schools").glob("*.yaml")):
+        if leftover(path.name):  # an editor's, such as macOS's ._school.yaml, which is not even text
+            continue
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
+        except (OSError, ValueError, yaml.YAMLError):  # ValueError: not UTF-8
             continue
         names = [data.get(k) for k in ("name", "short_name") if isinstance(data, dict)]
         if any(isinstance(n, str) and _name_key(n) == wanted for n in names):

@@ -101,7 +101,8 @@ def make_handler(output: Path, state: BuildState) -> type:
 
         def setup(self) -> None:
             super().setup()
-            self.rfile = io.BytesIO(self.server.heads.pop(self.request, b""))  # gathered by LocalServer
+            self.rfile.close()  # the request was read already, by LocalServer: it is handed over whole
+            self.rfile = io.BytesIO(self.server.heads.pop(self.request, b""))
 
         def log_message(self, format: str, *args) -> None:  # the terminal is for problems
             pass

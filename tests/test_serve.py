@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from policyc.serve import BuildState, rebuild
 from tests.helpers import POLICY, RATIFY, SCHOOL, TODAY, TRUST, write_tree
 
 pytestmark = pytest.mark.slow
@@ -193,3 +194,16 @@ def test_a_save_that_breaks_the_build_is_shown_and_the_next_good_save_is_served(
     policy.write_text(policy.read_text().replace("role.headteachr", "role.headteacher"))
     fixed = _until(url + "review/oak-primary/social-media.html", "Asked for by the Headteacher")
     assert "Asked for by the Headteacher" in fixed and "{{" not in fixed
+
+
+def test_a_build_that_fails_by_a_bug_is_shown_and_the_next_save_builds_again():
+    state, said = BuildState(), []
+
+    def broken() -> None:
+        raise KeyError("role.headteachr")
+
+    rebuild(state, broken, said.append)  # once, this ended the server (exit 3)
+    assert state.problems.startswith("policyc: internal error") and "KeyError: 'role.headteachr'" in state.problems
+    assert "Traceback" in said[-1] and state.build == 1
+    rebuild(state, lambda: None, said.append)
+    assert state.problems == "" and state.build == 2 and said[-1] == "Rebuilt: no problems."

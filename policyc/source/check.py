@@ -10,7 +10,7 @@ from typing import Optional
 from policyc.errors import Position, Problems, display_path, locate
 from policyc.limits import MAX_LIST_DEPTH, MAX_MARKUP_NESTING, MAX_TABLE_ROWS, MAX_TEXT_CHARS
 from policyc.model import ModelPolicy, Project, School, Section
-from policyc.names import ID_RULE, is_id, is_slug
+from policyc.names import ID_RULE, is_id, is_slug, leftover
 from policyc.source.bounds import within_bounds
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
 from policyc.source.read import SourceFile, load_yaml, yaml_from_bytes
@@ -86,17 +86,17 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _scratch(name: str) -> bool:
-    """An editor's lock file, backup or swap file, or a file manager's own: never the author's."""
-    return (name.startswith((".#", "._", "~$")) or name.endswith(("~", ".swp", ".swo", ".tmp", ".bak"))
-            or name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("."))
+    """A file manager's own file, a hidden file or an editor's leftover: never the author's source."""
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith(".") or bool(leftover(name))
 
 
 def source_files(folder: Path, problems: Problems) -> list[Path]:
-    """The .yaml and .yml files in `folder`, each read alike; any other file is named in a warning."""
+    """The .yaml and .yml files in `folder`, each read alike; any other file is named in a warning,
+    an editor's leftover in a note."""
     if not folder.is_dir():
         return []
-    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
-                   and not _scratch(p.name))
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and not _scratch(p.name)
+                   and p.is_file())
     stems: dict[str, Path] = {}
     for path in found:
         if path.stem in stems:
@@ -108,13 +108,26 @@ def source_files(folder: Path, problems: Problems) -> list[Path]:
     return [p for p in found if stems[p.stem] == p]
 
 
+def note_leftover(path: Path, problems: Problems) -> bool:
+    """Whether `path` is an editor's leftover; if so, a note names it (the link itself, for
+    Emacs's lock, never the user@host it points at)."""
+    kind = leftover(path.name)
+    if kind:
+        problems.note(Position(display_path(path, follow_link=False)), f"{kind}, not read")
+    return bool(kind)
+
+
 def _not_read(folder: Path, read: set, problems: Problems, top: bool = False) -> None:
     """Warn about a file the author may think is read: a .txt, a folder of schools, a .yaml at the top."""
     for path in sorted(folder.iterdir()):
-        if path.name in read or _scratch(path.name):
+        if path.name in read:
+            continue
+        if top and not any(s in path.name.lower() for s in YAML_SUFFIXES):
+            continue  # a README or .gitignore beside trust.yaml (or its editor's leftovers): the trust's own business
+        if note_leftover(path, problems) or _scratch(path.name):
             continue
         if top and path.suffix.lower() not in YAML_SUFFIXES:
-            continue  # a README or .gitignore beside trust.yaml is the trust's own business
+            continue
         if top:
             hint = "policyc reads trust.yaml here; a policy goes in policies/, a school in schools/"
         elif path.is_dir():
