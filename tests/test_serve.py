@@ -184,11 +184,15 @@ def test_a_save_that_breaks_the_build_is_shown_and_the_next_good_save_is_served(
     assert first.returncode == 0, first.stderr
     policy = src / "policies" / "social-media.yaml"
     page_url = url + "oak-primary/social-media.html"
-    policy.write_text(policy.read_text().replace(
+    good = policy.read_text()
+    policy.write_text(good.replace("    title: Key principles\n", '    title: "Key \\ud800 principles"\n'))
+    broken = _until(page_url, "lone surrogate")
+    assert re.search(r"policies/social-media\.yaml:\d+:\d+: a lone surrogate \(U\+D800\)", broken)
+    policy.write_text(good.replace(
         'text: "You must not use social media to:"',
         'text: "You must never use social media to:"\n'
         '        change: {reason: "Asked for by the {{ role.headteachr }}", by: HR}'))
-    broken = _until(page_url, "The sources have")
+    broken = _until(page_url, "role.headteachr")
     assert re.search(r"policies/social-media\.yaml:\d+:\d+: unknown placeholder \{\{ role\.headteachr \}\}", broken)
     assert "did you mean" in broken and "headteacher" in broken
     policy.write_text(policy.read_text().replace("role.headteachr", "role.headteacher"))
