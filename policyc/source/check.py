@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -162,7 +163,7 @@ def _read(path: Path, kind: str, problems: Problems, root: Path, data: Optional[
             return None
         source, cut = salvaged
         problems.mute(cut)
-    _characters(source, problems)
+    source = _characters(source, problems)
     if kind in ("trust", "school"):
         _references_outside_clauses(source, problems)
     return source
@@ -180,24 +181,46 @@ _EMPTY_HINTS = {
 }
 
 
-def _characters(source: SourceFile, problems: Problems) -> None:
+def _characters(source: SourceFile, problems: Problems) -> SourceFile:
     """Every character of every key and value: one the house fonts can draw and a Word file can hold.
 
     What validates must build: a character no font has stops the PDF writer, a control
     character the Word writer, a lone surrogate every writer; each is found here, in place.
     """
     stack = [((), source.data)]
+    halves = False
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
             for k, v in value.items():
                 if isinstance(k, str):
                     _characters_of(k, source.key_at(path + (k,)), problems)
+                    halves = halves or bool(_SURROGATE.search(k))
                 stack.append((path + (k,), v))
         elif isinstance(value, list):
             stack += [(path + (i,), v) for i, v in enumerate(value)]
         elif isinstance(value, str):
             _characters_of(value, source.at(path), problems)
+            halves = halves or bool(_SURROGATE.search(value))
+    if halves:
+        # Reported above; every later check still reads the file (one round of errors), and a
+        # lone surrogate cannot be encoded, which the snapshot comparison and the keys must do.
+        return replace(source, data=_without_surrogates(source.data))
+    return source
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    """The data with each lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def _characters_of(text: str, where: Position, problems: Problems) -> None:
