@@ -26,6 +26,7 @@ COVERED_BY = {
     "errors.py": ["test_cli_errors.py"],
     "importing.py": ["importers/test_import_existing_trust.py", "importers/test_import_seeds.py"],
     "init.py": ["packaging/test_wheel.py", "test_paths.py"],
+    "local_server.py": ["test_serve.py"],  # driven over real sockets by a real serve process
     "limits.py": ["source/test_one_round.py", "test_hostile.py"],
     "names.py": ["test_paths.py"],
     "pipeline.py": ["engine/test_cache.py", "test_interrupted.py"],
