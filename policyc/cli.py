@@ -18,7 +18,7 @@ from typing import Optional
 
 from policyc import __version__
 from policyc.engine import formats as format_table
-from policyc.errors import InvalidSource, Problems, UsageError, UserError, display_path
+from policyc.errors import InvalidSource, Problems, UsageError, UserError, counted, display_path
 from policyc.history import ratify
 from policyc.init import init_project
 from policyc.pipeline import BuildOptions, build, check_all
@@ -527,7 +527,7 @@ def _problems(exc: InvalidSource, command: str) -> None:
     if all(p.warning for p in exc.errors):
         counts = f"{len(exc.errors)} warning(s), which --strict treats as errors."
     else:
-        counts = f"{len(exc.errors)} error(s), {len(exc.warnings)} warning(s)."
+        counts = f"{len(exc.errors)} error(s), {len(counted(exc.warnings))} warning(s)."
     print(f"\n{counts} Nothing was written.{refused}", file=sys.stderr)
 
 
@@ -562,7 +562,7 @@ def _run(args) -> int:
         print(w, file=sys.stderr)
     if args.command == "validate":
         print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
-              f"no errors, {len(checked.warnings)} warning(s).")
+              f"no errors, {len(counted(checked.warnings))} warning(s).")
         return EXIT_OK
     if args.command == "status":
         return _status(args, checked, today, output)
@@ -589,7 +589,7 @@ def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
         shown.close()
     index = output / "index.html"
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
-          f"in {report.seconds:.1f} s; {len(report.warnings)} warning(s). "
+          f"in {report.seconds:.1f} s; {len(counted(report.warnings))} warning(s). "
           f"Open {link(index, display_path(index), sys.stdout)}")
     if report.stale:
         kinds = sorted({p.rsplit(".", 1)[-1].upper() for p in report.stale})
@@ -703,9 +703,10 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
         print(f"Listening on {args.bind}: other computers on the network can read these pages.", file=sys.stderr)
     def ready(url: str) -> None:
         print(f"Serving on {url}", flush=True)
-        if args.open:
+        if args.open:  # beside the server: a browser command that stays open must not hold up the rebuilds
+            import threading
             import webbrowser
-            webbrowser.open(url)
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     from policyc.session import Session
     session = Session()  # what every save leaves as it was is kept from one build to the next
     try:

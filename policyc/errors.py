@@ -30,9 +30,10 @@ class Problem:
     message: str
     hint: str = ""
     warning: bool = False
+    note: bool = False  # something passed over, said once: not a warning, even to --strict
 
     def __str__(self) -> str:
-        kind = "warning: " if self.warning else ""
+        kind = "note: " if self.note else "warning: " if self.warning else ""
         text = f"{self.position}: {kind}{self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
@@ -58,6 +59,10 @@ class Problems:
     def warn(self, position: Position, message: str, hint: str = "", follow_on: bool = False) -> None:
         if not (follow_on and position in self._muted):
             self._items.append(Problem(position, message, hint, warning=True))
+
+    def note(self, position: Position, message: str) -> None:
+        """Reported with the warnings, counted with none of them."""
+        self._items.append(Problem(position, message, warning=True, note=True))
 
     def mute(self, positions: set[Position]) -> None:
         """From now on, report no follow-on problem at these places: their own errors are reported."""
@@ -141,10 +146,17 @@ def locate(start: Position, needle: str) -> Position:
     return start
 
 
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when possible."""
+def counted(problems: list[Problem]) -> list[Problem]:
+    """The warnings that count (for --strict and in totals): all but the notes."""
+    return [p for p in problems if not p.note]
+
+
+def display_path(path: Path, follow_link: bool = True) -> str:
+    """A path as the user would type it: relative to the working directory when possible.
+    `follow_link`: False names a link itself, not what it points at."""
+    target = path.resolve() if follow_link else path.parent.resolve() / path.name
     try:
-        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(target.relative_to(Path.cwd().resolve()))
     except ValueError:
         shown = str(path)
     # A control character in a file name (a newline, say) would break the message's line.

@@ -18,7 +18,7 @@ from policyc.render.present import Words
 from policyc.importers.read import SUFFIXES, read_document
 from policyc.importers.yamlout import add_entries, add_school_policy, dump
 from policyc.importers.writing import Changes, kept_text, within
-from policyc.names import ID_RULE, SLUG_RULE, is_id, is_slug
+from policyc.names import ID_RULE, SLUG_RULE, is_id, is_slug, leftover
 from policyc.pipeline import check, check_all
 
 
@@ -43,9 +43,11 @@ def existing_school(source: Path, name: Optional[str]) -> Optional[str]:
     wanted = _name_key(name)
     found = []
     for path in sorted((source / "schools").glob("*.yaml")):
+        if leftover(path.name):  # an editor's, such as macOS's ._school.yaml, which is not even text
+            continue
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
+        except (OSError, ValueError, yaml.YAMLError):  # ValueError: not UTF-8
             continue
         names = [data.get(k) for k in ("name", "short_name") if isinstance(data, dict)]
         if any(isinstance(n, str) and _name_key(n) == wanted for n in names):
@@ -339,10 +341,10 @@ class FolderResult:
                    for line in report)
 
 
-def _leftover(path: Path) -> bool:
-    """An editor's or a sync tool's file beside the documents, never a document: Word's
-    owner file (~$policy.docx), a backup (policy.docx~), hidden files and folders."""
-    return path.name.startswith(("~$", ".")) or path.name.endswith("~")
+def _set_aside(part: str) -> bool:
+    """A hidden file or folder, or an editor's or sync tool's leftover (Word's ~$policy.docx,
+    a backup policy.docx~): never a document."""
+    return part.startswith(".") or bool(leftover(part))
 
 
 def documents_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -354,7 +356,7 @@ def documents_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     skipped: list[tuple[Path, str]] = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if any(_leftover(Path(part)) for part in rel.parts) or not path.is_file():
+        if any(_set_aside(part) for part in rel.parts) or not path.is_file():
             continue
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:

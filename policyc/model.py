@@ -85,6 +85,7 @@ class Clause:
     choices: tuple[tuple[str, Optional[ClauseBody]], ...] = ()
     origin: str = "model"  # "model", "added" or "replaced"
     change: tuple[str, ...] = ()  # (reason, proposed by) for the edit awaiting ratification
+    change_at: Optional[Position] = None  # where the reason is written
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Section:
     origin: str = "model"
     contents_title: str = ""
     change: tuple[str, ...] = ()  # (reason, proposed by)
+    change_at: Optional[Position] = None  # where the reason is written
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ class Overlay:
     applies: Optional[bool] = None  # the school's own choice: True opts in, False opts out
     reason: str = ""  # why it opts in or out
     reasons: tuple[tuple[str, str, str], ...] = ()  # why clauses changed: (id, reason, proposed by)
+    reasons_at: tuple[tuple[str, Position], ...] = ()  # where each of them is written
 
 
 @dataclass(frozen=True, kw_only=True)

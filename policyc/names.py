@@ -54,3 +54,24 @@ def inside(root: Path, *parts: str) -> Path:
     if target != base and base not in target.parents:
         raise PathEscape(f"refused to write {target}: it is outside {base}")
     return target
+
+
+# Files that editors and file managers leave beside the one being edited, by the names they
+# give them: never an author's source, so a folder holding one still builds.
+_LEFTOVERS = (
+    (re.compile(r"\.#.+"), "an Emacs lock file"),
+    (re.compile(r"#.+#"), "an Emacs auto-save file"),
+    (re.compile(r"\._.+"), "a file macOS writes beside each file copied to a shared or USB drive"),
+    (re.compile(r"\..+\.sw[a-p]"), "a Vim (or nano) swap file"),
+    (re.compile(r"4913"), "a file Vim writes for a moment to test the folder"),
+    (re.compile(r".+~"), "an editor's backup copy"),
+    (re.compile(r"~\$.+"), "an Office lock file"),
+    (re.compile(r".+\.(?:tmp|bak|orig|kate-swp)", re.I), "an editor's temporary or backup copy"),
+    (re.compile(r".+___jb_(?:tmp|old)___"), "a JetBrains editor's temporary copy"),
+    (re.compile(r"\.goutputstream-.+"), "a temporary file GNOME's editors write while saving"),
+)
+
+
+def leftover(name: str) -> str:
+    """What kind of editor's leftover a file named `name` is, or "" for any other file."""
+    return next((kind for pattern, kind in _LEFTOVERS if pattern.fullmatch(name)), "")

@@ -21,7 +21,7 @@ from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest
 from policyc.engine.plan import Output, plan_outputs
-from policyc.errors import InvalidSource, Problem, Problems, UserError, display_path
+from policyc.errors import InvalidSource, Problem, Problems, UserError, counted, display_path
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.site.guard import MARKER, check_output_folder
@@ -124,8 +124,8 @@ def check_all(source: Path, strict: bool = False, session=None) -> Checked:
         histories = [session.attach_history(p, source, problems) for p in session.number_and_link(resolved)]
         session.turn()
     problems.raise_if_errors()
-    if strict and problems.warnings:
-        raise InvalidSource(problems.warnings)
+    if strict and counted(problems.warnings):
+        raise InvalidSource(counted(problems.warnings), [w for w in problems.warnings if w.note])
     return Checked(project, histories, problems.warnings, before if source_digest(source) == before else "")
 
 

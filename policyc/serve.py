@@ -5,6 +5,11 @@ good build and think it is what they just wrote. While the sources have errors, 
 page served is the list of problems, each at its file:line:column; once they are fixed,
 the page reloads itself. The reload script is added only to pages as they are served:
 the files written to output/ never carry it.
+
+What it serves is what the output folder holds once links are resolved, and only to a
+browser that asked for this server by its own address (policyc/local_server.py says how
+requests are taken in): a page on another site that renamed itself to 127.0.0.1 (DNS
+rebinding) is refused, so the review area's drafts stay on this computer.
 """
 
 from __future__ import annotations
@@ -12,15 +17,19 @@ from __future__ import annotations
 import errno
 import html
 import http.server
+import io
 import json
+import os
 import socket
 import sys
 import threading
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from policyc.errors import InvalidSource, UsageError, UserError
+from policyc.local_server import ANSWER_SECONDS, LocalServer
 
 STATE_PATH = "/__policyc/state"
 RELOAD = """<script>
@@ -51,7 +60,10 @@ class BuildState:
 
 
 def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[str], None]) -> None:
-    """Run one build; keep its problems (located, as the CLI prints them) for the pages."""
+    """Run one build; keep its problems (located, as the CLI prints them) for the pages.
+
+    A build that fails for any other reason is a bug in policyc, not the end of the server:
+    the page says so, the terminal shows where, and the next save builds again."""
     with state.lock:
         try:
             build_once()
@@ -63,19 +75,38 @@ def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[st
         except UserError as exc:
             problems = f"policyc: error: {exc}"
             say(problems)
+        except Exception as exc:  # noqa: BLE001 - a bug: reported, and the server goes on
+            problems = (f"policyc: internal error (a bug in policyc, not in your files): "
+                        f"{type(exc).__name__}: {exc}. Save again to retry; please report it with the terminal's "
+                        f"message.")
+            say(problems + "\n" + "".join(traceback.format_exception(exc)).rstrip())
         state.problems = problems
         state.build += 1
 
 
 def make_handler(output: Path, state: BuildState) -> type:
     class Handler(http.server.SimpleHTTPRequestHandler):
+        timeout = ANSWER_SECONDS  # a client that stops reading the answer is let go
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(output), **kwargs)
+
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()  # the request was read already, by LocalServer: it is handed over whole
+            self.rfile = io.BytesIO(self.server.heads.pop(self.request, b""))
 
         def log_message(self, format: str, *args) -> None:  # the terminal is for problems
             pass
 
+        def do_HEAD(self) -> None:
+            if self._refused():
+                return
+            super().do_HEAD()
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             if self.path.split("?")[0] == STATE_PATH:
                 return self._send(json.dumps({"build": state.build, "problems": state.problems}).encode(),
                                   "application/json")
@@ -83,7 +114,7 @@ def make_handler(output: Path, state: BuildState) -> type:
             if state.problems and self._wants_page():
                 count = state.problems.count("\n") and "problems" or "a problem"
                 page = ERROR_PAGE.format(count=count, problems=html.escape(state.problems), reload=reload)
-                return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+                return self._send(page.encode("utf-8", "backslashreplace"), "text/html; charset=utf-8")
             target = Path(self.translate_path(self.path))
             if target.is_dir():
                 target = target / "index.html"
@@ -92,6 +123,30 @@ def make_handler(output: Path, state: BuildState) -> type:
                 page = page.replace("</body>", reload + "</body>", 1) if "</body>" in page else page + reload
                 return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()
+
+        def _refused(self) -> bool:
+            """Refuse a Host this server is not, and a file that is outside output/ once links are resolved."""
+            host = self.headers.get("Host")
+            if host is not None and not self.server.answers_to(host):
+                self._plain(421, "This server answers only to the address it listens on, such as "
+                                 f"{self.server.url_host()}: open the pages at that address.\n")
+                return True
+            root = os.path.realpath(output)
+            real = os.path.realpath(self.translate_path(self.path))
+            if real != root and not real.startswith(root + os.sep):
+                self._plain(404, "Not found: this server shows only the files in the output folder.\n")
+                return True
+            return False
+
+        def _plain(self, code: int, text: str) -> None:
+            body = text.encode("utf-8")
+            self.send_response(code)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def _wants_page(self) -> bool:
             path = self.path.split("?")[0]
@@ -107,10 +162,11 @@ def make_handler(output: Path, state: BuildState) -> type:
     return Handler
 
 
-def listen(host: str, port: int, handler: type) -> http.server.ThreadingHTTPServer:
+
+def listen(host: str, port: int, handler: type) -> LocalServer:
     """The server, bound; a port in use or an address that cannot be had is a UsageError."""
     try:
-        return http.server.ThreadingHTTPServer((host, port), handler)
+        return LocalServer((host, port), handler)
     except socket.gaierror:
         raise UsageError(f"--bind {host}: there is no such address to listen on; give an address of this "
                          f"computer, such as 127.0.0.1 (the default)") from None

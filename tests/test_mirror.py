@@ -26,6 +26,7 @@ COVERED_BY = {
     "errors.py": ["test_cli_errors.py"],
     "importing.py": ["importers/test_import_existing_trust.py", "importers/test_import_seeds.py"],
     "init.py": ["packaging/test_wheel.py", "test_paths.py"],
+    "local_server.py": ["test_serve.py"],  # driven over real sockets by a real serve process
     "limits.py": ["source/test_one_round.py", "test_hostile.py"],
     "names.py": ["test_paths.py"],
     "pipeline.py": ["engine/test_cache.py", "test_interrupted.py"],
@@ -63,7 +64,6 @@ COVERED_BY = {
     "render/present.py": ["render/test_html.py"],
     "site/bundle.py": ["site/test_site.py"],
     "site/guard.py": ["test_paths.py"],
-    "site/preview.py": ["test_browser.py"],
     "source/check.py": ["source/test_one_round.py", "test_cli_errors.py"],
     "source/load.py": ["source/test_one_round.py", "test_cli_errors.py"],
     "source/salvage.py": ["source/test_one_round.py"],

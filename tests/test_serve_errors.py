@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -86,9 +88,33 @@ def test_open_opens_the_browser_on_the_served_address(project, tmp_path):
         for _ in range(100):
             if opened.exists() and opened.read_text().strip():
                 break
-            import time
             time.sleep(0.1)
         assert opened.read_text().strip() == url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_browser_command_that_stays_open_does_not_hold_up_the_rebuilds(project, tmp_path):
+    """webbrowser waits for a BROWSER command to end; a browser that stays open stopped every rebuild."""
+    browser = tmp_path / "browser.sh"
+    browser.write_text("#!/bin/sh\nsleep 30\n", encoding="utf-8")
+    browser.chmod(0o755)
+    process = subprocess.Popen([sys.executable, "-m", "policyc", "serve", "--port", "0", "--open",
+                                "--today", "2026-11-22"], cwd=project,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": str(browser)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"Serving on (\S+)", process.stdout.readline()).group(1)
+        policy = project / "policy_src" / "policies" / "social-media.yaml"
+        policy.write_text(policy.read_text().replace("In person or by email.", "In person or by letter."))
+        deadline = time.monotonic() + 20
+        page = ""
+        while "by letter" not in page and time.monotonic() < deadline:
+            time.sleep(0.3)
+            with urllib.request.urlopen(url + "oak-primary/social-media.html", timeout=10) as response:
+                page = response.read().decode("utf-8")
+        assert "by letter" in page
     finally:
         process.terminate()
         process.wait(timeout=20)

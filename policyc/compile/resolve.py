@@ -121,6 +121,7 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     if not found.errors:
         _fill_title_and_values(table)
     _check_names(parts, policy, table, school, overlay, project, found, consulted)
+    _check_reasons(sections, policy, overlay, table, school, project, found)
     problems.extend(found)
     if found.errors:
         return None
@@ -140,7 +141,7 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
         tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
         layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
         approver=policy.approver, layout=layout, opening=policy.opening,
-        reasons=_reasons(sections, policy, overlay), word_download=project.trust.word_download,
+        reasons=_reasons(sections, policy, overlay, table), word_download=project.trust.word_download,
         brand=school.brand.over(project.trust.brand), **_furniture(project, policy, school, table))
 
 
@@ -155,26 +156,55 @@ def _furniture(project: Project, policy: ModelPolicy, school: School, table: dic
             "uncontrolled_note": style.uncontrolled_note, "published_at": page if style.uncontrolled_note else ""}
 
 
-def _reasons(sections, policy: ModelPolicy, overlay: Overlay) -> tuple[tuple[str, str, str], ...]:
-    """Why each clause or section changed, as this school's text has it: written on the clause
-    (the model's, or the overlay's own replacement), or in the model's `reasons:`, or in the
-    overlay's, which has the last word."""
-    found: dict[str, tuple[str, str]] = {}
+def _written_reasons(sections, policy: ModelPolicy, overlay: Overlay) -> dict[str, tuple[str, str, Position]]:
+    """Why each clause or section changed, as this school's text has it, and where that is
+    written: on the clause (the model's, or the overlay's own replacement), or in the model's
+    `reasons:`, or in the overlay's, which has the last word."""
+    found: dict[str, tuple[str, str, Position]] = {}
     def visit(clauses) -> None:
         for clause in clauses:
             if clause.change:
-                found[clause.id] = clause.change
+                found[clause.id] = (*clause.change, clause.change_at or clause.position)
             visit(clause.body.clauses)
             for _, body in clause.choices:
                 if body is not None:
                     visit(body.clauses)
     for section in sections:
         if section.change:
-            found[section.id] = section.change
+            found[section.id] = (*section.change, section.change_at or section.position)
         visit(section.clauses)
-    for item_id, why, by in policy.reasons + overlay.reasons:
-        found[item_id] = (why, by)
-    return tuple((item_id, *found[item_id]) for item_id in sorted(found))
+    for item_id, why, by in policy.reasons:
+        found[item_id] = (why, by, policy.at(f"reasons.{item_id}"))
+    written = dict(overlay.reasons_at)
+    for item_id, why, by in overlay.reasons:
+        found[item_id] = (why, by, written.get(item_id, overlay.position))
+    return found
+
+
+def _reasons(sections, policy: ModelPolicy, overlay: Overlay, table: dict) -> tuple[tuple[str, str, str], ...]:
+    """The reasons with the school's words in place of their placeholders (checked by
+    _check_reasons): every page, pack, comment and summary that shows one shows these.
+    The reason stays Markdown, its values escaped as in clause text; who proposed it is plain."""
+    found = _written_reasons(sections, policy, overlay)
+    return tuple((item_id, fill(found[item_id][0], table, lambda i: i),
+                  fill(found[item_id][1], table, lambda i: i, markdown=False)) for item_id in sorted(found))
+
+
+def _check_reasons(sections, policy: ModelPolicy, overlay: Overlay, table: dict, school: School,
+                   project: Project, problems: Problems) -> None:
+    """A reason's placeholders are checked as a clause's are, for this school's names; its
+    Markdown was checked with the policy (source/check.py)."""
+    known = sorted(table)
+    for item_id, (why, by, where) in sorted(_written_reasons(sections, policy, overlay).items()):
+        context = f" (in the reason for changing {item_id!r})"
+        for text in (why, by):
+            for use in uses(text):
+                raw = use if isinstance(use, str) else use.raw
+                if isinstance(use, str):
+                    _not_placeholder(use, locate(where, raw), context, problems, known)
+                elif use.name not in table:
+                    _unknown(use.name, locate(where, raw), known, table, school, context, problems,
+                             project.trust.source)
 
 
 def _next_review(r: Ratification) -> Ratification:

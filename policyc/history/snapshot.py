@@ -28,6 +28,7 @@ from policyc.model import (
     Signatory,
 )
 from policyc.names import inside, version_problem
+from policyc.source.check import note_leftover
 from policyc.source.load import list_items
 from policyc.source.read import load_yaml
 
@@ -211,6 +212,8 @@ def load_snapshots(root: Path, base: ResolvedPolicy, problems: Problems) -> list
     folder = root / "snapshots" / base.school_slug / base.policy_id
     found = []
     for path in sorted(folder.glob("*.yaml")):
+        if note_leftover(path, problems):
+            continue
         name = display_path(path)
         source = load_yaml(path, name, problems, within=root)
         if source is None:

@@ -32,6 +32,7 @@ from policyc.render.docx import (INDENT, LIST_INDENT, Numbering, _el, _props, _s
                                  page_footer, save)
 from policyc.render.docx_styles import ACCENT
 from policyc.render.redline import summary
+from policyc.text import prose
 
 MARK = {"insert": "w:ins", "delete": "w:del", "from": "w:moveFrom", "to": "w:moveTo"}
 
@@ -176,7 +177,7 @@ class RedlineDocument:
         self.track.author = by or self.author
         if not text:
             return ""
-        return f"Why: {text.rstrip('.')}" + (f" (proposed by {by})" if by else "")
+        return f"Why: {prose.plain(text).rstrip('.')}" + (f" (proposed by {by})" if by else "")
 
     def build(self) -> bytes:
         doc, current = self.document, self.current
@@ -206,7 +207,7 @@ class RedlineDocument:
                 number_paragraph(p, listed, 0)
                 indent(p, LIST_INDENT, LIST_INDENT)
                 p.add_run(f"{what}:").bold = True
-                p.add_run(f" {why}" + (f" (proposed by {by})" if by else ""))
+                p.add_run(f" {prose.plain(why)}" + (f" (proposed by {by})" if by else ""))
         doc.add_paragraph(
             f"How changes are shown: every change is a tracked change, dated {self.today.day} "
             f"{self.today:%B %Y}, in the name of whoever proposed it where the sources say, otherwise "

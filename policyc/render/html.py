@@ -12,6 +12,7 @@ from policyc import __version__
 from policyc.model import ResolvedPolicy
 from policyc.render.present import view
 from policyc.resources import TEMPLATE_DIR
+from policyc.text import prose
 from policyc.text.lists import list_marker, nested_style
 
 GENERATOR = f"policyc {__version__}"
@@ -25,6 +26,7 @@ def environment() -> Environment:
     env.globals.update(list_marker=list_marker, nested_style=nested_style)
     # Jinja's `capitalize` lowers the rest ("ratified 14 october"): only the first letter changes here.
     env.filters["capitalize"] = upper_first
+    env.filters["markdown_inline"] = prose.inline  # a reason for a change is Markdown, as clause text is
     return env
 
 

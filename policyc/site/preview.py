@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 from policyc.engine.layout import ACCESSIBILITY
 from policyc.errors import UserError, display_path
 from policyc.names import inside
+
+TOOL_SECONDS = 120  # one screenshot or one PDF's pages; a real one takes a few seconds
 
 CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync")
@@ -42,17 +46,48 @@ def preview(output: Path, target: Path, pdf_pages: int = 2) -> list[Path]:
     with tempfile.TemporaryDirectory() as profile:
         for kind, page in pages_to_preview(output).items():
             png = inside(target, f"{kind}.png")
-            subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1600",
-                            f"--screenshot={png}", page.as_uri()], check=True, capture_output=True, timeout=120)
+            run_tool([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,1600",
+                      f"--screenshot={png}", page.as_uri()], f"Chromium, drawing {display_path(page)}")
             written.append(png)
     for pdf in (sorted(output.glob("*/*.pdf")) + sorted(output.glob("review/*/*.pdf"))
                 + sorted(output.glob("review/*/changes/*.pdf"))):
         kind = "review-" if pdf.relative_to(output).parts[0] == "review" else ""
         stem = inside(target, f"{kind}pdf-{pdf.parent.name}-{pdf.stem}")
-        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", str(pdf_pages), str(pdf), str(stem)],
-                       check=True, capture_output=True, timeout=120)
+        run_tool(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", str(pdf_pages), str(pdf), str(stem)],
+                 f"pdftoppm, drawing {display_path(pdf)}")
         # pdftoppm names the pages STEM-1.png (or STEM-01.png); STEM-*.png would also take in the
         # pages of a longer name that starts the same (social-media-review-pack beside social-media)
         written += sorted(p for p in target.glob(f"{stem.name}-*.png")
                           if p.name[len(stem.name) + 1:-len(".png")].isdigit())
     return written
+
+
+def run_tool(command: list[str], what: str, seconds: float | None = None) -> None:
+    """Run an external program with a time limit; a failure or an overrun is a plain UserError.
+
+    Why a session of its own: Chromium starts helper processes that inherit its output, and
+    subprocess.run's own timeout kills only the first, then waits on the pipes the helpers
+    still hold; here the whole group is killed."""
+    seconds = TOOL_SECONDS if seconds is None else seconds
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, err = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.communicate()
+        raise UserError(f"{what} took longer than {seconds:g} s and was stopped; "
+                        f"run 'policyc preview' again, or look at the page in a browser") from None
+    except BaseException:  # Ctrl-C: no program left running behind
+        _kill_group(process)
+        process.communicate()
+        raise
+    if process.returncode:
+        said = err.decode("utf-8", "replace").strip().splitlines()
+        raise UserError(f"{what} failed (exit {process.returncode})" + (f": {said[-1]}" if said else ""))
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Optional
 
 from policyc.errors import Position, Problems, display_path, locate
-from policyc.limits import MAX_LIST_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_CHARS
+from policyc.limits import MAX_LIST_DEPTH, MAX_MARKUP_NESTING, MAX_TABLE_ROWS, MAX_TEXT_CHARS
 from policyc.model import Brand, ModelPolicy, Project, School, Section
-from policyc.names import ID_RULE, is_id, is_slug
+from policyc.names import ID_RULE, is_id, is_slug, leftover
 from policyc.source.bounds import within_bounds
 from policyc.source.brand import read_brand
 from policyc.source.load import Loader, as_section, ids_of, texts, walk_clauses
@@ -20,7 +20,7 @@ from policyc.source.salvage import salvage
 from policyc.source.schema import validate
 from policyc.text.glyphs import suggestion, undrawable
 from policyc.text.placeholders import declare_role, references
-from policyc.text.prose import is_safe_link, shape
+from policyc.text.prose import is_safe_link, shape, too_deep
 
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Anchors the templates use themselves; a clause may not take one of these ids.
@@ -96,17 +96,17 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _scratch(name: str) -> bool:
-    """An editor's lock file, backup or swap file, or a file manager's own: never the author's."""
-    return (name.startswith((".#", "._", "~$")) or name.endswith(("~", ".swp", ".swo", ".tmp", ".bak"))
-            or name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("."))
+    """A file manager's own file, a hidden file or an editor's leftover: never the author's source."""
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith(".") or bool(leftover(name))
 
 
 def source_files(folder: Path, problems: Problems) -> list[Path]:
-    """The .yaml and .yml files in `folder`, each read alike; any other file is named in a warning."""
+    """The .yaml and .yml files in `folder`, each read alike; any other file is named in a warning,
+    an editor's leftover in a note."""
     if not folder.is_dir():
         return []
-    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
-                   and not _scratch(p.name))
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and not _scratch(p.name)
+                   and p.is_file())
     stems: dict[str, Path] = {}
     for path in found:
         if path.stem in stems:
@@ -118,13 +118,26 @@ def source_files(folder: Path, problems: Problems) -> list[Path]:
     return [p for p in found if stems[p.stem] == p]
 
 
+def note_leftover(path: Path, problems: Problems) -> bool:
+    """Whether `path` is an editor's leftover; if so, a note names it (the link itself, for
+    Emacs's lock, never the user@host it points at)."""
+    kind = leftover(path.name)
+    if kind:
+        problems.note(Position(display_path(path, follow_link=False)), f"{kind}, not read")
+    return bool(kind)
+
+
 def _not_read(folder: Path, read: set, problems: Problems, top: bool = False) -> None:
     """Warn about a file the author may think is read: a .txt, a folder of schools, a .yaml at the top."""
     for path in sorted(folder.iterdir()):
-        if path.name in read or _scratch(path.name):
+        if path.name in read:
+            continue
+        if top and not any(s in path.name.lower() for s in YAML_SUFFIXES):
+            continue  # a README or .gitignore beside trust.yaml (or its editor's leftovers): the trust's own business
+        if note_leftover(path, problems) or _scratch(path.name):
             continue
         if top and path.suffix.lower() not in YAML_SUFFIXES:
-            continue  # a README or .gitignore beside trust.yaml is the trust's own business
+            continue
         if top:
             hint = "policyc reads trust.yaml here; a policy goes in policies/, a school in schools/"
         elif path.is_dir():
@@ -159,7 +172,7 @@ def _read(path: Path, kind: str, problems: Problems, root: Path, data: Optional[
             return None
         source, cut = salvaged
         problems.mute(cut)
-    _characters(source, problems)
+    source = _characters(source, problems)
     if kind in ("trust", "school"):
         _references_outside_clauses(source, problems)
     return source
@@ -177,24 +190,46 @@ _EMPTY_HINTS = {
 }
 
 
-def _characters(source: SourceFile, problems: Problems) -> None:
+def _characters(source: SourceFile, problems: Problems) -> SourceFile:
     """Every character of every key and value: one the house fonts can draw and a Word file can hold.
 
     What validates must build: a character no font has stops the PDF writer, a control
     character the Word writer, a lone surrogate every writer; each is found here, in place.
     """
     stack = [((), source.data)]
+    halves = False
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
             for k, v in value.items():
                 if isinstance(k, str):
                     _characters_of(k, source.key_at(path + (k,)), problems)
+                    halves = halves or bool(_SURROGATE.search(k))
                 stack.append((path + (k,), v))
         elif isinstance(value, list):
             stack += [(path + (i,), v) for i, v in enumerate(value)]
         elif isinstance(value, str):
             _characters_of(value, source.at(path), problems)
+            halves = halves or bool(_SURROGATE.search(value))
+    if halves:
+        # Reported above; every later check still reads the file (one round of errors), and a
+        # lone surrogate cannot be encoded, which the snapshot comparison and the keys must do.
+        return replace(source, data=_without_surrogates(source.data))
+    return source
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    """The data with each lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
 
 
 def _characters_of(text: str, where: Position, problems: Problems) -> None:
@@ -268,7 +303,29 @@ def _policy(source: SourceFile, policy: ModelPolicy, problems: Problems, cross: 
         _check_text(policy.preamble, policy.at("preamble"), known, problems)
     for i, entry in enumerate(policy.history):
         _check_text(entry.summary, policy.at(f"history.{i}"), known, problems)
+    _check_reasons(policy.sections, [(i, why, policy.at(f"reasons.{i}")) for i, why, _ in policy.reasons],
+                   known, problems)
     return policy
+
+
+def _check_reasons(sections, listed, known: dict, problems: Problems) -> None:
+    """A reason for a change is shown as Markdown in the redline, the review pack and the table
+    of changes: its links and markup are checked as clause text's are. It names no paragraph
+    number: where it stands says which change it explains."""
+    written = list(listed)
+    for section in sections:
+        if section.change:
+            written.append((section.id, section.change[0], section.change_at or section.position))
+        for clause in walk_clauses(section.clauses):
+            if clause.change:
+                written.append((clause.id, clause.change[0], clause.change_at or clause.position))
+    for item_id, why, where in written:
+        for ref in references(why):
+            shown = ref if ref.startswith("[[") else f"[[{ref}]]"
+            problems.error(locate(where, shown), f"a cross-reference {shown} cannot be used in a reason for a "
+                           f"change (the reason for changing {item_id!r})",
+                           "the reason is shown beside the change it explains: write the words out here")
+        _check_markdown(why, where, known, problems)
 
 
 def _check_ids(sections, problems: Problems, taken: Optional[dict] = None) -> None:
@@ -364,6 +421,12 @@ def _check_markdown(text: str, where: Position, known: dict, problems: Problems)
         problems.error(where, f"this text is {len(text):,} characters long; one clause may hold at most "
                               f"{MAX_TEXT_CHARS:,}", "split it into several clauses")
         return
+    deep = too_deep(text)
+    if deep:
+        problems.error(_at_offset(where, text, deep),
+                       f"brackets, quotes or lists are nested more than {MAX_MARKUP_NESTING} deep here",
+                       "close each [ and ( where it is meant to end, or write the text more plainly")
+        return
     found = shape(text)
     cursor = where  # links are found in the order they are written, each at its own place
     for url in found.links:
@@ -397,6 +460,16 @@ def _check_markdown(text: str, where: Position, known: dict, problems: Problems)
     if found.html:
         problems.warn(locate(where, found.html[0]), "this text contains HTML tags, which are shown as text, "
                       "not as markup", "use Markdown instead: *emphasis*, **bold**, [link](https://...)")
+
+
+def _at_offset(where: Position, text: str, offset: int) -> Position:
+    """The place in the file of the character `offset` (from 1) of a value that starts at `where`:
+    found again by the words before it on its line (all of them: a run of brackets repeats),
+    or the value's own place."""
+    start = text.rfind("\n", 0, offset - 1) + 1
+    before = text[start:offset]
+    at = locate(where, before)
+    return Position(at.file, at.line, at.column + len(before) - 1) if at != where else where
 
 
 def _schools(sources: list[SourceFile], problems: Problems, reading: Reading, root: Path) -> tuple[School, ...]:
@@ -521,6 +594,9 @@ def _check_overlay(policy: ModelPolicy, overlay, source: SourceFile, problems: P
     for item in added:
         all_known.update(ids_of([item]))
     _check_references(added + replaced, all_known, problems)
+    listed = dict(overlay.reasons_at)
+    _check_reasons(added + replaced, [(i, why, listed.get(i, overlay.position)) for i, why, _ in overlay.reasons],
+                   all_known, problems)
 
 
 def _check_ratification(overlay, source: SourceFile, problems: Problems) -> None:

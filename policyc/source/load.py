@@ -124,7 +124,7 @@ class Loader:
             for key, choice in (data.get("choices") or {}).items())
         return Clause(data["id"], self.body(data, path), self.at(path), data.get("numbered"),
                       tuple(data.get("phases", ())), data.get("option", ""), choices, origin,
-                      change_of(data.get("change")))
+                      change_of(data.get("change")), self.reason_at(path))
 
     def section(self, data: dict, path: tuple, origin: str = "model") -> Section:
         clauses = tuple(self.clause(c, path + ("clauses", i), origin)
@@ -132,7 +132,11 @@ class Loader:
         return Section(data["id"], data["kind"], data["title"], clauses, self.at(path),
                        data.get("numbered", True), data.get("number_clauses", True),
                        tuple(data.get("phases", ())), origin, data.get("contents_title", ""),
-                       change_of(data.get("change")))
+                       change_of(data.get("change")), self.reason_at(path))
+
+    def reason_at(self, path: tuple, key: str = "change") -> Position:
+        """Where a `change:` (or a `reasons:` entry) writes its reason: a sentence, or its reason:."""
+        return self.at(path + (key, "reason"))
 
     # --- files ------------------------------------------------------------------
 
@@ -190,6 +194,7 @@ class Loader:
         positions.update({f"meets.{i}": self.at(("meets", i)) for i in range(len(d.get("meets") or ()))})
         positions.update({f"applies_to.schools.{i}": self.at(("applies_to", "schools", i))
                           for i in range(len((d.get("applies_to") or {}).get("schools") or ()))})
+        positions.update({f"reasons.{k}": self.reason_at(("reasons",), k) for k in (d.get("reasons") or {})})
         rows = ((d.get("ratification_layout") or {}).get("rows") or ()) if isinstance(d.get("ratification_layout"), dict) else ()
         positions.update({f"layout.rows.{i}": self.at(("ratification_layout", "rows", i)) for i in range(len(rows))})
         return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
@@ -242,7 +247,8 @@ class Loader:
         return Overlay(policy_id, self.at(path), d.get("title", ""), options,
                        self.pairs(d.get("values")), remove, replace, tuple(add), ratification, rpos,
                        self.history(d.get("history"), path + ("history",)), d.get("applies"),
-                       d.get("reason", ""), reasons_of(d.get("reasons")))
+                       d.get("reason", ""), reasons_of(d.get("reasons")),
+                       tuple((k, self.reason_at(path + ("reasons",), k)) for k in (d.get("reasons") or {})))
 
     def ratification(self, d: dict, path: tuple) -> Ratification:
         signatories = tuple(Signatory(s["name"], s["role"]) for s in d.get("signatories", ()))

@@ -9,6 +9,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from policyc.limits import MAX_MARKUP_NESTING
+
 # A sibling policy's page in the bundle is safe too: [[policy#clause]] links there, from a
 # school's folder, its archive or the review area ("../../school/policy.html#clause").
 SAFE_LINK = re.compile(r"^(https://|mailto:|#|(\.\./){0,2}([a-z0-9][a-z0-9_-]*/)?[a-z0-9][a-z0-9_-]*\.html(#[a-z0-9_-]*)?$)", re.I)
@@ -40,6 +42,8 @@ def link_finder():
 
 def block(text: str) -> Markup:
     """Paragraphs, lists and emphasis; anything that looks like HTML is shown as text."""
+    if too_deep(text):  # refused by validate; never handed to a parser that recurses on it
+        return Markup(f"<p>{escape(text)}</p>\n")
     return Markup(_renderer().render(text or ""))
 
 
@@ -59,7 +63,65 @@ def scrolling_tables(html: Markup, label, where: str = "") -> Markup:
 
 
 def inline(text: str) -> Markup:
+    if too_deep(text):
+        return escape(text)
     return Markup(_renderer().renderInline(text or ""))
+
+
+def plain(text: str) -> str:
+    """Inline Markdown as the words a reader sees, for a Word comment: the markup gone, its
+    escapes undone (a school called St \\*Mary\\* is St *Mary* again)."""
+    if too_deep(text):
+        return text or ""
+    words = []
+    for token in _renderer().parseInline(text or ""):
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+    return "".join(words)
+
+
+_OPENERS = {"[": "]", "(": ")"}
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*")
+
+
+def too_deep(text: str) -> int:
+    """Where `text` nests markup past MAX_MARKUP_NESTING (its offset, counted from 1), or 0.
+
+    Why before parsing: markdown-it reads a link's label, a quote and a list by recursion,
+    and a few hundred brackets inside each other take Python past its recursion limit. This
+    scan does not recurse: it counts open brackets, and on each line the quote and list
+    markers it starts with."""
+    if not text or ("[" not in text and "(" not in text and ">" not in text and "-" not in text
+                    and "*" not in text and "+" not in text and "." not in text and ")" not in text):
+        return 0
+    depth, escaped = 0, False
+    for i, ch in enumerate(text):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "[(":
+            depth += 1
+            if depth > MAX_MARKUP_NESTING:
+                return i + 1
+        elif ch in "])" and depth:
+            depth -= 1
+    offset = 0
+    for line in text.split("\n"):
+        at, levels = 0, 0
+        while (marker := _CONTAINER.match(line, at)) and marker.end() > at:
+            levels += 1
+            if levels > MAX_MARKUP_NESTING:  # at the marker itself
+                return offset + at + len(marker.group()) - len(marker.group().lstrip(" \t")) + 1
+            at = marker.end()
+        indent = len(line) - len(line.lstrip(" "))
+        if levels and indent // 2 + levels > MAX_MARKUP_NESTING:
+            return offset + indent + 1
+        offset += len(line) + 1
+    return 0
 
 
 @dataclass(frozen=True)
@@ -83,7 +145,10 @@ def _reader() -> MarkdownIt:
 
 
 def shape(text: str) -> Shape:
+    """What markdown-it reads in `text`; nothing for a text too_deep to be parsed (refused by validate)."""
     links, html, depth, deepest, rows = [], [], 0, 0, 0
+    if too_deep(text):
+        return Shape((), (), 0, 0)
     for token in _reader().parse(text or ""):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1

@@ -3,9 +3,12 @@ redline and its summary, and kept as the summary of the table of changes at rati
 
 from __future__ import annotations
 
+import re
+import zipfile
+
 import yaml
 
-from tests.helpers import RATIFY, diff, edit, history
+from tests.helpers import RATIFY, TODAY, diff, edit, history
 
 REWORD = ('text: "You must not use social media to:"', 'text: "You must never use social media to:"\n'
           '        change: {reason: Staff asked for a rule without exceptions, by: Head of HR}')
@@ -76,3 +79,76 @@ def test_a_misspelt_change_key_is_a_located_error(mini, run):
     result = run("validate", "--source", mini)
     assert result.code == 1
     assert "social-media.yaml:" in result.err and "resaon" in result.err
+
+
+PLACEHOLDERS = ('text: "You must not use social media to:"', 'text: "You must never use social media to:"\n'
+                '        change: {reason: "The {{ role.headteacher }} of {{ school.name }} asked for **no** '
+                'exceptions", by: "{{ role.dsl }}"}')
+
+
+def test_a_misspelt_name_in_a_reason_is_located_with_did_you_mean(mini, run):
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, *PLACEHOLDERS)
+    edit(policy, "{{ role.headteacher }}", "{{ role.headteachr }}")
+    policy.write_text(policy.read_text() + "reasons:\n  eyfs: Now in the {{ term.pupil }} photography policy\n")
+    school = mini / "schools" / "oak-primary.yaml"
+    edit(school, "    options: {personal_use: forbidden}\n",
+         "    options: {personal_use: forbidden}\n    reasons:\n      golden: {reason: \"As the {{ role.chiar }} asked\"}\n")
+    result = run("validate", "--source", mini)
+    assert result.code == 1 and "Traceback" not in result.err
+    lines = policy.read_text().splitlines()
+    row = next(i for i, line in enumerate(lines, 1) if "role.headteachr" in line)
+    col = lines[row - 1].index("{{ role.headteachr }}") + 1
+    assert (f"policies/social-media.yaml:{row}:{col}: unknown placeholder {{{{ role.headteachr }}}} "
+            f"(in the reason for changing 'breaches')\n    hint: did you mean '{{{{ role.headteacher }}}}'?") in result.err
+    row = next(i for i, line in enumerate(lines, 1) if "term.pupil " in line)
+    assert f"policies/social-media.yaml:{row}:" in result.err and "did you mean '{{ term.pupils }}'?" in result.err
+    row = next(i for i, line in enumerate(school.read_text().splitlines(), 1) if "role.chiar" in line)
+    assert f"schools/oak-primary.yaml:{row}:" in result.err and "did you mean '{{ role.chair }}'?" in result.err
+
+
+def test_a_cross_reference_or_an_unsafe_link_in_a_reason_is_a_located_error(mini, run):
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, *REWORD)
+    edit(policy, "Staff asked for a rule without exceptions", "\"As [[golden]] says, see [this](javascript:alert(1))\"")
+    result = run("validate", "--source", mini)
+    assert result.code == 1
+    assert re.search(r"social-media\.yaml:\d+:\d+: a cross-reference \[\[golden\]\] cannot be used in a reason",
+                     result.err)
+    assert re.search(r"social-media\.yaml:\d+:\d+: a link to a 'javascript:' address is not allowed", result.err)
+
+
+def test_a_reasons_placeholders_are_filled_and_its_markup_shown_wherever_it_is(mini, run, tmp_path):
+    first_version(run, mini)
+    policy = mini / "policies" / "social-media.yaml"
+    edit(policy, *PLACEHOLDERS)
+    words = "The Headteacher of Oak Primary School asked for <strong>no</strong> exceptions"
+
+    out = tmp_path / "out"
+    assert run("build", "--source", mini, "--output", out, "--format", "html", "--today", TODAY).code == 0
+    redline = (out / "review" / "oak-primary" / "changes" / "social-media-2.0-to-draft.html").read_text()
+    pack = (out / "review" / "oak-primary" / "social-media-review-pack.html").read_text()
+    draft = (out / "review" / "oak-primary" / "social-media.html").read_text()
+    for page in (redline, pack):
+        summary, clause = page.split("Why these changes are proposed")[1].split("Wording changed:", 1)
+        assert f"<strong>1.3:</strong> {words} <span class=\"proposer\">(proposed by Designated Safeguarding Lead)" \
+            in summary  # the governors' summary
+        assert f'<span class="reason-label">Why:</span> {words}' in clause  # beside the change
+    assert f"1.3: {words} (proposed by Designated Safeguarding Lead)" in draft  # its table of changes
+    for page in (redline, pack, draft):
+        assert "{{" not in page and "**" not in page
+
+    word = diff(run, mini, tmp_path / "word", "2.0", "draft", "docx")
+    with zipfile.ZipFile(word) as docx:
+        comments = docx.read("word/comments.xml").decode("utf-8")
+        body = docx.read("word/document.xml").decode("utf-8")
+    plain = "The Headteacher of Oak Primary School asked for no exceptions"
+    assert f"Why: {plain} (proposed by Designated Safeguarding Lead)" in comments
+    assert plain in body and "{{" not in comments + body and "**" not in comments + body
+
+    result = run(*RATIFY, "--source", mini, "--date", "2026-02-01", "--by", "Ann Chair, Chair of Governors")
+    assert result.code == 0, result.err
+    snap = yaml.safe_load(next((mini / "snapshots").rglob("2.1.yaml")).read_text())
+    assert snap["summary"] == ("1.3: The Headteacher of Oak Primary School asked for **no** exceptions "
+                               "(proposed by Designated Safeguarding Lead)")
+    assert snap["owner"] == "Designated Safeguarding Lead"

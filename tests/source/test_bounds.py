@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from policyc.errors import Problems
-from policyc.limits import MAX_CLAUSE_DEPTH, MAX_CLAUSES
+from policyc.limits import MAX_CLAUSE_DEPTH, MAX_CLAUSES, MAX_MARKUP_NESTING
 from policyc.source.bounds import within_bounds
 from policyc.source.read import parse_yaml
 
@@ -50,3 +50,26 @@ def test_more_clauses_than_the_limit_is_reported_with_the_count():
     [problem] = problems.errors
     assert not ok and problem.message == f"this file holds {MAX_CLAUSES + 1:,} clauses; the limit is {MAX_CLAUSES:,}"
     assert (problem.position.line, problem.position.column) == (1, 1)
+
+
+def test_markup_nested_a_thousand_deep_is_a_located_error_not_a_recursion_error(mini, run):
+    """markdown-it reads a link's label and a quote by recursion: a few hundred levels once ended
+    validate with RecursionError. They are counted first, without recursion."""
+    policy = mini / "policies" / "social-media.yaml"
+    text = policy.read_text()
+    label = "[a " * 1000 + "x" + "](https://example.org)" * 1000
+    text = text.replace("Occasional personal use is allowed in breaks.", f"Occasional {label} use.")
+    text = text.replace("In person or by email.", '"' + "> " * 3000 + 'x"')
+    at_the_limit = "[a " * MAX_MARKUP_NESTING + "x" + "](https://example.org)" * MAX_MARKUP_NESTING
+    text = text.replace("Personal use of social media at work is not allowed.", f"Not {at_the_limit}.")
+    policy.write_text(text)
+    result = run("validate", "--source", mini)
+    assert result.code == 1 and "Traceback" not in result.err and "Recursion" not in result.err
+    lines = text.splitlines()
+    for needle, offset in (("Occasional [", len("Occasional ") + 3 * MAX_MARKUP_NESTING), ('"> > ', 1 + 2 * MAX_MARKUP_NESTING)):
+        row = next(i for i, line in enumerate(lines, 1) if needle in line)
+        col = lines[row - 1].index(needle) + offset + 1
+        assert (f"policies/social-media.yaml:{row}:{col}: brackets, quotes or lists are nested more than "
+                f"{MAX_MARKUP_NESTING} deep here") in result.err
+    assert result.err.count("nested more than") == 2  # not the text at the limit
+

@@ -45,3 +45,17 @@ def test_the_example_sources_and_ordinary_typography_pass(tmp_path, capsys):
 def test_the_importer_maps_symbol_glyphs_and_leaves_out_what_no_font_has():
     assert drawable_text("\uf0b7 Staff → pupils ✓\x01") == ("• Staff -> pupils ", ["U+2713", "U+0001"])
     assert undrawable("Plain words, “quoted” – £5 …") == []
+
+
+def test_a_lone_surrogate_in_a_policy_with_a_ratified_version_is_located_not_a_crash(mini, run):
+    """Comparing the text with its snapshot encodes it as UTF-8, which a lone surrogate cannot be:
+    once that ended validate (and serve) with an internal error."""
+    result = run("ratify", "--source", mini, "--school", "oak-primary", "--policy", "social-media",
+                 "--today", "2026-11-22", "--date", "2026-01-10", "--by", "Ann Chair, Chair of Governors",
+                 "--summary", "First", "--version", "2.0")
+    assert result.code == 0, result.err
+    policy = mini / "policies" / "social-media.yaml"
+    policy.write_text(policy.read_text().replace("    title: Key principles\n", '    title: "Key \\ud800 principles"\n'))
+    result = run("validate", "--source", mini)
+    assert result.code == 1 and "internal error" not in result.err, result.err
+    assert re.search(rf"{PATH}:\d+:\d+: a lone surrogate \(U\+D800\)", result.err)

@@ -330,9 +330,11 @@ def test_a_yml_school_is_read_and_other_files_are_named(tmp_path, monkeypatch, c
     captured = capsys.readouterr()
     assert captured.out == "1 school(s), 1 policy file(s): no errors, 1 warning(s).\n"
     assert captured.err == (
+        "schools/.#oak-primary.yml: note: an Emacs lock file, not read\n"
         "schools/notes.txt: warning: this file is not read\n"
         "    hint: policyc reads only the .yaml (or .yml) files in schools/: rename it to end in .yaml if it is "
-        "a source file, or move it out of the source folder\n")
+        "a source file, or move it out of the source folder\n"
+        "schools/oak-primary.yml~: note: an editor's backup copy, not read\n")
 
 
 def test_an_owner_that_is_no_role_of_the_trusts_is_refused_at_its_place_with_the_one_meant(
