@@ -33,7 +33,7 @@ from policyc.model import Block, ListItem, Logo, ResolvedPolicy
 from policyc.render.html import GENERATOR
 from policyc.render.docx_styles import (ACCENT, CLAUSE_STYLES, CODE_FONT, FONT, SHADE, TEXT_WIDTH, column_widths,
                                         house_styles, style_id, update_fields_on_open)
-from policyc.render.present import change_cells, view
+from policyc.render.present import change_cells, furniture, view
 from policyc.text import prose
 from policyc.text.lists import nested_style
 
@@ -661,13 +661,10 @@ class PolicyDocument:
         doc.add_paragraph()
 
     def footer(self) -> None:
-        v = self.view
-        words = v["title"] + (f" · {v['school_name']}" if v["school_name"] else "")
-        if v["version"]:
-            words += f" · Version {v['version']}"
-        if v["review_date"]:
-            words += f" · Next review {v['review_date']}"
-        page_footer(self.document, words)
+        """The PDF's footer, word for word (present.furniture): title, school, version and
+        standing, and the house style's owner and "Uncontrolled when printed" line."""
+        first, *house_style = furniture(self.policy, self.view["standing"])
+        page_footer(self.document, first, house_style)
 
 
 def draft_note(policy: ResolvedPolicy, standing) -> str:
@@ -784,10 +781,12 @@ def draft_header(doc) -> None:
     run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)  # 7:1 on white, as the HTML's secondary text
 
 
-def page_footer(doc, words: str) -> None:
+def page_footer(doc, words: str, more: list[str] = ()) -> None:
     footer = doc.sections[0].footer
     p = footer.paragraphs[0]
     p.add_run(words)  # the Footer style's size, the page numbers' too: one size in the footer
+    for line in more:
+        footer.add_paragraph(style="Footer").add_run(line)
     p2 = footer.add_paragraph(style="Footer")
     p2.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p2.add_run("Page ")

@@ -250,7 +250,10 @@ def test_footer_core_properties_and_language(built):
     footer = etree.tostring(document.sections[0].footer._element, encoding="unicode")
     instructions = [t.strip() for t in re.findall(r"<w:instrText[^>]*>([^<]*)<", footer)]
     assert instructions == ["PAGE", "NUMPAGES"]
-    assert "Staff Social Media Policy · Hollin Bank Primary School · Version 3.2" in footer
+    assert "Staff Social Media Policy · Hollin Bank Primary School · Version 3.2 · In force" in footer
+    # The draft in the review area says so at the foot of every page, as its PDF does.
+    draft = docx.Document(str(built / "review/hollin-bank-primary/social-media.docx")).sections[0].footer
+    assert "DRAFT" in " ".join(p.text for p in draft.paragraphs)
     core = document.core_properties
     assert core.title == "Staff Social Media Policy"
     assert core.author == "Hollin Bank Primary School"
