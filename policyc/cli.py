@@ -846,19 +846,23 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
     if not _confirm(args, "Correct this record? The record as it was is kept in the snapshot."):
         print("Nothing was changed.")
         return EXIT_OK
+    edits = []
     for history, path, text in planned:
-        ratify.write_amended(path, text)
-        print(f"Corrected {link(path, display_path(path), sys.stdout)}")
         latest, own = history.snapshots[-1], history.current.ratification
         if own.status == "ratified" and own.version == latest.version:  # the school file repeats this record
             fixed = dataclasses.replace(latest.policy.ratification, date=args.date or latest.date,
                          signatories=correction.signatories or latest.policy.ratification.signatories,
                          minute=args.minute or latest.policy.ratification.minute,
                          body=args.body or latest.policy.ratification.body)
-            settled = commands.settle_school_record(source, history.current.school_slug, args.policy,
-                                                    latest.version, fixed)
-            if settled:
-                print(f"Updated {display_path(settled)} to match")
+            edit = commands.school_record_edit(source, history.current.school_slug, args.policy,
+                                               latest.version, fixed)
+            if edit:
+                edits.append(edit)
+    ratify.record_amendments(source, [(path, text) for _, path, text in planned], edits, args.policy)
+    for _, path, _ in planned:
+        print(f"Corrected {link(path, display_path(path), sys.stdout)}")
+    for school_file, _, _ in edits:
+        print(f"Updated {display_path(school_file)} to match")
     return EXIT_OK
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
@@ -258,15 +256,13 @@ def amend(history: PolicyHistory, amendment: Amendment) -> tuple[Path, str, list
     return latest.path, text, shown
 
 
-def write_amended(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def record_amendments(source: Path, snapshots: list[tuple[Path, str]], edits: list[tuple[Path, str, str]],
+                      policy_id: str) -> None:
+    """The corrected snapshots and the school files that repeat their record, all or none (as `record`)."""
+    writes = [Write(path, text.encode("utf-8"), path.read_bytes()) for path, text in snapshots]
+    writes += [Write(path, after.encode("utf-8"), path.read_bytes()) for path, _, after in edits]
+    schools = f"{len(snapshots)} schools" if len(snapshots) > 1 else "one school"
+    publish(source, writes, f"correction of the record of {policy_id} for {schools}")
 
 
 def _iso(day: dt.date | None) -> str:
@@ -304,19 +300,21 @@ def unratify_plan(history: PolicyHistory, today: dt.date) -> Snapshot:
 
 def unratify(snapshot: Snapshot, schools: Path) -> list[str]:
     """Take the snapshot back, and the school file's record with it if ratify changed it and
-    nothing has changed it since. What was done, for the user."""
-    done = []
+    nothing has changed it since, all or none (as `record`). What was done, for the user."""
+    done = [f"Removed {display_path(snapshot.path)}"]
+    writes = [Write(snapshot.path, None, snapshot.path.read_bytes())]
     undo = undo_path(snapshot.path)
     if undo.is_file():
         data = json.loads(undo.read_text(encoding="utf-8"))
         school_file = schools / data["school_file"]
         if school_file.is_file() and school_file.read_text(encoding="utf-8") == data["after"]:
-            write_amended(school_file, data["before"])
+            writes.append(Write(school_file, data["before"].encode("utf-8"), school_file.read_bytes()))
             done.append(f"Put back {display_path(school_file)} as it was before the ratification")
         elif school_file.is_file():
             done.append(f"{display_path(school_file)} has changed since the ratification, so it is left as it "
                         "is: check its ratification: record")
-        undo.unlink()
-    snapshot.path.unlink()
-    done.insert(0, f"Removed {display_path(snapshot.path)}")
+        writes.append(Write(undo, None, undo.read_bytes()))
+    policy = snapshot.policy
+    publish(schools.parent, writes, f"unratify of version {snapshot.version} of the {policy.title} for "
+                                    f"{policy.school_name}")
     return done

@@ -32,7 +32,7 @@ _NEW = ".policyc-new"  # a file's full new bytes, beside it, until the rename
 @dataclass(frozen=True)
 class Write:
     path: Path
-    data: bytes
+    data: Optional[bytes]  # None: the file is removed (it must be as `replaces` says)
     replaces: Optional[bytes] = None  # the file's bytes as they are now; None: a new file, never an overwrite
 
 
@@ -64,7 +64,7 @@ def publish(root: Path, writes: list[Write], what: str) -> list[Path]:
         raise UserError(f"{display_path(journal)} is there: an earlier command's writes are not finished; "
                         "run 'policyc status' to finish them first")
     folders = _missing_folders(w.path.parent for w in writes)
-    entries = [{"path": _rel(root, w.path), "temp": _rel(root, _temp(w.path)), "sha256": _sha(w.data),
+    entries = [{"path": _rel(root, w.path), "temp": _rel(root, _temp(w.path)), "sha256": _sha_or_none(w.data),
                 "before": None if w.replaces is None else _sha(w.replaces)} for w in writes]
     record = {"format": 1, "what": what, "files": entries, "folders": [_rel(root, f) for f in folders]}
     placed: list[Write] = []
@@ -74,10 +74,14 @@ def publish(root: Path, writes: list[Write], what: str) -> list[Path]:
         for folder in folders:
             folder.mkdir()
         for w in writes:
-            _write_full(_temp(w.path), w.data, w.path if w.replaces is not None else None)
+            if w.data is not None:
+                _write_full(_temp(w.path), w.data, w.path if w.replaces is not None else None)
         _sync_folders({w.path.parent for w in writes})
         for w in writes:
-            os.replace(_temp(w.path), w.path)
+            if w.data is None:
+                os.unlink(w.path)
+            else:
+                os.replace(_temp(w.path), w.path)
             placed.append(w)
         _sync_folders({w.path.parent for w in writes})
         journal.unlink()
@@ -128,13 +132,16 @@ def _settle(root: Path, journal: Path) -> Recovered:
         now = _sha_of(path)
         if now == target:
             done.append(path)
-        elif now == before and _sha_of(temp) == target:
-            ready.append((temp, path))
+        elif now == before and (target is None or _sha_of(temp) == target):
+            ready.append((temp, path) if target else (None, path))
         else:
             broken.append(path if now != before else temp)
     if not broken:
         for temp, path in ready:
-            os.replace(temp, path)
+            if temp is None:
+                os.unlink(path)  # a removal the command had not yet made
+            else:
+                os.replace(temp, path)
         _sync_folders({p.parent for _, p in ready})
         journal.unlink()
         placed = f", and the {len(ready)} not yet in place are now" if ready else " and put them in place"
@@ -156,6 +163,8 @@ def _settle(root: Path, journal: Path) -> Recovered:
 
 def _refuse_surprises(w: Write) -> None:
     exists = w.path.is_file()
+    if w.data is None and w.replaces is None:
+        raise ValueError("a removal says what the file holds now")
     if w.replaces is None and (exists or w.path.exists()):
         raise UserError(f"{display_path(w.path)} already exists; it is never overwritten")
     if w.replaces is not None and (not exists or w.path.read_bytes() != w.replaces):
@@ -197,6 +206,9 @@ def _take_back(root: Path, writes: list[Write], placed: list[Write], folders: li
     for w in reversed(placed):
         if w.replaces is None:
             w.path.unlink(missing_ok=True)
+        elif w.data is None:
+            _write_full(_temp(w.path), w.replaces, None)
+            os.replace(_temp(w.path), w.path)
         else:
             _write_full(_temp(w.path), w.replaces, w.path)
             os.replace(_temp(w.path), w.path)
@@ -254,6 +266,10 @@ def _rel(root: Path, path: Path) -> str:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _sha_or_none(data: Optional[bytes]) -> Optional[str]:
+    return None if data is None else _sha(data)
 
 
 def _sha_of(path: Path) -> Optional[str]:

@@ -131,3 +131,26 @@ def test_the_journal_is_not_a_source_file(tmp_path):
         temp.unlink()
     assert (src / JOURNAL).is_file()
     assert source_digest(src) == digest
+
+
+def test_a_removal_is_part_of_the_same_all_or_none(tmp_path):
+    src = _tree(tmp_path)
+    writes = [Write(src / "schools" / "a.yaml", None, b"a: 1\n"), Write(src / "schools" / "b.yaml", b"b: 2\n", b"b: 1\n")]
+    pid = os.fork()
+    if pid == 0:
+        real = os.unlink
+
+        def dying(path, *a, **k):
+            if str(path).endswith("a.yaml"):
+                os._exit(9)  # killed as it removes the file: b.yaml not yet replaced either
+            return real(path, *a, **k)
+        os.unlink = dying
+        try:
+            publish(src, writes, "unratify")
+        finally:
+            os._exit(0)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 9
+    found = recover(src)
+    assert found.complete and found.message.startswith("finished")
+    assert not (src / "schools" / "a.yaml").exists() and (src / "schools" / "b.yaml").read_bytes() == b"b: 2\n"
+    assert recover(src) is None
