@@ -101,8 +101,7 @@ def publish(root: Path, writes: list[Write], what: str) -> list[Path]:
 
 def recover(root: Path) -> Optional[Recovered]:
     """Finish, or take back, what a killed `publish` left in `root`; None when there was nothing."""
-    if (root / _JOURNAL_TEMP).exists():  # a journal never published: nothing else was written
-        (root / _JOURNAL_TEMP).unlink()
+    _clear_unpublished(root / _JOURNAL_TEMP)
     journal = root / JOURNAL
     try:
         handle = os.open(journal, os.O_RDONLY)
@@ -113,6 +112,23 @@ def recover(root: Path) -> Optional[Recovered]:
         if not journal.exists() or os.stat(journal).st_ino != os.fstat(handle).st_ino:
             return None  # it finished while we waited
         return _settle(root, journal)
+    finally:
+        os.close(handle)
+
+
+def _clear_unpublished(temp: Path) -> None:
+    """A journal a killed command never published (nothing else was written yet) goes; one that
+    a running command holds locked is that command's, and stays."""
+    try:
+        handle = os.open(temp, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.stat(temp).st_ino == os.fstat(handle).st_ino:
+            temp.unlink()
+    except (BlockingIOError, FileNotFoundError):
+        pass
     finally:
         os.close(handle)
 

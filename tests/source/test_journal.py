@@ -154,3 +154,21 @@ def test_a_removal_is_part_of_the_same_all_or_none(tmp_path):
     assert found.complete and found.message.startswith("finished")
     assert not (src / "schools" / "a.yaml").exists() and (src / "schools" / "b.yaml").read_bytes() == b"b: 2\n"
     assert recover(src) is None
+
+
+def test_a_journal_never_published_is_cleared_but_not_one_being_written(tmp_path):
+    import fcntl
+    src = _tree(tmp_path)
+    before = digest_tree(src)
+    (src / ".policyc-journal.json.tmp").write_text('{"format": 1, "wh')  # killed while writing its journal
+    assert recover(src) is None
+    assert digest_tree(src) == before
+    held = src / ".policyc-journal.json.tmp"
+    held.write_text("{}")
+    handle = os.open(held, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as a command writing its journal right now holds it
+        assert recover(src) is None
+        assert held.is_file()
+    finally:
+        os.close(handle)
