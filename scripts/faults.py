@@ -48,14 +48,18 @@ def main() -> int:
             at = rng.randint(1, base.writes)
             point = try_point(base, work, at)
             tally[point.command]["failed" if point.problems else point.outcome] += 1
+            tally[point.command][f"{point.output} output"] += bool(point.output)
             if point.problems:
                 failures.append(point)
                 print(f"FAIL {point.command} killed at write {at} of {base.writes}: " + "; ".join(point.problems),
                       flush=True)
     seconds = time.monotonic() - started
     for name, counts in tally.items():
-        print(f"{name}: {sum(counts.values())} kill(s) over {bases[name].writes} writes: "
-              f"{counts['before']} as before, {counts['after']} as after, {counts['failed']} failed")
+        tried = counts["before"] + counts["after"] + counts["failed"]
+        output = (f"; the output {counts['previous output']} times the previous one, {counts['new output']} the new"
+                  if counts["previous output"] + counts["new output"] else "")
+        print(f"{name}: {tried} kill(s) over {bases[name].writes} writes: sources {counts['before']} as before, "
+              f"{counts['after']} as after{output}; {counts['failed']} failed")
     print(f"faults: {args.count} kill(s), seed {args.seed}, {len(failures)} failure(s) in {seconds:.0f} s")
     return 1 if failures else 0
 

@@ -188,7 +188,8 @@ class Point:
     command: str
     at: int
     problems: list[str] = field(default_factory=list)
-    outcome: str = ""  # "before", "after" or "not killed"
+    outcome: str = ""  # the sources once the next command has read them: "before" or "after"
+    output: str = ""  # a build's output just after the kill: "previous" or "new"
 
 
 def try_point(base: Baseline, work: Path, at: int) -> Point:
@@ -208,6 +209,7 @@ def try_point(base: Baseline, work: Path, at: int) -> Point:
         new = {k: v for k, v in base.after.items() if k.startswith("out/")}
         if out_now not in (old, new):
             point.problems.append("the output is a mixture: " + _differences(out_now, old, new))
+        point.output = "new" if out_now == new and out_now != old else "previous"
     code, err = run_here(["validate", "--source", str(work / "src")])  # the next command that reads the sources
     if code != 0 or "Traceback" in err:
         point.problems.append(f"the next validate gave exit {code}: {err[-1500:]}")

@@ -40,7 +40,7 @@ class WriteFailed(UserError):
     """The disk full, read-only or refused: everything taken back before this is raised."""
 
     def __init__(self, where: str, reason: str, what: str) -> None:
-        super().__init__(f"could not write {where}: {reason}; none of the {what} was recorded, so the sources "
+        super().__init__(f"could not write {where}: {reason}; nothing of the {what} was kept, so the sources "
                          "are as they were")
         self.where, self.reason = where, reason
 
