@@ -287,6 +287,8 @@ def parser() -> argparse.ArgumentParser:
 
 def _import(args) -> int:
     from policyc.importing import import_document, import_overlay
+    if args.source.is_dir():
+        _recover(args.source)
     if args.document.is_dir():
         return _import_folder(args)
     if args.model:
@@ -541,6 +543,7 @@ def _run(args) -> int:
     if args.command == "import":
         return _import(args)
     source = resolve_source(args.source) if args.source else find_source()
+    _recover(source)
     if args.command == "new":
         return _new(args, source)
     output = args.output or default_output(source)
@@ -573,6 +576,21 @@ def _run(args) -> int:
     if args.command in ("ratify", "unratify", "versions", "diff"):
         return _history_command(args, checked, source, output, today)
     return _build(args, checked, source, output, today)
+
+
+def _recover(source: Path) -> None:
+    """Finish (or take back) what a command killed while writing the sources left, before they are read."""
+    from policyc.source.journal import recover
+    try:
+        found = recover(source)
+    except OSError as exc:
+        raise UserError(f"an interrupted command's writes in {display_path(source)} cannot be finished: "
+                        f"{exc.strerror or exc}") from None
+    if found is None:
+        return
+    if not found.complete:
+        raise UserError(found.message)
+    print(f"policyc: {found.message}.", file=sys.stderr)
 
 
 def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
@@ -754,23 +772,28 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
         raise UsageError("--reason and --yes go with --amend")
     request = ratify.Request(args.date, tuple(ratify.parse_signatory(b) for b in args.by), args.summary,
                              today, args.new_version, args.minute, args.body or body, args.owner)
-    outcomes = ratify.ratify_many(histories, source, request)
+    outcomes = ratify.plan_many(histories, source, request)
+    edits = []
+    for history, outcome in zip(histories, outcomes):
+        if outcome.path and outcome.snapshot is not None:
+            record = outcome.snapshot.policy.ratification
+            edit = commands.school_record_edit(source, history.current.school_slug, args.policy,
+                                               outcome.snapshot.version, record)
+            if edit:
+                edits.append(ratify.SchoolEdit(outcome.path, *edit))
+    ratify.record(source, outcomes, tuple(edits))  # all or none, so each line below is true together
     several = len(outcomes) > 1
+    settled = {e.snapshot: e.school_file for e in edits}
     for history, outcome in zip(histories, outcomes):
         prefix = f"{history.current.school_name}: " if several and outcome.path is None else ""
         print(prefix + outcome.message)
         if outcome.path:
             print(f"Snapshot: {link(outcome.path, display_path(outcome.path), sys.stdout)}")
-    for history, outcome in zip(histories, outcomes):
-        if outcome.path and outcome.snapshot is not None:
+    for outcome in outcomes:
+        if outcome.path in settled:
             record = outcome.snapshot.policy.ratification
-            slug = history.current.school_slug
-            before = {p: p.read_text(encoding="utf-8") for p in (source / "schools").glob(f"{slug}.y*ml")}
-            settled = commands.settle_school_record(source, slug, args.policy, outcome.snapshot.version, record)
-            if settled:
-                ratify.keep_for_undo(outcome.path, settled, before[settled], settled.read_text(encoding="utf-8"))
-                print(f"Updated {display_path(settled)}: its record of {args.policy} now says ratified on "
-                      f"{record.date.isoformat()}, version {outcome.snapshot.version}")
+            print(f"Updated {display_path(settled[outcome.path])}: its record of {args.policy} now says ratified on "
+                  f"{record.date.isoformat()}, version {outcome.snapshot.version}")
     changed = [h.current.school_slug for h, o in zip(histories, outcomes) if o.path]
     if changed:
         schools = " ".join(f"--school {slug}" for slug in changed)
@@ -825,19 +848,23 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
     if not _confirm(args, "Correct this record? The record as it was is kept in the snapshot."):
         print("Nothing was changed.")
         return EXIT_OK
+    edits = []
     for history, path, text in planned:
-        ratify.write_amended(path, text)
-        print(f"Corrected {link(path, display_path(path), sys.stdout)}")
         latest, own = history.snapshots[-1], history.current.ratification
         if own.status == "ratified" and own.version == latest.version:  # the school file repeats this record
             fixed = dataclasses.replace(latest.policy.ratification, date=args.date or latest.date,
                          signatories=correction.signatories or latest.policy.ratification.signatories,
                          minute=args.minute or latest.policy.ratification.minute,
                          body=args.body or latest.policy.ratification.body)
-            settled = commands.settle_school_record(source, history.current.school_slug, args.policy,
-                                                    latest.version, fixed)
-            if settled:
-                print(f"Updated {display_path(settled)} to match")
+            edit = commands.school_record_edit(source, history.current.school_slug, args.policy,
+                                               latest.version, fixed)
+            if edit:
+                edits.append(edit)
+    ratify.record_amendments(source, [(path, text) for _, path, text in planned], edits, args.policy)
+    for _, path, _ in planned:
+        print(f"Corrected {link(path, display_path(path), sys.stdout)}")
+    for school_file, _, _ in edits:
+        print(f"Updated {display_path(school_file)} to match")
     return EXIT_OK
 
 

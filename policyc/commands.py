@@ -237,12 +237,28 @@ def bundle_html(pages: list[str], policies: list, day: dt.date) -> str:
 
 
 def settle_school_record(source: Path, slug: str, policy_id: str, version: str, record) -> Optional[Path]:
+    """The school file's record of the policy rewritten to say what was ratified (see
+    school_record_edit); the file changed, or None."""
+    edit = school_record_edit(source, slug, policy_id, version, record)
+    if edit is None:
+        return None
+    path, _, changed = edit
+    temp = path.with_name(f".{path.name}.tmp")
+    temp.write_text(changed, encoding="utf-8")
+    temp.replace(path)
+    return path
+
+
+def school_record_edit(source: Path, slug: str, policy_id: str, version: str,
+                       record) -> Optional[tuple[Path, str, str]]:
     """After a ratification, the school file's own record of the policy (status: draft, the
-    meeting: that was to decide) is out of date: rewrite that record to say what was ratified.
+    meeting: that was to decide) is out of date: the record rewritten to say what was ratified.
 
     Only the `ratification:` block of that one policy is replaced, and only when the file,
     so changed, still reads and validates; anything else in the file (comments too) is kept.
-    Returns the file changed, or None when it has no such record or could not be changed safely.
+    Returns the file, its text now and its text so changed, or None when it has no such
+    record or could not be changed safely. Nothing is written: ratify writes it with the
+    snapshots, all or none.
     """
     folder = source / "schools"
     path = next((folder / f"{slug}{s}" for s in (".yaml", ".yml") if (folder / f"{slug}{s}").is_file()), None)
@@ -283,7 +299,4 @@ def settle_school_record(source: Path, slug: str, policy_id: str, version: str, 
     after = parse_yaml(changed, path, name, check)
     if after is None or not validate(after, "school", check) or check.errors:
         return None
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(changed, encoding="utf-8")
-    temp.replace(path)
-    return path
+    return path, text, changed

@@ -18,6 +18,7 @@ from policyc.render.present import Words
 from policyc.importers.read import SUFFIXES, read_document
 from policyc.importers.yamlout import add_entries, add_school_policy, dump
 from policyc.importers.writing import Changes, kept_text, within
+from policyc.source.journal import Write, publish
 from policyc.names import ID_RULE, SLUG_RULE, is_id, is_slug, leftover
 from policyc.pipeline import check, check_all
 
@@ -113,23 +114,27 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
             raise UsageError(f"{display_path(path)} already exists; policyc import never overwrites a file "
                             "(give another id with --id, or move the file)")
         plan[path] = text
-    written = []
-    changes = Changes()
+    written = list(plan)
+    writes = [Write(path, text.encode("utf-8"), path.read_bytes() if path in before else None)
+              for path, text in plan.items()]
+    made = _make_source(source)
+    try:  # all the files or none, even if the import is killed (source/journal.py)
+        made += publish(source, writes, f"import of {display_path(document)}")
+    except BaseException:
+        _remove_empty(made)
+        raise
     to_fill: list[str] = []
     school_file = f"schools/{imported.school_slug}.yaml"
     try:
-        for path, text in plan.items():
-            changes.write(path, text)
-            written.append(path)
         try:
             _, policies, warnings = check(source)
-        except InvalidSource as exc:
+        except InvalidSource as exc:  # a new school that lacks only names the trust's policies need: asked for
             to_fill = _school_needs(exc.errors, school_file) if within(source, school_file) not in before else []
             if not to_fill:
                 raise
             policies, warnings = [], []
     except BaseException as exc:
-        changes.take_back()  # only what this import made or changed, put back byte for byte
+        _take_back(writes, made)  # only what this import made or changed, put back byte for byte
         if isinstance(exc, InvalidSource):
             raise UserError("the imported files did not validate, so none were kept (a bug in the importer):\n"
                             + "\n".join(str(p) for p in exc.errors)) from None
@@ -291,6 +296,35 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     report += _number_report(policies, imported)
     return imported, report
 
+
+
+def _make_source(source: Path) -> list[Path]:
+    """The source folder (and any folder above it) an import into a new place makes first."""
+    missing = []
+    folder = source
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir()
+    return missing[::-1]
+
+
+def _take_back(writes: list[Write], made: list[Path]) -> None:
+    for w in reversed(writes):
+        if w.replaces is None:
+            w.path.unlink(missing_ok=True)
+        else:
+            w.path.write_bytes(w.replaces)
+    _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        try:
+            folder.rmdir()  # only when empty: a folder that holds anything else stays
+        except OSError:
+            pass
 
 
 class _Incomplete(UserError):

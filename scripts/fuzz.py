@@ -45,7 +45,7 @@ def main() -> int:
 
     deadline = time.monotonic() + args.minutes * 60 if args.minutes is not None else float("inf")
     tried, failures, batch = [0], [], 0
-    kinds = {"example trust": 0, "PDF": 0, "YAML damaged": 0}
+    kinds = {"example trust": 0, "PDF": 0, "YAML damaged": 0, "newer keys": 0}
     last: list[Case] = []
 
     def one(case: Case) -> None:
@@ -55,6 +55,7 @@ def main() -> int:
         kinds["example trust"] += len(case.files) > 3
         kinds["PDF"] += case.build_pdf
         kinds["YAML damaged"] += any(s.startswith("yaml ") for s in case.steps)
+        kinds["newer keys"] += any(s.startswith("newer ") for s in case.steps)
         with tempfile.TemporaryDirectory(prefix="policyc-fuzz-") as workspace:
             try:
                 check_case(case, Path(workspace))

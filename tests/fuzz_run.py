@@ -1,6 +1,6 @@
 """Run policyc on one generated case and hold it to the rule for hostile input.
 
-The rule: `validate` and a build end with exit 0, or exit 1 with a located message;
+The rule: `validate`, `status` and a build end with exit 0, or exit 1 with a located message;
 never an internal error or a traceback; within SECONDS_PER_RUN; the sources byte-identical;
 nothing written outside the output folder; a failed build leaves the earlier output as it
 was. Runs are in this process (fast enough to try thousands of cases) under an alarm;
@@ -75,7 +75,7 @@ def check_case(case: Case, workspace: Path) -> None:
     outside = {p for p in digest(workspace) if not p.startswith("out/")}
 
     formats = ["--format", "all" if case.build_pdf else "html", "--jobs", "1"]
-    for args in (["validate", "--source", str(source)],
+    for args in (["validate", "--source", str(source)], ["status", "--source", str(source), "--today", "2026-11-22"],
                  ["build", "--source", str(source), "--output", str(output), "--today", "2026-11-22", *formats]):
         code, err = run(args)
         assert "Traceback" not in err and "internal error" not in err, f"{args[0]}: exit {code}\n{err[-3000:]}"

@@ -4,7 +4,8 @@ Used by tests/test_fuzz.py (a short, reproducible run) and scripts/fuzz.py (as l
 asked). A case starts from a real tree (the small test trust or the example trust), puts
 schema-generated values at random places, then mutates it: wrong kinds of value, odd
 Unicode, hostile Markdown, huge values, deep nesting, aliases, tabs and stray bytes in the
-YAML text. Every run of `validate` and of a build on it must keep the rule in `check_case`.
+YAML text; and the newer keys (a clause's change:, reasons: maps, a meeting's date, applies_to,
+meets:, [[other-policy#clause]] references) with valid and invalid values. Every run of `validate` and of a build on it must keep the rule in `check_case`.
 """
 
 from __future__ import annotations
@@ -201,6 +202,119 @@ def _mutate(tree: dict, rng: random.Random, steps: list[str]) -> None:
     steps.append(f"{what} at {file}:{'/'.join(map(str, path))}")
 
 
+# --- the newer source keys: change:, reasons:, a meeting's date, applies_to, meets:, [[other-policy]] ---
+
+STATUTORY_IDS = ["behaviour-policy", "admission-arrangements", "charging-remissions", "careers-guidance"]
+BAD_IDS = ["Bad Id", "", "x" * 200, "-lead", "a--b", "über", "1.2", "../up", "#frag"]
+BAD_DATES = ["2026-02-30", "30/09/2026", "2026-9-1", "tomorrow", 20260901, "", "9999-12-31", "0001-01-01"]
+
+
+def _change(rng: random.Random) -> object:
+    """A reason for a change, valid or not: a sentence, {reason, by}, or what a careless hand writes."""
+    return copy.deepcopy(rng.choice([
+        "Brought in line with KCSIE 2025.", {"reason": "New statutory guidance.", "by": "DSL"},
+        {"reason": "Asked for by governors."}, {"reason": ""}, {"by": "Head"}, {"reason": "x", "extra": 1},
+        {"reason": ["a list"]}, {"reason": "Fine.", "by": ""}, " ", rng.choice(HOSTILE_TEXT)[:200],
+        rng.choice(WRONG_KINDS)]))
+
+
+def _reasons(rng: random.Random, ids: list[str]) -> object:
+    if rng.random() < 0.15:
+        return copy.deepcopy(rng.choice(WRONG_KINDS))
+    keys = rng.sample(ids, min(len(ids), rng.randrange(1, 4))) + rng.sample(BAD_IDS, rng.randrange(0, 2))
+    return {k: _change(rng) for k in keys}
+
+
+def _policy_ids(tree: dict) -> list[str]:
+    return sorted(name.split("/", 1)[1].rsplit(".", 1)[0] for name in tree if name.startswith("policies/"))
+
+
+def _cross_reference(rng: random.Random, tree: dict, ids: list[str]) -> str:
+    policies = _policy_ids(tree) or ["x"]
+    return rng.choice([
+        f"[[{rng.choice(policies)}]]", f"[[{rng.choice(policies)}#{rng.choice(ids or ['x'])}]]",
+        "[[no-such-policy]]", f"[[{rng.choice(policies)}#no-such-clause]]", f"[[{rng.choice(policies)}#]]",
+        "[[#purpose]]", "[[Social-Media]]", f"[[{rng.choice(policies)}#{rng.choice(ids or ['x'])}|words]]",
+        f"[[ {rng.choice(policies)} ]]", "[[" + rng.choice(policies) + "#" * 30 + "]]"])
+
+
+def _dicts_with_id(data: object) -> list[dict]:
+    found, stack = [], [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("id"), str):
+                found.append(value)
+            stack += list(value.values())
+        elif isinstance(value, list):
+            stack += value
+    return found
+
+
+def _newer(tree: dict, rng: random.Random, steps: list[str]) -> None:
+    """One of the newer keys put somewhere it may go (or nearly), with a valid or an invalid value."""
+    ids = _ids(tree)
+    policies = sorted(n for n in tree if n.startswith("policies/") and isinstance(tree[n], dict))
+    schools = sorted(n for n in tree if n.startswith("schools/") and isinstance(tree[n], dict))
+    what = rng.choice(["change", "change", "reasons", "meeting", "applies_to", "meets", "cross", "cross",
+                       "school reasons", "school meeting", "school change"])
+    if what in ("change", "reasons", "meeting", "applies_to", "meets", "cross") and policies:
+        file = rng.choice(policies)
+        data = tree[file]
+        blocks = [b for b in _dicts_with_id(data) if b is not data]
+        if what == "change" and blocks:
+            block = rng.choice(blocks)
+            block["change"] = _change(rng)
+            where = block["id"]
+        elif what == "cross" and blocks:
+            block = rng.choice(blocks)
+            block["text"] = (block.get("text") if isinstance(block.get("text"), str) else "See") + " " + \
+                _cross_reference(rng, tree, ids)
+            where = block["id"]
+        elif what == "reasons":
+            data["reasons"], where = _reasons(rng, ids), "reasons"
+        elif what == "meeting":
+            data["meeting"] = rng.choice(["2026-12-01", "2027-01-15", *BAD_DATES])
+            where = "meeting"
+        elif what == "applies_to":
+            schema = _SCHEMAS["policy.schema.json"]["properties"]["applies_to"]
+            data["applies_to"] = rng.choice([generate(schema, "policy.schema.json", rng, ids),
+                                             {"phases": ["primary", "university"]}, {"phases": []}, "primary",
+                                             {"phases": ["secondary"], "extra": True}, {}])
+            where = "applies_to"
+        elif what == "meets":
+            data["meets"] = rng.choice([rng.sample(STATUTORY_IDS, rng.randrange(1, 3)), ["no-such-requirement"],
+                                        [STATUTORY_IDS[0], STATUTORY_IDS[0]], rng.choice(BAD_IDS), [None], []])
+            where = "meets"
+        else:
+            return
+    elif schools:
+        file = rng.choice(schools)
+        data = tree[file]
+        own = data.get("policies") if isinstance(data.get("policies"), dict) else None
+        if not own:
+            return
+        policy = rng.choice(sorted(own))
+        overlay = own[policy] if isinstance(own[policy], dict) else None
+        if overlay is None:
+            return
+        if what == "school reasons":
+            overlay["reasons"], where = _reasons(rng, ids), f"policies/{policy}/reasons"
+        elif what == "school meeting" and isinstance(overlay.get("ratification"), dict):
+            overlay["ratification"]["meeting"] = rng.choice(["2026-12-01", *BAD_DATES])
+            where = f"policies/{policy}/ratification/meeting"
+        else:
+            blocks = _dicts_with_id(overlay)
+            if not blocks:
+                return
+            block = rng.choice(blocks)
+            block["change"] = _change(rng)
+            where = f"policies/{policy}/…/{block['id']}"
+    else:
+        return
+    steps.append(f"newer {what} at {file}:{where}")
+
+
 def _damage(text: str, rng: random.Random, steps: list[str]) -> bytes:
     lines = text.splitlines(keepends=True) or [""]
     i = rng.randrange(len(lines))
@@ -241,6 +355,8 @@ def cases(draw, pdf_share: float = 0.025) -> Case:
     steps: list[str] = []
     for _ in range(draw(st.integers(0, 5))):
         _mutate(tree, rng, steps)
+    for _ in range(draw(st.integers(0, 3))):
+        _newer(tree, rng, steps)
     files = {name: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200).encode("utf-8")
              for name, data in tree.items()}
     if draw(st.integers(0, 3)) == 0:

@@ -1,6 +1,6 @@
 """What the test modules share: the inline source trees, the example and seed paths, and small
 steps (ratify, edit, diff) that several test modules take. Test modules import from here
-(or from the other helper modules: pdftext, fuzzing, hostile, render/pdf_structure,
+(or from the other helper modules: pdftext, fuzzing, faults, hostile, render/pdf_structure,
 importers/word, import_corpus/corpus), never from one another; tests/test_mirror.py checks.
 """
 

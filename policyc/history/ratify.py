@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
@@ -16,6 +14,7 @@ from policyc.history.compare import change_kind, compare, propose_version, walk
 from policyc.history.snapshot import Snapshot, digest, dump, dump_data, path_for, version_key
 from policyc.model import Signatory
 from policyc.names import PathEscape, version_problem
+from policyc.source.journal import WriteFailed, Write, publish
 from policyc.source.read import load_yaml
 from policyc.text.review_dates import next_review_date
 
@@ -53,8 +52,15 @@ def ratify(history: PolicyHistory, source: Path, request: Request) -> Outcome:
 
 
 def ratify_many(histories: list[PolicyHistory], source: Path, request: Request) -> list[Outcome]:
-    """One decision recorded for several schools: every snapshot is checked and made before
-    any is written, and they are written all or none, so no school is left half-ratified."""
+    """One decision recorded for several schools, all or none (see plan_many and record)."""
+    outcomes = plan_many(histories, source, request)
+    record(source, outcomes)
+    return outcomes
+
+
+def plan_many(histories: list[PolicyHistory], source: Path, request: Request) -> list[Outcome]:
+    """Every school's snapshot checked and made, none written: a problem with any school
+    refuses the decision for all."""
     several = len(histories) > 1
     outcomes = []
     for history in histories:
@@ -66,8 +72,39 @@ def ratify_many(histories: list[PolicyHistory], source: Path, request: Request) 
             current = history.current
             raise type(exc)(f"{current.school_name} ({current.school_slug}): {exc}. "
                             "No school's ratification was recorded.") from None
-    _write_all([(o.path, dump(o.snapshot)) for o in outcomes if o.snapshot is not None])
     return outcomes
+
+
+@dataclass(frozen=True)
+class SchoolEdit:
+    """A school file's record of the policy brought up to date with its new snapshot."""
+
+    snapshot: Path
+    school_file: Path
+    before: str
+    after: str
+
+
+def record(source: Path, outcomes: list[Outcome], edits: tuple[SchoolEdit, ...] = ()) -> None:
+    """Write the snapshots, the school files' edits and what `unratify` needs to take each back,
+    all or none, through the sources' journal: a command killed part-way leaves a journal the
+    next command finishes (source/journal.py), never a trust half ratified."""
+    writes = [Write(o.path, dump(o.snapshot).encode("utf-8")) for o in outcomes if o.snapshot is not None]
+    for edit in edits:
+        writes.append(Write(edit.school_file, edit.after.encode("utf-8"), edit.school_file.read_bytes()))
+        undo = {"school_file": edit.school_file.name, "before": edit.before, "after": edit.after}
+        writes.append(Write(undo_path(edit.snapshot), json.dumps(undo, ensure_ascii=False).encode("utf-8")))
+    made = [o for o in outcomes if o.snapshot is not None]
+    if not made:
+        return
+    title = made[0].snapshot.policy.title
+    what = (f"ratify of the {title} for {len(made)} schools" if len(made) > 1
+            else f"ratify of the {title} for {made[0].snapshot.policy.school_name}")
+    try:
+        publish(source, writes, what)
+    except WriteFailed as exc:
+        raise UserError(f"could not write the snapshot {exc.where}: {exc.reason}; no school's ratification was "
+                        "recorded, so the sources are as they were") from None
 
 
 def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
@@ -154,52 +191,6 @@ def _all_explained(comparison) -> bool:
     return all(comparison.reason(i)[0] or i in inside for i in ids)
 
 
-def _write_all(files: list[tuple[Path, str]]) -> None:
-    """Each snapshot goes to a temporary file beside its place first; only when all are
-    written are they moved into place, and a failure part way takes back those already moved."""
-    for path, _ in files:
-        if path.exists():
-            raise UserError(f"{path} already exists; a snapshot is never overwritten")
-    temps: list[tuple[str, Path]] = []
-    placed: list[Path] = []
-    made: list[Path] = []
-    try:
-        for path, text in files:
-            for folder in reversed([path.parent, *path.parent.parents]):
-                if not folder.exists():
-                    folder.mkdir()
-                    made.append(folder)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
-            temps.append((temp, path))
-            os.fchmod(handle, 0o666 & ~_umask())  # as any file the user makes: colleagues can read it
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-        for temp, path in temps:
-            os.replace(temp, path)
-            placed.append(path)
-    except BaseException as exc:
-        for path in placed:
-            path.unlink(missing_ok=True)
-        for temp, _ in temps:
-            Path(temp).unlink(missing_ok=True)
-        for folder in reversed(made):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        if isinstance(exc, OSError):  # the disk full, read-only or refused: said plainly, all taken back
-            where = exc.filename or (files[len(placed)][0] if len(placed) < len(files) else files[0][0])
-            raise UserError(f"could not write the snapshot {where}: {exc.strerror or exc}; no school's "
-                            "ratification was recorded, so the sources are as they were") from None
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @dataclass(frozen=True)
 class Amendment:
     """A correction to the record of the latest ratification (never to the text approved):
@@ -265,15 +256,13 @@ def amend(history: PolicyHistory, amendment: Amendment) -> tuple[Path, str, list
     return latest.path, text, shown
 
 
-def write_amended(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def record_amendments(source: Path, snapshots: list[tuple[Path, str]], edits: list[tuple[Path, str, str]],
+                      policy_id: str) -> None:
+    """The corrected snapshots and the school files that repeat their record, all or none (as `record`)."""
+    writes = [Write(path, text.encode("utf-8"), path.read_bytes()) for path, text in snapshots]
+    writes += [Write(path, after.encode("utf-8"), path.read_bytes()) for path, _, after in edits]
+    schools = f"{len(snapshots)} schools" if len(snapshots) > 1 else "one school"
+    publish(source, writes, f"correction of the record of {policy_id} for {schools}")
 
 
 def _iso(day: dt.date | None) -> str:
@@ -291,12 +280,6 @@ UNDO_SUFFIX = ".undo.json"  # beside a snapshot: the school file as it was befor
 
 def undo_path(snapshot: Path) -> Path:
     return snapshot.with_name(f".{snapshot.stem}{UNDO_SUFFIX}")
-
-
-def keep_for_undo(snapshot: Path, school_file: Path, before: str, after: str) -> None:
-    """What `unratify` needs to put the school file back: its text before and after ratify."""
-    data = {"school_file": school_file.name, "before": before, "after": after}
-    undo_path(snapshot).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def unratify_plan(history: PolicyHistory, today: dt.date) -> Snapshot:
@@ -317,19 +300,21 @@ def unratify_plan(history: PolicyHistory, today: dt.date) -> Snapshot:
 
 def unratify(snapshot: Snapshot, schools: Path) -> list[str]:
     """Take the snapshot back, and the school file's record with it if ratify changed it and
-    nothing has changed it since. What was done, for the user."""
-    done = []
+    nothing has changed it since, all or none (as `record`). What was done, for the user."""
+    done = [f"Removed {display_path(snapshot.path)}"]
+    writes = [Write(snapshot.path, None, snapshot.path.read_bytes())]
     undo = undo_path(snapshot.path)
     if undo.is_file():
         data = json.loads(undo.read_text(encoding="utf-8"))
         school_file = schools / data["school_file"]
         if school_file.is_file() and school_file.read_text(encoding="utf-8") == data["after"]:
-            write_amended(school_file, data["before"])
+            writes.append(Write(school_file, data["before"].encode("utf-8"), school_file.read_bytes()))
             done.append(f"Put back {display_path(school_file)} as it was before the ratification")
         elif school_file.is_file():
             done.append(f"{display_path(school_file)} has changed since the ratification, so it is left as it "
                         "is: check its ratification: record")
-        undo.unlink()
-    snapshot.path.unlink()
-    done.insert(0, f"Removed {display_path(snapshot.path)}")
+        writes.append(Write(undo, None, undo.read_bytes()))
+    policy = snapshot.policy
+    publish(schools.parent, writes, f"unratify of version {snapshot.version} of the {policy.title} for "
+                                    f"{policy.school_name}")
     return done

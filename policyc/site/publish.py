@@ -97,11 +97,17 @@ def staged(output: Path, keep_existing: bool,
 
 def _clear_leftovers(output: Path) -> None:
     """A build killed outright (power cut, kill -9) leaves its staging folder; the output
-    itself was never touched. Remove such leftovers that are more than a minute old."""
-    for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
-        for leftover in output.parent.glob(pattern):
-            if leftover.is_dir() and time.time() - leftover.stat().st_mtime > 60:
-                shutil.rmtree(leftover, ignore_errors=True)
+    itself was never touched. `staged` runs only under `output_lock`, so a staging folder
+    found here is a dead build's, whatever its age, and goes (one younger than a minute used
+    to be kept in case a build still wrote it, so a build killed and run again at once left
+    it beside the output for good). An old output that serve may still be removing in the
+    background is cleared only after a minute."""
+    for leftover in output.parent.glob(f".{output.name}.staging-*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}.old-*"):
+        if leftover.is_dir() and time.time() - leftover.stat().st_mtime > 60:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap(staging: Path, output: Path, discard: Callable[[Path], None]) -> None:

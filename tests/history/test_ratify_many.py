@@ -10,7 +10,7 @@ import pytest
 from policyc.errors import UserError
 from policyc.history import ratify as ratify_module
 from policyc.pipeline import check_all
-from tests.helpers import SCHOOLS, edit, mounted, ratify, write_tree
+from tests.helpers import SCHOOLS, digest_tree, edit, mounted, ratify, write_tree
 
 BY = ("--by", "Ann Chair, Chair of Trustees", "--summary", "Two-yearly review")
 
@@ -93,19 +93,19 @@ def test_a_failure_while_writing_takes_back_the_snapshots_already_written(mini, 
 
     def failing(src, dst):
         calls.append(dst)
-        if len(calls) == 2:
+        if len(calls) == 3:  # the journal and one snapshot in place
             raise OSError("disk full")
         real(src, dst)
 
-    monkeypatch.setattr(ratify_module.os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing)
     request = ratify_module.Request(__import__("datetime").date(2026, 11, 20),
                                     (ratify_module.parse_signatory("A B, Chair"),), "x",
                                     __import__("datetime").date(2026, 11, 22))
     with pytest.raises(UserError, match="no school's ratification was recorded"):  # said plainly, not a traceback
         ratify_module.ratify_many(histories, mini, request)
-    assert len(calls) == 2
+    assert len(calls) == 3
     assert _snapshots(mini) == []
-    assert not [p for p in mini.rglob(".snapshot-*")]  # no temporary file left behind
+    assert not [p for p in mini.rglob(".*") if p.is_file()]  # no temporary file or journal left behind
     assert not (mini / "snapshots").exists()  # the folders it made are gone too
 
 
@@ -143,3 +143,57 @@ def test_ratify_on_a_full_disk_says_so_and_records_nothing(mini, run, tmp_path):
         assert "Traceback" not in result.err
         assert not list((src / "snapshots").rglob("*")) if (src / "snapshots").exists() else True
         assert (src / "schools" / "oak-primary.yaml").read_bytes() == school
+
+
+def _ratify_killed_at_rename(mini, n, *args):
+    """`policyc ratify` in a child process that dies outright at its nth rename (as kill -9 would)."""
+    from policyc.cli import main
+    pid = os.fork()
+    if pid == 0:
+        calls, real = [], os.replace
+
+        def dying(*a):
+            calls.append(a)
+            if len(calls) == n:
+                os._exit(9)
+            return real(*a)
+        os.replace = dying
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                os.dup2(null.fileno(), 2)
+                main(["ratify", "--source", str(mini), "--policy", "social-media", "--today", "2026-11-22", *args])
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def test_several_schools_killed_between_two_renames_are_all_ratified_by_the_next_command(mini, run, tmp_path):
+    _schools(mini)
+    complete = tmp_path / "complete"
+    shutil.copytree(mini, complete)
+    args = ("--all-schools", "--date", "2026-11-20", *BY)
+    assert _ratify(run, complete, *args).code == 0
+    assert _ratify_killed_at_rename(mini, 3, *args) == 9  # the journal and one snapshot in place, the rest not
+    assert len(_snapshots(mini)) == 1
+    status = run("status", "--source", mini, "--today", "2026-11-22")
+    assert status.code == 0, status.err
+    assert "policyc: finished an interrupted ratify of the Staff Social Media Policy for 3 schools" in status.err
+    assert _snapshots(mini) == _snapshots(complete) and len(_snapshots(mini)) == 3
+    assert digest_tree(mini) == digest_tree(complete)  # the school files and undo records too, byte for byte
+    again = run("validate", "--source", mini)
+    assert again.code == 0 and "interrupted" not in again.err
+
+
+def test_a_partial_decision_that_cannot_be_finished_stops_every_command_and_status_says_so(mini, run):
+    _schools(mini)
+    assert _ratify_killed_at_rename(mini, 3, "--all-schools", "--date", "2026-11-20", *BY) == 9
+    for temp in mini.rglob("*.policyc-new"):
+        temp.unlink()  # lost, say by a clean-up script
+        break
+    status = run("status", "--source", mini, "--today", "2026-11-22")
+    assert status.code == 1 and "Traceback" not in status.err
+    assert "was left part-way and cannot be finished" in status.err and "part-recorded" in status.err
+    build = run("build", "--source", mini, "--output", mini.parent / "out", "--today", "2026-11-22")
+    assert build.code == 1 and "cannot be finished" in build.err

@@ -105,3 +105,12 @@ def test_a_read_only_output_is_a_plain_message(mini, tmp_path, capsys):
     assert code == 1, err
     assert "cannot be written to" in err and "Traceback" not in err
     assert digest_tree(out) == before
+
+
+def test_a_killed_builds_staging_folder_is_cleared_by_the_next_build_at_once(mini, tmp_path, capsys):
+    out = tmp_path / "output"
+    staging = tmp_path / ".output.staging-killed"  # as a build killed a moment ago leaves it
+    (staging / "oak-primary").mkdir(parents=True)
+    (staging / "oak-primary" / "index.html").write_text("<p>half</p>\n")
+    assert _build(mini, out, capsys)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output", "src"]
