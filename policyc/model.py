@@ -333,7 +333,7 @@ class RoleHolder:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: a field added in the middle cannot land in another's place
 class School:
     slug: str
     name: str

@@ -216,14 +216,15 @@ class Loader:
                       for k, v in (d.get("roles") or {}).items())
         overlays = tuple(self.overlay(pid, o or {}, ("policies", pid))
                          for pid, o in (d.get("policies") or {}).items())
-        return School(slug, d.get("name", ""), d.get("phase", ""), self.source.name, d.get("short_name", ""),
-                      d.get("website", ""), d.get("approving_body", ""), roles,
-                      self.pairs(d.get("terms")), self.pairs(d.get("values")), overlays,
-                      d.get("publish_url", ""), d.get("type", ""), bool(d.get("boarding", False)),
-                      bool(d.get("sixth_form", False)),
-                      tuple(Elsewhere(requirement=k, url=(v or {}).get("url", ""), note=(v or {}).get("note", ""),
-                                      position=self.at(("elsewhere", k)))
-                            for k, v in (d.get("elsewhere") or {}).items()),
+        return School(slug=slug, name=d.get("name", ""), phase=d.get("phase", ""), source=self.source.name,
+                      short_name=d.get("short_name", ""), website=d.get("website", ""),
+                      approving_body=d.get("approving_body", ""), roles=roles,
+                      terms=self.pairs(d.get("terms")), values=self.pairs(d.get("values")), overlays=overlays,
+                      publish_url=d.get("publish_url", ""), type=d.get("type", ""),
+                      boarding=bool(d.get("boarding", False)), sixth_form=bool(d.get("sixth_form", False)),
+                      elsewhere=tuple(Elsewhere(requirement=k, url=(v or {}).get("url", ""),
+                                                note=(v or {}).get("note", ""), position=self.at(("elsewhere", k)))
+                                      for k, v in (d.get("elsewhere") or {}).items()),
                       accessibility=accessibility_of(d.get("accessibility")))
 
     def overlay(self, policy_id: str, d: dict, path: tuple) -> Overlay:
