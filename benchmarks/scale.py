@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from policyc.engine.layout import BUNDLE_FILES, COMPLIANCE, DASHBOARD, TRUST_INDEX  # noqa: E402
 from policyc.engine.plan import plan_outputs  # noqa: E402
 from policyc.pipeline import BuildOptions, build, check_all  # noqa: E402
 from policyc.render.html import render_policy  # noqa: E402
@@ -98,7 +99,9 @@ def rebuild(source: Path, out: Path) -> dict:
     before = digest_tree(out)
     step = timed_build(source, out)
     after = digest_tree(out)
-    site_pages = ("index.html", "policies-fragment.html", "dashboard.html", "compliance.html")
+    # The pages around the documents (indexes, fragments, the accessibility statement, the
+    # dashboard, the compliance page) are written by every build, not rendered: not documents.
+    site_pages = {name for name, _ in BUNDLE_FILES} | {Path(p).name for p in (TRUST_INDEX, DASHBOARD, COMPLIANCE)}
     documents = {p for p in after if p.endswith((".html", ".pdf")) and p.rsplit("/", 1)[-1] not in site_pages
                  and not p.startswith(".policyc-cache/")}
     step["changed"] = sum(1 for p in documents if before.get(p) != after[p])
