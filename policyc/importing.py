@@ -85,8 +85,8 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
         made = imported.files.pop(f"schools/{imported.school_slug}.yaml")
         imported.files[f"schools/{matched}.yaml"] = made
         imported.school_slug = matched
-    others = _other_schools(source, imported.school_slug)
-    if (others or also_others) and not placeholders:  # with placeholders it is made a model for them all
+    # With placeholders it is made a model for them all.
+    if (also_others or _other_schools(source, imported.school_slug)) and not placeholders:
         _own_policy(imported)
     plan: dict[Path, str] = {}
     before: dict[Path, str] = {}  # files that were there already, as they were
@@ -157,9 +157,9 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
     return imported, report
 
 
-def _other_schools(source: Path, slug_: str) -> list[str]:
-    folder = source / "schools"
-    return sorted(p.stem for p in folder.glob("*.yaml") if p.stem != slug_) if folder.is_dir() else []
+def _other_schools(source: Path, slug_: str) -> bool:
+    """Whether the trust has a school besides this one."""
+    return any(p.stem != slug_ for p in (source / "schools").glob("*.yaml"))
 
 
 def _own_policy(imported: Imported) -> None:
@@ -426,23 +426,22 @@ def import_folder(folder: Path, source: Path, placeholders: bool = False,
             result.refused.append((document, str(exc)))
     # A document that names no school belongs to the one school the others name, if they name
     # only one (a school's folder of its policies); so those that name one come in first.
-    named = {key: (d, i) for d, i in read if i.school_name for key in [_name_key(i.school_name)]}
-    only = None if school_slug or len(named) != 1 else next(iter(named.values()))[1]
+    names = {_name_key(i.school_name): i.school_name for _, i in read if i.school_name}
+    only = next(iter(names.values())) if len(names) == 1 and not school_slug else None
     for document, imported in sorted(read, key=lambda r: not r[1].school_name):
+        adopted = only is not None and not imported.school_name  # goes to the folder's one school
+        if adopted:
+            imported.comments[:] = [c for c in imported.comments if not c.startswith(NO_SCHOOL_NAME)]
         try:
-            if only is not None and not imported.school_name:
-                slug_ = existing_school(source, only.school_name)
-                imported.comments[:] = [c for c in imported.comments if not c.startswith(NO_SCHOOL_NAME)]
-                imported, report = import_document(document, source, placeholders, school_slug=slug_,
-                                                   imported=imported)
-                report.insert(0, f"the document names no school: imported for {only.school_name}, the only "
-                                 "school the folder's documents name")
-            else:
-                imported, report = import_document(document, source, placeholders, school_slug=school_slug,
-                                                   imported=imported, also_others=len(named) > 1)
+            imported, report = import_document(
+                document, source, placeholders, imported=imported, also_others=len(names) > 1,
+                school_slug=existing_school(source, only) if adopted else school_slug)
         except UserError as exc:
             result.refused.append((document, str(exc)))
             continue
+        if adopted:
+            report.insert(0, f"the document names no school: imported for {only}, the only school the "
+                             "folder's documents name")
         result.imported.append((document, imported, report))
     result.imported.sort(key=lambda r: r[0])
     result.refused.sort()
