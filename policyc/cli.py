@@ -21,9 +21,9 @@ from policyc.engine import formats as format_table
 from policyc.errors import InvalidSource, Problems, UsageError, UserError, counted, display_path
 from policyc.history import ratify
 from policyc.init import init_project
-from policyc.pipeline import BuildOptions, build, check_all
+from policyc.pipeline import BuildOptions, build, check_all, copies_of, make_document
 from policyc.progress import Progress, link, slowest
-from policyc.serve import serve
+from policyc.serve import OnDemand, serve
 from policyc.site.bundle import status_groups, status_table
 from policyc.site.guard import check_output_folder
 from policyc.site.preview import preview
@@ -727,8 +727,17 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     from policyc.session import Session
     session = Session()  # what every save leaves as it was is kept from one build to the next
+
+    def demand(state):  # the formats not built, made when a page or a client asks for them
+        others = [f for f in format_table.FORMATS if f.name not in formats]
+        return OnDemand(lambda rel: session.built and make_document(options, session.built, rel, session),
+                        lambda page: copies_of(options, session.built, page, session) if session.built else [],
+                        tuple(f.suffix for f in others), " and ".join(f.description or f.name.upper() for f in
+                                                                     format_table.FORMATS if f.name in formats),
+                        state, lambda m: print(m, file=sys.stderr, flush=True))
     try:
-        serve(source, output, lambda: build(options, session=session), args.bind, args.port, ready=ready)
+        serve(source, output, lambda: build(options, session=session), args.bind, args.port, ready=ready,
+              demand=demand)
     finally:
         session.wait()  # the outputs rebuilds replaced are removed before the command ends
     return EXIT_OK

@@ -17,7 +17,7 @@ from policyc.compliance.requirements import check_references
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
 from policyc.engine import formats as format_table
-from policyc.engine.cache import CACHE_NAME, open_cache, previous_keys
+from policyc.engine.cache import CACHE_NAME, DocumentCache, cache_folder, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest
 from policyc.engine.plan import Output, plan_outputs
@@ -25,7 +25,8 @@ from policyc.errors import InvalidSource, Problem, Problems, UserError, counted,
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.site.guard import MARKER, check_output_folder
-from policyc.site.publish import MANIFEST, carry_over, output_lock, plain_os_error, staged
+from policyc.site.publish import (MANIFEST, carry_over, made, output_lock, plain_os_error, record_made,
+                                  scratch, staged)
 from policyc.source.check import load_project
 
 
@@ -199,7 +200,72 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     except OSError as exc:
         raise plain_os_error(exc, options.output) from None
     report.seconds = time.perf_counter() - started
+    if session is not None:
+        session.built = checked  # what serve makes a document of another format from
     return report
+
+
+def make_document(options: BuildOptions, checked: Checked, rel: str, session=None) -> Optional[Path]:
+    """Make the document at `rel` of a format this build does not write (the PDF serve is
+    asked for, say) current in the output folder, as a build of its format would; None when
+    the sources make no such document.
+
+    Why on its own, not a build with one more format: that build would render the format's
+    every stale document. This one reuses the file when the key it was made for (in the
+    manifest) is the key the sources give it now, then the cache, and only then renders it;
+    the file and its manifest entry are renamed into place under the output's lock, so a
+    later build keeps it while it is current and removes it once the sources outdate it."""
+    found = _every_document(checked, session).get(rel)
+    if found is None or found.format in options.formats:
+        return None
+    fmt = format_table.of_output(found.format)[0].name
+    formats = tuple(f for f in format_table.names() if f in options.formats or f == fmt)
+    check_output_folder(options.output, options.source)
+    output = options.output.resolve()
+    with output_lock(output):
+        memo = session.digests() if session is not None else None
+        key = KeyMaker(formats, options.today, checked.histories, memo).key(found)
+        target = output / rel
+        entry = made(output).get(rel)
+        if entry and len(entry) >= 4 and entry[2] == key and target.is_file():
+            return target
+        with scratch(output) as folder:
+            made_at = folder / "made" / rel
+            cache = DocumentCache(cache_folder(output)) if options.cache and output.is_dir() else None
+            if not (cache and cache.place(key, made_at)):
+                from policyc.render.writers import Context
+                render_document(found, Context(folder / "made", checked.project, checked.histories, formats,
+                                               options.today))
+                if cache:
+                    cache.store(key, made_at)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(made_at, target)
+            record_made(output, rel, [found.policy.school_slug, found.policy.policy_id, key, list(formats)], folder)
+    return target
+
+
+def copies_of(options: BuildOptions, checked: Checked, page: str, session=None) -> list[tuple[str, str]]:
+    """The documents of the page at `page` (a path) in the formats `options` does not build,
+    each with its format's name for people ("PDF", "Word"): what make_document can make."""
+    stem = page.rsplit(".", 1)[0]
+    every = _every_document(checked, session)
+    found = []
+    for fmt in format_table.FORMATS:
+        rel = f"{stem}.{fmt.suffix}"
+        if fmt.name not in options.formats and rel in every:
+            found.append((rel, fmt.description or fmt.name.upper()))
+    return found
+
+
+def _every_document(checked: Checked, session) -> dict[str, Output]:
+    """Every document the sources make in every format, by path (kept by the session per check)."""
+    held = getattr(session, "every", None)
+    if held is not None and held[0] is checked:
+        return held[1]
+    every = {o.path: o for o in plan_outputs(checked.histories, format_table.names()) if o.policy is not None}
+    if session is not None:
+        session.every = (checked, every)
+    return every
 
 
 def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, plan: list, selected,
@@ -247,7 +313,7 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
         keys = KeyMaker(options.formats, options.today, checked.histories, memo)
         owners = _owners(root, documents, schools, keys, key_of)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
-        every = {o.path: o for o in plan_outputs(checked.histories, format_table.names()) if o.policy is not None}
+        every = _every_document(checked, session)
 
         makers = {tuple(options.formats): keys}
 

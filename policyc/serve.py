@@ -24,6 +24,7 @@ import socket
 import sys
 import threading
 import traceback
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -48,6 +49,75 @@ pre{{white-space:pre-wrap;background:#fff4f4;border-left:6px solid #b10e1e;paddi
 <body><main><h1>The sources have {count}</h1>
 <p>Nothing was rebuilt: fix these and save; this page reloads by itself.</p>
 <pre>{problems}</pre></main>{reload}</body></html>"""
+
+
+MAKING_PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Making {what}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}}</style></head>
+<body><main><h1>Making {what}</h1>
+<p>This preview builds only {built}; {what} is being made now from the sources as they are, and shows here
+when it is ready.</p></main>
+<script>
+(function () {{
+  setInterval(function () {{
+    fetch("{state}?file={file}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }})
+      .then(function (s) {{ if (!s.making) {{ location.reload(); }} }}).catch(function () {{}});
+  }}, 500);
+}})();
+</script></body></html>"""
+PREVIEW_BAR = ('<p style="position:fixed;bottom:0;right:0;margin:0;padding:.4rem .8rem;background:#fff;'
+               'border:1px solid #555;font:14px/1.4 system-ui,sans-serif">Preview: {links} '
+               '(made when opened)</p>')
+
+
+class OnDemand:
+    """The documents of formats serve does not build (its PDFs, when it builds HTML), made
+    when they are asked for: `make(rel)` makes the one at `rel` current in the output (or
+    says there is none); `copies(rel)` gives, for a page, those documents of the same name.
+
+    Why a thread per document and a page that waits: a PDF takes seconds, and a browser
+    shown nothing for that long looks broken, so it is told what is being made; a client
+    that is not a browser gets the file once it is made. One document is made at a time,
+    never while a rebuild writes the output. `copies(rel)` names documents in the folder of
+    the page at `rel`."""
+
+    def __init__(self, make: Callable[[str], object], copies: Callable[[str], list[tuple[str, str]]],
+                 suffixes: tuple[str, ...], built: str, state: "BuildState", say: Callable[[str], None]) -> None:
+        self.make, self.copies, self.suffixes = make, copies, tuple(f".{s}" for s in suffixes)
+        self.built = built  # the formats serve builds, in words: "HTML"
+        self.state, self.say = state, say
+        self.jobs: dict[str, threading.Thread] = {}
+        self.failed: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def wants(self, rel: str) -> bool:
+        return rel.endswith(self.suffixes)
+
+    def start(self, rel: str) -> threading.Thread:
+        with self._lock:
+            job = self.jobs.get(rel)
+            if job is None or not job.is_alive():
+                job = threading.Thread(target=self._run, args=(rel,), daemon=True)
+                self.jobs[rel] = job
+                job.start()
+            return job
+
+    def making(self, rel: str) -> bool:
+        job = self.jobs.get(rel)
+        return job is not None and job.is_alive()
+
+    def _run(self, rel: str) -> None:
+        with self.state.lock:
+            try:
+                self.make(rel)
+                self.failed.pop(rel, None)
+            except UserError as exc:
+                self.failed[rel] = f"policyc: error: {exc}"
+                self.say(self.failed[rel])
+            except Exception as exc:  # noqa: BLE001 - a bug: reported, and the server goes on
+                self.failed[rel] = (f"policyc: internal error (a bug in policyc, not in your files) while making "
+                                    f"{rel}: {type(exc).__name__}: {exc}")
+                self.say(self.failed[rel] + "\n" + "".join(traceback.format_exception(exc)).rstrip())
 
 
 @dataclass
@@ -84,7 +154,7 @@ def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[st
         state.build += 1
 
 
-def make_handler(output: Path, state: BuildState) -> type:
+def make_handler(output: Path, state: BuildState, demand: OnDemand | None = None) -> type:
     class Handler(http.server.SimpleHTTPRequestHandler):
         timeout = ANSWER_SECONDS  # a client that stops reading the answer is let go
 
@@ -108,18 +178,34 @@ def make_handler(output: Path, state: BuildState) -> type:
             if self._refused():
                 return
             if self.path.split("?")[0] == STATE_PATH:
-                return self._send(json.dumps({"build": state.build, "problems": state.problems}).encode(),
-                                  "application/json")
+                told = {"build": state.build, "problems": state.problems}
+                asked = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("file")
+                if demand is not None and asked:
+                    told["making"] = demand.making(asked[0])
+                return self._send(json.dumps(told).encode(), "application/json")
             reload = RELOAD.format(build=state.build, state=STATE_PATH)
-            if state.problems and self._wants_page():
+            rel = self._rel()
+            if state.problems and (self._wants_page() or demand is not None and demand.wants(rel)):
                 count = state.problems.count("\n") and "problems" or "a problem"
                 page = ERROR_PAGE.format(count=count, problems=html.escape(state.problems), reload=reload)
                 return self._send(page.encode("utf-8", "backslashreplace"), "text/html; charset=utf-8")
+            if demand is not None and demand.wants(rel):
+                job = demand.start(rel)
+                job.join(0.3)
+                if job.is_alive() and "text/html" in self.headers.get("Accept", ""):
+                    page = MAKING_PAGE.format(what=html.escape(_document_words(rel)), file=urllib.parse.quote(rel),
+                                              state=STATE_PATH, built=html.escape(demand.built))
+                    return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+                job.join()
+                if rel in demand.failed:
+                    return self._plain(500, demand.failed[rel] + "\n")
             target = Path(self.translate_path(self.path))
             if target.is_dir():
                 target = target / "index.html"
             if target.suffix == ".html" and target.is_file():
                 page = target.read_text(encoding="utf-8")
+                if demand is not None:
+                    reload = _bar(demand, target.relative_to(output).as_posix()) + reload
                 page = page.replace("</body>", reload + "</body>", 1) if "</body>" in page else page + reload
                 return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()
@@ -137,6 +223,11 @@ def make_handler(output: Path, state: BuildState) -> type:
                 self._plain(404, "Not found: this server shows only the files in the output folder.\n")
                 return True
             return False
+
+        def _rel(self) -> str:
+            """The path asked for, relative to the output folder ("" for the folder itself)."""
+            path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            return "/".join(part for part in path.split("/") if part not in ("", ".", ".."))
 
         def _plain(self, code: int, text: str) -> None:
             body = text.encode("utf-8")
@@ -161,6 +252,23 @@ def make_handler(output: Path, state: BuildState) -> type:
             self.wfile.write(body)
     return Handler
 
+
+def _document_words(rel: str) -> str:
+    kind = {"pdf": "the PDF", "docx": "the Word file"}.get(rel.rsplit(".", 1)[-1], "the file")
+    return f"{kind} {rel.rsplit('/', 1)[-1]}"
+
+
+def _bar(demand: OnDemand, rel: str) -> str:
+    """Links to this page's copies in the formats made on demand (added to served pages only)."""
+    try:
+        copies = demand.copies(rel)
+    except Exception:  # noqa: BLE001 - the bar is a convenience; the page is served without it
+        return ""
+    if not copies:
+        return ""
+    links = " · ".join(f'<a href="{html.escape(urllib.parse.quote(href.rsplit("/", 1)[-1]))}">{html.escape(label)}</a>'
+                       for href, label in copies)
+    return PREVIEW_BAR.format(links=links)
 
 
 def listen(host: str, port: int, handler: type) -> LocalServer:
@@ -201,8 +309,10 @@ def next_free_port(host: str, port: int) -> int:
 def serve(source: Path, output: Path, build_once: Callable[[], None], host: str, port: int,
           say: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True),
           ready: Callable[[str], None] = lambda url: print(f"Serving on {url}", flush=True),
-          stop: threading.Event | None = None) -> None:
-    """Build, serve and watch until Ctrl-C (or `stop` is set)."""
+          stop: threading.Event | None = None,
+          demand: Callable[["BuildState"], OnDemand] | None = None) -> None:
+    """Build, serve and watch until Ctrl-C (or `stop` is set). `demand`, given the state,
+    makes the OnDemand that makes the documents of formats not built."""
     from watchfiles import (
         watch,  # well-kept, event-based (inotify), ignores editors' temporary files
     )
@@ -210,7 +320,7 @@ def serve(source: Path, output: Path, build_once: Callable[[], None], host: str,
     stop = stop or threading.Event()
     state = BuildState()
     output.mkdir(parents=True, exist_ok=True)
-    server = listen(host, port, make_handler(output, state))  # before the build: a bad address fails at once
+    server = listen(host, port, make_handler(output, state, demand(state) if demand else None))  # before the build: a bad address fails at once
     rebuild(state, build_once, say)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -175,6 +175,8 @@ class Session:
         self.key_memo = _Memo()
         self.reading = _SessionReading(self)
         self.counts = {"read": 0, "resolved": 0, "histories": 0}
+        self.built = None  # the last build's pipeline.Checked: what a document made on demand is made from
+        self.every = None  # (a Checked, every document its sources make in every format, by path)
         self._discarding: list[threading.Thread] = []
 
     def digests(self) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import signal
@@ -211,3 +212,33 @@ def test_a_build_that_fails_by_a_bug_is_shown_and_the_next_save_builds_again():
     assert "Traceback" in said[-1] and state.build == 1
     rebuild(state, lambda: None, said.append)
     assert state.problems == "" and state.build == 2 and said[-1] == "Rebuilt: no problems."
+
+
+def test_a_pdf_serve_does_not_build_is_made_when_asked_for_and_a_browser_is_told_meanwhile(server):
+    url, src, project = server
+    page = _get(url + "oak-primary/social-media.html")
+    assert re.search(r'Preview: <a href="social-media\.pdf">PDF</a> · <a href="social-media\.docx">Word</a>', page)
+    assert "Preview:" not in (project / "output" / "oak-primary" / "social-media.html").read_text()
+    assert not (project / "output" / "oak-primary" / "social-media.pdf").exists()
+
+    request = urllib.request.Request(url + "oak-primary/social-media.pdf", headers={"Accept": "text/html,*/*"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        first = response.read()
+        kind = response.headers["Content-Type"]
+    # A browser is shown what is being made, unless it was made within the first moments.
+    assert kind == "application/pdf" and first.startswith(b"%PDF") or b"Making the PDF" in first
+    with urllib.request.urlopen(url + "oak-primary/social-media.pdf", timeout=120) as response:  # not a browser: waits
+        assert response.headers["Content-Type"] == "application/pdf"
+        made = response.read()
+    assert made.startswith(b"%PDF") and made == (project / "output" / "oak-primary" / "social-media.pdf").read_bytes()
+    state = json.loads(_get(url + "__policyc/state?file=oak-primary/social-media.pdf"))
+    assert state["making"] is False
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(url + "oak-primary/no-such-policy.pdf", timeout=30)
+    assert missing.value.code == 404
+
+    policy = src / "policies" / "social-media.yaml"  # a save outdates it: it goes, and is made again from the new text
+    policy.write_text(policy.read_text().replace("In person or by email.", "In person, by phone or by email."))
+    _until(url + "oak-primary/social-media.html", "by phone")
+    with urllib.request.urlopen(url + "oak-primary/social-media.pdf", timeout=120) as response:
+        assert response.read() != made

@@ -200,6 +200,36 @@ def _entries(root: Path, at: str = "") -> Iterator[tuple[str, str]]:
             yield rel, "file" if entry.is_file(follow_symlinks=False) else "other"
 
 
+@contextmanager
+def scratch(output: Path) -> Iterator[Path]:
+    """A folder beside `output` for a file made outside a build, removed afterwards (named as
+    a staging folder is, so one a killed process leaves is cleared by the next build)."""
+    output = output.resolve()
+    folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def record_made(output: Path, rel: str, entry: list, scratch: Path) -> None:
+    """List one more file as policyc's in the output's manifest (a document made on its own,
+    outside a build: serve's copy of a format it does not build). Written whole in `scratch`,
+    then renamed into place, so the manifest is the old one or the new one; run under
+    `output_lock`."""
+    output = output.resolve()
+    files = _read_manifest(output)
+    files[rel] = entry
+    temp = scratch / MANIFEST
+    temp.write_text(json.dumps({"files": files}, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(temp, output / MANIFEST)
+
+
+def made(output: Path) -> dict[str, list]:
+    """The manifest of the last build into `output`: path -> [school, policy, key, formats]."""
+    return _read_manifest(output.resolve())
+
+
 def _read_manifest(output: Path) -> dict[str, list]:
     try:
         files = json.loads((output / MANIFEST).read_text(encoding="utf-8"))["files"]

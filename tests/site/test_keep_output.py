@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
+from tests.helpers import POLICY, SCHOOL, TRUST, edit, ratify, write_tree
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
@@ -121,3 +121,39 @@ def test_a_kept_document_the_sources_have_moved_past_is_left_out_and_said(tmp_pa
     assert "Left out" in done.out and "build with --format docx,pdf to make them again" in done.out
     _build(run, src, out, "--format", "html,pdf,docx")
     assert set(_bytes(out, ".pdf", ".docx")) == set(before)
+
+
+def test_a_document_made_on_its_own_is_a_clean_build_s_and_goes_once_its_sources_move_on(tmp_path, run):
+    """serve's PDF on demand (pipeline.make_document): the very bytes a build of that format
+    makes, listed as policyc's, kept by the HTML builds after it while current, and left out
+    once the sources change; the review pack's PDF likewise."""
+    import datetime as dt
+    from policyc.pipeline import BuildOptions, build, make_document
+    from policyc.session import Session
+
+    src, out, clean = _sources(tmp_path), tmp_path / "output", tmp_path / "clean"
+    assert ratify(run, src, "2026-10-01", "First version.").code == 0
+    edit(src / "policies" / "social-media.yaml", "In person or by email.", "In person, by phone or by email.")
+    _build(run, src, clean, "--format", "html,pdf")  # oak-primary's copy awaits ratification: it has a review pack
+    options = BuildOptions(src, out, dt.date.fromisoformat(TODAY), ("html",))
+    session = Session()
+    build(options, session=session)
+    assert not list(out.rglob("*.pdf"))
+    made = make_document(options, session.built, "oak-primary/social-media.pdf", session)
+    assert made == (out / "oak-primary" / "social-media.pdf").resolve()
+    assert made.read_bytes() == (clean / "oak-primary" / "social-media.pdf").read_bytes()
+    pack = next(p.relative_to(clean).as_posix() for p in (clean / "review").rglob("*.pdf"))
+    assert make_document(options, session.built, pack, session).read_bytes() == (clean / pack).read_bytes()
+    assert make_document(options, session.built, "oak-primary/no-such-policy.pdf", session) is None
+    assert make_document(options, session.built, "oak-primary/social-media.html", session) is None  # built already
+
+    build(options, session=session)  # nothing changed: both are still what the sources make
+    assert made.read_bytes() == (clean / "oak-primary" / "social-media.pdf").read_bytes()
+    school = src / "schools" / "oak-primary.yaml"
+    school.write_text(school.read_text().replace("Oak Primary School", "Oak Tree Primary School"))
+    report = build(options, session=session)
+    assert not made.exists() and "oak-primary/social-media.pdf" in report.stale
+    again = make_document(options, session.built, "oak-primary/social-media.pdf", session)
+    assert again.read_bytes() != (clean / "oak-primary" / "social-media.pdf").read_bytes()
+    _build(run, src, clean, "--format", "html,pdf")
+    assert again.read_bytes() == (clean / "oak-primary" / "social-media.pdf").read_bytes()
