@@ -1,6 +1,6 @@
 """The Word writer: each policy as a .docx that HR can edit in Word as if typed there.
 
-Real heading styles (Title, Heading 1, Heading 2…) in the house style (docx_styles),
+Real heading styles (Title, Heading 1, Heading 2…) in the house style (render/word/styles.py),
 Word's own automatic numbering (one multi-level list for 1, 1.1, 1.1.1, linked to the
 clause styles; lettered and bulleted lists of their own), cross-references as REF fields,
 the ratification block and the table of changes as Word tables within the text width, the
@@ -31,7 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from policyc.model import Block, ListItem, Logo, ResolvedPolicy
 from policyc.render.html import GENERATOR
-from policyc.render.docx_styles import (ACCENT, CLAUSE_STYLES, CODE_FONT, FONT, SHADE, TEXT_WIDTH, column_widths,
+from policyc.render.word.styles import (ACCENT, CLAUSE_STYLES, CODE_FONT, FONT, SHADE, TEXT_WIDTH, column_widths,
                                         house_styles, style_id, update_fields_on_open)
 from policyc.render.present import change_cells, furniture, view
 from policyc.text import prose
@@ -801,7 +801,7 @@ def clause_style(level: int) -> str:
 
 
 def house(document, numbering: Numbering, accent: str) -> None:
-    """The house style (docx_styles) on a new document, its list styles linked to `numbering`."""
+    """The house style (render/word/styles.py) on a new document, its list styles linked to `numbering`."""
     house_styles(document, accent, {"policy": numbering.policy, "bullet": numbering.bullets,
                                     "decimal": numbering.decimals})
 

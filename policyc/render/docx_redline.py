@@ -30,7 +30,7 @@ from policyc.render.changes import ClauseEntry, Piece, Redline, Run, SectionEntr
 from policyc.render.docx import (INDENT, LIST_INDENT, Numbering, _el, _props, _set_child, _text_run,
                                  draft_header, house, indent, keep_with_next, new_document, number_paragraph,
                                  page_footer, save)
-from policyc.render.docx_styles import ACCENT
+from policyc.render.word.styles import ACCENT
 from policyc.render.redline import summary
 from policyc.text import prose
 
