@@ -21,7 +21,7 @@ from policyc.engine import formats as format_table
 from policyc.errors import InvalidSource, Problems, UsageError, UserError, counted, display_path
 from policyc.history import ratify
 from policyc.init import init_project
-from policyc.pipeline import BuildOptions, build, check_all, copies_of, make_document
+from policyc.pipeline import BuildOptions, build, check_all, copies_of, make_document, render_first
 from policyc.progress import Progress, link, slowest
 from policyc.serve import OnDemand, serve
 from policyc.site.bundle import status_groups, status_table
@@ -728,7 +728,20 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
     from policyc.session import Session
     session = Session()  # what every save leaves as it was is kept from one build to the next
 
+    served = {}
+
+    def build_once() -> None:
+        """Check; show the new bytes of the open pages that changed; then build the rest."""
+        checked = check_all(options.source, options.strict, session)
+        state = served.get("state")
+        if state is not None and session.built is not None:
+            pages = render_first(options, checked, state.viewed(), session)
+            if pages:
+                state.show(pages)
+        build(options, checked=checked, session=session)
+
     def demand(state):  # the formats not built, made when a page or a client asks for them
+        served["state"] = state
         others = [f for f in format_table.FORMATS if f.name not in formats]
         return OnDemand(lambda rel: session.built and make_document(options, session.built, rel, session),
                         lambda page: copies_of(options, session.built, page, session) if session.built else [],
@@ -736,7 +749,7 @@ def _serve(args, source: Path, output: Path, today: dt.date) -> int:
                                                                      format_table.FORMATS if f.name in formats),
                         state, lambda m: print(m, file=sys.stderr, flush=True))
     try:
-        serve(source, output, lambda: build(options, session=session), args.bind, args.port, ready=ready,
+        serve(source, output, build_once, args.bind, args.port, ready=ready,
               demand=demand)
     finally:
         session.wait()  # the outputs rebuilds replaced are removed before the command ends

@@ -23,6 +23,7 @@ import os
 import socket
 import sys
 import threading
+import time
 import traceback
 import urllib.parse
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ RELOAD = """<script>
 (function () {{
   var seen = {build};
   setInterval(function () {{
-    fetch("{state}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }})
+    fetch("{state}?page=" + encodeURIComponent(location.pathname), {{cache: "no-store"}}).then(function (r) {{ return r.json(); }})
       .then(function (s) {{ if (s.build !== seen) {{ location.reload(); }} }}).catch(function () {{}});
   }}, 700);
 }})();
@@ -127,6 +128,22 @@ class BuildState:
     build: int = 0
     problems: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    viewing: dict = field(default_factory=dict)  # page (path in the output) -> when an open copy last polled
+    early: dict = field(default_factory=dict)  # page -> its new bytes, shown before the rest of a rebuild is written
+    writing: bool = False  # a rebuild is under way
+
+    def viewed(self, within: float = 5.0) -> set[str]:
+        """The pages open in a browser now (each polls the state every 0.7 s)."""
+        now = time.monotonic()
+        return {page for page, when in list(self.viewing.items()) if now - when < within}
+
+    def show(self, pages: dict[str, bytes]) -> None:
+        """Serve these pages' new bytes at once, and tell open pages to reload: the page being
+        read is current while the rest of the rebuild is written (the build then replaces them
+        with the same bytes on disk and counts once more)."""
+        self.early = {**self.early, **pages}
+        self.problems = ""
+        self.build += 1
 
 
 def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[str], None]) -> None:
@@ -135,6 +152,7 @@ def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[st
     A build that fails for any other reason is a bug in policyc, not the end of the server:
     the page says so, the terminal shows where, and the next save builds again."""
     with state.lock:
+        state.writing = True
         try:
             build_once()
             problems = ""
@@ -151,7 +169,9 @@ def rebuild(state: BuildState, build_once: Callable[[], None], say: Callable[[st
                         f"message.")
             say(problems + "\n" + "".join(traceback.format_exception(exc)).rstrip())
         state.problems = problems
+        state.early = {}
         state.build += 1
+        state.writing = False
 
 
 def make_handler(output: Path, state: BuildState, demand: OnDemand | None = None) -> type:
@@ -178,8 +198,14 @@ def make_handler(output: Path, state: BuildState, demand: OnDemand | None = None
             if self._refused():
                 return
             if self.path.split("?")[0] == STATE_PATH:
-                told = {"build": state.build, "problems": state.problems}
-                asked = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("file")
+                told = {"build": state.build, "problems": state.problems, "writing": state.writing}
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                asked = query.get("file")
+                for page in query.get("page", [])[:1]:
+                    rel = "/".join(part for part in page.split("/") if part not in ("", ".", ".."))
+                    if not rel or page.endswith("/"):
+                        rel = f"{rel}/index.html" if rel else "index.html"
+                    state.viewing[rel] = time.monotonic()
                 if demand is not None and asked:
                     told["making"] = demand.making(asked[0])
                 return self._send(json.dumps(told).encode(), "application/json")
@@ -202,8 +228,9 @@ def make_handler(output: Path, state: BuildState, demand: OnDemand | None = None
             target = Path(self.translate_path(self.path))
             if target.is_dir():
                 target = target / "index.html"
-            if target.suffix == ".html" and target.is_file():
-                page = target.read_text(encoding="utf-8")
+            early = state.early.get(target.relative_to(output).as_posix()) if target.is_relative_to(output) else None
+            if target.suffix == ".html" and (early is not None or target.is_file()):
+                page = early.decode("utf-8") if early is not None else target.read_text(encoding="utf-8")
                 if demand is not None:
                     reload = _bar(demand, target.relative_to(output).as_posix()) + reload
                 page = page.replace("</body>", reload + "</body>", 1) if "</body>" in page else page + reload

@@ -177,6 +177,7 @@ class Session:
         self.counts = {"read": 0, "resolved": 0, "histories": 0}
         self.built = None  # the last build's pipeline.Checked: what a document made on demand is made from
         self.every = None  # (a Checked, every document its sources make in every format, by path)
+        self.verified: dict = {}  # the cache's entries whose seal was checked: see engine.cache.DocumentCache
         self._discarding: list[threading.Thread] = []
 
     def digests(self) -> dict:
@@ -275,7 +276,7 @@ class Session:
 
     def discard(self, old_output: Path) -> None:
         """Remove the output a build replaced, in the background: the new one is in place
-        already, and removing thousands of files took a third of a save's rebuild."""
+        already, and removing thousands of files need not hold up the page."""
         thread = threading.Thread(target=shutil.rmtree, args=(old_output,), kwargs={"ignore_errors": True},
                                   daemon=True)
         self._discarding = [t for t in self._discarding if t.is_alive()] + [thread]

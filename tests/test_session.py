@@ -149,3 +149,32 @@ def test_a_session_reuses_what_did_not_change(tmp_path):
     assert 0 < session.counts["resolved"] - first["resolved"] <= policies
     assert 0 < session.counts["histories"] - first["histories"] <= policies
     assert "Hollin Bank Primary School" not in (tmp_path / "out" / "hollin-bank-primary" / "index.html").read_text()
+
+
+def test_the_open_page_is_rendered_first_with_the_bytes_the_build_then_writes(tmp_path):
+    """serve shows the page being read before the rest of a rebuild (pipeline.render_first):
+    only a page whose key changed, and exactly the bytes the build writes next."""
+    from policyc.pipeline import check_all, render_first
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(EXAMPLE, src)
+    options = BuildOptions(src, out, TODAY, ("html",))
+    session = Session()
+    build(options, session=session)
+    pages = {h.current.school_slug: f"{h.current.school_slug}/{h.current.policy_id}.html"
+             for h in session.built.histories if (out / h.current.school_slug / f"{h.current.policy_id}.html").is_file()}
+    school = next(p for p in sorted((src / "schools").glob("*.yaml")) if p.stem in pages)
+    page = pages[school.stem]
+    other = next(p.relative_to(out).as_posix() for p in sorted(out.glob("*/*.html"))
+                 if not p.relative_to(out).as_posix().startswith((school.stem, "review")) and p.name != "index.html")
+    checked = check_all(src, session=session)
+    assert render_first(options, checked, {page, other}, session) == {}  # nothing changed
+    text = school.read_text(encoding="utf-8")
+    name = re.search(r"^name: (.*)$", text, re.M).group(1)
+    school.write_text(text.replace(f"name: {name}", f"name: {name} Renamed", 1), encoding="utf-8")
+    checked = check_all(src, session=session)
+    shown = render_first(options, checked, {page, other, "index.html", "no/such.html"}, session)
+    assert set(shown) == {page}  # the other school's page is unchanged; the index is a site page, built after
+    assert f"{name} Renamed".encode() in shown[page]
+    build(options, checked=checked, session=session)
+    assert (out / page).read_bytes() == shown[page]

@@ -93,8 +93,12 @@ def carry(previous_output: Path, staging: Path) -> None:
 class DocumentCache:
     """Rendered documents by key. Entries are `<key[:2]>/<key>.<sha256 of bytes>`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, verified: Optional[dict] = None) -> None:
+        """`verified` (kept by serve's session between builds): key -> the entry's name, inode,
+        size and modification time when its bytes were last checked against its seal; an entry
+        found so again is not read again (carry links the same inode from build to build)."""
         self.folder = folder
+        self.verified = verified
         self.secret = _secret(folder, create=True)
         self._entries: dict[str, Path] = {}
         if folder.is_dir():
@@ -117,20 +121,25 @@ class DocumentCache:
         if entry is None:
             return False
         try:
-            data = entry.read_bytes()
+            info = entry.stat()
+            mark = (entry.name, info.st_ino, info.st_size, info.st_mtime_ns)
+            data = None if self.verified is not None and self.verified.get(key) == mark else entry.read_bytes()
         except OSError:
             return False
-        expected = _seal(self.secret, key, hashlib.sha256(data).hexdigest())
-        if not hmac.compare_digest(expected, entry.name.partition(".")[2]):
-            entry.unlink(missing_ok=True)  # damaged, replaced or moved: render again and store afresh
-            del self._entries[key]
-            return False
+        if data is not None:
+            expected = _seal(self.secret, key, hashlib.sha256(data).hexdigest())
+            if not hmac.compare_digest(expected, entry.name.partition(".")[2]):
+                entry.unlink(missing_ok=True)  # damaged, replaced or moved: render again and store afresh
+                del self._entries[key]
+                return False
+            if self.verified is not None:
+                self.verified[key] = mark
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
             os.link(entry, target)  # the same bytes on disk once; the check above read them
         except OSError:
-            target.write_bytes(data)
+            target.write_bytes(entry.read_bytes() if data is None else data)
         return True
 
     def save_keys(self, fingerprint: str, keys: dict[str, str]) -> None:
@@ -181,7 +190,8 @@ def previous_keys(previous_output: Path, fingerprint: str) -> dict[str, str]:
     return {}
 
 
-def open_cache(previous_output: Path, staging: Path, enabled: bool) -> Optional[DocumentCache]:
+def open_cache(previous_output: Path, staging: Path, enabled: bool,
+               verified: Optional[dict] = None) -> Optional[DocumentCache]:
     """The cache a build in `staging` reads and writes, holding the previous output's entries."""
     carry(previous_output, staging)  # kept even by --no-cache, which only neither reads nor adds to it
-    return DocumentCache(cache_folder(staging)) if enabled else None
+    return DocumentCache(cache_folder(staging), verified) if enabled else None

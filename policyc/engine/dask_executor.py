@@ -39,8 +39,8 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
         # that wakes up in a worker takes the interpreter lock from it: Dask's statistical
         # profiler samples every thread's stack every 10 ms, the event loop's health check
         # ticks every 20 ms, the system monitor runs every 0.5 s and the nanny's memory
-        # check every 0.1 s. Measured on 230 documents, 2 cores: the renders took 49.7 s in
-        # all in default workers, 42.0 s with these settings, 40.3 s in forked processes.
+        # check every 0.1 s. These settings quieten all four (benchmarks/scale.py compares
+        # the executors).
         with dask.config.set({"distributed.worker.profile.enabled": False,
                               "distributed.admin.tick.interval": "1s",
                               "distributed.admin.system-monitor.interval": "5s",
@@ -51,8 +51,8 @@ def render_on_dask(documents: list[Output], render: Render, context: Any, worker
     try:
         ordered = largest_first(documents)
         # Each school's documents go to the cluster once, as one pickled blob with the slim
-        # context (Dask's own serialisation walked the nested objects for 4 s on a 20-school
-        # plan; bytes travel in milliseconds), and a task names its blob and its place in it.
+        # context (Dask's own serialisation walks the nested objects slowly; bytes travel
+        # fast), and a task names its blob and its place in it.
         # A worker so holds the schools it is rendering, not the whole trust: a provider's
         # trust of thousands of schools need not fit in each worker, and each blob is
         # forgotten once its school's documents are done.

@@ -8,6 +8,7 @@ first written. A new format is a row there and its writers in a module of its ow
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from copy import copy as copy_object
 from dataclasses import dataclass
@@ -179,9 +180,24 @@ def write_docx(out: Output, ctx: "Context") -> None:
 
 
 def write_assets(out: Output, ctx: "Context") -> None:
+    """The stylesheet and fonts: copied once per build, and every other folder of them
+    hard-linked to that copy (the same bytes, written once: every school has a folder of them,
+    and serve rebuilds them all on every save)."""
     target = inside(ctx.root, out.path)
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(ASSET_DIR, target)
+    first = getattr(ctx, "assets_copied", None)
+    if first is None or not first.is_dir():
+        shutil.copytree(ASSET_DIR, target)
+        ctx.assets_copied = target
+        return
+    shutil.copytree(first, target, copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copy2(source, target)
 
 
 def write(path: Path, data: bytes) -> None:
@@ -197,6 +213,7 @@ class Context:
         self.root, self.project, self.histories = root, project, histories
         self.formats, self.today = formats, today
         self.site_entries: list | None = None  # filled by site.entries once the documents exist
+        self.assets_copied: Path | None = None  # the build's first copy of the assets: see write_assets
         # All a document's writer reads besides its plan entry: see for_documents.
         self.siblings = sibling_pages(histories)
         self.display_name = project.display_name if project is not None else ""

@@ -150,7 +150,7 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
     stale: list[str] = []
     if output.is_dir():
         # Walked once each with os.scandir (whose entries know their kind), not a stat or
-        # four per file: on 7,000 files that was a tenth of a save's rebuild in serve.
+        # four per file: serve's rebuilds walk every file of the output.
         taken = dict(_entries(staging))  # rel -> whether it is a file (or link), not a folder
         previous = sorted((rel for rel, plain in _entries(output) if plain == "file"), key=lambda r: r.split("/"))
         for rel in previous:
