@@ -41,7 +41,9 @@ from policyc.site.guard import check_output_folder
 from policyc.site.preview import preview
 from policyc.workspace import default_output, find_source, resolve_source
 
-__all__ = ["COMMANDS", "COMPLIANCE_GROUPS", "EXIT_CODES", "STATUS_GROUPS", "main", "parser"]
+__all__ = ["COMMANDS", "COMPLIANCE_GROUPS", "EXIT_BUG", "EXIT_CODES", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE",
+           "STATUS_GROUPS", "main", "parser"]
+
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
@@ -62,16 +64,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         args = _parse(_with_command(argv))  # argparse itself exits 2 on a bad option
         command = args.command
         return _run(args)
-    except InvalidSource as exc:
-        _problems(exc, command)
-        return EXIT_INVALID
-    except UsageError as exc:
-        print(f"policyc: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except UserError as exc:
-        print(f"policyc: error: {exc}" + ("" if command in ("import", "init") else "\nNothing was changed."),
-              file=sys.stderr)
-        return EXIT_INVALID
+    except UserError as exc:  # the user's to put right: every problem said plainly, with its exit code
+        _refused(exc, command)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("Interrupted; the output folder is as it was.", file=sys.stderr)
         return 130
@@ -80,6 +75,15 @@ def main(argv: Optional[list[str]] = None) -> int:
               f"Please report it with the command you ran and this:", file=sys.stderr)
         traceback.print_exc()
         return EXIT_BUG
+
+
+def _refused(exc: UserError, command: str) -> None:
+    """What the user is told for an error of theirs: each problem in the sources, located, or one line."""
+    if isinstance(exc, InvalidSource):
+        _problems(exc, command)
+        return
+    changed = "" if isinstance(exc, UsageError) or command in ("import", "init") else "\nNothing was changed."
+    print(f"policyc: error: {exc}{changed}", file=sys.stderr)
 
 
 def _problems(exc: InvalidSource, command: str) -> None:
