@@ -33,7 +33,7 @@ from policyc.cli.parser import (
     parser,
 )
 from policyc.cli.serve import _serve
-from policyc.cli.validate import _compliance, _status
+from policyc.cli.validate import _compliance, _status, _validate
 from policyc.errors import InvalidSource, UsageError, UserError, counted, display_path
 from policyc.pipeline import check_all
 from policyc.progress import link
@@ -130,9 +130,7 @@ def _run(args) -> int:
     for w in checked.warnings:
         print(w, file=sys.stderr)
     if args.command == "validate":
-        print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
-              f"no errors, {len(counted(checked.warnings))} warning(s).")
-        return EXIT_OK
+        return _validate(checked)
     if args.command == "status":
         return _status(args, checked, today, output)
     if args.command == "compliance":

@@ -1,4 +1,4 @@
-"""`policyc status` and `policyc compliance`: what the checked sources say, as a table or JSON."""
+"""`policyc validate`, `status` and `compliance`: what the checked sources say, as a table or JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import sys
 from pathlib import Path
 
 from policyc.cli.parser import EXIT_INVALID, EXIT_OK
+from policyc.errors import counted
 from policyc.site.bundle import status_groups, status_table
+
+
+def _validate(checked) -> int:
+    project = checked.project
+    print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
+          f"no errors, {len(counted(checked.warnings))} warning(s).")
+    return EXIT_OK
 
 
 def _status(args, checked, today: dt.date, output: Path) -> int:
