@@ -95,11 +95,16 @@ class Problems:
 
 
 class UserError(Exception):
-    """Something the user can fix, reported without a traceback."""
+    """Something the user can fix, reported without a traceback. The command line exits with
+    `exit_code` (its EXIT_CODES: 1 a problem in the user's files, 2 a mistake on the command line)."""
+
+    exit_code = 1
 
 
 class UsageError(UserError):
     """A mistake on the command line (an unknown school or version, a refused folder): exit 2."""
+
+    exit_code = 2
 
 
 class InvalidSource(UserError):

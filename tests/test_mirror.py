@@ -21,7 +21,15 @@ FOLDERS: dict[str, str] = {}  # package folder -> its test folder, where the nam
 
 COVERED_BY = {
     "__main__.py": ["test_quick_start.py"],
-    "cli.py": ["test_cli_errors.py", "test_completion.py", "test_quick_start.py"],
+    "cli/build.py": ["test_cli_errors.py", "site/test_site.py"],
+    "cli/common.py": ["test_cli_errors.py"],
+    "cli/history.py": ["history/test_history.py", "history/test_ratify_many.py", "history/test_amend.py"],
+    "cli/importing.py": ["importers/test_import_folder.py", "importers/test_import_existing_trust.py"],
+    "cli/init.py": ["test_cli_errors.py", "test_paths.py"],
+    "cli/new.py": ["test_cli_errors.py", "test_completion.py"],
+    "cli/parser.py": ["test_cli_errors.py", "test_completion.py", "test_quick_start.py"],
+    "cli/serve.py": ["test_serve.py", "test_serve_errors.py"],
+    "cli/validate.py": ["test_cli_errors.py", "test_reports.py"],
     "commands.py": ["history/test_history.py", "render/test_redline.py"],  # ratify, versions, diff
     "errors.py": ["test_cli_errors.py"],
     "importing.py": ["importers/test_import_existing_trust.py", "importers/test_import_seeds.py"],

@@ -1,0 +1,142 @@
+"""The command line: `main`, the one place every command's errors end, each with its exit code.
+
+parser.py reads the command line; each other module here runs one command (or a family) and says
+what it did. Nothing below this package writes to the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import threading
+import traceback
+from typing import Optional
+
+from policyc import __version__
+from policyc.cli.build import _build
+from policyc.cli.common import _check_filters, _recover
+from policyc.cli.history import _as_of, _history_command
+from policyc.cli.importing import _import
+from policyc.cli.init import _init
+from policyc.cli.new import _new
+from policyc.cli.parser import (
+    COMMANDS,
+    COMPLIANCE_GROUPS,
+    EXIT_BUG,
+    EXIT_CODES,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    STATUS_GROUPS,
+    _parse,
+    _with_command,
+    parser,
+)
+from policyc.cli.serve import _serve
+from policyc.cli.validate import _compliance, _status, _validate
+from policyc.errors import InvalidSource, UsageError, UserError, counted, display_path
+from policyc.pipeline import check_all
+from policyc.progress import link
+from policyc.site.guard import check_output_folder
+from policyc.site.preview import preview
+from policyc.workspace import default_output, find_source, resolve_source
+
+__all__ = ["COMMANDS", "COMPLIANCE_GROUPS", "EXIT_BUG", "EXIT_CODES", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE",
+           "STATUS_GROUPS", "main", "parser"]
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> None:
+    """Treat `kill` like Ctrl-C, so a stopped build removes its staging folder."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run one command. Every command's errors end here, each with its exit code (EXIT_CODES)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _stop_on_sigterm()
+    command = ""
+    try:
+        args = _parse(_with_command(argv))  # argparse itself exits 2 on a bad option
+        command = args.command
+        return _run(args)
+    except UserError as exc:  # the user's to put right: every problem said plainly, with its exit code
+        _refused(exc, command)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted; the output folder is as it was.", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: say so, and show where
+        print(f"policyc: internal error (a bug in policyc {__version__}, not in your files). "
+              f"Please report it with the command you ran and this:", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_BUG
+
+
+def _refused(exc: UserError, command: str) -> None:
+    """What the user is told for an error of theirs: each problem in the sources, located, or one line."""
+    if isinstance(exc, InvalidSource):
+        _problems(exc, command)
+        return
+    changed = "" if isinstance(exc, UsageError) or command in ("import", "init") else "\nNothing was changed."
+    print(f"policyc: error: {exc}{changed}", file=sys.stderr)
+
+
+def _problems(exc: InvalidSource, command: str) -> None:
+    for problem in exc.errors:
+        print(problem, file=sys.stderr)
+    for problem in exc.warnings:
+        print(problem, file=sys.stderr)
+    refused = " Ratification refused." if command == "ratify" else ""
+    if all(p.warning for p in exc.errors):
+        counts = f"{len(exc.errors)} warning(s), which --strict treats as errors."
+    else:
+        counts = f"{len(exc.errors)} error(s), {len(counted(exc.warnings))} warning(s)."
+    print(f"\n{counts} Nothing was written.{refused}", file=sys.stderr)
+
+
+def _run(args) -> int:
+    if args.command == "init":
+        return _init(args)
+    if args.command == "completion":
+        import shtab  # only here: no other command needs it
+        print(shtab.complete(parser(), shell=args.shell), end="")
+        return EXIT_OK
+    if args.command == "import":
+        return _import(args)
+    source = resolve_source(args.source) if args.source else find_source()
+    _recover(source)
+    if args.command == "new":
+        return _new(args, source)
+    output = args.output or default_output(source)
+    today = args.today or dt.date.today()
+    if args.command == "preview":
+        target = args.to or output.parent / "preview"
+        check_output_folder(target, source, "preview folder", replaced=False)
+        for png in preview(output, target):
+            print(link(png, display_path(png), sys.stdout))
+        return EXIT_OK
+    if args.command == "serve":
+        return _serve(args, source, output, today)
+    if args.command in ("build", "diff", "as-of"):  # diff and as-of write into it, never replace it
+        check_output_folder(output, source, replaced=args.command == "build")
+    checked = check_all(source, args.strict)
+    project = checked.project
+    _check_filters(args, project)
+    for w in checked.warnings:
+        print(w, file=sys.stderr)
+    if args.command == "validate":
+        return _validate(checked)
+    if args.command == "status":
+        return _status(args, checked, today, output)
+    if args.command == "compliance":
+        return _compliance(args, checked, today)
+    if args.command == "as-of":
+        return _as_of(args, checked, output, today)
+    if args.command in ("ratify", "unratify", "versions", "diff"):
+        return _history_command(args, checked, source, output, today)
+    return _build(args, checked, source, output, today)
