@@ -71,6 +71,20 @@ def edit(path: Path, pattern: str, repl: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def startup() -> tuple[float, float]:
+    """The median of seven starts of `policyc --version` and of `python -c "import yaml, jinja2"`."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    def median(command: list[str]) -> float:
+        times = []
+        for _ in range(7):
+            started = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+        return sorted(times)[3]
+    return (median([sys.executable, "-m", "policyc", "--version"]),
+            median([sys.executable, "-c", "import yaml, jinja2"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=100)
@@ -123,6 +137,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
+    version, baseline = startup()
     print(f"policyc serve, {args.schools} schools × {args.policies} policies, HTML, one run")
     print(f"  first build, start to 'Serving on': {first:7.2f} s")
     print("  each save: to the open page showing it; to every file of its rebuild written")
@@ -131,6 +146,8 @@ def main() -> None:
         goal = f"target ≤ {target:.0%}" if target else ""
         print(f"  {name + ':':24} {seconds:6.2f} s  {seconds / first:6.1%} of it  {goal:14} "
               f"written {written:6.2f} s  {written / first:6.1%}")
+    print(f"  policyc --version {version:.3f} s, python -c 'import yaml, jinja2' {baseline:.3f} s: "
+          f"{version / baseline:.2f}×  target ≤ 1.5×")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import http.server
 import io
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -66,9 +67,8 @@ when it is ready.</p></main>
   }}, 500);
 }})();
 </script></body></html>"""
-PREVIEW_BAR = ('<p style="position:fixed;bottom:0;right:0;margin:0;padding:.4rem .8rem;background:#fff;'
-               'border:1px solid #555;font:14px/1.4 system-ui,sans-serif">Preview: {links} '
-               '(made when opened)</p>')
+PREVIEW_BAR = ('<p style="margin:0;padding:.4rem 1rem;background:#fff;border-bottom:1px solid #555;'
+               'font:14px/1.4 system-ui,sans-serif">Preview: {links} (made when opened)</p>')
 
 
 class OnDemand:
@@ -231,8 +231,9 @@ def make_handler(output: Path, state: BuildState, demand: OnDemand | None = None
             early = state.early.get(target.relative_to(output).as_posix()) if target.is_relative_to(output) else None
             if target.suffix == ".html" and (early is not None or target.is_file()):
                 page = early.decode("utf-8") if early is not None else target.read_text(encoding="utf-8")
-                if demand is not None:
-                    reload = _bar(demand, target.relative_to(output).as_posix()) + reload
+                if demand is not None:  # at the top, in the flow of the page: it covers nothing
+                    bar = _bar(demand, target.relative_to(output).as_posix())
+                    page = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + bar, page, count=1) if bar else page
                 page = page.replace("</body>", reload + "</body>", 1) if "</body>" in page else page + reload
                 return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()

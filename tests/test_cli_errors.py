@@ -480,7 +480,7 @@ def test_a_document_that_cannot_be_read_exits_1(mini, run, tmp_path):
 
 
 @pytest.mark.parametrize("args, where", [
-    (("validate",), "policyc.cli.check_all"), (("status",), "policyc.cli.check_all"),
+    (("validate",), "policyc.pipeline.check_all"), (("status",), "policyc.pipeline.check_all"),
     (("init", "new"), "policyc.cli.init.init_project"), (("import", "x.txt"), "policyc.importing.import_document"),
 ])
 def test_a_bug_exits_3_with_a_report(mini, run, monkeypatch, args, where):

@@ -51,3 +51,16 @@ def test_python_m_policyc_version_imports_none_of_them():
     assert done.returncode == 0 and done.stdout.startswith("policyc ")
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "policyc.cli" in imported and not imported & set(HEAVY)
+
+
+def test_version_and_help_import_no_stage_of_the_build():
+    """`--version` and `--help` build the parser and nothing more: no command's module, no
+    schema checker, no Markdown parser, no templates (benchmarks/serve.py times the start)."""
+    for args in (("--version",), ("--help",)):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "policyc", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr[-2000:]
+        imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+        assert "policyc.cli.parser" in imported
+        assert not imported & {"policyc.pipeline", "policyc.model", "jsonschema", "markdown_it", "jinja2",
+                               "policyc.cli.build", "policyc.source.load"}, args

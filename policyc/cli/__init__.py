@@ -13,12 +13,6 @@ import traceback
 from typing import Optional
 
 from policyc import __version__
-from policyc.cli.build import _build
-from policyc.cli.common import _check_filters, _recover
-from policyc.cli.history import _as_of, _history_command
-from policyc.cli.importing import _import
-from policyc.cli.init import _init
-from policyc.cli.new import _new
 from policyc.cli.parser import (
     COMMANDS,
     COMPLIANCE_GROUPS,
@@ -32,14 +26,10 @@ from policyc.cli.parser import (
     _with_command,
     parser,
 )
-from policyc.cli.serve import _serve
-from policyc.cli.validate import _compliance, _status, _validate
 from policyc.errors import InvalidSource, UsageError, UserError, counted, display_path
-from policyc.pipeline import check_all
-from policyc.progress import link
-from policyc.site.guard import check_output_folder
-from policyc.site.preview import preview
-from policyc.workspace import default_output, find_source, resolve_source
+
+# Each command's module is imported when it runs, not here: `policyc --version` and `--help`
+# then start as fast as Python with the parser's few imports (benchmarks/serve.py times it).
 
 __all__ = ["COMMANDS", "COMPLIANCE_GROUPS", "EXIT_BUG", "EXIT_CODES", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE",
            "STATUS_GROUPS", "main", "parser"]
@@ -100,28 +90,39 @@ def _problems(exc: InvalidSource, command: str) -> None:
 
 
 def _run(args) -> int:
+    from policyc.cli.common import _check_filters, _recover
+    from policyc.workspace import default_output, find_source, resolve_source
     if args.command == "init":
+        from policyc.cli.init import _init
         return _init(args)
     if args.command == "completion":
         import shtab  # only here: no other command needs it
         print(shtab.complete(parser(), shell=args.shell), end="")
         return EXIT_OK
     if args.command == "import":
+        from policyc.cli.importing import _import
         return _import(args)
     source = resolve_source(args.source) if args.source else find_source()
     _recover(source)
     if args.command == "new":
+        from policyc.cli.new import _new
         return _new(args, source)
     output = args.output or default_output(source)
     today = args.today or dt.date.today()
     if args.command == "preview":
+        from policyc.progress import link
+        from policyc.site.guard import check_output_folder
+        from policyc.site.preview import preview
         target = args.to or output.parent / "preview"
         check_output_folder(target, source, "preview folder", replaced=False)
         for png in preview(output, target):
             print(link(png, display_path(png), sys.stdout))
         return EXIT_OK
     if args.command == "serve":
+        from policyc.cli.serve import _serve
         return _serve(args, source, output, today)
+    from policyc.pipeline import check_all
+    from policyc.site.guard import check_output_folder
     if args.command in ("build", "diff", "as-of"):  # diff and as-of write into it, never replace it
         check_output_folder(output, source, replaced=args.command == "build")
     checked = check_all(source, args.strict)
@@ -129,14 +130,17 @@ def _run(args) -> int:
     _check_filters(args, project)
     for w in checked.warnings:
         print(w, file=sys.stderr)
-    if args.command == "validate":
-        return _validate(checked)
-    if args.command == "status":
-        return _status(args, checked, today, output)
-    if args.command == "compliance":
+    if args.command in ("validate", "status", "compliance"):
+        from policyc.cli.validate import _compliance, _status, _validate
+        if args.command == "validate":
+            return _validate(checked)
+        if args.command == "status":
+            return _status(args, checked, today, output)
         return _compliance(args, checked, today)
-    if args.command == "as-of":
-        return _as_of(args, checked, output, today)
-    if args.command in ("ratify", "unratify", "versions", "diff"):
+    if args.command in ("as-of", "ratify", "unratify", "versions", "diff"):
+        from policyc.cli.history import _as_of, _history_command
+        if args.command == "as-of":
+            return _as_of(args, checked, output, today)
         return _history_command(args, checked, source, output, today)
+    from policyc.cli.build import _build
     return _build(args, checked, source, output, today)

@@ -13,7 +13,6 @@ from pathlib import Path
 from policyc import __version__
 from policyc.engine import formats as format_table
 from policyc.errors import UsageError
-from policyc.source.load import date_hint
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -311,6 +310,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        from policyc.source.load import date_hint  # only for a date that is wrong
         hint = date_hint(text)
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD ({hint})" if hint else
                                          f"{text!r} is not a date written YYYY-MM-DD") from None

@@ -12,8 +12,8 @@ BUG_REPORT = "policyc: internal error (a bug in policyc "
 
 # (the command line, with {src} and {tmp} filled in; the function its work goes through)
 COMMANDS = [
-    (("validate", "--source", "{src}"), "policyc.cli.check_all"),
-    (("status", "--source", "{src}"), "policyc.cli.check_all"),
+    (("validate", "--source", "{src}"), "policyc.pipeline.check_all"),
+    (("status", "--source", "{src}"), "policyc.pipeline.check_all"),
     (("build", "--source", "{src}", "--output", "{tmp}/out", "-q"), "policyc.cli.build.build"),
     (("init", "{tmp}/new"), "policyc.cli.init.init_project"),
     (("import", "{tmp}/x.txt", "--source", "{src}"), "policyc.importing.import_document"),
