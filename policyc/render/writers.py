@@ -39,12 +39,12 @@ def render_pdf(*args, **kwargs) -> bytes:
 
 
 def render_docx(*args, **kwargs) -> bytes:
-    from policyc.render.docx import render_docx as render
+    from policyc.render.word.policy import render_docx as render
     return render(*args, **kwargs)
 
 
 def render_redline_docx(*args, **kwargs) -> bytes:
-    from policyc.render.docx_redline import render_redline_docx as render
+    from policyc.render.word.redline import render_redline_docx as render
     return render(*args, **kwargs)
 
 

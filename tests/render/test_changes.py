@@ -12,7 +12,7 @@ from policyc.history.compare import change_kind, compare
 from policyc.model import Block, ClauseBody, ListItem
 from policyc.pipeline import check_all
 from policyc.render.changes import Run, build_redline, side_text
-from policyc.render.docx_redline import changes
+from policyc.render.word.redline import changes
 from policyc.render.redline import html_sections, pieces_html, summary
 from tests.helpers import TRUST, decide, write_tree
 
@@ -335,7 +335,7 @@ def _word(old, new) -> bytes:
     import zipfile
     from io import BytesIO
 
-    from policyc.render.docx_redline import render_redline_docx
+    from policyc.render.word.redline import render_redline_docx
     data = render_redline_docx(compare(old, new), new, "version 1.0", "the current text", True, dt.date(2026, 11, 22))
     return zipfile.ZipFile(BytesIO(data)).read("word/document.xml")
 

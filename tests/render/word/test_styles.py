@@ -11,7 +11,8 @@ import pytest
 from lxml import etree
 
 from policyc.cli import main
-from policyc.render.docx import Bookmarks, Numbering, Writer, house, new_document
+from policyc.render.word.markdown import Writer
+from policyc.render.word.ooxml import Bookmarks, Numbering, house, new_document
 from policyc.render.word.styles import ACCENT, TEXT_WIDTH, column_widths
 from policyc.text.colour import contrast
 from tests.helpers import EXAMPLE, NS, TODAY, W

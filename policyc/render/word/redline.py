@@ -26,12 +26,33 @@ from docx.oxml.ns import qn
 
 from policyc.history.compare import Comparison
 from policyc.model import ResolvedPolicy
-from policyc.render.changes import ClauseEntry, Piece, Redline, Run, SectionEntry, build_redline
-from policyc.render.docx import (INDENT, LIST_INDENT, Numbering, _el, _props, _set_child, _text_run,
-                                 draft_header, house, indent, keep_with_next, new_document, number_paragraph,
-                                 page_footer, save)
-from policyc.render.word.styles import ACCENT
+from policyc.render.changes import (
+    ClauseEntry,
+    Piece,
+    Redline,
+    Run,
+    SectionEntry,
+    build_redline,
+)
 from policyc.render.redline import summary
+from policyc.render.word.ooxml import (
+    INDENT,
+    LIST_INDENT,
+    Numbering,
+    draft_header,
+    new_element,
+    house,
+    indent,
+    keep_with_next,
+    new_document,
+    number_paragraph,
+    page_footer,
+    paragraph_props,
+    save,
+    set_child,
+    text_run,
+)
+from policyc.render.word.styles import ACCENT
 from policyc.text import prose
 
 MARK = {"insert": "w:ins", "delete": "w:del", "from": "w:moveFrom", "to": "w:moveTo"}
@@ -58,7 +79,7 @@ class Tracked:
         return self.next_id
 
     def mark(self, kind: str):
-        return _el(MARK[kind], id=self._id(), author=self.author, date=self.date)
+        return new_element(MARK[kind], id=self._id(), author=self.author, date=self.date)
 
     def text(self, paragraph, kind: str, text: str, bold: bool = False, run: Optional[Run] = None) -> None:
         """Text as a plain run or as a tracked revision of `kind` (insert, delete, from, to),
@@ -68,10 +89,10 @@ class Tracked:
         look = dict(bold=bold or bool(run and run.strong), italic=bool(run and run.em),
                     code=bool(run and run.code), link=bool(run and run.link))
         if kind == "equal":
-            paragraph._p.append(_text_run(text, **look))
+            paragraph._p.append(text_run(text, **look))
             return
         wrapper = self.mark(kind)
-        wrapper.append(_text_run(text, **look, tag="w:delText" if kind == "delete" else "w:t"))
+        wrapper.append(text_run(text, **look, tag="w:delText" if kind == "delete" else "w:t"))
         paragraph._p.append(wrapper)
 
     def row_mark(self, row, kind: str) -> None:
@@ -83,20 +104,20 @@ class Tracked:
         """Track the paragraph mark itself: an inserted or deleted paragraph goes whole."""
         if kind == "equal":
             return
-        rpr = _el("w:rPr")
+        rpr = new_element("w:rPr")
         rpr.append(self.mark(kind))
-        _set_child(_props(paragraph), rpr)
+        set_child(paragraph_props(paragraph), rpr)
 
     def move_range(self, paragraph, side: str, name: str, start: bool) -> None:
         tag = f"w:move{'From' if side == 'from' else 'To'}Range{'Start' if start else 'End'}"
         if start:
-            element = _el(tag, id=self._id(), author=self.author, date=self.date, name=name)
+            element = new_element(tag, id=self._id(), author=self.author, date=self.date, name=name)
             ppr = paragraph._p.find(qn("w:pPr"))
             (ppr.addnext(element) if ppr is not None else paragraph._p.insert(0, element))
             self._range_ids = getattr(self, "_range_ids", {})
             self._range_ids[(name, side)] = element.get(qn("w:id"))
         else:
-            paragraph._p.append(_el(tag, id=self._range_ids[(name, side)]))
+            paragraph._p.append(new_element(tag, id=self._range_ids[(name, side)]))
 
     def comment(self, paragraph, text: str) -> None:
         """A note beside the paragraph (Word's comments), never part of the text."""
@@ -104,15 +125,15 @@ class Tracked:
         comment._comment_elm.set(qn("w:date"), self.date)
         cid = comment.comment_id
         p = paragraph._p
-        start = _el("w:commentRangeStart", id=cid)
+        start = new_element("w:commentRangeStart", id=cid)
         ppr = p.find(qn("w:pPr"))
         (ppr.addnext(start) if ppr is not None else p.insert(0, start))
-        p.append(_el("w:commentRangeEnd", id=cid))
-        ref = _el("w:r")
-        rpr = _el("w:rPr")
-        rpr.append(_el("w:rStyle", val="CommentReference"))
+        p.append(new_element("w:commentRangeEnd", id=cid))
+        ref = new_element("w:r")
+        rpr = new_element("w:rPr")
+        rpr.append(new_element("w:rStyle", val="CommentReference"))
         ref.append(rpr)
-        ref.append(_el("w:commentReference", id=cid))
+        ref.append(new_element("w:commentReference", id=cid))
         p.append(ref)
 
 
