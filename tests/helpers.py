@@ -13,13 +13,15 @@ import shutil
 import subprocess
 import textwrap
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from policyc.compile.number import number_policy
+from policyc.history.compare import compare
 from policyc.pipeline import check_all
-
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "policy_src"
@@ -200,6 +202,121 @@ PDF_KINDS = {
 }
 
 
+# --- one policy changed in memory: the change model's tests and the Word redline's ----------
+
+CONDUCT = """\
+id: conduct
+title: Staff Conduct Online
+numbering: "1.1 (a)"
+sections:
+  - id: about
+    kind: scope
+    title: About this policy
+    clauses:
+      - id: a1
+        text: This policy covers every form of social media.
+      - id: a2
+        text: Staff must report concerns to the lead at once.
+      - id: a3
+        text: "School devices:"
+        clauses:
+          - id: a3-x
+            text: are lent for work only.
+  - id: rules
+    kind: principles
+    title: Rules
+    clauses:
+      - id: r1
+        text: Keep clear boundaries with pupils.
+      - id: r2
+        text: Do not share passwords.
+  - id: contact
+    kind: incidents
+    title: Contact
+    clauses:
+      - id: c1
+        text: Tell the office.
+"""
+
+CONDUCT_SCHOOL = "name: Oak Primary School\nphase: primary\n"
+
+
+def conduct_policy(folder: Path):
+    """The conduct policy resolved for Oak Primary, from a source tree written in `folder`:
+    what a test module's `base` fixture edits in memory."""
+    root = write_tree(folder, {
+        "trust.yaml": TRUST, "policies/conduct.yaml": CONDUCT, "schools/oak-primary.yaml": CONDUCT_SCHOOL})
+    [policy] = check_all(root).policies
+    return policy
+
+
+def rebuilt(policy, tree):
+    """The policy with its sections' blocks replaced by `tree` (see policy_tree), renumbered."""
+    return number_policy(replace(policy, parts=tuple(replace(p, blocks=tuple(b)) for p, b in tree)))
+
+
+def policy_tree(policy):
+    """Each section with a list of its blocks, to edit in place and give to rebuilt."""
+    return [(p, list(p.blocks)) for p in policy.parts]
+
+
+def find_block(tree, block_id):
+    """(the list holding the block, its index there)."""
+    for part, blocks in tree:
+        for i, block in enumerate(blocks):
+            if block.id == block_id:
+                return blocks, i
+    raise KeyError(block_id)
+
+
+def reword(block_id, text):
+    """An edit (policy -> policy) giving a clause new words."""
+    def edit(policy):
+        tree = policy_tree(policy)
+        blocks, i = find_block(tree, block_id)
+        blocks[i] = replace(blocks[i], body=replace(blocks[i].body, text=text))
+        return rebuilt(policy, tree)
+    return edit
+
+
+def remove(block_id):
+    """An edit (policy -> policy) taking a clause out."""
+    def edit(policy):
+        tree = policy_tree(policy)
+        blocks, i = find_block(tree, block_id)
+        blocks.pop(i)
+        return rebuilt(policy, tree)
+    return edit
+
+
+# A clause's old words, its new words, and the runs the comparison should mark (one list per piece).
+WORDS = {
+    "a one-word edit is that word": (
+        "It covers every form of social media.", "It covers any form of social media.",
+        [[("same", "It covers"), ("deleted", " every"), ("inserted", " any"), ("same", " form of social media.")]]),
+    "a phrase added is only that phrase": (
+        "Tell the lead.", "Tell the lead at once.",
+        [[("same", "Tell the lead"), ("inserted", " at once"), ("same", ".")]]),
+    "a one-word island between two changes joins them": (
+        "Staff must report concerns to the lead at once.", "Staff should report worries to the lead at once.",
+        [[("same", "Staff"), ("deleted", " must report concerns"), ("inserted", " should report worries"),
+          ("same", " to the lead at once.")]]),
+    "a paragraph rewritten in other words is shown whole, old then new": (
+        "Working in a school requires all of us to keep proper professional boundaries at all times.",
+        "Everyone employed here holds a position of trust, in person and online alike.",
+        [[("deleted", "Working in a school requires all of us to keep proper professional boundaries at all times.")],
+         [("inserted", "Everyone employed here holds a position of trust, in person and online alike.")]]),
+}
+
+# A clause that is a lead-in paragraph and a Markdown table.
+TABLE = """We ask about each use separately:
+
+| Use | Who sees it |
+|---|---|
+| Displays in school | People in the school |
+| The school website | Anyone |"""
+
+
 # --- Word's tracked changes -------------------------------------------------------------------
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -240,6 +357,23 @@ def decide(document: bytes, accept: bool) -> bytes:
             p.getparent().remove(p)
     assert not root.findall(".//w:ins", NS) and not root.findall(".//w:del", NS)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def word_redline(old, new) -> bytes:
+    """word/document.xml of the Word redline from one resolved policy to another."""
+    import datetime as dt
+    import zipfile
+    from io import BytesIO
+
+    from policyc.render.word.redline import render_redline_docx
+    data = render_redline_docx(compare(old, new), new, "version 1.0", "the current text", True, dt.date(2026, 11, 22))
+    return zipfile.ZipFile(BytesIO(data)).read("word/document.xml")
+
+
+def word_paragraphs(document: bytes) -> list[str]:
+    """Each w:p's words, deleted ones included (after decide, there are none)."""
+    root = etree.fromstring(document)
+    return ["".join(t.text or "" for t in p.iter(f"{{{W}}}t", f"{{{W}}}delText")) for p in root.iter(f"{{{W}}}p")]
 
 
 def copy_tree(src: Path, dst: Path) -> Path:

@@ -66,7 +66,6 @@ COVERED_BY = {
     "importers/writing.py": ["importers/test_hostile_import.py", "importers/test_import_existing_trust.py"],
     "render/word/markdown.py": ["render/word/test_policy.py"],
     "render/word/ooxml.py": ["render/word/test_styles.py", "render/word/test_policy.py"],
-    "render/word/redline.py": ["render/test_changes.py", "render/word/test_policy.py"],
     "render/pack.py": ["render/test_review_pack.py"],
     "render/pdf_marked.py": ["render/test_pdf_structure.py", "render/test_pdf_reading.py"],
     "render/pdf_tree.py": ["render/test_pdf_structure.py", "render/test_pdf_reading.py"],

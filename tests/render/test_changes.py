@@ -7,134 +7,70 @@ from dataclasses import replace
 
 import pytest
 
-from policyc.compile.number import number_policy
 from policyc.history.compare import change_kind, compare
 from policyc.model import Block, ClauseBody, ListItem
-from policyc.pipeline import check_all
 from policyc.render.changes import Run, build_redline, side_text
-from policyc.render.word.redline import changes
 from policyc.render.redline import html_sections, pieces_html, summary
-from tests.helpers import TRUST, decide, write_tree
-
-POLICY = """\
-id: conduct
-title: Staff Conduct Online
-numbering: "1.1 (a)"
-sections:
-  - id: about
-    kind: scope
-    title: About this policy
-    clauses:
-      - id: a1
-        text: This policy covers every form of social media.
-      - id: a2
-        text: Staff must report concerns to the lead at once.
-      - id: a3
-        text: "School devices:"
-        clauses:
-          - id: a3-x
-            text: are lent for work only.
-  - id: rules
-    kind: principles
-    title: Rules
-    clauses:
-      - id: r1
-        text: Keep clear boundaries with pupils.
-      - id: r2
-        text: Do not share passwords.
-  - id: contact
-    kind: incidents
-    title: Contact
-    clauses:
-      - id: c1
-        text: Tell the office.
-"""
-
-SCHOOL = "name: Oak Primary School\nphase: primary\n"
+from tests.helpers import (
+    TABLE,
+    WORDS,
+    conduct_policy,
+    decide,
+    find_block,
+    policy_tree,
+    rebuilt,
+    remove,
+    reword,
+    word_paragraphs,
+    word_redline,
+)
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    root = write_tree(tmp_path_factory.mktemp("changes") / "src", {
-        "trust.yaml": TRUST, "policies/conduct.yaml": POLICY, "schools/oak-primary.yaml": SCHOOL})
-    [policy] = check_all(root).policies
-    return policy
+    return conduct_policy(tmp_path_factory.mktemp("changes") / "src")
 
 
 # --- edits on a resolved policy ------------------------------------------------------------
 
-def _rebuilt(policy, tree):
-    return number_policy(replace(policy, parts=tuple(replace(p, blocks=tuple(b)) for p, b in tree)))
-
-
-def _tree(policy):
-    return [(p, list(p.blocks)) for p in policy.parts]
-
-
-def _find(tree, block_id):
-    for part, blocks in tree:
-        for i, block in enumerate(blocks):
-            if block.id == block_id:
-                return blocks, i
-    raise KeyError(block_id)
-
-
-def reword(block_id, text):
-    def edit(policy):
-        tree = _tree(policy)
-        blocks, i = _find(tree, block_id)
-        blocks[i] = replace(blocks[i], body=replace(blocks[i].body, text=text))
-        return _rebuilt(policy, tree)
-    return edit
-
-
-def remove(block_id):
-    def edit(policy):
-        tree = _tree(policy)
-        blocks, i = _find(tree, block_id)
-        blocks.pop(i)
-        return _rebuilt(policy, tree)
-    return edit
-
-
 def add_after(block_id, new_id):
     def edit(policy):
-        tree = _tree(policy)
-        blocks, i = _find(tree, block_id)
+        tree = policy_tree(policy)
+        blocks, i = find_block(tree, block_id)
         blocks.insert(i + 1, Block(new_id, ClauseBody(text="A new paragraph."), (), blocks[i].position, True, "letter"))
-        return _rebuilt(policy, tree)
+        return rebuilt(policy, tree)
     return edit
 
 
 def move(block_id, section, index):
     def edit(policy):
-        tree = _tree(policy)
-        blocks, i = _find(tree, block_id)
+        tree = policy_tree(policy)
+        blocks, i = find_block(tree, block_id)
         block = blocks.pop(i)
         dict((p.id, b) for p, b in tree)[section].insert(index, block)
-        return _rebuilt(policy, tree)
+        return rebuilt(policy, tree)
     return edit
 
 
 def move_section(section, index):
     def edit(policy):
-        tree = _tree(policy)
+        tree = policy_tree(policy)
         [entry] = [t for t in tree if t[0].id == section]
         tree.remove(entry)
         tree.insert(index, entry)
-        return _rebuilt(policy, tree)
+        return rebuilt(policy, tree)
     return edit
 
 
 def drop_section(section):
     def edit(policy):
-        return _rebuilt(policy, [t for t in _tree(policy) if t[0].id != section])
+        return rebuilt(policy, [t for t in policy_tree(policy) if t[0].id != section])
     return edit
 
 
 def retitle(section, title):
     def edit(policy):
-        return _rebuilt(policy, [(replace(p, title=title) if p.id == section else p, b) for p, b in _tree(policy)])
+        return rebuilt(policy, [(replace(p, title=title) if p.id == section else p, b) for p, b in policy_tree(policy)])
     return edit
 
 
@@ -226,25 +162,6 @@ def marks(piece):
     return [(r.kind, r.text) for r in piece.runs]
 
 
-WORDS = {
-    "a one-word edit is that word": (
-        "It covers every form of social media.", "It covers any form of social media.",
-        [[("same", "It covers"), ("deleted", " every"), ("inserted", " any"), ("same", " form of social media.")]]),
-    "a phrase added is only that phrase": (
-        "Tell the lead.", "Tell the lead at once.",
-        [[("same", "Tell the lead"), ("inserted", " at once"), ("same", ".")]]),
-    "a one-word island between two changes joins them": (
-        "Staff must report concerns to the lead at once.", "Staff should report worries to the lead at once.",
-        [[("same", "Staff"), ("deleted", " must report concerns"), ("inserted", " should report worries"),
-          ("same", " to the lead at once.")]]),
-    "a paragraph rewritten in other words is shown whole, old then new": (
-        "Working in a school requires all of us to keep proper professional boundaries at all times.",
-        "Everyone employed here holds a position of trust, in person and online alike.",
-        [[("deleted", "Working in a school requires all of us to keep proper professional boundaries at all times.")],
-         [("inserted", "Everyone employed here holds a position of trust, in person and online alike.")]]),
-}
-
-
 @pytest.mark.parametrize("case", list(WORDS))
 def test_words_are_compared_for_people_to_read(base, case):
     old, new, expected = WORDS[case]
@@ -273,14 +190,6 @@ def test_emphasis_and_links_stay_inside_marked_words(base):
     assert "<strong>Always</strong>" in inserted and "the guidance</a>" in inserted  # one <ins> for the whole insertion
 
 
-TABLE = """We ask about each use separately:
-
-| Use | Who sees it |
-|---|---|
-| Displays in school | People in the school |
-| The school website | Anyone |"""
-
-
 def test_a_removed_table_is_a_table_struck_through_as_a_whole(base):
     got = pieces(base, TABLE, "We ask about each use separately.")
     table = next(p for p in got if p.kind == "table")
@@ -302,10 +211,10 @@ def test_a_roman_sub_list_is_one_list_inside_its_item(base):
     items = (ListItem("Report it:", ("to the lead;", "to the head;", "in writing;", "the same day."), "roman"),
              "Keep a note.")
     old = reword("a2", "When you see a concern:")(base)
-    tree = _tree(old)
-    blocks, i = _find(tree, "a2")
+    tree = policy_tree(old)
+    blocks, i = find_block(tree, "a2")
     blocks[i] = replace(blocks[i], body=replace(blocks[i].body, items=items), list_style="letter")
-    new = _rebuilt(old, tree)
+    new = rebuilt(old, tree)
     [entry] = [c for s in build_redline(compare(old, new)).sections for c in s.clauses if c.id == "a2"]
     got = [(p.kind, p.style, p.level, p.marker) for p in entry.pieces]
     assert got == [("paragraph", "", 0, ""), ("item", "letter", 0, "(a)"), ("item", "roman", 1, "(i)"),
@@ -315,53 +224,6 @@ def test_a_roman_sub_list_is_one_list_inside_its_item(base):
     assert html.count('<ol class="roman">') == 1 and html.count("<li") == 6
     assert '<span class="marker">(iv)&nbsp;</span>' in html
     assert html.index('<ol class="roman">') < html.index("(b)&nbsp;")  # nested inside item (a)
-
-
-def test_in_word_a_changed_value_beside_a_change_joins_it():
-    runs = (Run("same", "See"), Run("deleted", " part"), Run("inserted", " paragraph"), Run("same", " "),
-            Run("same", "3.1", was="2.1"), Run("same", " for more."))
-    assert [(k, t) for k, t, _ in changes(runs)] == [
-        ("equal", "See"), ("delete", " part"), ("delete", " "), ("delete", "2.1"),
-        ("insert", " paragraph"), ("insert", " "), ("insert", "3.1"), ("equal", " for more.")]
-
-
-# --- the Word writer over the same model ---------------------------------------------------
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _word(old, new) -> bytes:
-    import datetime as dt
-    import zipfile
-    from io import BytesIO
-
-    from policyc.render.word.redline import render_redline_docx
-    data = render_redline_docx(compare(old, new), new, "version 1.0", "the current text", True, dt.date(2026, 11, 22))
-    return zipfile.ZipFile(BytesIO(data)).read("word/document.xml")
-
-
-def _paragraphs(document: bytes) -> list[str]:
-    from lxml import etree
-    root = etree.fromstring(document)
-    return ["".join(t.text or "" for t in p.iter(f"{W}t", f"{W}delText")) for p in root.iter(f"{W}p")]
-
-
-@pytest.mark.parametrize("case", list(WORDS))
-def test_in_word_accepting_gives_the_new_words_and_rejecting_the_old(base, case):
-    old_text, new_text, _ = WORDS[case]
-    document = _word(reword("a2", old_text)(base), reword("a2", new_text)(base))
-    assert f"1.2 {new_text}" in _paragraphs(decide(document, accept=True))
-    assert f"1.2 {old_text}" in _paragraphs(decide(document, accept=False))
-
-
-def test_in_word_a_removed_table_is_a_table_of_tracked_deleted_rows(base):
-    from lxml import etree
-    document = _word(reword("a2", TABLE)(base), remove("a2")(base))
-    [table] = etree.fromstring(document).iter(f"{W}tbl")
-    rows = list(table.iter(f"{W}tr"))
-    assert len(rows) == 3 and all(r.find(f"{W}trPr/{W}del") is not None for r in rows)
-    assert not list(table.iter(f"{W}t"))  # every word in it is deleted text
-    assert "".join(t.text for t in table.iter(f"{W}delText")).startswith("UseWho sees it")
 
 
 # --- the words outside any section ---------------------------------------------------------
@@ -383,9 +245,9 @@ def test_a_change_to_the_words_under_the_title_is_shown_before_section_1(base):
     assert "The words under the title: wording changed" in summary(comparison, "version 1.0", "the draft")
     html = str(html_sections(build_redline(comparison))[0].clauses[0].body)
     assert "<del>" in html and "<ins>" in html
-    document = _word(old, new)
-    assert new.preamble in _paragraphs(decide(document, accept=True))
-    assert old.preamble in _paragraphs(decide(document, accept=False))
+    document = word_redline(old, new)
+    assert new.preamble in word_paragraphs(decide(document, accept=True))
+    assert old.preamble in word_paragraphs(decide(document, accept=False))
     assert not compare(new, new).front and not compare(new, new).has_changes
 
 
