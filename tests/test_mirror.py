@@ -64,7 +64,6 @@ COVERED_BY = {
     "importers/structure.py": ["importers/test_import_structure.py"],
     "importers/text.py": ["importers/test_import_text.py", "importers/test_import_nested_lists.py"],
     "importers/writing.py": ["importers/test_hostile_import.py", "importers/test_import_existing_trust.py"],
-    "render/word/markdown.py": ["render/word/test_policy.py"],
     "render/pack.py": ["render/test_review_pack.py"],
     "render/pdf_marked.py": ["render/test_pdf_structure.py", "render/test_pdf_reading.py"],
     "render/pdf_tree.py": ["render/test_pdf_structure.py", "render/test_pdf_reading.py"],
