@@ -1,5 +1,7 @@
 """The change model: where each change goes and what it is called (tested here once, for the
-HTML and Word writers alike), and how a clause's words are compared for people to read."""
+HTML and Word writers alike), and how a clause's words are compared for people to read. The
+Word writer's own redline tests are in tests/render/word/test_redline.py; the policy and its
+in-memory edits both modules use are in tests/helpers.py."""
 
 from __future__ import annotations
 
