@@ -19,14 +19,14 @@ from policyc.compile.resolve import resolve_all
 from policyc.engine import formats as format_table
 from policyc.engine.cache import CACHE_NAME, DocumentCache, cache_folder, open_cache, previous_keys
 from policyc.engine.executors import render_all
-from policyc.engine.keys import KeyMaker, fingerprint, source_digest
+from policyc.engine.keys import KeyMaker, fingerprint, source_digest, toolchain
 from policyc.engine.plan import Output, plan_outputs
 from policyc.errors import InvalidSource, Problem, Problems, UserError, counted, display_path
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.site.guard import MARKER, check_output_folder
-from policyc.site.publish import (MANIFEST, carry_over, made, output_lock, plain_os_error, record_made,
-                                  scratch, staged)
+from policyc.site.publish import (MANIFEST, carry_over, file_states, made, output_lock, plain_os_error,
+                                  publish_in_place, record_made, scratch, staged)
 from policyc.source.check import load_project
 
 
@@ -191,7 +191,11 @@ def build(options: BuildOptions, progress: Callable[[str], None] = lambda _: Non
     check_output_folder(options.output, options.source)
     try:
         with output_lock(options.output):
-            _build_into(options, checked, report, plan, selected, on_document, progress, session)
+            if session is None or not _update_in_place(options, checked, report, plan, selected, on_document,
+                                                        progress, session):
+                pages = _build_into(options, checked, report, plan, selected, on_document, progress, session)
+                if session is not None:
+                    session.published = _published(options.output, pages)
     except shutil.Error as exc:  # copying the assets: it lists each file it could not copy, with why
         first = exc.args[0][0] if exc.args and isinstance(exc.args[0], list) and exc.args[0] else None
         code = re.match(r"\[Errno (\d+)\] ([^:]*)", str(first[2])) if first else None
@@ -223,8 +227,7 @@ def make_document(options: BuildOptions, checked: Checked, rel: str, session=Non
     check_output_folder(options.output, options.source)
     output = options.output.resolve()
     with output_lock(output):
-        memo = session.digests() if session is not None else None
-        key = KeyMaker(formats, options.today, checked.histories, memo).key(found)
+        key = _keys(formats, options, checked, session).key(found)
         target = output / rel
         entry = made(output).get(rel)
         if entry and len(entry) >= 4 and entry[2] == key and target.is_file():
@@ -254,7 +257,7 @@ def render_first(options: BuildOptions, checked: Checked, pages: set[str], sessi
         return {}
     output = options.output.resolve()
     before = made(output)
-    keys = KeyMaker(options.formats, options.today, checked.histories, session.digests() if session else None)
+    keys = _keys(options.formats, options, checked, session)
     changed = [o for o in wanted if (before.get(o.path) or ["", "", ""])[2:3] != [keys.key(o)]]
     if not changed or not output.is_dir():
         return {}
@@ -293,10 +296,10 @@ def _every_document(checked: Checked, session) -> dict[str, Output]:
 
 
 def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, plan: list, selected,
-                on_document, progress, session) -> None:
-    """Stage every file, then swap the staging folder in (the part of a build that writes)."""
+                on_document, progress, session) -> dict:
+    """Stage every file, then swap the staging folder in (the part of a build that writes).
+    Gives what each site page was made from (site.reads), for a session's next build."""
     project = checked.project
-    memo = session.digests() if session is not None else None
     from policyc.render.writers import Context
     with staged(options.output, keep_existing=False, **({"discard": session.discard} if session else {})) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
@@ -309,7 +312,7 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
         if cache:
             inputs = fingerprint(checked.sources, options.formats, options.today)
             known = previous_keys(options.output, inputs) if inputs else {}
-            keys = KeyMaker(options.formats, options.today, checked.histories, memo)
+            keys = _keys(options.formats, options, checked, session)
             key_of = {o.path: known.get(o.path) or keys.key(o) for o in documents}
             if inputs:
                 cache.save_keys(inputs, key_of)
@@ -330,11 +333,18 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
             progress(f"[{report.rendered}/{len(todo)}] {path}")
             if on_document:
                 on_document(report.rendered, len(todo), path)
+        context.sizes = _sizes(documents, root)
+        pages = {}
+        if session is not None:
+            from policyc.site.reads import page_reads
+            context.entry_memo = session.entries
         for out in plan:  # the site last: indexes give the size of each PDF
             if out.policy is None and out.format != "assets":
                 WRITERS[out.format](out, context)
+                if session is not None:
+                    pages[out.path] = page_reads(out, context)
         schools = {s.slug for s in project.schools}
-        keys = KeyMaker(options.formats, options.today, checked.histories, memo)
+        keys = _keys(options.formats, options, checked, session)
         owners = _owners(root, documents, schools, keys, key_of)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
         every = _every_document(checked, session)
@@ -347,8 +357,173 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
             if out is None:
                 return ""
             if tuple(formats) not in makers:
-                makers[tuple(formats)] = KeyMaker(tuple(formats), options.today, checked.histories, memo)
+                makers[tuple(formats)] = _keys(tuple(formats), options, checked, session)
             return makers[tuple(formats)].key(out)
 
         report.removed, report.stale = carry_over(options.output, root, owners, options.formats, alive, schools,
                                                   current)
+    return pages
+
+
+def _keys(formats: tuple[str, ...], options: BuildOptions, checked: Checked, session) -> KeyMaker:
+    """The output keys of a build of `formats`; a session's keep their digests and keys."""
+    if session is None:
+        return KeyMaker(formats, options.today, checked.histories)
+    return KeyMaker(formats, options.today, checked.histories, session.digests(), session.keys)
+
+
+def _sizes(documents: list[Output], root: Path) -> dict[str, int]:
+    """The size of each public PDF this build wrote under `root`: what the site's pages show."""
+    printed = format_table.PRINTED
+    sizes = {}
+    for out in documents:
+        if out.format == printed:
+            try:
+                sizes[out.path] = os.stat(root / out.path).st_size
+            except OSError:
+                pass
+    return sizes
+
+
+def _published(output: Path, pages: dict):
+    """What a session's build left in `output`, for the next build to update in place."""
+    from policyc.session import Published
+    files, _ = file_states(output.resolve())
+    return Published(output.resolve(), files, pages, toolchain())
+
+
+def _update_in_place(options: BuildOptions, checked: Checked, report: BuildReport, plan: list, selected,
+                     on_document, progress, session) -> bool:
+    """A session's build when its last one left the output: make only the files whose inputs
+    changed, in a scratch folder, then move them over their places and remove what the sources
+    no longer make (site.publish.publish_in_place). The output it leaves is the one a staged
+    build would leave, byte for byte, manifest included; False (nothing done) when the output
+    is not one this can update: none yet, another output folder, or a file where a folder
+    must go.
+
+    Why: a staged build links every file of a trust's output (thousands) into a new folder
+    and renders every site page again, for a save that changed one school. Here a document is
+    left as it is when the manifest says it was made for the key the sources give it now and
+    the file is the one the session left (same inode, size and time); a site page when what
+    it reads (site.reads) is what it read then; the assets when the compiler is the same."""
+    held = session.published
+    output = options.output.resolve()
+    if held is None or held.output != output or not output.is_dir():
+        return False
+    on_disk, folders = file_states(output)
+    planned = {o.path for o in plan if o.format != "assets"}
+    if any(rel in folders or _under_a_file(rel, on_disk) for rel in planned):
+        return False  # a file where a folder must go, or the other way round: the staged build sorts it out
+
+    def untouched(rel: str) -> bool:
+        return rel in on_disk and on_disk[rel] == held.files.get(rel)
+
+    project = checked.project
+    before = made(output)
+    documents = [o for o in plan if o.policy is not None]
+    keys = _keys(options.formats, options, checked, session)
+    key_of = {o.path: keys.key(o) for o in documents}
+    stale_docs = [o for o in documents
+                  if (before.get(o.path) or [""] * 3)[2:3] != [key_of[o.path]] or not untouched(o.path)]
+    from policyc.render.writers import Context, asset_files
+    from policyc.site.reads import page_reads
+    with scratch(output) as folder:
+        context = Context(folder, project, checked.histories, options.formats, options.today)
+        context.entry_memo = session.entries
+        cache = DocumentCache(cache_folder(output), session.verified) if options.cache else None
+        todo = [o for o in stale_docs if not (cache and cache.place(key_of[o.path], folder / o.path))]
+        report.reused = len(documents) - len(todo)
+        if selected is not None:
+            report.also_rebuilt = sum(o.path not in selected for o in todo)
+        pending = {o.path for o in todo}
+        if on_document:
+            on_document(0, len(todo), "")
+        report.written.extend(o.path for o in documents if o.path not in pending)
+        for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks,
+                                            times=report.render_seconds):
+            report.written.append(path)
+            report.rendered += 1
+            progress(f"[{report.rendered}/{len(todo)}] {path}")
+            if on_document:
+                on_document(report.rendered, len(todo), path)
+        remade = {o.path for o in stale_docs}
+        context.sizes = {**_sizes([o for o in documents if o.path not in remade], output),
+                         **_sizes([o for o in documents if o.path in remade], folder)}
+        assets = [o for o in plan if o.format == "assets"]
+        shipped = {f"{o.path}/{name}" for o in assets for name in asset_files()}
+        for out in assets:
+            if held.toolchain != toolchain() or not all(untouched(f"{out.path}/{n}") for n in asset_files()):
+                WRITERS[out.format](out, context)
+        pages = {}
+        for out in plan:
+            if out.policy is None and out.format != "assets":
+                reads = page_reads(out, context)
+                if reads is not None and reads.same_as(held.pages.get(out.path)) and untouched(out.path):
+                    pages[out.path] = reads
+                    continue
+                WRITERS[out.format](out, context)
+                pages[out.path] = reads
+                new, old = folder / out.path, output / out.path
+                if untouched(out.path) and new.read_bytes() == old.read_bytes():
+                    new.unlink()  # the same bytes: left as they are on disk
+        produced, _ = file_states(folder)
+
+        # What the last output held that this build does not make: as carry_over decides.
+        schools = {s.slug for s in project.schools}
+        alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
+        every = _every_document(checked, session)
+        removed: list[tuple[bool, str]] = []
+        stale: list[str] = []
+        owners: dict[str, list] = {}
+        ours = planned | shipped
+        doc_of = {o.path: o for o in documents}
+        makers = {tuple(options.formats): keys}
+        for rel in sorted(on_disk, key=lambda r: r.split("/")):
+            if rel in ours or rel in produced or rel in (MARKER, MANIFEST):
+                continue
+            entry = before.get(rel)
+            if entry is None:
+                continue  # not policyc's: kept, never listed
+            school, policy = (entry + ["", ""])[:2]
+            gone = (policy and (school, policy) not in alive) or (school and school not in schools)
+            if gone or format_table.of_suffix(Path(rel).suffix) in options.formats:
+                removed.append((not policy, rel))
+                continue
+            if len(entry) >= 4 and entry[2]:
+                out, built = every.get(rel), tuple(entry[3])
+                if out is not None and built not in makers:
+                    makers[built] = _keys(built, options, checked, session)
+                if (makers[built].key(out) if out is not None else "") != entry[2]:
+                    stale.append(rel)
+                    continue
+            owners[rel] = entry
+        for rel in sorted(ours | set(produced)):
+            if rel not in produced and rel not in on_disk:
+                continue
+            parts = rel.split("/")
+            school = next((p for p in parts[:2] if p in schools), "")
+            doc = doc_of.get(rel)
+            owners[rel] = ([doc.policy.school_slug, doc.policy.policy_id, key_of[rel], list(options.formats)]
+                           if doc is not None else [school, ""])
+        if cache:
+            for rel in pending:
+                cache.store(key_of[rel], folder / rel)
+            inputs = fingerprint(checked.sources, options.formats, options.today)
+            if inputs:
+                cache.save_keys(inputs, key_of)
+        report.removed = [rel for _, rel in sorted(removed)]
+        report.stale = stale
+        publish_in_place(output, folder, sorted(produced), report.removed + stale, owners)
+    for rel in produced:
+        info = os.stat(output / rel)
+        on_disk[rel] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    for rel in report.removed + report.stale:
+        on_disk.pop(rel, None)
+    held.files, held.pages, held.toolchain = on_disk, pages, toolchain()
+    session.counts["in place"] += 1
+    return True
+
+
+def _under_a_file(rel: str, files: dict) -> bool:
+    parts = rel.split("/")
+    return any("/".join(parts[:i]) in files for i in range(1, len(parts)))

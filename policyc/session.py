@@ -165,6 +165,15 @@ def _same(a: tuple, b: tuple) -> bool:
     return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
+class Published:
+    """What a session's last build left in its output folder, so the next one updates it in
+    place (pipeline._update_in_place): each file's inode, size and modification time, what
+    each site page was made from (site.reads), and the compiler that made the assets."""
+
+    def __init__(self, output: Path, files: dict[str, tuple], pages: dict, toolchain: str) -> None:
+        self.output, self.files, self.pages, self.toolchain = output, files, pages, toolchain
+
+
 class Session:
     """Kept by `serve` between saves; passed to pipeline.check_all and pipeline.build."""
 
@@ -174,10 +183,13 @@ class Session:
         self.numbered, self.linked, self.histories = _Memo(), _Memo(), _Memo()
         self.key_memo = _Memo()
         self.reading = _SessionReading(self)
-        self.counts = {"read": 0, "resolved": 0, "histories": 0}
+        self.counts = {"read": 0, "resolved": 0, "histories": 0, "in place": 0}
         self.built = None  # the last build's pipeline.Checked: what a document made on demand is made from
         self.every = None  # (a Checked, every document its sources make in every format, by path)
         self.verified: dict = {}  # the cache's entries whose seal was checked: see engine.cache.DocumentCache
+        self.published: Optional[Published] = None  # what the last build left in the output: see below
+        self.entries: dict = {}  # the site's entries, by history: see site.bundle.entries
+        self.keys: dict = {}  # output keys, by path and formats: see engine.keys.KeyMaker
         self._discarding: list[threading.Thread] = []
 
     def digests(self) -> dict:

@@ -131,6 +131,8 @@ def test_session_builds_equal_clean_builds_after_random_edits(tmp_path):
         differ = [p for p in mine if mine[p] != theirs[p]]
         assert not differ, (what, differ[:10])
         shutil.rmtree(clean)
+    # every build after the first updated the output in place, none restaged it
+    assert session.counts["in place"] == len(plan)
 
 
 def test_a_session_reuses_what_did_not_change(tmp_path):

@@ -151,12 +151,14 @@ class KeyMaker:
     """Keys for one build: the build date enters only as what it shows (a review overdue or not)."""
 
     def __init__(self, formats: tuple[str, ...], today: dt.date, histories: list = (),
-                 memo: Optional[dict] = None) -> None:
+                 memo: Optional[dict] = None, known: Optional[dict] = None) -> None:
         """`memo`: digests kept from earlier builds (a serve session's), by object, so an
-        object that is the same one is not hashed again."""
+        object that is the same one is not hashed again. `known`: the keys themselves, by
+        output path and formats, with everything `key` reads (the policy and history by identity)."""
         self.formats, self.today = tuple(formats), today
         self.siblings = sibling_pages(histories)
         self._memo: dict[int, tuple[Any, str]] = {} if memo is None else memo  # id -> (the object, kept alive; its digest)
+        self._known = known
 
     def _digest(self, value: Any, view=lambda v: v) -> str:
         if value is None:
@@ -172,6 +174,16 @@ class KeyMaker:
 
     def key(self, out: Output) -> str:
         """The same for any two outputs whose writer would produce the same bytes."""
+        if self._known is None:
+            return self._key(out)
+        school = out.policy.school_slug if out.policy is not None else out.school
+        reads = (out.format, out.school, out.members, self.today, self.siblings.get(school))
+        held = self._known.get((out.path, self.formats))
+        if held is None or held[0] is not out.policy or held[1] is not out.history or held[2] != reads:
+            held = self._known[(out.path, self.formats)] = (out.policy, out.history, reads, self._key(out))
+        return held[3]
+
+    def _key(self, out: Output) -> str:
         shown = None
         if out.policy is not None:
             p = out.policy

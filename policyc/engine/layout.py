@@ -17,6 +17,7 @@ where a file's stylesheet and fonts are (`assets_for`). Moving an output is a ch
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 REVIEW = "review"  # drafts, proposed versions, redlines and review packs: outside every school's folder
 BOARD = "trust-board"  # the review area's folder for what the trust board approves once for every school
@@ -83,8 +84,10 @@ def is_archived(path: str) -> bool:
     return "/archive/" in path
 
 
+@lru_cache(maxsize=1 << 16)
 def relative(target: str, source: str) -> str:
-    """The link from the file at `source` to the file at `target`."""
+    """The link from the file at `source` to the file at `target` (kept: a trust's pages ask
+    for the same few thousand links on every build, and relpath asks the system where it is)."""
     return posixpath.relpath(target, posixpath.dirname(source))
 
 

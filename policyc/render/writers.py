@@ -13,7 +13,7 @@ import shutil
 from copy import copy as copy_object
 from dataclasses import dataclass
 from dataclasses import replace as copy
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -193,6 +193,12 @@ def write_assets(out: Output, ctx: "Context") -> None:
     shutil.copytree(first, target, copy_function=_link_or_copy)
 
 
+@lru_cache(maxsize=1)
+def asset_files() -> tuple[str, ...]:
+    """Each file of an assets folder, relative to it: what write_assets puts there."""
+    return tuple(sorted(p.relative_to(ASSET_DIR).as_posix() for p in ASSET_DIR.rglob("*") if p.is_file()))
+
+
 def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
@@ -213,6 +219,12 @@ class Context:
         self.root, self.project, self.histories = root, project, histories
         self.formats, self.today = formats, today
         self.site_entries: list | None = None  # filled by site.entries once the documents exist
+        # The size in bytes of each document this build writes whose size a page shows (the
+        # public PDFs), told by the build once they are written: the site never reads them back.
+        self.sizes: dict[str, int] = {}
+        self.entry_memo: dict | None = None  # serve's session: site entries kept by their history
+        self.entries_of: dict[str, list] = {}  # site.entries by school, with site_entries
+        self._by_school: dict[str, list] | None = None  # see histories_of
         self.assets_copied: Path | None = None  # the build's first copy of the assets: see write_assets
         # All a document's writer reads besides its plan entry: see for_documents.
         self.siblings = sibling_pages(histories)
@@ -224,11 +236,20 @@ class Context:
         share of the trust, not the whole of it."""
         slim = copy_object(self)
         slim.project, slim.histories = None, []
+        slim._by_school, slim.entry_memo, slim.site_entries, slim.entries_of = None, None, None, {}
         return slim
 
     @property
     def policies(self) -> list[ResolvedPolicy]:
         return [h.current for h in self.histories]
+
+    def histories_of(self, school: str) -> tuple:
+        """The histories of one school's policies, in the build's order."""
+        if self._by_school is None:
+            self._by_school = {}
+            for history in self.histories:
+                self._by_school.setdefault(history.current.school_slug, []).append(history)
+        return tuple(self._by_school.get(school, ()))
 
 
 # The writers that belong to no format; each format's are named by its row in engine/formats.py.

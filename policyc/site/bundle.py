@@ -90,10 +90,13 @@ BUCKETS = {
 
 def entries(ctx: Context, school: Optional[str] = None) -> list[Entry]:
     """Every policy as the trust's own pages describe it, made once per build: the site files
-    are written after every document, so the PDF sizes are final by then."""
+    are written after every document, so the PDF sizes are final by then (ctx.sizes)."""
     if ctx.site_entries is None:
         ctx.site_entries = _all_entries(ctx)
-    return [e for e in ctx.site_entries if not school or e.school_slug == school]
+        ctx.entries_of = {}
+        for e in ctx.site_entries:
+            ctx.entries_of.setdefault(e.school_slug, []).append(e)
+    return list(ctx.site_entries) if not school else list(ctx.entries_of.get(school, ()))
 
 
 def public_entries(ctx: Context, school: str) -> list[Entry]:
@@ -108,36 +111,58 @@ PREPARATION = Standing("preparation", "In preparation: not yet ratified", False)
 
 
 def _all_entries(ctx: Context) -> list[Entry]:
-    """One entry per school's policy, describing the version in force (what is published)."""
-    phases = {s.slug: s.phase.replace("-", " ") for s in ctx.project.schools}
-    labels = {s.slug: s.label for s in ctx.project.schools}  # never an empty name in a list
-    page, printed = formats.get(formats.PAGE).suffix, formats.get(formats.PRINTED).suffix
+    """One entry per school's policy, describing the version in force (what is published).
+    An entry reads its history, its school, the date, the formats and its PDF's size; with
+    a session's memo (ctx.entry_memo) one whose inputs are the same is the entry made before."""
+    schools = {s.slug: s for s in ctx.project.schools}
+    printed = formats.get(formats.PRINTED).suffix
+    memo, kept = ctx.entry_memo, {}
     out = []
     for history in ctx.histories:
-        current, in_force = history.current, history.in_force
-        shown = in_force or current
-        r = shown.ratification
-        index = layout.school_file(current.school_slug, layout.SCHOOL_INDEX)  # the entry's links are from here
-        pdf = inside(ctx.root, public_path(current, printed))
-        archive = tuple({"version": s.version, "ratified": s.date.isoformat(),
-                         "html": layout.relative(archive_path(current, s.version, page), index),
-                         "pdf": layout.relative(archive_path(current, s.version, printed), index)}
-                        for s in reversed(history.snapshots))
-        published = in_force is not None
-        out.append(Entry(
-            current.school_slug, labels[current.school_slug], phases[current.school_slug], current.policy_id, shown.title,
-            r.version if published else "", shown.body, r.date if published else None,
-            r.next_review if published else None,
-            standing(r, ctx.today) if published else PREPARATION,
-            layout.relative(public_path(current, page), index) if published else "",
-            layout.relative(public_path(current, printed), index) if published and pdf.exists() else "",
-            pdf.stat().st_size if published and pdf.exists() else 0, archive,
-            _pending(history) if history.pending else "",
-            review_path(current, page) if history.pending else "",
-            redline_path(history, page) if history.changed_since else "", current.approver,
-            published and r.status == "adopted", r.written if published else (),
-            pack_path(current, page) if history.pending and formats.PAGE in ctx.formats else ""))
+        current = history.current
+        school = schools[current.school_slug]
+        size = ctx.sizes.get(public_path(current, printed))
+        if memo is None:
+            out.append(_entry(history, school, size, ctx.today, ctx.formats))
+            continue
+        held = memo.get(id(history))
+        if held is None or held[0] is not history or held[1] is not school or held[2] != (size, ctx.today,
+                                                                                       ctx.formats):
+            held = (history, school, (size, ctx.today, ctx.formats),
+                    _entry(history, school, size, ctx.today, ctx.formats))
+        kept[id(history)] = held
+        out.append(held[3])
+    if memo is not None:  # only this build's: the memo holds no history gone from the sources
+        memo.clear()
+        memo.update(kept)
     return out
+
+
+def _entry(history, school, size: Optional[int], today: dt.date, built: tuple[str, ...]) -> Entry:
+    page, printed = formats.get(formats.PAGE).suffix, formats.get(formats.PRINTED).suffix
+    current, in_force = history.current, history.in_force
+    shown = in_force or current
+    r = shown.ratification
+    index = layout.school_file(current.school_slug, layout.SCHOOL_INDEX)  # the entry's links are from here
+    archive = tuple({"version": s.version, "ratified": s.date.isoformat(),
+                     "html": layout.relative(archive_path(current, s.version, page), index),
+                     "pdf": layout.relative(archive_path(current, s.version, printed), index)}
+                    for s in reversed(history.snapshots))
+    published = in_force is not None
+    has_pdf = published and size is not None
+    return Entry(
+        current.school_slug, school.label, school.phase.replace("-", " "), current.policy_id, shown.title,
+        r.version if published else "", shown.body, r.date if published else None,
+        r.next_review if published else None,
+        standing(r, today) if published else PREPARATION,
+        layout.relative(public_path(current, page), index) if published else "",
+        layout.relative(public_path(current, printed), index) if has_pdf else "",
+        size if has_pdf else 0, archive,
+        _pending(history) if history.pending else "",
+        review_path(current, page) if history.pending else "",
+        redline_path(history, page) if history.changed_since else "", current.approver,
+        published and r.status == "adopted", r.written if published else (),
+        pack_path(current, page) if history.pending and formats.PAGE in built else "")
 
 
 def _pending(history) -> str:

@@ -236,3 +236,60 @@ def _read_manifest(output: Path) -> dict[str, list]:
         return {k: list(v) for k, v in files.items() if isinstance(k, str) and isinstance(v, list)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def file_states(root: Path) -> tuple[dict[str, tuple], set[str]]:
+    """Every regular file under `root` but the cache, with its inode, size and modification
+    time (what tells a file left as it was from one written since), and every folder."""
+    files: dict[str, tuple] = {}
+    folders: set[str] = set()
+
+    def walk(at: str) -> None:
+        try:
+            with os.scandir(root / at if at else root) as found:
+                listed = list(found)
+        except OSError:
+            return
+        for entry in listed:
+            rel = f"{at}/{entry.name}" if at else entry.name
+            if not at and entry.name == CACHE_NAME:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.add(rel)
+                walk(rel)
+            elif entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                files[rel] = (info.st_ino, info.st_size, info.st_mtime_ns)
+            else:
+                files[rel] = ("other",)
+    walk("")
+    return files, folders
+
+
+def publish_in_place(output: Path, made_in: Path, produced: list[str], removed: list[str],
+                     owners: dict[str, list]) -> None:
+    """Move the files made in `made_in` (paths relative to it, `produced`) over their places in
+    `output`, remove `removed`, and write the manifest `owners`: what serve does after a save
+    in place of staging and swapping the whole output (thousands of files, for a save that
+    changed a few). Run under `output_lock`, once everything is made: the folders are made
+    first, so what can run out of space fails before any file is replaced; each file is then
+    replaced by a rename, so none is ever seen half written. A folder left empty goes."""
+    output = output.resolve()
+    for rel in produced:
+        (output / rel).parent.mkdir(parents=True, exist_ok=True)
+    if not (output / MARKER).is_file():
+        (output / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    temp = made_in / MANIFEST
+    temp.write_text(json.dumps({"files": owners}, indent=0, sort_keys=True), encoding="utf-8")
+    for rel in produced:
+        os.replace(made_in / rel, output / rel)
+    for rel in removed:
+        (output / rel).unlink(missing_ok=True)
+        folder = (output / rel).parent
+        while folder != output:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or not there
+                break
+            folder = folder.parent
+    os.replace(temp, output / MANIFEST)
