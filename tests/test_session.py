@@ -74,9 +74,11 @@ class Edits:
 
     def clause_text(self) -> str:
         self.n += 1
-        path = self._pick("policies")
         # a line of prose inside a block of clause text: ends a sentence, names nothing
-        self._sub(path, r"^(\s+[A-Z][^:#{}\[\]\"\n]*)\.$", rf"\1, as revised ({self.n}).")
+        prose = r"^(\s+[A-Z][^:#{}\[\]\"\n]*)\.$"
+        path = self.rng.choice([p for p in sorted((self.src / "policies").glob("*.yaml"))
+                                if re.search(prose, p.read_text(encoding="utf-8"), re.M)])
+        self._sub(path, prose, rf"\1, as revised ({self.n}).")
         return f"clause text in {path.name}"
 
     def trust_value(self) -> str:
@@ -180,3 +182,49 @@ def test_the_open_page_is_rendered_first_with_the_bytes_the_build_then_writes(tm
     assert f"{name} Renamed".encode() in shown[page]
     build(options, checked=checked, session=session)
     assert (out / page).read_bytes() == shown[page]
+
+
+def test_in_place_updates_keep_and_drop_other_formats_as_a_staged_build_does(tmp_path):
+    """serve's HTML builds after a full one: the Word files of the full build are kept while
+    current and left out once stale, the same files and bytes (manifest included) as plain
+    HTML builds of the same sources into a folder that had the same full build."""
+    src = tmp_path / "src"
+    shutil.copytree(EXAMPLE, src)
+    served, plain = tmp_path / "served", tmp_path / "plain"
+    for out in (served, plain):
+        build(BuildOptions(src, out, TODAY, ("html", "docx")))
+    words = sorted(p.relative_to(served).as_posix() for p in served.rglob("*.docx"))
+    assert words
+    session = Session()
+    edits = Edits(src, random.Random(5))
+    for step, kind in enumerate([None, edits.school_name, edits.clause_text, edits.add_or_remove,
+                                 edits.add_or_remove, edits.trust_value]):
+        what = kind() if kind else "nothing"
+        mine = build(BuildOptions(src, served, TODAY, ("html",)), session=session)
+        theirs = build(BuildOptions(src, plain, TODAY, ("html",)))
+        assert (mine.removed, mine.stale) == (theirs.removed, theirs.stale), what
+        assert tree(served) == tree(plain), what
+    assert session.counts["in place"] == 5
+    left = {p.relative_to(served).as_posix() for p in served.rglob("*.docx")}
+    assert left and left < set(words)  # some kept, the stale ones gone
+
+
+def test_an_output_file_changed_by_hand_is_made_again(tmp_path):
+    """In place, a file is left alone only while it is the one the session wrote: one edited,
+    replaced or deleted in the output since is made again; a file policyc did not make stays."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(EXAMPLE, src)
+    session = Session()
+    assert outcome(src, out, session) is None
+    clean = tree(out)
+    page = next(p for p in sorted(out.glob("*/*.html")) if p.name != "index.html")
+    page.write_text("edited by hand", encoding="utf-8")
+    (out / "dashboard.html").unlink()
+    index = next(out.glob("*/index.html"))
+    index.unlink()
+    index.write_bytes(b"replaced")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert outcome(src, out, session) is None
+    assert session.counts["in place"] == 1
+    assert {k: v for k, v in tree(out).items() if k != "notes.txt"} == clean
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
