@@ -43,6 +43,7 @@ from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy
 from policyc.errors import Problems
 from policyc.history.attach import PolicyHistory, attach_history
+from policyc.history.snapshot import LENT, load_snapshots
 from policyc.model import Project, ResolvedPolicy
 from policyc.source.check import Reading, _read
 from policyc.source.read import SourceFile, read_source_bytes
@@ -181,6 +182,7 @@ class Session:
         self.files, self.models, self.checked, self.resolved = _Memo(), _Memo(), _Memo(), _Memo()
         self.schools = _Memo()  # a school's numbered policies (by identity) -> their linked ones
         self.numbered, self.linked, self.histories = _Memo(), _Memo(), _Memo()
+        self.snapshots = _Memo()  # a policy's snapshots, by school, policy and source folder
         self.key_memo = _Memo()
         self.reading = _SessionReading(self)
         self.counts = {"read": 0, "resolved": 0, "histories": 0, "in place": 0}
@@ -212,12 +214,17 @@ class Session:
         trust = project.trust
         key = (id(trust), id(policy), id(school))
         held = self.resolved.get(key)
+        was = held[4] if held is not None else None
         if held is not None and not (held[0] is trust and held[1] is policy and held[2] is school
                                      and self._same_others(project, policy, held[3])):
             held = None
         if held is None:
             told, consulted = Problems(), set()
             result = resolve_policy(project, policy, school, told, consulted)
+            if result is not None and was is not None and result == was:
+                # Another policy it looked at changed, but not what it took from it: the very
+                # object of the last build, so its numbering, history and keys are reused.
+                result = was
             others = {p.id: p for p in project.policies if p.id != policy.id}
             seen = tuple(others.values()) if "*" in consulted else None
             deps = {pid: others.get(pid) for pid in consulted if isinstance(pid, str) and pid != "*"}
@@ -269,13 +276,26 @@ class Session:
         return [linked_of[id(p)] for p in numbered]
 
     def attach_history(self, policy: ResolvedPolicy, root: Path, problems: Problems) -> PolicyHistory:
-        """As history.attach.attach_history, reused while the policy and its snapshot files are the same."""
+        """As history.attach.attach_history, reused while the policy and its snapshot files are the same.
+        The snapshots themselves are kept while their files and what they take from the
+        policy (history.snapshot.LENT) are the same, so an edit to the text in preparation
+        leaves the ratified versions (and their documents' keys) as the objects they were."""
         state = _snapshot_state(root / "snapshots" / policy.school_slug / policy.policy_id)
+        where = (policy.school_slug, policy.policy_id, str(root))
         held = self.histories.get(id(policy))
         if held is None or held[0] is not policy or held[1] != state or held[2] != root:
+            lent = tuple(getattr(policy, name) for name in LENT)
+            loaded = self.snapshots.get(where)
+            if loaded is None or loaded[0] != state or loaded[1] != lent:
+                told = Problems()
+                loaded = (state, lent, tuple(load_snapshots(root, policy, told)), told)
+            self.snapshots.put(where, loaded)
             told = Problems()
-            held = (policy, state, root, attach_history(policy, root, told), told)
+            told.replay(loaded[3])
+            held = (policy, state, root, attach_history(policy, root, told, loaded[2]), told)
             self.counts["histories"] += 1
+        else:
+            self.snapshots.get(where)  # kept for the next build
         self.histories.put(id(policy), held)
         problems.replay(held[4])
         return held[3]
@@ -283,7 +303,7 @@ class Session:
     def turn(self) -> None:
         """A build is over: let go of what neither it nor the two before it used."""
         for memo in (self.files, self.models, self.checked, self.resolved, self.numbered, self.linked,
-                     self.schools, self.histories, self.key_memo):
+                     self.schools, self.histories, self.snapshots, self.key_memo):
             memo.turn()
 
     def discard(self, old_output: Path) -> None:

@@ -101,22 +101,31 @@ class DocumentCache:
         self.verified = verified
         self.secret = _secret(folder, create=True)
         self._entries: dict[str, Path] = {}
-        if folder.is_dir():
-            for shard in folder.iterdir():
-                if shard.is_dir() and len(shard.name) == 2:
-                    self._index(shard)
+        self._shards: set[str] = set()  # the shards listed so far: each the first time a key in it is asked for
 
-    def _index(self, shard: Path) -> None:
-        for entry in shard.iterdir():
+    def _index(self, name: str) -> None:
+        if name in self._shards:
+            return
+        self._shards.add(name)
+        shard = self.folder / name
+        try:
+            found = list(shard.iterdir()) if shard.is_dir() and not shard.is_symlink() else []
+        except OSError:
+            found = []
+        for entry in found:
             key, dot, _ = entry.name.partition(".")
             if entry.name.startswith(".tmp-"):
-                if time.time() - entry.stat().st_mtime > _STALE_TEMP:
-                    entry.unlink(missing_ok=True)
-            elif dot and key.startswith(shard.name):
+                try:
+                    if time.time() - entry.stat().st_mtime > _STALE_TEMP:
+                        entry.unlink(missing_ok=True)
+                except OSError:
+                    pass
+            elif dot and key.startswith(name):
                 self._entries[key] = entry
 
     def place(self, key: str, target: Path) -> bool:
         """Put the cached bytes for `key` at `target`; False when there is no sound entry."""
+        self._index(key[:2])
         entry = self._entries.get(key)
         if entry is None:
             return False
@@ -153,6 +162,7 @@ class DocumentCache:
     def store(self, key: str, rendered: Path) -> None:
         """Keep the bytes just written at `rendered` under `key`."""
         data = rendered.read_bytes()
+        self._index(key[:2])
         shard = self.folder / key[:2]
         shard.mkdir(parents=True, exist_ok=True)
         entry = shard / f"{key}.{_seal(self.secret, key, hashlib.sha256(data).hexdigest())}"

@@ -25,6 +25,7 @@ from policyc.engine import formats
 from policyc.engine.layout import in_review as in_review_area
 from policyc.engine.plan import Output
 from policyc.errors import Position
+from policyc.model import ClauseBody
 from policyc.history.attach import sibling_pages
 from policyc.history.status import standing
 from policyc.resources import TEMPLATE_DIR
@@ -50,6 +51,14 @@ def _fields_of(kind: type) -> Optional[tuple[str, Callable[[Any], tuple]]]:
     return _FIELDS.setdefault(kind, (kind.__name__, getter))
 
 
+# A model clause's words are one object however many schools' policies hold it (resolution
+# keeps the model's ClauseBody), so their plain form is made once per object, not once per
+# school: kept by identity, with the object, and let go all at once past the limit.
+_SHARED = frozenset({ClauseBody})
+_SHARED_LIMIT = 1 << 17
+_SHARED_MEMO: dict[int, tuple[Any, Any]] = {}
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready copy of a model value, the same for equal values in every run.
 
@@ -63,6 +72,15 @@ def plain(value: Any) -> Any:
         return value
     if kind is tuple or kind is list:
         return [v if type(v) in _ATOMS else plain(v) for v in value]
+    if kind in _SHARED:
+        held = _SHARED_MEMO.get(id(value))
+        if held is None or held[0] is not value:
+            if len(_SHARED_MEMO) >= _SHARED_LIMIT:
+                _SHARED_MEMO.clear()
+            fields = _FIELDS.get(kind) or _fields_of(kind)
+            held = _SHARED_MEMO[id(value)] = (value, [fields[0], [v if type(v) in _ATOMS else plain(v)
+                                                                  for v in fields[1](value)]])
+        return held[1]
     fields = _FIELDS.get(kind) or _fields_of(kind)
     if fields is not None:
         return [fields[0], [v if type(v) in _ATOMS else plain(v) for v in fields[1](value)]]

@@ -48,8 +48,12 @@ class PolicyHistory:
         return self.current.ratification.status not in ("ratified", "adopted")
 
 
-def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems) -> PolicyHistory:
-    snapshots = tuple(load_snapshots(root, policy, problems))
+def attach_history(policy: ResolvedPolicy, root: Path, problems: Problems,
+                   snapshots: Optional[tuple] = None) -> PolicyHistory:
+    """The policy's ratified record and where the policy stands against it. `snapshots`: its
+    snapshots as load_snapshots gives them, when the caller has them already (serve's session)."""
+    if snapshots is None:
+        snapshots = tuple(load_snapshots(root, policy, problems))
     if not snapshots:
         return PolicyHistory(policy, ())
     latest = snapshots[-1]

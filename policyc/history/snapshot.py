@@ -178,6 +178,13 @@ def _from_block(d: dict, where: Position) -> Block:
     return Block(d["id"], _from_body(d), children, where, d["numbered"], d["list"], d["origin"], d["number"])
 
 
+# What a snapshot's policy takes from the policy it is loaded beside (see from_data): a
+# snapshot loaded again beside a policy whose fields these are equal is the same snapshot.
+LENT = ("school_slug", "policy_id", "school_name", "trust_name", "change_columns", "ratification_block", "sources",
+        "approver", "layout", "policy_links", "word_download", "brand", "owner", "uncontrolled_note",
+        "published_at")
+
+
 def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
     """Rebuild the approved policy; `base` lends what is not part of the approved text
     (the school's name for page furniture, the trust's table columns, its logo and colour)."""

@@ -46,8 +46,11 @@ def write_compliance(out: Output, ctx: Context) -> None:
     found = findings(project, ctx.histories, ctx.today)
     in_force = {(h.current.school_slug, h.current.policy_id) for h in ctx.histories if h.in_force is not None}
     schools = []
+    of_school: dict[str, list[Finding]] = {}
+    for f in found:
+        of_school.setdefault(f.school.slug, []).append(f)
     for school in project.schools:
-        rows = [f for f in found if f.school.slug == school.slug]
+        rows = of_school.get(school.slug, [])
         kind = ", ".join(x.replace("-", " ") for x in (school.type, school.phase) if x).capitalize()
         schools.append({"slug": school.slug, "name": school.label, "kind": kind or "Type not given",
                         "typed": bool(school.type), "summary": school_summary(rows),

@@ -179,8 +179,15 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
             except OSError:
                 shutil.copy2(path, target)
             taken[rel] = "file"
-    (staging / MANIFEST).write_text(json.dumps({"files": owners}, indent=0, sort_keys=True), encoding="utf-8")
+    (staging / MANIFEST).write_text(manifest_text(owners), encoding="utf-8")
     return [rel for _, rel in sorted(removed)], stale
+
+
+def manifest_text(files: dict[str, list]) -> str:
+    """The manifest as JSON, one file to a line (read by a person comparing two builds, and
+    written by json's fast encoder: a trust's output lists thousands of files)."""
+    lines = ",\n".join(f"{json.dumps(rel)}: {json.dumps(files[rel])}" for rel in sorted(files))
+    return '{"files": {\n' + lines + "\n}}\n"
 
 
 def _entries(root: Path, at: str = "") -> Iterator[tuple[str, str]]:
@@ -221,7 +228,7 @@ def record_made(output: Path, rel: str, entry: list, scratch: Path) -> None:
     files = _read_manifest(output)
     files[rel] = entry
     temp = scratch / MANIFEST
-    temp.write_text(json.dumps({"files": files}, indent=0, sort_keys=True), encoding="utf-8")
+    temp.write_text(manifest_text(files), encoding="utf-8")
     os.replace(temp, output / MANIFEST)
 
 
@@ -280,7 +287,7 @@ def publish_in_place(output: Path, made_in: Path, produced: list[str], removed: 
     if not (output / MARKER).is_file():
         (output / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     temp = made_in / MANIFEST
-    temp.write_text(json.dumps({"files": owners}, indent=0, sort_keys=True), encoding="utf-8")
+    temp.write_text(manifest_text(owners), encoding="utf-8")
     for rel in produced:
         os.replace(made_in / rel, output / rel)
     for rel in removed:

@@ -40,6 +40,12 @@ def link_finder():
     return _renderer().linkify
 
 
+# Memoised by text: a trust's schools share most of their clauses word for word, and serve
+# renders the same texts again on every save. Each is a pure function of its text.
+_TEXTS = 1 << 16
+
+
+@lru_cache(maxsize=_TEXTS)
 def block(text: str) -> Markup:
     """Paragraphs, lists and emphasis; anything that looks like HTML is shown as text."""
     if too_deep(text):  # refused by validate; never handed to a parser that recurses on it
@@ -62,12 +68,14 @@ def scrolling_tables(html: Markup, label, where: str = "") -> Markup:
     return Markup("".join(out))
 
 
+@lru_cache(maxsize=_TEXTS)
 def inline(text: str) -> Markup:
     if too_deep(text):
         return escape(text)
     return Markup(_renderer().renderInline(text or ""))
 
 
+@lru_cache(maxsize=_TEXTS)
 def plain(text: str) -> str:
     """Inline Markdown as the words a reader sees, for a Word comment: the markup gone, its
     escapes undone (a school called St \\*Mary\\* is St *Mary* again)."""
