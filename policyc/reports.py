@@ -1,13 +1,15 @@
-"""Terminal text and JSON for `policyc compliance` and `policyc as-of`."""
+"""Terminal text and JSON for `policyc compliance`, `status`, `versions` and `as-of`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from policyc.compliance.period import Period, in_force_words
+from policyc.compliance.period import Period, in_force_words, periods
 from policyc.compliance.report import MISSING_HINT, STATES, Finding, tally
 from policyc.compliance.requirements import RequirementList
-from policyc.history.status import long_date
+from policyc.history.attach import PolicyHistory
+from policyc.history.status import format_date, long_date
+from policyc.site.bundle import BUCKETS, Entry
 
 
 def _iso(day) -> str | None:
@@ -107,11 +109,50 @@ def requirements_text(listed: RequirementList, own: list) -> str:
     return "\n".join(lines) + "\n"
 
 
-def version_words(period: Period) -> str:
-    """'version 3.1', or where the record numbers none, 'the version'."""
-    return f"version {period.version}" if period.version else "the version"
-
-
 def period_words(period: Period) -> str:
     return in_force_words(period)
 
+
+def versions_table(history: PolicyHistory) -> list[str]:
+    """`policyc versions`: one line per ratified version, with when it was in force, then the draft."""
+    lines = []
+    when = {p.version: p for p in periods(history)}
+    for snap in history.snapshots:
+        r = snap.policy.ratification
+        people = "; ".join(f"{s.name} ({s.role})" for s in r.signatories)
+        held = when.get(snap.version)
+        force = period_words(held) if held else "never in force (a later version was ratified the same day)"
+        lines.append(f"{snap.version:>8}  {r.date.isoformat()}  {r.body}  {people}  – {snap.summary} [{force}]")
+    if history.changed_since:
+        lines.append(f"{'draft':>8}  changed since {history.changed_since.version}; "
+                     f"proposed version {history.proposed_version or '(give one with --version)'}")
+    elif not history.snapshots:
+        lines.append(f"{'draft':>8}  no ratified snapshot yet")
+    return lines
+
+
+def first_ratified(history: PolicyHistory) -> str:
+    """When the first version came into force, in words; "" if none has."""
+    found = periods(history)
+    if not found:
+        return ""
+    first = found[0]
+    return first.start_written or long_date(first.start)
+
+
+def status_table(title: str, groups: dict[str, list[Entry]], today: dt.date) -> str:
+    """`policyc status`: the dashboard's groups (site/bundle.status_groups) as text for the
+    terminal, one block per group, aligned columns."""
+    lines = [f"{title}: policies as at {format_date(today)}", ""]
+    header = ("School", "Policy", "In force", "Next review", "Status", "Awaiting ratification")
+    for key, label in BUCKETS.items():
+        rows = [(e.school_name, e.title, e.version or "-", e.date_text("next_review") or "-", e.standing.label,
+                 e.pending or "-") for e in groups[key]]
+        lines.append(f"{label}: {len(rows)}")
+        if rows:
+            widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+            lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+            for row in rows:
+                lines.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

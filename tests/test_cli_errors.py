@@ -481,7 +481,7 @@ def test_a_document_that_cannot_be_read_exits_1(mini, run, tmp_path):
 
 @pytest.mark.parametrize("args, where", [
     (("validate",), "policyc.pipeline.check_all"), (("status",), "policyc.pipeline.check_all"),
-    (("init", "new"), "policyc.cli.init.init_project"), (("import", "x.txt"), "policyc.importing.import_document"),
+    (("init", "new"), "policyc.cli.init.init_project"), (("import", "x.txt"), "policyc.cli.importing.import_document"),
 ])
 def test_a_bug_exits_3_with_a_report(mini, run, monkeypatch, args, where):
     (mini / "x.txt").write_text("Policy\n\nSome text.\n")

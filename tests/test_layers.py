@@ -9,8 +9,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "policyc"
 
 # Top to bottom. A module may import its own layer and any layer below it, never above.
 LAYERS = [
-    {"cli", "commands", "pipeline", "__main__", "serve", "session", "init", "workspace", "importing", "progress", "scaffold",
-     "reports", "local_server"},
+    {"cli", "pipeline", "__main__", "serve", "session", "init", "workspace", "progress", "scaffold", "reports",
+     "local_server"},
     {"site"},
     {"render"},
     {"engine"},

@@ -30,9 +30,7 @@ COVERED_BY = {
     "cli/parser.py": ["test_cli_errors.py", "test_completion.py", "test_quick_start.py"],
     "cli/serve.py": ["test_serve.py", "test_serve_errors.py"],
     "cli/validate.py": ["test_cli_errors.py", "test_reports.py"],
-    "commands.py": ["history/test_history.py", "render/test_redline.py"],  # ratify, versions, diff
     "errors.py": ["test_cli_errors.py"],
-    "importing.py": ["importers/test_import_existing_trust.py", "importers/test_import_seeds.py"],
     "init.py": ["packaging/test_wheel.py", "test_paths.py"],
     "local_server.py": ["test_serve.py"],  # driven over real sockets by a real serve process
     "limits.py": ["source/test_one_round.py", "test_hostile.py"],

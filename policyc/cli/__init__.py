@@ -22,9 +22,9 @@ from policyc.cli.parser import (
     EXIT_OK,
     EXIT_USAGE,
     STATUS_GROUPS,
-    _parse,
-    _with_command,
+    parse,
     parser,
+    with_command,
 )
 from policyc.errors import InvalidSource, UsageError, UserError, counted, display_path
 
@@ -51,7 +51,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     _stop_on_sigterm()
     command = ""
     try:
-        args = _parse(_with_command(argv))  # argparse itself exits 2 on a bad option
+        args = parse(with_command(argv))  # argparse itself exits 2 on a bad option
         command = args.command
         return _run(args)
     except UserError as exc:  # the user's to put right: every problem said plainly, with its exit code
@@ -90,23 +90,23 @@ def _problems(exc: InvalidSource, command: str) -> None:
 
 
 def _run(args) -> int:
-    from policyc.cli.common import _check_filters, _recover
+    from policyc.cli.common import check_filters, recover
     from policyc.workspace import default_output, find_source, resolve_source
     if args.command == "init":
-        from policyc.cli.init import _init
-        return _init(args)
+        from policyc.cli.init import init_command
+        return init_command(args)
     if args.command == "completion":
         import shtab  # only here: no other command needs it
         print(shtab.complete(parser(), shell=args.shell), end="")
         return EXIT_OK
     if args.command == "import":
-        from policyc.cli.importing import _import
-        return _import(args)
+        from policyc.cli.importing import import_command
+        return import_command(args)
     source = resolve_source(args.source) if args.source else find_source()
-    _recover(source)
+    recover(source)
     if args.command == "new":
-        from policyc.cli.new import _new
-        return _new(args, source)
+        from policyc.cli.new import new_command
+        return new_command(args, source)
     output = args.output or default_output(source)
     today = args.today or dt.date.today()
     if args.command == "preview":
@@ -119,28 +119,32 @@ def _run(args) -> int:
             print(link(png, display_path(png), sys.stdout))
         return EXIT_OK
     if args.command == "serve":
-        from policyc.cli.serve import _serve
-        return _serve(args, source, output, today)
+        from policyc.cli.serve import serve_command
+        return serve_command(args, source, output, today)
     from policyc.pipeline import check_all
     from policyc.site.guard import check_output_folder
     if args.command in ("build", "diff", "as-of"):  # diff and as-of write into it, never replace it
         check_output_folder(output, source, replaced=args.command == "build")
     checked = check_all(source, args.strict)
     project = checked.project
-    _check_filters(args, project)
+    check_filters(args, project)
     for w in checked.warnings:
         print(w, file=sys.stderr)
     if args.command in ("validate", "status", "compliance"):
-        from policyc.cli.validate import _compliance, _status, _validate
+        from policyc.cli.validate import (
+            compliance_command,
+            status_command,
+            validate_command,
+        )
         if args.command == "validate":
-            return _validate(checked)
+            return validate_command(checked)
         if args.command == "status":
-            return _status(args, checked, today, output)
-        return _compliance(args, checked, today)
+            return status_command(args, checked, today, output)
+        return compliance_command(args, checked, today)
     if args.command in ("as-of", "ratify", "unratify", "versions", "diff"):
-        from policyc.cli.history import _as_of, _history_command
+        from policyc.cli.history import as_of_command, history_command
         if args.command == "as-of":
-            return _as_of(args, checked, output, today)
-        return _history_command(args, checked, source, output, today)
-    from policyc.cli.build import _build
-    return _build(args, checked, source, output, today)
+            return as_of_command(args, checked, output, today)
+        return history_command(args, checked, source, output, today)
+    from policyc.cli.build import build_command
+    return build_command(args, checked, source, output, today)

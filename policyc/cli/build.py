@@ -12,7 +12,7 @@ from policyc.pipeline import BuildOptions, build
 from policyc.progress import Progress, link, slowest
 
 
-def _build(args, checked, source: Path, output: Path, today: dt.date) -> int:
+def build_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
     project = checked.project
     options = BuildOptions(source, output, today, args.format,
                            frozenset(args.school), frozenset(args.policy), args.strict, args.jobs,

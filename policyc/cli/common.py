@@ -11,12 +11,12 @@ from policyc.errors import UsageError, UserError, display_path
 from policyc.workspace import find_source
 
 
-def _arg(path: Path) -> str:
+def arg(path: Path) -> str:
     """A path as the user would type it on the command line here: relative, quoted if need be."""
     return shlex.quote(display_path(Path(path)))
 
 
-def _is_default_source(path: Path) -> bool:
+def is_default_source(path: Path) -> bool:
     """True when the commands run here would find this source folder by themselves."""
     try:
         return find_source().resolve() == Path(path).resolve()
@@ -24,11 +24,11 @@ def _is_default_source(path: Path) -> bool:
         return False
 
 
-def _recover(source: Path) -> None:
+def recover(source: Path) -> None:
     """Finish (or take back) what a command killed while writing the sources left, before they are read."""
-    from policyc.source.journal import recover
+    from policyc.source import journal
     try:
-        found = recover(source)
+        found = journal.recover(source)
     except OSError as exc:
         raise UserError(f"an interrupted command's writes in {display_path(source)} cannot be finished: "
                         f"{exc.strerror or exc}") from None
@@ -39,7 +39,7 @@ def _recover(source: Path) -> None:
     print(f"policyc: {found.message}.", file=sys.stderr)
 
 
-def _check_filters(args, project) -> None:
+def check_filters(args, project) -> None:
     """An unknown school or policy named on the command line is a usage error (exit 2)."""
     for wanted, known, what in ((getattr(args, "school", []), [s.slug for s in project.schools], "school"),
                                 (getattr(args, "policy", []), [p.id for p in project.policies], "policy")):

@@ -7,17 +7,22 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from policyc.cli.common import _arg, _is_default_source
+from policyc.cli.common import arg, is_default_source
 from policyc.cli.parser import EXIT_INVALID, EXIT_OK
 from policyc.errors import UsageError, display_path
 from policyc.history import ratify
+from policyc.history.attach import find
+from policyc.history.status import long_date
 from policyc.progress import link
 from policyc.workspace import default_output
 
 
-def _as_of(args, checked, output: Path, today: dt.date) -> int:
-    from policyc import commands, reports
-    from policyc.compliance.period import in_force_on
+def as_of_command(args, checked, output: Path, today: dt.date) -> int:
+    from policyc import reports
+    from policyc.compliance.period import in_force_on, version_words
+    from policyc.site.review import (
+        write_as_of,  # it loads the writers, which a quick command must not
+    )
     if bool(args.policy) == bool(args.all):
         raise UsageError("as-of needs --policy ID, or --all for every policy the school had in force that day")
     if args.day > today:
@@ -26,22 +31,22 @@ def _as_of(args, checked, output: Path, today: dt.date) -> int:
     histories = [h for h in checked.histories if h.current.school_slug == args.school
                  and (args.all or h.current.policy_id == args.policy)]
     if not histories:
-        commands.find(checked, args.school, args.policy)  # says why: the school does not have that policy
-    day = commands.long_day(args.day)
+        find(checked.histories, args.school, args.policy)  # says why: the school does not have that policy
+    day = long_date(args.day)
     found = []
     for history in histories:
         title = history.current.title
         period = in_force_on(history, args.day)
         if period is None:
-            first = commands.first_ratified(history)
+            first = reports.first_ratified(history)
             print(f"{title}: no version was in force on {day}: "
                   + (f"the first was ratified {first}." if first else "no version has been ratified."))
             continue
         if period.uncertain(args.day):
-            print(f"{title}: {reports.version_words(period)} was ratified in {period.start_written}; the record gives "
+            print(f"{title}: {version_words(period)} was ratified in {period.start_written}; the record gives "
                   f"no day, so whether it was in force on {day} cannot be told from it.")
             continue
-        print(f"{title}: {reports.version_words(period)}, {reports.period_words(period)}"
+        print(f"{title}: {version_words(period)}, {reports.period_words(period)}"
               + ("" if period.frozen else " (policyc holds no snapshot of it: the text is the one the sources "
                                           "give now)"))
         found.append((history, period))
@@ -49,14 +54,14 @@ def _as_of(args, checked, output: Path, today: dt.date) -> int:
         return EXIT_INVALID
     if args.no_pdf:
         return EXIT_OK
-    for path in commands.write_as_of(found, args.day, output, args.school, args.all):
+    for path in write_as_of(found, args.day, output, args.school, args.all):
         print(f"Wrote {link(path, display_path(path), sys.stdout)}")
     return EXIT_OK
 
 
 def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
-    from policyc import commands  # it loads the writers, which a quick command must not
-    histories, body = commands.ratify_selection(checked, args.policy, args.school, args.all_schools)
+    histories, body = ratify.ratify_selection(checked.project, checked.histories, args.policy, args.school,
+                                              args.all_schools)
     if args.amend:
         return _amend(args, histories, source, today)
     for given, option in ((args.date, "--date YYYY-MM-DD"), (args.by, '--by "NAME, ROLE"')):
@@ -71,8 +76,8 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
     for history, outcome in zip(histories, outcomes):
         if outcome.path and outcome.snapshot is not None:
             record = outcome.snapshot.policy.ratification
-            edit = commands.school_record_edit(source, history.current.school_slug, args.policy,
-                                               outcome.snapshot.version, record)
+            edit = ratify.school_record_edit(source, history.current.school_slug, args.policy,
+                                             outcome.snapshot.version, record)
             if edit:
                 edits.append(ratify.SchoolEdit(outcome.path, *edit))
     ratify.record(source, outcomes, tuple(edits))  # all or none, so each line below is true together
@@ -91,9 +96,9 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
     changed = [h.current.school_slug for h, o in zip(histories, outcomes) if o.path]
     if changed:
         schools = " ".join(f"--school {slug}" for slug in changed)
-        where = "" if _is_default_source(source) else f" --source {_arg(source)}"
+        where = "" if is_default_source(source) else f" --source {arg(source)}"
         if output.resolve() != default_output(source).resolve():
-            where += f" --output {_arg(output)}"
+            where += f" --output {arg(output)}"
         print(f"The public pages show the new version after a build: policyc build{where} {schools}")
     return EXIT_OK
 
@@ -107,8 +112,7 @@ def _confirm(args, question: str) -> bool:
 
 
 def _unratify(args, checked, source: Path, today: dt.date) -> int:
-    from policyc import commands  # it loads the writers, which a quick command must not
-    history = commands.find(checked, args.school, args.policy)
+    history = find(checked.histories, args.school, args.policy)
     latest = ratify.unratify_plan(history, today)
     print(f"{history.current.school_name}: version {latest.version} of the {history.current.title}, ratified "
           f"{latest.date.isoformat()} by the {latest.policy.ratification.body}, recorded {latest.recorded}.")
@@ -123,7 +127,6 @@ def _unratify(args, checked, source: Path, today: dt.date) -> int:
 def _amend(args, histories, source: Path, today: dt.date) -> int:
     """`ratify --amend`: correct the latest record of each school's copy, after the user has
     seen what changes and said yes; all schools or none."""
-    from policyc import commands  # it loads the writers, which a quick command must not
     if args.summary or args.new_version or args.owner:
         raise UsageError("--amend corrects the record of a meeting (--date, --by, --minute, --body), not the "
                          "summary, version or owner of the change")
@@ -150,8 +153,8 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
                          signatories=correction.signatories or latest.policy.ratification.signatories,
                          minute=args.minute or latest.policy.ratification.minute,
                          body=args.body or latest.policy.ratification.body)
-            edit = commands.school_record_edit(source, history.current.school_slug, args.policy,
-                                               latest.version, fixed)
+            edit = ratify.school_record_edit(source, history.current.school_slug, args.policy,
+                                             latest.version, fixed)
             if edit:
                 edits.append(edit)
     ratify.record_amendments(source, [(path, text) for _, path, text in planned], edits, args.policy)
@@ -162,20 +165,24 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
     return EXIT_OK
 
 
-def _history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
-    from policyc import commands
+def history_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
     if args.command == "ratify":
         return _ratify(args, checked, source, output, today)
     if args.command == "unratify":
         return _unratify(args, checked, source, today)
-    history = commands.find(checked, args.school, args.policy)
+    history = find(checked.histories, args.school, args.policy)
     if args.command == "versions":
+        from policyc.reports import versions_table
         print(f"{history.current.title} – {history.current.school_name}")
-        for line in commands.versions_table(history):
+        for line in versions_table(history):
             print(line)
         return EXIT_OK
-    old, new = commands.pick(checked, history, args.old), commands.pick(checked, history, args.new)
+    from policyc.site.review import (  # it loads the writers, which a quick command must not
+        pick,
+        write_redline,
+    )
+    old, new = pick(checked.project, history, args.old), pick(checked.project, history, args.new)
     formats = args.format
-    for path in commands.write_redline(checked, history, old, new, output, formats, today):
+    for path in write_redline(history, old, new, output, formats, today):
         print(f"Wrote {link(path, display_path(path), sys.stdout)}")
     return EXIT_OK

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from policyc.cli.common import _arg
+from policyc.cli.common import arg
 from policyc.cli.parser import EXIT_OK
 from policyc.errors import display_path
 from policyc.init import init_project
 
 
-def _init(args) -> int:
+def init_command(args) -> int:
     written = init_project(args.folder, args.example)
-    where = _arg(args.folder)
+    where = arg(args.folder)
     print(f"Made a new trust project in {display_path(args.folder)} ({len(written)} files).\n"
           f"Next: cd {where} && policyc validate && policyc build   (then open output/index.html)")
     return EXIT_OK

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from policyc.cli.common import _arg, _is_default_source
+from policyc.cli.common import arg, is_default_source
 from policyc.cli.parser import EXIT_OK
 from policyc.errors import Problems, UsageError, UserError, display_path
 from policyc.progress import link
 
 
-def _new(args, source: Path) -> int:
+def new_command(args, source: Path) -> int:
     from policyc.scaffold import new_policy, new_school
     from policyc.source.check import load_project
     if args.what == "school":
@@ -24,6 +24,6 @@ def _new(args, source: Path) -> int:
         if args.phase:
             raise UsageError("--phase is for a school")
         path = new_policy(source, args.name, args.title)
-    where = "" if _is_default_source(source) else f" --source {_arg(source)}"
+    where = "" if is_default_source(source) else f" --source {arg(source)}"
     print(f"Wrote {link(path, display_path(path), sys.stdout)}. Fill it in, then: policyc validate{where}")
     return EXIT_OK

@@ -363,7 +363,7 @@ COMPLIANCE_GROUPS = ("missing", "not-in-force", "overdue", "approval", "unpublis
 _problem_groups = _one_or_more(COMPLIANCE_GROUPS)  # report.PROBLEMS, in its order (tests/test_reports.py)
 
 
-def _with_command(argv: list[str]) -> list[str]:
+def with_command(argv: list[str]) -> list[str]:
     """`policyc` and `policyc --school x` mean build; a misspelt command is a usage error."""
     if not argv or argv[0] in ("-h", "--help", "--version"):
         return argv or ["build"]
@@ -387,7 +387,7 @@ def _with_command(argv: list[str]) -> list[str]:
 BUILD_ONLY = ("--format", "--jobs", "-j", "--executor", "--scheduler", "--no-cache")
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
+def parse(argv: list[str]) -> argparse.Namespace:
     """The arguments; an option given to a command that does not take it is named with the reason."""
     p = parser()
     args, extra = p.parse_known_args(argv)

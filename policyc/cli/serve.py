@@ -13,7 +13,7 @@ from policyc.serve import OnDemand, serve
 from policyc.site.guard import check_output_folder
 
 
-def _serve(args, source: Path, output: Path, today: dt.date) -> int:
+def serve_command(args, source: Path, output: Path, today: dt.date) -> int:
     check_output_folder(output, source)
     formats = args.format
     options = BuildOptions(source, output, today, formats, strict=args.strict, jobs=1)

@@ -8,19 +8,20 @@ import json
 import sys
 from pathlib import Path
 
+from policyc import reports
 from policyc.cli.parser import EXIT_INVALID, EXIT_OK
 from policyc.errors import counted
-from policyc.site.bundle import status_groups, status_table
+from policyc.site.bundle import status_groups
 
 
-def _validate(checked) -> int:
+def validate_command(checked) -> int:
     project = checked.project
     print(f"{len(project.schools)} school(s), {len(project.policies)} policy file(s): "
           f"no errors, {len(counted(checked.warnings))} warning(s).")
     return EXIT_OK
 
 
-def _status(args, checked, today: dt.date, output: Path) -> int:
+def status_command(args, checked, today: dt.date, output: Path) -> int:
     if args.school or args.policy:
         schools, policies = set(args.school), set(args.policy)
         checked = dataclasses.replace(checked, histories=[
@@ -36,7 +37,7 @@ def _status(args, checked, today: dt.date, output: Path) -> int:
                 for key, found in groups.items() for e in found]
         print(json.dumps({"as_at": today.isoformat(), "policies": rows}, indent=2, ensure_ascii=False))
     else:
-        print(status_table(checked, today, output), end="")
+        print(reports.status_table(checked.project.display_name, groups, today), end="")
     failing = [key for key in args.fail_on if groups.get(key)]
     if failing:
         print("policyc: " + "; ".join(f"{len(groups[k])} {k.replace('-', ' ')}" for k in failing)
@@ -45,8 +46,7 @@ def _status(args, checked, today: dt.date, output: Path) -> int:
     return EXIT_OK
 
 
-def _compliance(args, checked, today: dt.date) -> int:
-    from policyc import reports
+def compliance_command(args, checked, today: dt.date) -> int:
     from policyc.compliance.report import findings
     from policyc.compliance.requirements import statutory
     listed = statutory()

@@ -67,6 +67,11 @@ def in_force_on(history: PolicyHistory, day: dt.date) -> Optional[Period]:
     return next((p for p in periods(history) if p.holds(day)), None)
 
 
+def version_words(period: Period) -> str:
+    """'version 3.1', or where the record numbers none, 'the version'."""
+    return f"version {period.version}" if period.version else "the version"
+
+
 def in_force_words(period: Period) -> str:
     """'in force from 8 October 2025 to 13 October 2026', or '... to now'."""
     start = period.start_written or f"{period.start.day} {period.start:%B %Y}"

@@ -7,7 +7,7 @@ from dataclasses import replace as copy
 from pathlib import Path
 from typing import Optional
 
-from policyc.errors import Problems
+from policyc.errors import Problems, UsageError
 from policyc.history.compare import change_kind, compare, propose_version
 from policyc.history.snapshot import Snapshot, load_snapshots, same_text
 from policyc.model import ChangeEntry, ResolvedPolicy
@@ -89,6 +89,14 @@ def _owner(snap: Snapshot) -> str:
     """Who made the change, as given at ratification; failing that, the first signatory."""
     signatories = snap.policy.ratification.signatories
     return snap.owner or (signatories[0].name if signatories else "")
+
+
+def find(histories: list[PolicyHistory], school: str, policy: str) -> PolicyHistory:
+    """The history of one school's copy of one policy, as the command line names them."""
+    for history in histories:
+        if history.current.school_slug == school and history.current.policy_id == policy:
+            return history
+    raise UsageError(f"no policy {policy!r} for school {school!r}")
 
 
 def sibling_pages(histories: list[PolicyHistory]) -> dict[str, list[list]]:

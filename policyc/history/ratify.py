@@ -7,15 +7,25 @@ import json
 from dataclasses import dataclass
 from dataclasses import replace as copy
 from pathlib import Path
+from typing import Optional
 
+from policyc.compile.resolve import trust_title
 from policyc.errors import Problems, UsageError, UserError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import change_kind, compare, propose_version, walk
-from policyc.history.snapshot import Snapshot, digest, dump, dump_data, path_for, version_key
-from policyc.model import Signatory
+from policyc.history.snapshot import (
+    Snapshot,
+    digest,
+    dump,
+    dump_data,
+    path_for,
+    version_key,
+)
+from policyc.model import Project, Signatory
 from policyc.names import PathEscape, version_problem
-from policyc.source.journal import WriteFailed, Write, publish
-from policyc.source.read import load_yaml
+from policyc.source.journal import Write, WriteFailed, publish
+from policyc.source.read import load_yaml, parse_yaml
+from policyc.source.schema import validate
 from policyc.text.review_dates import next_review_date
 
 
@@ -75,6 +85,38 @@ def plan_many(histories: list[PolicyHistory], source: Path, request: Request) ->
     return outcomes
 
 
+def ratify_selection(project: Project, histories: list[PolicyHistory], policy_id: str, schools: list[str],
+                     all_schools: bool) -> tuple[list[PolicyHistory], str]:
+    """Which schools' copies one decision ratifies, and the body that made it ("" for each
+    school's usual body). A trust-approved policy is one decision for every school that has it."""
+    model = next(p for p in project.policies if p.id == policy_id)
+    having = [h for h in histories if h.current.policy_id == policy_id]
+    names = {s.slug: s.name for s in project.schools}
+    title = trust_title(project, model) or (having[0].current.title if having else model.id)
+    if model.approver == "trust":
+        if schools:
+            raise UsageError(f"the {title} is approved by the {project.trust.board} once for every school "
+                            f"that has it ({len(having)}), not by each school: ratify it without --school")
+        if not having:
+            raise UsageError(f"no school has the {title}, so there is nothing to ratify")
+        return having, model.approving_body or project.trust.board
+    if schools and all_schools:
+        raise UsageError("give either --school (one or more) or --all-schools, not both")
+    if not schools and not all_schools:
+        raise UsageError(f"the {title} is approved by each school's own governing body: name the school "
+                        f"with --school (repeat it for several), or give --all-schools")
+    if all_schools:
+        return having, ""
+    picked = []
+    for slug in dict.fromkeys(schools):
+        found = [h for h in having if h.current.school_slug == slug]
+        if not found:
+            raise UsageError(f"{names[slug]} ({slug}) does not have the {title}; the schools that have it: "
+                            + ", ".join(h.current.school_slug for h in having))
+        picked += found
+    return picked, ""
+
+
 @dataclass(frozen=True)
 class SchoolEdit:
     """A school file's record of the policy brought up to date with its new snapshot."""
@@ -83,6 +125,59 @@ class SchoolEdit:
     school_file: Path
     before: str
     after: str
+
+
+def school_record_edit(source: Path, slug: str, policy_id: str, version: str,
+                       record) -> Optional[tuple[Path, str, str]]:
+    """After a ratification, the school file's own record of the policy (status: draft, the
+    meeting: that was to decide) is out of date: the record rewritten to say what was ratified.
+
+    Only the `ratification:` block of that one policy is replaced, and only when the file,
+    so changed, still reads and validates; anything else in the file (comments too) is kept.
+    Returns the file, its text now and its text so changed, or None when it has no such
+    record or could not be changed safely. Nothing is written: ratify writes it with the
+    snapshots, all or none.
+    """
+    folder = source / "schools"
+    path = next((folder / f"{slug}{s}" for s in (".yaml", ".yml") if (folder / f"{slug}{s}").is_file()), None)
+    if path is None:
+        return None
+    problems = Problems()
+    name = display_path(path)
+    before = load_yaml(path, name, problems, within=source)
+    where = ("policies", policy_id, "ratification")
+    if before is None or where not in before.key_positions:
+        return None
+    old = before.data["policies"][policy_id]["ratification"]
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    key = before.key_positions[where]
+    start, indent = key.line - 1, key.column - 1
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].strip()
+        if stripped and not stripped.startswith("#") and len(lines[end]) - len(lines[end].lstrip(" ")) <= indent:
+            break
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():  # blank lines after the block stay
+        end -= 1
+    pad, q = " " * indent, lambda s: json.dumps(s, ensure_ascii=False)
+    block = [f"{pad}ratification:", f"{pad}  status: ratified", f"{pad}  date: {record.date.isoformat()}"]
+    if record.minute:
+        block.append(f"{pad}  minute: {q(record.minute)}")
+    block.append(f"{pad}  version: {q(version)}")
+    if isinstance(old, dict) and old.get("review_cycle"):
+        block.append(f"{pad}  review_cycle: {old['review_cycle']}")
+    if isinstance(old, dict) and old.get("body"):
+        block.append(f"{pad}  body: {q(record.body)}")
+    block.append(f"{pad}  signatories:")
+    block += [f"{pad}    - {{name: {q(s.name)}, role: {q(s.role)}}}" for s in record.signatories]
+    changed = "".join(lines[:start]) + "\n".join(block) + "\n" + "".join(lines[end:])
+    check = Problems()
+    after = parse_yaml(changed, path, name, check)
+    if after is None or not validate(after, "school", check) or check.errors:
+        return None
+    return path, text, changed
 
 
 def record(source: Path, outcomes: list[Outcome], edits: tuple[SchoolEdit, ...] = ()) -> None:

@@ -1,4 +1,5 @@
-"""Which reader a file needs, by its extension: text, Markdown or PDF (through poppler's pdftotext)."""
+"""Which reader a file needs, by its extension: text, Markdown or PDF (through poppler's pdftotext);
+the documents a folder holds; and a document read into the files it becomes."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from typing import Optional
 
 import yaml
 
-from policyc.errors import UserError, display_path
+from policyc.errors import UsageError, UserError, display_path
+from policyc.importers.assemble import Imported, assemble
 from policyc.importers.blocks import Block
 from policyc.importers.convert import CONVERTED, read_converted
 from policyc.importers.decode import text_of
+from policyc.importers.ids import slug
 from policyc.importers.pdf import pdf_text, pdf_title
 from policyc.importers.refusal import boundary
 from policyc.importers.text import read_text
+from policyc.importers.writing import check_school_option, existing_school
+from policyc.names import ID_RULE, is_id, leftover
 from policyc.text.glyphs import drawable_text
 
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", *CONVERTED)
@@ -138,3 +143,75 @@ def front_matter(text: str) -> tuple[list[Block], str]:
             blocks.append(Block("para", f"{_FACTS[name]}: {value.strip()}", f"line {at}"))
     rest = "\n" * m.group(0).count("\n") + text[m.end():]  # the body's lines keep their numbers
     return blocks, rest
+
+
+def read_import(document: Path, placeholders: bool = False, policy_id: str | None = None) -> Imported:
+    """The files `document` becomes, not yet written."""
+    if policy_id is not None and not is_id(policy_id):
+        raise UsageError(f"--id {policy_id!r}: a policy's id is {ID_RULE}")
+    if not document.is_file():
+        raise UsageError(f"{display_path(document)}: no such file")
+    notes: list[str] = []
+    imported = assemble(read_document(document, notes), document.name, placeholders, policy_id)
+    imported.notes = notes  # what was done to its text on the way (another encoding, control characters)
+    return imported
+
+
+def read_copy(document: Path, source: Path, model_id: str,
+              school_slug: Optional[str] = None) -> tuple[Imported, list[str], str]:
+    """A school's own copy of the trust's model policy `model_id`, read: the document, what
+    reading did to its text, and the school's slug (`school_slug`, else the trust's school of
+    the name the document gives, else one made from that name)."""
+    check_school_option(school_slug)
+    if not is_id(model_id):
+        raise UsageError(f"--model {model_id!r}: a policy's id is {ID_RULE}")
+    if not document.is_file():
+        raise UsageError(f"{display_path(document)}: no such file")
+    model_path = source / "policies" / f"{model_id}.yaml"
+    if not model_path.is_file():
+        raise UsageError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
+                        f"{display_path(source / 'policies')}, without .yaml)")
+    notes: list[str] = []
+    imported = assemble(read_document(document, notes), document.name, policy_id=model_id)
+    slug_ = (school_slug or existing_school(source, imported.school_name)
+             or (slug(imported.school_name, 6) if imported.school_name else None))
+    if not slug_:
+        raise UsageError(f"{display_path(document)}: the document does not name its school; give --school SLUG")
+    return imported, notes, slug_
+
+
+# Which of two files of one document to read, best first: Word's own file keeps headings,
+# numbering and tables as styles; a PDF keeps only how it looked.
+PREFERRED = (".docx", ".odt", ".doc", ".rtf", ".md", ".txt", ".pdf")
+
+
+def _set_aside(part: str) -> bool:
+    """A hidden file or folder, or an editor's or sync tool's leftover (Word's ~$policy.docx,
+    a backup policy.docx~): never a document."""
+    return part.startswith(".") or bool(leftover(part))
+
+
+def documents_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The documents to import from `folder` and its sub-folders, in order, and the files set aside.
+
+    Of two or more files of one document (Behaviour Policy.docx and Behaviour Policy.pdf in one
+    folder), the one of the most faithful kind is read (PREFERRED)."""
+    chosen: dict[tuple[Path, str], Path] = {}
+    skipped: list[tuple[Path, str]] = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(_set_aside(part) for part in rel.parts) or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix not in SUFFIXES:
+            skipped.append((path, f"not a kind of file policyc imports ({', '.join(SUFFIXES)})"))
+            continue
+        same = (path.parent, path.stem.casefold())
+        held = chosen.get(same)
+        if held is None:
+            chosen[same] = path
+            continue
+        keep, drop = sorted((held, path), key=lambda p: PREFERRED.index(p.suffix.lower()))
+        chosen[same] = keep
+        skipped.append((drop, f"the same document as {keep.name}, which was read instead"))
+    return sorted(chosen.values()), sorted(skipped)

@@ -310,26 +310,7 @@ SITE_WRITERS: dict[str, Callable[[Output, Context], None]] = {
 }
 
 
-
 def status_groups(checked, today: dt.date, output_root) -> dict[str, list[Entry]]:
     """Every school's policy in its review group (BUCKETS), as the dashboard shows it."""
     ctx = Context(output_root, checked.project, checked.histories, (), today)
     return review_groups(entries(ctx), today)
-
-
-def status_table(checked, today: dt.date, output_root) -> str:
-    """The dashboard as text for the terminal: one block per group, aligned columns."""
-    groups = status_groups(checked, today, output_root)
-    lines = [f"{checked.project.display_name}: policies as at {format_date(today)}", ""]
-    header = ("School", "Policy", "In force", "Next review", "Status", "Awaiting ratification")
-    for key, label in BUCKETS.items():
-        rows = [(e.school_name, e.title, e.version or "-", e.date_text("next_review") or "-", e.standing.label,
-                 e.pending or "-") for e in groups[key]]
-        lines.append(f"{label}: {len(rows)}")
-        if rows:
-            widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-            lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-            for row in rows:
-                lines.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

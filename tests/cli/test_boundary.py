@@ -16,7 +16,7 @@ COMMANDS = [
     (("status", "--source", "{src}"), "policyc.pipeline.check_all"),
     (("build", "--source", "{src}", "--output", "{tmp}/out", "-q"), "policyc.cli.build.build"),
     (("init", "{tmp}/new"), "policyc.cli.init.init_project"),
-    (("import", "{tmp}/x.txt", "--source", "{src}"), "policyc.importing.import_document"),
+    (("import", "{tmp}/x.txt", "--source", "{src}"), "policyc.cli.importing.import_document"),
     (("new", "policy", "anti-bullying", "--source", "{src}"), "policyc.scaffold.new_policy"),
 ]
 

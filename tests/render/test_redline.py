@@ -18,12 +18,12 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from policyc.commands import find, pick
+from policyc.history.attach import find
 from policyc.history.compare import compare, walk
 from policyc.pipeline import check_all
 from policyc.render.redline import build_sections, summary
+from policyc.site.review import pick
 from tests.helpers import SEEDS, diff, edit, ratify
-
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 TODAY = ("--today", "2026-11-22")
@@ -59,7 +59,7 @@ def flourish_ratify(run, src: Path, date: str, summary_text: str, *extra: str):
 
 
 def flourish_history(src: Path):
-    return find(check_all(src), SCHOOL, POLICY)
+    return find(check_all(src).histories, SCHOOL, POLICY)
 
 
 def log_rows(src: Path) -> dict[str, tuple[str, str]]:
@@ -156,8 +156,8 @@ def test_flourish_history_gives_a_change_log_naming_only_what_changed(flourish, 
 
     # The redline between the first and the last version, as the governors read it.
     checked = check_all(flourish)
-    h = find(checked, SCHOOL, POLICY)
-    old, new = pick(checked, h, "1.0"), pick(checked, h, "latest")
+    h = find(checked.histories, SCHOOL, POLICY)
+    old, new = pick(checked.project, h, "1.0"), pick(checked.project, h, "latest")
     assert not old.draft and not new.draft
     assert old.label == "version 1.0 (ratified 1 March 2017)"
     comparison = compare(old.policy, new.policy)
