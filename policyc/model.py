@@ -182,7 +182,7 @@ class Contents:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: a field added in the middle cannot land in another's place
 class ModelPolicy:
     id: str
     title: str
@@ -393,7 +393,7 @@ class HouseStyle:
     owner_at: Optional[Position] = None  # where `owner` was written
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: a field added in the middle cannot land in another's place
 class Trust:
     name: str
     approving_body: str
@@ -468,7 +468,7 @@ class Part:
     contents_title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # by name: a field added in the middle cannot land in another's place
 class ResolvedPolicy:
     """One concrete policy for one school: what the writers render and history compares."""
 

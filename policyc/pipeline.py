@@ -20,7 +20,7 @@ from policyc.engine import formats as format_table
 from policyc.engine.cache import CACHE_NAME, DocumentCache, cache_folder, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest, toolchain
-from policyc.engine.plan import Output, plan_outputs
+from policyc.engine.plan import ASSETS_PHASE, DOCUMENT, SITE, Output, plan_outputs
 from policyc.errors import InvalidSource, Problem, Problems, UserError, counted, display_path
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
@@ -289,7 +289,7 @@ def _every_document(checked: Checked, session) -> dict[str, Output]:
     held = getattr(session, "every", None)
     if held is not None and held[0] is checked:
         return held[1]
-    every = {o.path: o for o in plan_outputs(checked.histories, format_table.names()) if o.policy is not None}
+    every = {o.path: o for o in plan_outputs(checked.histories, format_table.names()) if o.phase == DOCUMENT}
     if session is not None:
         session.every = (checked, every)
     return every
@@ -303,9 +303,9 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
     from policyc.render.writers import Context
     with staged(options.output, keep_existing=False, **({"discard": session.discard} if session else {})) as root:
         context = Context(root, project, checked.histories, options.formats, options.today)
-        documents = [o for o in plan if o.policy is not None]
+        documents = [o for o in plan if o.phase == DOCUMENT]
         for out in plan:  # assets first: documents do not need them, pages link to them
-            if out.format == "assets":
+            if out.phase == ASSETS_PHASE:
                 WRITERS[out.format](out, context)
         cache = open_cache(options.output, root, options.cache, session.verified if session is not None else None)
         key_of: dict[str, str] = {}
@@ -339,7 +339,7 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
             from policyc.site.reads import page_reads
             context.entry_memo = session.entries
         for out in plan:  # the site last: indexes give the size of each PDF
-            if out.policy is None and out.format != "assets":
+            if out.phase == SITE:
                 WRITERS[out.format](out, context)
                 if session is not None:
                     pages[out.path] = page_reads(out, context)
@@ -411,7 +411,7 @@ def _update_in_place(options: BuildOptions, checked: Checked, report: BuildRepor
     if held is None or held.output != output or not output.is_dir():
         return False
     on_disk, folders = file_states(output)
-    planned = {o.path for o in plan if o.format != "assets"}
+    planned = {o.path for o in plan if o.phase != ASSETS_PHASE}
     if any(rel in folders or _under_a_file(rel, on_disk) for rel in planned):
         return False  # a file where a folder must go, or the other way round: the staged build sorts it out
 
@@ -420,7 +420,7 @@ def _update_in_place(options: BuildOptions, checked: Checked, report: BuildRepor
 
     project = checked.project
     before = made(output)
-    documents = [o for o in plan if o.policy is not None]
+    documents = [o for o in plan if o.phase == DOCUMENT]
     keys = _keys(options.formats, options, checked, session)
     key_of = {o.path: keys.key(o) for o in documents}
     stale_docs = [o for o in documents
@@ -449,14 +449,14 @@ def _update_in_place(options: BuildOptions, checked: Checked, report: BuildRepor
         remade = {o.path for o in stale_docs}
         context.sizes = {**_sizes([o for o in documents if o.path not in remade], output),
                          **_sizes([o for o in documents if o.path in remade], folder)}
-        assets = [o for o in plan if o.format == "assets"]
+        assets = [o for o in plan if o.phase == ASSETS_PHASE]
         shipped = {f"{o.path}/{name}" for o in assets for name in asset_files()}
         for out in assets:
             if held.toolchain != toolchain() or not all(untouched(f"{out.path}/{n}") for n in asset_files()):
                 WRITERS[out.format](out, context)
         pages = {}
         for out in plan:
-            if out.policy is None and out.format != "assets":
+            if out.phase == SITE:
                 reads = page_reads(out, context)
                 if reads is not None and reads.same_as(held.pages.get(out.path)) and untouched(out.path):
                     pages[out.path] = reads

@@ -41,7 +41,6 @@ COVERED_BY = {
     "workspace.py": ["test_paths.py"],  # finding the sources from a folder below them
     "engine/dask_executor.py": ["engine/test_executors.py"],
     "engine/keys.py": ["engine/test_cache.py"],  # what is reused is what the keys say is unchanged
-    "engine/plan.py": ["engine/test_executors.py", "site/test_keep_output.py"],
     "compile/applicability.py": ["site/test_applicability.py"],
     "history/attach.py": ["history/test_history.py"],
     "history/ratify.py": ["history/test_history.py", "history/test_ratify_many.py", "history/test_amend.py"],

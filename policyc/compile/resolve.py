@@ -136,10 +136,13 @@ def resolve_policy(project: Project, policy: ModelPolicy, school: School,
     options = tuple((o.label, chosen[o.id], dict(o.choices)[chosen[o.id]]) for o in policy.options)
     history = tuple(sorted(policy.history + overlay.history, key=lambda e: e.date, reverse=True))
     return ResolvedPolicy(
-        policy.id, school.slug, school.name, project.trust.name, table["policy.title"],
-        policy.subtitle, policy.numbering, policy.contents, policy.preamble, tuple(parts),
-        tuple(sorted(table.items())), ratification, body, history, project.trust.change_columns,
-        layout.rows or project.trust.ratification_block, options, (policy.source, school.source),
+        policy_id=policy.id, school_slug=school.slug, school_name=school.name, trust_name=project.trust.name,
+        title=table["policy.title"], subtitle=policy.subtitle, numbering=policy.numbering,
+        contents=policy.contents, preamble=policy.preamble, parts=tuple(parts),
+        placeholders=tuple(sorted(table.items())), ratification=ratification, body=body, history=history,
+        change_columns=project.trust.change_columns,
+        ratification_block=layout.rows or project.trust.ratification_block, options=options,
+        sources=(policy.source, school.source),
         approver=policy.approver, layout=layout, opening=policy.opening,
         reasons=_reasons(sections, policy, overlay, table), word_download=project.trust.word_download,
         brand=school.brand.over(project.trust.brand), **_furniture(project, policy, school, table))

@@ -27,6 +27,18 @@ class Output:
     history: Optional[PolicyHistory] = None
     members: tuple = ()  # a trust board's review pack: (school name, version in force, proposed version) of each school
 
+    @property
+    def phase(self) -> str:
+        """When a build writes it: ASSETS first (the stylesheet and fonts pages link to), then
+        each DOCUMENT (a policy's page, PDF, Word file, redline or pack), then the SITE
+        around them (indexes, registers, dashboard, calendars), which is told their sizes."""
+        if self.format == "assets":
+            return ASSETS_PHASE
+        return DOCUMENT if self.policy is not None else SITE
+
+
+ASSETS_PHASE, DOCUMENT, SITE = "assets", "document", "site"
+
 
 def plan_outputs(histories: list[PolicyHistory], formats: tuple[str, ...],
                  schools: Optional[set] = None, policy_ids: Optional[set] = None) -> list[Output]:

@@ -201,10 +201,12 @@ def from_data(data: dict, where: Position, base: ResolvedPolicy) -> Snapshot:
         dt.date.fromisoformat(data["next_review"]) if data.get("next_review") else None)
     contents = Contents(c["contents"]["show"], c["contents"]["title"], c["contents"]["note"])
     policy = ResolvedPolicy(
-        data["policy"], data["school"], base.school_name, base.trust_name, c["title"], c["subtitle"],
-        c["numbering"], contents, c["preamble"], parts, values, ratification, data["body"],
-        (), base.change_columns, base.ratification_block,
-        tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), base.sources,
+        policy_id=data["policy"], school_slug=data["school"], school_name=base.school_name,
+        trust_name=base.trust_name, title=c["title"], subtitle=c["subtitle"], numbering=c["numbering"],
+        contents=contents, preamble=c["preamble"], parts=parts, placeholders=values,
+        ratification=ratification, body=data["body"], history=(), change_columns=base.change_columns,
+        ratification_block=base.ratification_block,
+        options=tuple((o["label"], o["choice"], o["meaning"]) for o in c["options"]), sources=base.sources,
         approver=base.approver, layout=base.layout, opening=c.get("opening", ""),
         policy_links=base.policy_links, word_download=base.word_download, brand=base.brand,
         owner=base.owner,

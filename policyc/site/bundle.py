@@ -27,7 +27,7 @@ from policyc.render.writers import Context, write
 DUE_SOON_DAYS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Entry:
     """One school's policy as the indexes, registers and dashboard describe it."""
 
@@ -151,18 +151,19 @@ def _entry(history, school, size: Optional[int], today: dt.date, built: tuple[st
     published = in_force is not None
     has_pdf = published and size is not None
     return Entry(
-        current.school_slug, school.label, school.phase.replace("-", " "), current.policy_id, shown.title,
-        r.version if published else "", shown.body, r.date if published else None,
-        r.next_review if published else None,
-        standing(r, today) if published else PREPARATION,
-        layout.relative(public_path(current, page), index) if published else "",
-        layout.relative(public_path(current, printed), index) if has_pdf else "",
-        size if has_pdf else 0, archive,
-        _pending(history) if history.pending else "",
-        review_path(current, page) if history.pending else "",
-        redline_path(history, page) if history.changed_since else "", current.approver,
-        published and r.status == "adopted", r.written if published else (),
-        pack_path(current, page) if history.pending and formats.PAGE in built else "")
+        school_slug=current.school_slug, school_name=school.label, phase=school.phase.replace("-", " "),
+        policy_id=current.policy_id, title=shown.title, version=r.version if published else "",
+        body=shown.body, ratified=r.date if published else None,
+        next_review=r.next_review if published else None,
+        standing=standing(r, today) if published else PREPARATION,
+        html=layout.relative(public_path(current, page), index) if published else "",
+        pdf=layout.relative(public_path(current, printed), index) if has_pdf else "",
+        pdf_bytes=size if has_pdf else 0, archive=archive,
+        pending=_pending(history) if history.pending else "",
+        review=review_path(current, page) if history.pending else "",
+        redline=redline_path(history, page) if history.changed_since else "", approver=current.approver,
+        adopted=published and r.status == "adopted", written=r.written if published else (),
+        pack=pack_path(current, page) if history.pending and formats.PAGE in built else "")
 
 
 def _pending(history) -> str:

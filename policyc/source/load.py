@@ -145,12 +145,15 @@ class Loader:
         columns = tuple(ChangeColumn(c["field"], c["heading"], c.get("format", "numeric"))
                         for c in (d.get("change_table") or {}).get("columns", ())) or DEFAULT_COLUMNS
         block = self.rows(d.get("ratification_block", ())) or DEFAULT_BLOCK
-        return Trust(d.get("name", ""), d["approving_body"], self.source.name, d.get("short_name", ""),
-                     d.get("type", ""), d.get("website", ""), self.pairs(d.get("roles")),
-                     self.pairs(d.get("terms")), self.pairs(d.get("values")), columns, block,
-                     (d.get("publish") or {}).get("unratified", "omit"), d.get("board", "Board of Trustees"),
-                     self.layout(d.get("ratification_layout")) or BlockLayout(),
-                     tuple(self.at(("ratification_block", i)) for i in range(len(d.get("ratification_block") or ()))),
+        return Trust(name=d.get("name", ""), approving_body=d["approving_body"], source=self.source.name,
+                     short_name=d.get("short_name", ""), type=d.get("type", ""), website=d.get("website", ""),
+                     roles=self.pairs(d.get("roles")), terms=self.pairs(d.get("terms")),
+                     values=self.pairs(d.get("values")), change_columns=columns, ratification_block=block,
+                     unratified=(d.get("publish") or {}).get("unratified", "omit"),
+                     board=d.get("board", "Board of Trustees"),
+                     layout=self.layout(d.get("ratification_layout")) or BlockLayout(),
+                     row_positions=tuple(self.at(("ratification_block", i))
+                                         for i in range(len(d.get("ratification_block") or ()))),
                      word_download=(d.get("publish") or {}).get("word_download", False),
                      web_managers=(d.get("publish") or {}).get("web_managers", False),
                      compliance=self.compliance(d.get("compliance") or {}),
@@ -197,10 +200,13 @@ class Loader:
         positions.update({f"reasons.{k}": self.reason_at(("reasons",), k) for k in (d.get("reasons") or {})})
         rows = ((d.get("ratification_layout") or {}).get("rows") or ()) if isinstance(d.get("ratification_layout"), dict) else ()
         positions.update({f"layout.rows.{i}": self.at(("ratification_layout", "rows", i)) for i in range(len(rows))})
-        return ModelPolicy(d["id"], d["title"], sections, self.source.name, d.get("subtitle", ""),
-                           d.get("numbering", "1.1"), d.get("review_cycle", ""), contents,
-                           d.get("preamble", "") or "", options, self.pairs(d.get("values")),
-                           self.history(d.get("history"), ("history",)), tuple(positions.items()),
+        return ModelPolicy(id=d["id"], title=d["title"], sections=sections, source=self.source.name,
+                           subtitle=d.get("subtitle", ""), numbering=d.get("numbering", "1.1"),
+                           review_cycle=d.get("review_cycle", ""), contents=contents,
+                           preamble=d.get("preamble", "") or "", options=options,
+                           values=self.pairs(d.get("values")),
+                           history=self.history(d.get("history"), ("history",)),
+                           positions=tuple(positions.items()),
                            approver=d.get("approver", "school"), approving_body=d.get("approving_body", ""),
                            layout=self.layout_changes(d.get("ratification_layout")),
                            opening=d.get("opening", "") or "",
