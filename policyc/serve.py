@@ -233,7 +233,9 @@ def make_handler(output: Path, state: BuildState, demand: OnDemand | None = None
                 page = early.decode("utf-8") if early is not None else target.read_text(encoding="utf-8")
                 if demand is not None:  # at the top, in the flow of the page: it covers nothing
                     bar = _bar(demand, target.relative_to(output).as_posix())
-                    page = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + bar, page, count=1) if bar else page
+                    # after the skip link, so a keyboard reaches "Skip to main content" first
+                    page = re.sub(r'(<body\b[^>]*>\s*(?:<a class="skip-link"[^>]*>[^<]*</a>)?)', lambda m: m.group(1) + bar,
+                                  page, count=1) if bar else page
                 page = page.replace("</body>", reload + "</body>", 1) if "</body>" in page else page + reload
                 return self._send(page.encode("utf-8"), "text/html; charset=utf-8")
             return super().do_GET()

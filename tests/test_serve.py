@@ -218,6 +218,7 @@ def test_a_pdf_serve_does_not_build_is_made_when_asked_for_and_a_browser_is_told
     url, src, project = server
     page = _get(url + "oak-primary/social-media.html")
     assert re.search(r'Preview: <a href="social-media\.pdf">PDF</a> · <a href="social-media\.docx">Word</a>', page)
+    assert page.index("Skip to main content") < page.index("Preview:")  # the skip link stays the first stop
     assert "Preview:" not in (project / "output" / "oak-primary" / "social-media.html").read_text()
     assert not (project / "output" / "oak-primary" / "social-media.pdf").exists()
 

@@ -194,8 +194,9 @@ def parser() -> argparse.ArgumentParser:
     _common(v)
     _one_policy(v)
     d = sub.add_parser("diff", help="write a redline between two versions for governors",
-                       description="Write an HTML page and a PDF showing what changed between two versions: "
-                                   "a version number, 'draft' (the sources now) or 'model' (the trust's model, untailored).")
+                       description="Write what changed between two versions: an HTML page and a PDF, and with "
+                                   "--format docx a Word file with tracked changes. A version is a version number, "
+                                   "'draft' (the sources now) or 'model' (the trust's model, untailored).")
     _common(d)
     _one_policy(d)
     d.add_argument("--from", dest="old", metavar="VERSION", required=True, help="the earlier version")
