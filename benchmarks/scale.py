@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from policyc.engine.layout import BUNDLE_FILES, COMPLIANCE, DASHBOARD, TRUST_INDEX  # noqa: E402
-from policyc.engine.plan import plan_outputs  # noqa: E402
+from policyc.outputs.layout import BUNDLE_FILES, COMPLIANCE, DASHBOARD, TRUST_INDEX  # noqa: E402
+from policyc.outputs.plan import plan_outputs  # noqa: E402
 from policyc.pipeline import BuildOptions, build, check_all  # noqa: E402
 from policyc.render.html import render_policy  # noqa: E402
 from policyc.resources import ASSET_DIR  # noqa: E402

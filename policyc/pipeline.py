@@ -16,14 +16,14 @@ from policyc.compile.applicability import check_schools_named
 from policyc.compliance.requirements import check_references
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_all
-from policyc.engine import formats as format_table
 from policyc.engine.cache import CACHE_NAME, DocumentCache, cache_folder, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest, toolchain
-from policyc.engine.plan import ASSETS_PHASE, DOCUMENT, SITE, Output, plan_outputs
 from policyc.errors import InvalidSource, Problem, Problems, UserError, counted, display_path
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
+from policyc.outputs import formats as format_table
+from policyc.outputs.plan import ASSETS_PHASE, DOCUMENT, SITE, Output, plan_outputs
 from policyc.site.guard import MARKER, check_output_folder
 from policyc.site.publish import (MANIFEST, carry_over, file_states, made, output_lock, plain_os_error,
                                   publish_in_place, record_made, scratch, staged)

@@ -14,6 +14,7 @@ LAYERS = [
     {"site"},
     {"render"},
     {"engine"},
+    {"outputs"},
     {"compile", "history", "importers", "compliance"},
     {"source"},
     {"model", "errors", "text", "resources", "__init__", "__version__", "names", "limits"},

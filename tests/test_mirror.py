@@ -116,6 +116,7 @@ def test_mirror_follows_the_package_folders():
     assert mirror("cli.py") == "test_cli.py"
     assert mirror("render/pdf.py") == "render/test_pdf.py"
     assert mirror("engine/cache.py") == "engine/test_cache.py"
+    assert mirror("outputs/layout.py") == "outputs/test_layout.py"
 
 
 def imported_modules(path: Path) -> set[str]:

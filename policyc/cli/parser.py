@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from policyc import __version__
-from policyc.engine import formats as format_table
 from policyc.errors import UsageError
+from policyc.outputs import formats as format_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 

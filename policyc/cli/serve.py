@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from policyc.cli.parser import EXIT_OK
-from policyc.engine import formats as format_table
+from policyc.outputs import formats as format_table
 from policyc.pipeline import BuildOptions, build, check_all, copies_of, make_document, render_first
 from policyc.serve import OnDemand, serve
 from policyc.site.guard import check_output_folder

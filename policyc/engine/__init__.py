@@ -1,2 +1,2 @@
-"""The build engine: the table of formats, where each output goes (layout), the plan of every
-output, its cache keys, and the executors that render it."""
+"""The build engine: each document's cache key, the cache, and the executors that render the
+plan. What an output is (its path, format and phase) it learns from policyc.outputs, beneath it."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from policyc.engine.executors import Render, largest_first, peak_memory_kb
-from policyc.engine.plan import Output
+from policyc.outputs.plan import Output
 
 
 def render_on_dask(documents: list[Output], render: Render, context: Any, workers: int,

@@ -1,7 +1,7 @@
 """Executors: render every document of the plan, on one process or on every core.
 
 Why the writer is passed in: an executor only maps the plan; of formats it knows only what
-a document costs to render (its row in formats.py), so the build engine sits beneath the
+a document costs to render (its row in outputs/formats.py), so the build engine sits beneath the
 writers and a new executor is one function.
 
 Why not multiprocessing.Pool: a worker killed while it waits for a task (a SIGTERM sent to
@@ -27,9 +27,9 @@ import sys
 import time
 from typing import Any, Callable, Iterator, Optional
 
-from policyc.engine import formats
-from policyc.engine.plan import Output
 from policyc.errors import UserError
+from policyc.outputs import formats
+from policyc.outputs.plan import Output
 
 Render = Callable[[Output, Any], None]
 TASKS_PER_WORKER = 40  # then the worker is replaced: memory stays flat however long the build

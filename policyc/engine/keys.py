@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from policyc import __version__
-from policyc.engine import formats
-from policyc.engine.layout import in_review as in_review_area
-from policyc.engine.plan import Output
 from policyc.errors import Position
 from policyc.model import ClauseBody
 from policyc.history.attach import sibling_pages
 from policyc.history.status import standing
+from policyc.outputs import formats
+from policyc.outputs.layout import in_review as in_review_area
+from policyc.outputs.plan import Output
 from policyc.resources import TEMPLATE_DIR
 
 _PACKAGE = Path(__file__).resolve().parent.parent

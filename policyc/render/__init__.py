@@ -1,1 +1,1 @@
-"""Stage 4, write: the writers of each format (named by its row in engine/formats.py)."""
+"""Stage 4, write: the writers of each format (named by its row in outputs/formats.py)."""

@@ -10,12 +10,12 @@ and signed. It reads as one document: nothing but the resolution starts a new pa
 
 from __future__ import annotations
 
-from policyc.engine.layout import BOARD, assets_for
-from policyc.engine.plan import Output
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.history.status import long_date
 from policyc.names import inside
+from policyc.outputs.layout import BOARD, assets_for
+from policyc.outputs.plan import Output
 from policyc.render.html import render_page
 from policyc.render.pdf import render_pdf
 from policyc.render.present import Words, house_lines

@@ -1,6 +1,6 @@
 """The writers of a policy's documents (each format's policy and redline) and of the assets.
 
-Which writer makes which format is said once, by the format's row in engine/formats.py,
+Which writer makes which format is said once, by the format's row in outputs/formats.py,
 which names the functions here; pipeline.WRITERS imports them from there when a format is
 first written. A new format is a row there and its writers in a module of its own.
 """
@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from policyc.compliance.period import in_force_words, periods
-from policyc.engine import formats as format_table
-from policyc.engine import layout
-from policyc.engine.layout import archive_path, assets_for, public_path, redline_path, review_path
-from policyc.engine.plan import Output
 from policyc.history.attach import sibling_pages
 from policyc.history.compare import compare
 from policyc.model import Project, ResolvedPolicy
 from policyc.names import inside
+from policyc.outputs import formats as format_table
+from policyc.outputs import layout
+from policyc.outputs.layout import archive_path, assets_for, public_path, redline_path, review_path
+from policyc.outputs.plan import Output
 from policyc.render.changes import build_redline
 from policyc.render.html import render_page, render_policy
 from policyc.render.redline import redline_context, version_label
@@ -252,7 +252,7 @@ class Context:
         return tuple(self._by_school.get(school, ()))
 
 
-# The writers that belong to no format; each format's are named by its row in engine/formats.py.
+# The writers that belong to no format; each format's are named by its row in outputs/formats.py.
 DOCUMENT_WRITERS: dict[str, Callable[[Output, Context], None]] = {
     "assets": write_assets,
 }

@@ -10,11 +10,11 @@ to ask the school, by its website where it has one, and names no address.
 
 from __future__ import annotations
 
-from policyc.engine import formats, layout
-from policyc.engine.plan import Output
 from policyc.history.status import format_date
 from policyc.model import Accessibility, Project, School
 from policyc.names import inside
+from policyc.outputs import formats, layout
+from policyc.outputs.plan import Output
 from policyc.render.html import GENERATOR, render_page
 from policyc.render.writers import Context, write
 

@@ -15,12 +15,12 @@ from xml.sax.saxutils import escape as xml_escape
 
 from policyc.compile.applicability import coverage
 from policyc.compile.resolve import trust_title
-from policyc.engine import formats
-from policyc.engine import layout
-from policyc.engine.layout import archive_path, pack_path, public_path, redline_path, review_path
-from policyc.engine.plan import Output
 from policyc.history.status import Standing, format_date, standing
 from policyc.names import inside
+from policyc.outputs import formats
+from policyc.outputs import layout
+from policyc.outputs.layout import archive_path, pack_path, public_path, redline_path, review_path
+from policyc.outputs.plan import Output
 from policyc.render.html import render_page
 from policyc.render.writers import Context, write
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from policyc.engine.layout import assets_for
-from policyc.engine.plan import Output
 from policyc.compliance.report import STATES, Finding, findings, tally
 from policyc.compliance.requirements import statutory
 from policyc.history.status import format_date
 from policyc.names import inside
+from policyc.outputs.layout import assets_for
+from policyc.outputs.plan import Output
 from policyc.render.html import render_page
 from policyc.render.writers import Context, write
 

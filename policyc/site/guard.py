@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from policyc.engine.layout import ASSETS, TRUST_INDEX
 from policyc.errors import UsageError, display_path
+from policyc.outputs.layout import ASSETS, TRUST_INDEX
 from policyc.resources import SCHEMA_DIR, TEMPLATE_DIR
 
 MARKER = ".policyc-output"

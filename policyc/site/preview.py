@@ -9,9 +9,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from policyc.engine.layout import ACCESSIBILITY
 from policyc.errors import UserError, display_path
 from policyc.names import inside
+from policyc.outputs.layout import ACCESSIBILITY
 
 TOOL_SECONDS = 120  # one screenshot or one PDF's pages; a real one takes a few seconds
 

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 
 from policyc.engine.cache import CACHE_NAME
 from policyc.errors import UserError, display_path
-from policyc.engine.formats import of_suffix as format_of_suffix
+from policyc.outputs.formats import of_suffix as format_of_suffix
 from policyc.site.guard import MARKER, MARKER_TEXT
 
 

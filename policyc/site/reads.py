@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import NamedTuple, Optional
 
-from policyc.engine import formats
-from policyc.engine.layout import BUNDLE_FILES, public_path
-from policyc.engine.plan import Output
+from policyc.outputs import formats
+from policyc.outputs.layout import BUNDLE_FILES, public_path
+from policyc.outputs.plan import Output
 from policyc.render.writers import Context
 
 SCHOOL_PAGES = frozenset(kind for _, kind in BUNDLE_FILES)

@@ -15,14 +15,14 @@ from pathlib import Path
 from policyc.compile.number import number_policy
 from policyc.compile.resolve import resolve_policy
 from policyc.compliance.period import in_force_words, version_words
-from policyc.engine import formats as format_table
-from policyc.engine import layout
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.history.status import long_date
 from policyc.model import Project
 from policyc.names import inside
+from policyc.outputs import formats as format_table
+from policyc.outputs import layout
 from policyc.render.redline import version_label
 from policyc.render.writers import redline_files
 from policyc.resources import ASSET_DIR

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from policyc.engine.executors import largest_first
-from policyc.engine.plan import plan_outputs
+from policyc.outputs.plan import plan_outputs
 from policyc.pipeline import BuildOptions, build, check_all
 from tests.helpers import EXAMPLE, SCHOOL, digest_tree, write_tree
 
@@ -75,7 +75,7 @@ def test_a_worker_that_served_its_share_is_replaced_at_once(monkeypatch):
     (230 documents on 2 cores: 22.1 s, 20.6 s since)."""
     import time
     from policyc.engine import executors
-    from policyc.engine.plan import Output
+    from policyc.outputs.plan import Output
     monkeypatch.setattr(executors, "TASKS_PER_WORKER", 3)
     late = []
     replace = executors._replace_finished

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from policyc.engine.plan import Output, plan_outputs
+from policyc.outputs.plan import Output, plan_outputs
 from policyc.pipeline import check_all
 from policyc.render.writers import Context
 from policyc.site.reads import Reads, page_reads

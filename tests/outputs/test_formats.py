@@ -14,9 +14,9 @@ import pytest
 
 from policyc import pipeline
 from policyc.cli import main, parser
-from policyc.engine import formats
-from policyc.engine.plan import Output
 from policyc.names import inside
+from policyc.outputs import formats
+from policyc.outputs.plan import Output
 from policyc.render.writers import Context, write
 
 TODAY = "2026-11-22"

@@ -1,12 +1,12 @@
-"""engine/plan.py: every output of a build, each in the phase a build writes it in."""
+"""outputs/plan.py: every output of a build, each in the phase a build writes it in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from policyc.engine import formats
-from policyc.engine.layout import ASSETS, DASHBOARD, TRUST_INDEX
-from policyc.engine.plan import ASSETS_PHASE, DOCUMENT, SITE, plan_outputs
+from policyc.outputs import formats
+from policyc.outputs.layout import ASSETS, DASHBOARD, TRUST_INDEX
+from policyc.outputs.plan import ASSETS_PHASE, DOCUMENT, SITE, plan_outputs
 from policyc.pipeline import check_all
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "policy_src"

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from policyc.engine.formats import get as get_format
-from policyc.engine.layout import (ASSETS, BOARD, BUNDLE_FILES, COMPLIANCE, DASHBOARD, TRUST_CALENDAR, TRUST_INDEX, archive_path,
-                                   pack_path, public_path, redline_path, review_path, school_assets, school_file)
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
 from policyc.model import ResolvedPolicy
+from policyc.outputs.formats import get as get_format
+from policyc.outputs.layout import (ASSETS, BOARD, BUNDLE_FILES, COMPLIANCE, DASHBOARD, TRUST_CALENDAR, TRUST_INDEX, archive_path,
+                                   pack_path, public_path, redline_path, review_path, school_assets, school_file)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""Where outputs go (engine/layout.py): every link it makes between planned files lands on one."""
+"""Where outputs go (outputs/layout.py): every link it makes between planned files lands on one."""
 
 from __future__ import annotations
 
 import posixpath
 
-from policyc.engine import layout
-from policyc.engine.plan import plan_outputs
+from policyc.outputs import layout
+from policyc.outputs.plan import plan_outputs
 from policyc.pipeline import check_all
 from tests.helpers import EXAMPLE
 
