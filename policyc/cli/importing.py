@@ -18,7 +18,7 @@ from policyc.cli.parser import EXIT_INVALID, EXIT_OK
 from policyc.compile.resolve import walk_blocks
 from policyc.errors import InvalidSource, UsageError, UserError, display_path
 from policyc.importers.assemble import NO_SCHOOL_NAME, Imported, school_header
-from policyc.importers.overlay import compare
+from policyc.importers.overlay import Finding, compare
 from policyc.importers.read import SUFFIXES, documents_in, read_copy, read_import
 from policyc.importers.writing import (
     Changes,
@@ -231,11 +231,40 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
         raise
     imported.school_slug = slug_
     report.append(f"added the overlay on {model_id} to {display_path(school_path)}")
-    report += result.report
+    report += [_finding_words(f) for f in result.findings]
     report += [f"could not place: {u.line()}" for u in imported.unplaced]
     report += [f"warning: {w}" for w in warnings]
     report += _number_report(policies, imported)
     return imported, report
+
+
+PAGE_PARTS = {"contents": "the contents list", "ratification": "the ratification block"}
+
+
+def _finding_words(f: Finding) -> str:
+    """A line of the report of `import --model`, for one thing importers/overlay.compare did or was unsure of."""
+    if f.kind == "contents-heading":
+        return (f"left out the heading {f.title!r} with nothing under it: "
+                "the same title heads a section further on (a contents list?)")
+    if f.kind == "page-part":
+        return f"left out {f.title!r}: {PAGE_PARTS[f.part]}, which the build makes itself"
+    if f.kind == "retitled":
+        return f"section {f.id!r} is titled {f.title!r} in the document (kept the model's title)"
+    if f.kind == "kept-for-children":
+        return f"clause {f.id!r} is not in the document, but some of its sub-clauses are: kept it (check it)"
+    if f.kind == "weak-match":
+        return (f"clause {f.id!r} matched a paragraph of the document only "
+                f"{f.ratio:.0%} alike: written as a replacement (check it)")
+    if f.kind == "refers-to-gone":
+        return (f"clause {f.id!r} refers to {', '.join(f.refers_to)}, which the document "
+                "leaves out: written with the document's words (the reference as printed)")
+    if f.kind == "added":
+        return f"added {f.id!r}, which the model does not have ({', '.join(f'{k}: {v}' for k, v in f.placed)})"
+    if f.kind == "removed":
+        return f"removed {f.id!r}, which the document does not have"
+    if f.kind == "replaced":
+        return f"replaced {f.id!r}: the document words it differently"
+    raise ValueError(f"no words for the overlay finding {f.kind!r}")
 
 
 class _Incomplete(UserError):
