@@ -181,10 +181,52 @@ policies:
 }
 
 
+# One decision for several schools (ratify --school repeated, --all-schools, a trust-approved policy).
+TRUSTEES = ("--by", "Ann Chair, Chair of Trustees", "--summary", "Two-yearly review")
+
+
+def add_schools(mini: Path) -> list[str]:
+    """The mini tree with SCHOOLS' two more schools; the three slugs, in order."""
+    write_tree(mini, {k: v for k, v in SCHOOLS.items() if v})
+    return ["ash-special", "elm-secondary", "oak-primary"]
+
+
+def make_trust_approved(mini: Path) -> None:
+    path = mini / "policies" / "social-media.yaml"
+    path.write_text(path.read_text().replace("numbering:", "approver: trust\nnumbering:"))
+
+
+def snapshot_names(mini: Path) -> list[str]:
+    """Every snapshot under snapshots/, as school/policy/version.yaml."""
+    return sorted(str(p.relative_to(mini / "snapshots")) for p in (mini / "snapshots").rglob("*.yaml")) \
+        if (mini / "snapshots").exists() else []
+
+
+def ratify_schools(run, mini: Path, *args):
+    """`policyc ratify` of the mini tree's policy, the schools and the decision given in `args`."""
+    return run("ratify", "--source", mini, "--policy", "social-media", "--today", "2026-11-22", *args)
+
+
 def digest_tree(folder: Path) -> dict[str, str]:
     """Every file under a folder, by relative path, with its SHA-256."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def earlier_output(folder: Path) -> Path:
+    """An output folder from an earlier build, which a failed run must leave exactly as it was."""
+    return write_tree(folder, {
+        ".policyc-output": "made by policyc\n",
+        "index.html": "<p>earlier build</p>\n",
+        "oak-primary/social-media.html": "<p>version 1.9</p>\n",
+    })
+
+
+def output_snapshot(output: Path) -> dict:
+    """Every file and folder beside and inside `output`, with its bytes: staging folders show too."""
+    root = output.parent
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in sorted(root.rglob("*"))}
 
 
 # --- the example build's PDFs, one of each kind ----------------------------------------------

@@ -35,8 +35,27 @@ def recover(source: Path) -> None:
     if found is None:
         return
     if not found.complete:
-        raise UserError(found.message)
-    print(f"policyc: {found.message}.", file=sys.stderr)
+        raise UserError(recovery_words(found))
+    print(f"policyc: {recovery_words(found)}.", file=sys.stderr)
+
+
+def recovery_words(found) -> str:
+    """What source/journal.recover did with an interrupted command's writes, in a sentence (no full stop)."""
+    what, journal = found.what, display_path(found.journal)
+    if found.outcome == "unreadable":
+        return (f"{journal} cannot be read ({found.error}): a command that wrote the sources was "
+                "stopped part-way and what it left cannot be told; check the sources against version "
+                "control or a backup, then remove that file")
+    if found.outcome == "finished":
+        placed = f", and the {found.ready} not yet in place are now" if found.ready else " and put them in place"
+        return f"finished an interrupted {what}: it had written all its files{placed}, so it is recorded in full"
+    if found.outcome == "taken back":
+        return (f"took back an interrupted {what}: it was stopped before its files were all "
+                "written, so none of it was recorded and the sources are as they were before it")
+    return (f"an interrupted {what} was left part-way and cannot be finished: "
+            + ", ".join(display_path(p) for p in found.broken) + " changed or missing since; it put in place "
+            + ", ".join(display_path(p) for p in found.done) + ". The trust is part-recorded: restore those from "
+            f"version control or a backup, or make the rest again by hand, then remove {journal}")
 
 
 def check_filters(args, project) -> None:

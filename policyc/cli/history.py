@@ -80,12 +80,13 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
                                              outcome.snapshot.version, record)
             if edit:
                 edits.append(ratify.SchoolEdit(outcome.path, *edit))
+    said = [_outcome_words(o) for o in outcomes]  # before anything is written, as every word is known
     ratify.record(source, outcomes, tuple(edits))  # all or none, so each line below is true together
     several = len(outcomes) > 1
     settled = {e.snapshot: e.school_file for e in edits}
-    for history, outcome in zip(histories, outcomes):
+    for history, outcome, words in zip(histories, outcomes, said):
         prefix = f"{history.current.school_name}: " if several and outcome.path is None else ""
-        print(prefix + outcome.message)
+        print(prefix + words)
         if outcome.path:
             print(f"Snapshot: {link(outcome.path, display_path(outcome.path), sys.stdout)}")
     for outcome in outcomes:
@@ -101,6 +102,41 @@ def _ratify(args, checked, source: Path, output: Path, today: dt.date) -> int:
             where += f" --output {arg(output)}"
         print(f"The public pages show the new version after a build: policyc build{where} {schools}")
     return EXIT_OK
+
+
+KIND_WORDS = {"first": "first recorded version", "structure": "clauses added or removed",
+              "wording": "wording changed", "values": "school details changed only"}  # a snapshot's kind of change
+
+
+def _outcome_words(outcome: ratify.Outcome) -> str:
+    """One school's part of a ratification, in a sentence: the version recorded, or why none was."""
+    if outcome.snapshot is None:
+        latest = outcome.already
+        return (f"Version {latest.version} (ratified {latest.date.isoformat()}) already records "
+                f"exactly this text; nothing to do.")
+    snap = outcome.snapshot
+    policy, record = snap.policy, snap.policy.ratification
+    detail = f" ({outcome.affected})" if outcome.affected else ""
+    return (f"Recorded version {snap.version} of {policy.title} for {policy.school_name}, ratified by "
+            f"the {record.body} on {record.date.isoformat()}: {KIND_WORDS[snap.change]}{detail}.")
+
+
+def _unratified_words(done: ratify.Unratified) -> list[str]:
+    """What `unratify` did, a line for each file."""
+    lines = [f"Removed {display_path(done.snapshot)}"]
+    if done.school_file is not None and done.put_back:
+        lines.append(f"Put back {display_path(done.school_file)} as it was before the ratification")
+    elif done.school_file is not None:
+        lines.append(f"{display_path(done.school_file)} has changed since the ratification, so it is left as it "
+                     "is: check its ratification: record")
+    return lines
+
+
+def _shown(value) -> str:
+    """A field of a ratification record as the user reads it: signatories "Name, Role; ...", nothing "none"."""
+    if isinstance(value, list):
+        return "; ".join(f"{s['name']}, {s['role']}" for s in value) or "none"
+    return str(value) if value else "none"
 
 
 def _confirm(args, question: str) -> bool:
@@ -119,7 +155,7 @@ def _unratify(args, checked, source: Path, today: dt.date) -> int:
     if not _confirm(args, "Take this ratification back?"):
         print("Nothing was changed.")
         return EXIT_OK
-    for line in ratify.unratify(latest, source / "schools"):
+    for line in _unratified_words(ratify.unratify(latest, source / "schools")):
         print(line)
     return EXIT_OK
 
@@ -135,13 +171,13 @@ def _amend(args, histories, source: Path, today: dt.date) -> int:
                                   args.minute or None, args.body or None)
     planned = []
     for history in histories:
-        path, text, shown = ratify.amend(history, correction)
+        path, text, changes = ratify.amend(history, correction)
         planned.append((history, path, text))
         latest = history.snapshots[-1]
         print(f"{history.current.school_name}: version {latest.version} of the {history.current.title}, "
               f"ratified {latest.date.isoformat()}:")
-        for line in shown:
-            print(f"  {line}")
+        for key, (was, now) in changes.items():
+            print(f"  {key}: {_shown(was)} → {_shown(now)}")
     if not _confirm(args, "Correct this record? The record as it was is kept in the snapshot."):
         print("Nothing was changed.")
         return EXIT_OK

@@ -18,8 +18,16 @@ from policyc.cli.parser import EXIT_INVALID, EXIT_OK
 from policyc.compile.resolve import walk_blocks
 from policyc.errors import InvalidSource, UsageError, UserError, display_path
 from policyc.importers.assemble import NO_SCHOOL_NAME, Imported, school_header
-from policyc.importers.overlay import compare
-from policyc.importers.read import SUFFIXES, documents_in, read_copy, read_import
+from policyc.importers.blocks import Unplaced
+from policyc.importers.decode import Note, ReadAsWindows1252
+from policyc.importers.overlay import Finding, compare
+from policyc.importers.read import (
+    SUFFIXES,
+    SetAside,
+    documents_in,
+    read_copy,
+    read_import,
+)
 from policyc.importers.writing import (
     Changes,
     check_school_option,
@@ -75,8 +83,8 @@ def _import_folder(args) -> int:
         if "already exists" in why:
             print(f"  if it is a school's own copy of that policy: policyc import {arg(document)} --model ID "
                   "--school SLUG")
-    for document, why in result.skipped:
-        print(f"{display_path(document)}: skipped: {why}")
+    for skipped in result.skipped:
+        print(f"{display_path(skipped.path)}: skipped: {_set_aside_words(skipped)}")
     total = len(result.imported) + len(result.refused)
     words = [f"Imported {len(result.imported)} of {total} document{'s' if total != 1 else ''}"]
     if checking:
@@ -120,7 +128,7 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
             raise UserError("the imported files did not validate, so none were kept (a bug in the importer):\n"
                             + "\n".join(str(p) for p in exc.errors)) from None
         raise
-    report = [f"note: {n}" for n in imported.notes]
+    report = [f"note: {_note_words(n)}" for n in imported.notes]
     if imported.own:
         report.append(f"the policy is {imported.school_slug}'s own (applies_to: schools: [{imported.school_slug}]): "
                       "the trust's other schools do not get it; to make it a model for them, write its school's "
@@ -129,14 +137,35 @@ def import_document(document: Path, source: Path, placeholders: bool = False,
                if p.name == "trust.yaml" and p in before
                else f"{'added the policy to' if p in before else 'wrote'} {display_path(p)}" for p in written.paths]
     report += [f"check: {c}" for c in imported.comments]  # also a '# Check:' comment in the school file
-    report += [f"could not place: {u.line()}" for u in imported.unplaced]
-    report += [f"placeholder offered (use --placeholders): {o}" for o in imported.offered]
-    report += [f"left as written, though it may differ between schools (a value or a placeholder by hand): {x}"
-               for x in imported.left]
+    report += [f"could not place: {_unplaced_words(u)}" for u in imported.unplaced]
+    report += [f"placeholder offered (use --placeholders): '{o.words}' ({o.count} times) could be {o.placeholder}"
+               for o in imported.offered]
+    report += [f"left as written, though it may differ between schools (a value or a placeholder by hand): "
+               f"'{x.text}' ({x.kind}, in {x.where})" for x in imported.left]
     report += [f"warning: {w}" for w in warnings]
     report += [f"to fill in before the trust builds: {need}" for need in to_fill]
     report += _number_report(policies, imported) if policies else []
     return imported, report
+
+
+def _note_words(note: Note) -> str:
+    """What reading did to a file's text (importers/decode.py), for the report."""
+    if isinstance(note, ReadAsWindows1252):
+        return (f"the file is not UTF-8 (the first byte that is not is at line {note.line}, column {note.column}); "
+                f"it was read as Windows-1252: check its accents and quotation marks")
+    what = ", ".join(f"{name} × {count}" for name, count in note.counts)
+    return (f"took out {note.total} control character(s), not words of a policy ({what}), "
+            f"first at line(s) {', '.join(map(str, note.lines))}")
+
+
+def _unplaced_words(unplaced: Unplaced) -> str:
+    return f"{unplaced.where}: {unplaced.why}: {unplaced.text[:80]!r}"
+
+
+def _set_aside_words(skipped: SetAside) -> str:
+    if skipped.instead is not None:
+        return f"the same document as {skipped.instead.name}, which was read instead"
+    return f"not a kind of file policyc imports ({', '.join(SUFFIXES)})"
 
 
 def _school_needs(errors, school_file: str) -> list[str]:
@@ -189,7 +218,7 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
     model_path = source / "policies" / f"{model_id}.yaml"
     school_path = within(source, f"schools/{slug_}.yaml")
     before = kept_text(school_path) if school_path.is_file() else None
-    report: list[str] = [f"note: {n}" for n in notes]
+    report: list[str] = [f"note: {_note_words(n)}" for n in notes]
     changes = Changes()
     try:
         if before is None:
@@ -231,11 +260,40 @@ def import_overlay(document: Path, source: Path, model_id: str, school_slug: Opt
         raise
     imported.school_slug = slug_
     report.append(f"added the overlay on {model_id} to {display_path(school_path)}")
-    report += result.report
-    report += [f"could not place: {u.line()}" for u in imported.unplaced]
+    report += [_finding_words(f) for f in result.findings]
+    report += [f"could not place: {_unplaced_words(u)}" for u in imported.unplaced]
     report += [f"warning: {w}" for w in warnings]
     report += _number_report(policies, imported)
     return imported, report
+
+
+PAGE_PARTS = {"contents": "the contents list", "ratification": "the ratification block"}
+
+
+def _finding_words(f: Finding) -> str:
+    """A line of the report of `import --model`, for one thing importers/overlay.compare did or was unsure of."""
+    if f.kind == "contents-heading":
+        return (f"left out the heading {f.title!r} with nothing under it: "
+                "the same title heads a section further on (a contents list?)")
+    if f.kind == "page-part":
+        return f"left out {f.title!r}: {PAGE_PARTS[f.part]}, which the build makes itself"
+    if f.kind == "retitled":
+        return f"section {f.id!r} is titled {f.title!r} in the document (kept the model's title)"
+    if f.kind == "kept-for-children":
+        return f"clause {f.id!r} is not in the document, but some of its sub-clauses are: kept it (check it)"
+    if f.kind == "weak-match":
+        return (f"clause {f.id!r} matched a paragraph of the document only "
+                f"{f.ratio:.0%} alike: written as a replacement (check it)")
+    if f.kind == "refers-to-gone":
+        return (f"clause {f.id!r} refers to {', '.join(f.refers_to)}, which the document "
+                "leaves out: written with the document's words (the reference as printed)")
+    if f.kind == "added":
+        return f"added {f.id!r}, which the model does not have ({', '.join(f'{k}: {v}' for k, v in f.placed)})"
+    if f.kind == "removed":
+        return f"removed {f.id!r}, which the document does not have"
+    if f.kind == "replaced":
+        return f"replaced {f.id!r}: the document words it differently"
+    raise ValueError(f"no words for the overlay finding {f.kind!r}")
 
 
 class _Incomplete(UserError):
@@ -251,7 +309,7 @@ class FolderResult:
     """What `policyc import FOLDER` did with each file it found."""
     imported: list[tuple[Path, Imported, list[str]]] = field(default_factory=list)
     refused: list[tuple[Path, str]] = field(default_factory=list)  # a document policyc could not import, and why
-    skipped: list[tuple[Path, str]] = field(default_factory=list)  # a file it did not try, and why
+    skipped: list[SetAside] = field(default_factory=list)  # a file it did not try, and why
 
     def needs_checking(self, report: list[str]) -> bool:
         return any(line.startswith(("check:", "could not place:", "numbered ", "warning:", "to fill in"))

@@ -43,9 +43,13 @@ class Request:
 
 @dataclass(frozen=True)
 class Outcome:
+    """One school's part of a decision: the snapshot made and where it goes, or the snapshot
+    that already records this text (cli/history.py says which, in words)."""
+
     snapshot: Snapshot | None  # None: the text was already ratified, nothing written
-    message: str
     path: Path | None = None
+    affected: str = ""  # the paragraphs changed since the last version (compare.affected_paragraphs); "" for a first
+    already: Snapshot | None = None  # when nothing is written: the latest snapshot, which has exactly this text
 
 
 def parse_signatory(text: str) -> Signatory:
@@ -206,8 +210,7 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     current = history.current
     latest = history.snapshots[-1] if history.snapshots else None
     if latest and history.changed_since is None:
-        return Outcome(None, f"Version {latest.version} (ratified {latest.date.isoformat()}) already records "
-                             f"exactly this text; nothing to do.")
+        return Outcome(None, already=latest)
     if request.date > request.today:
         raise UsageError(f"the ratification date {request.date.isoformat()} is in the future")
     if latest and request.date < latest.date:
@@ -247,11 +250,7 @@ def _prepare(history: PolicyHistory, source: Path, request: Request) -> Outcome:
     except PathEscape:  # snapshots/ (or a folder in it) is a link to somewhere else
         raise UserError(f"the snapshots folder for this policy leads outside the source folder {source}; "
                         "snapshots are kept inside the sources, so replace the link with a real folder") from None
-    what = {"first": "first recorded version", "structure": "clauses added or removed",
-            "wording": "wording changed", "values": "school details changed only"}[kind]
-    detail = f" ({comparison.affected_paragraphs()})" if comparison else ""
-    return Outcome(snap, f"Recorded version {version} of {current.title} for {current.school_name}, ratified by "
-                         f"the {record.body} on {request.date.isoformat()}: {what}{detail}.", path)
+    return Outcome(snap, path, comparison.affected_paragraphs() if comparison else "")
 
 
 def next_version(history: PolicyHistory, kind: str = "") -> str:
@@ -299,9 +298,10 @@ class Amendment:
     body: str | None = None
 
 
-def amend(history: PolicyHistory, amendment: Amendment) -> tuple[Path, str, list[str]]:
+def amend(history: PolicyHistory, amendment: Amendment) -> tuple[Path, str, dict[str, tuple]]:
     """The latest snapshot of one school's policy with its record corrected: its path, its new
-    text and, for the user to confirm, what changes ("signatories: A → B"). The record as it
+    text and, for the user to confirm, what changes: each field corrected, with its value as
+    recorded and as corrected (as the snapshot's YAML holds them; cli/history.py shows them). The record as it
     was goes into the snapshot's own `amendments:` list, and the hash covers that list too, so
     the correction is part of the record and a hand edit is still refused."""
     if not history.snapshots:
@@ -347,8 +347,7 @@ def amend(history: PolicyHistory, amendment: Amendment) -> tuple[Path, str, list
     record = {k: record[k] for k in order if k in record}
     record["sha256"] = digest(record)
     text = dump_data(record)
-    shown = [f"{key}: {_show(was[key])} → {_show(value)}" for key, value in changed.items()]
-    return latest.path, text, shown
+    return latest.path, text, {key: (was[key], value) for key, value in changed.items()}
 
 
 def record_amendments(source: Path, snapshots: list[tuple[Path, str]], edits: list[tuple[Path, str, str]],
@@ -362,12 +361,6 @@ def record_amendments(source: Path, snapshots: list[tuple[Path, str]], edits: li
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
-
-
-def _show(value) -> str:
-    if isinstance(value, list):
-        return "; ".join(f"{s['name']}, {s['role']}" for s in value) or "none"
-    return str(value) if value else "none"
 
 
 UNDO_SUFFIX = ".undo.json"  # beside a snapshot: the school file as it was before ratify updated it
@@ -393,10 +386,20 @@ def unratify_plan(history: PolicyHistory, today: dt.date) -> Snapshot:
     return latest
 
 
-def unratify(snapshot: Snapshot, schools: Path) -> list[str]:
+@dataclass(frozen=True)
+class Unratified:
+    """What `unratify` did: the snapshot removed, and the school file whose record ratify had
+    changed (None when it changed none, or the file is gone), put back or, changed since, left."""
+
+    snapshot: Path
+    school_file: Path | None = None
+    put_back: bool = False  # False with a school_file: it has changed since the ratification, and is left as it is
+
+
+def unratify(snapshot: Snapshot, schools: Path) -> Unratified:
     """Take the snapshot back, and the school file's record with it if ratify changed it and
-    nothing has changed it since, all or none (as `record`). What was done, for the user."""
-    done = [f"Removed {display_path(snapshot.path)}"]
+    nothing has changed it since, all or none (as `record`)."""
+    done = Unratified(snapshot.path)
     writes = [Write(snapshot.path, None, snapshot.path.read_bytes())]
     undo = undo_path(snapshot.path)
     if undo.is_file():
@@ -404,10 +407,9 @@ def unratify(snapshot: Snapshot, schools: Path) -> list[str]:
         school_file = schools / data["school_file"]
         if school_file.is_file() and school_file.read_text(encoding="utf-8") == data["after"]:
             writes.append(Write(school_file, data["before"].encode("utf-8"), school_file.read_bytes()))
-            done.append(f"Put back {display_path(school_file)} as it was before the ratification")
+            done = Unratified(snapshot.path, school_file, put_back=True)
         elif school_file.is_file():
-            done.append(f"{display_path(school_file)} has changed since the ratification, so it is left as it "
-                        "is: check its ratification: record")
+            done = Unratified(snapshot.path, school_file)
         writes.append(Write(undo, None, undo.read_bytes()))
     policy = snapshot.policy
     publish(schools.parent, writes, f"unratify of version {snapshot.version} of the {policy.title} for "

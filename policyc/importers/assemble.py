@@ -8,13 +8,31 @@ from typing import Optional
 
 from policyc.importers import names
 from policyc.importers.blocks import Block, Unplaced
-from policyc.importers.cover import Cover, block_rows, looks_like_cover_fact, ratification, read_cover
+from policyc.importers.cover import (
+    Cover,
+    block_rows,
+    looks_like_cover_fact,
+    ratification,
+    read_cover,
+)
+from policyc.importers.decode import Note
 from policyc.importers.ids import slug
 from policyc.importers.layout import entry_key, split_document
+from policyc.importers.names import Left
 from policyc.importers.structure import arrange, change_columns, escape, opening
 from policyc.importers.yamlout import dump
 
 SCHEMA = "# yaml-language-server: $schema={}schemas/{}.schema.json"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A placeholder the import could write (with --placeholders): the words the document gives, how
+    many times, and the placeholder for them."""
+
+    words: str
+    count: int
+    placeholder: str
 
 
 @dataclass
@@ -25,9 +43,9 @@ class Imported:
     school_slug: str
     files: dict[str, str] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
-    offered: list[str] = field(default_factory=list)  # placeholders found but not applied
-    left: list[str] = field(default_factory=list)  # with --placeholders, what could not become one
-    notes: list[str] = field(default_factory=list)  # what reading did to the text (read.read_document)
+    offered: list[Offer] = field(default_factory=list)  # placeholders found but not applied
+    left: list[Left] = field(default_factory=list)  # with --placeholders, what could not become one
+    notes: list[Note] = field(default_factory=list)  # what reading did to the text (read.read_document)
     own: bool = False  # the policy is its school's alone (applies_to: schools:), in a trust of several
     numbers: set[str] = field(default_factory=set)  # the paragraph numbers the document carries
     overlay: dict = field(default_factory=dict)
@@ -292,16 +310,16 @@ def _texts(policy: dict, change=None) -> list[tuple[str, str]]:
 
 
 def _placeholders(policy: dict, school: Optional[str], body: Optional[str], roles: dict[str, str],
-                  holders: dict[str, str]) -> list[str]:
-    """The policy's school-specific names written as placeholders; what is left, in words."""
+                  holders: dict[str, str]) -> list[Left]:
+    """The policy's school-specific names written as placeholders; what is left."""
     after = _texts(policy, lambda text: names.apply(text, school, body, roles, holders))
     return names.left_as_written(after, school)
 
 
-def _offers(text: str, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> list[str]:
+def _offers(text: str, school: Optional[str], body: Optional[str], roles: dict[str, str]) -> list[Offer]:
     offers = []
     for words, placeholder in ([(school, "{{ school.name }}"), (body, "{{ body.name }}")]
                                + [(t, f"{{{{ role.{k} }}}}") for k, t in roles.items()]):
         if words and (count := len(re.findall(rf"(?<!\w){re.escape(words)}(?!\w)", text))):
-            offers.append(f"'{words}' ({count} times) could be {placeholder}")
+            offers.append(Offer(words, count, placeholder))
     return offers

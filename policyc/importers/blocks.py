@@ -34,6 +34,3 @@ class Unplaced:
     where: str
     text: str
     why: str
-
-    def line(self) -> str:
-        return f"{self.where}: {self.why}: {self.text[:80]!r}"

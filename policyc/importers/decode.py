@@ -17,6 +17,7 @@ have either are refused at their line and column.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from policyc.importers.package import bounded_read
@@ -27,7 +28,30 @@ FALLBACK = "cp1252"
 _CONTROLS = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def text_of(path: Path, notes: list[str]) -> str:
+@dataclass(frozen=True)
+class ReadAsWindows1252:
+    """A note for the report: the file is not UTF-8 (its first byte that is not, here), so it was read as Windows-1252."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ControlsTakenOut:
+    """A note for the report: control characters taken out, how many of each, and the first lines they were on."""
+
+    counts: tuple[tuple[str, int], ...]  # ("U+0007", 2), ("ESC [ sequence", 1) ..., by name
+    lines: tuple[int, ...]  # the first few lines (at most five), in order
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+
+Note = ReadAsWindows1252 | ControlsTakenOut  # what reading did to a file's text (cli/importing.py words it)
+
+
+def text_of(path: Path, notes: list[Note]) -> str:
     """The file's text, its line breaks as \\n; what was done to it is added to `notes`."""
     data = bounded_read(path, MAX_IMPORT_TEXT_BYTES)
     lines = data.count(b"\n") + 1
@@ -38,7 +62,7 @@ def text_of(path: Path, notes: list[str]) -> str:
     return without_controls(text, notes)
 
 
-def _decoded(data: bytes, notes: list[str]) -> str:
+def _decoded(data: bytes, notes: list[Note]) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode": UTF-16 with its byte order mark
         try:
             return data.decode("utf-16")
@@ -55,8 +79,7 @@ def _decoded(data: bytes, notes: list[str]) -> str:
         raise Refused(f"the byte 0x{data[exc.start]:02X} is not UTF-8 (nor Windows-1252): save the file as "
                       "UTF-8 and import it again", line=line, column=column) from None
     line, column = _place(data, utf8_error.start)
-    notes.append(f"the file is not UTF-8 (the first byte that is not is at line {line}, column {column}); "
-                 f"it was read as Windows-1252: check its accents and quotation marks")
+    notes.append(ReadAsWindows1252(line, column))
     return text
 
 
@@ -65,7 +88,7 @@ def _place(data: bytes, offset: int) -> tuple[int, int]:
     return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
 
 
-def without_controls(text: str, notes: list[str]) -> str:
+def without_controls(text: str, notes: list[Note]) -> str:
     """`text` with control characters taken out (the rule above), and a note of them."""
     found: dict[str, int] = {}
     lines: list[int] = []
@@ -78,7 +101,5 @@ def without_controls(text: str, notes: list[str]) -> str:
         return ""
     cleaned = _CONTROLS.sub(drop, text)
     if found:
-        what = ", ".join(f"{name} × {count}" for name, count in sorted(found.items()))
-        notes.append(f"took out {sum(found.values())} control character(s), not words of a policy ({what}), "
-                     f"first at line(s) {', '.join(map(str, sorted(set(lines))))}")
+        notes.append(ControlsTakenOut(tuple(sorted(found.items())), tuple(sorted(set(lines)))))
     return cleaned

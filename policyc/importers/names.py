@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Optional
 
 _WORD = r"(?:[A-Z][\w'’]*(?:-[\w'’]+)*|VI{0,3}|I{1,3}|[A-Z]{2,})"
@@ -106,16 +107,26 @@ _LEFT = [("a person's name", re.compile(rf"\b{HONORIFIC}[A-Z][a-z]+(?:[- ][A-Z][
          ("a web address", re.compile(r"\bhttps?://[^\s)\]>]+|\bwww\.[\w.-]+\w"))]
 
 
-def left_as_written(texts: list[tuple[str, str]], school: Optional[str] = None) -> list[str]:
+@dataclass(frozen=True)
+class Left:
+    """A school-specific fact --placeholders could not make a placeholder: the words, the kind of
+    fact ("a date", "a school's name" ...) and where it first is."""
+
+    text: str
+    kind: str
+    where: str
+
+
+def left_as_written(texts: list[tuple[str, str]], school: Optional[str] = None) -> list[Left]:
     """Each school-specific fact still in a model's texts ((where, text) pairs), once, with where
     it first is: what --placeholders could not turn into a placeholder."""
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for where, text in texts:
         for kind, pattern in _LEFT:
             for m in pattern.finditer(text):
-                seen.setdefault(f"'{m.group(0)}' ({kind}", where)
+                seen.setdefault((m.group(0), kind), where)
         for m in SCHOOL.finditer(text):  # another setting's name, or another form of this one's
             found = m.group(1)
             if found != school and not found.startswith(_NOT_A_NAME) and " " in found:
-                seen.setdefault(f"'{found}' (a school's name", where)
-    return [f"{what}, in {where})" for what, where in seen.items()]
+                seen.setdefault((found, "a school's name"), where)
+    return [Left(text, kind, where) for (text, kind), where in seen.items()]

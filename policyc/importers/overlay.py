@@ -40,10 +40,35 @@ class Unit:
     changed: bool = False
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One thing `compare` did or was unsure of, for the import's report (cli/importing.py words it).
+
+    kind, and the fields it fills:
+      "contents-heading"  title: a heading with nothing under it, whose title heads a later section (left out)
+      "page-part"         title, part ("contents" or "ratification"): the page's own part, which the build makes
+      "retitled"          id, title: the model's section, titled so in the document (the model's title kept)
+      "kept-for-children" id: a clause not in the document, kept as some of its sub-clauses are
+      "weak-match"        id, ratio: a clause matched to a paragraph only this alike, written as a replacement
+      "refers-to-gone"    id, refers_to: a clause that cross-refers to clauses the document leaves out
+      "added"             id, placed (("after", id) and the like): a clause or section the model does not have
+      "removed"           id: one the document does not have
+      "replaced"          id: one the document words differently
+    """
+
+    kind: str
+    id: str = ""
+    title: str = ""
+    part: str = ""
+    ratio: float = 0.0
+    refers_to: tuple[str, ...] = ()
+    placed: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class Result:
     overlay: dict
-    report: list[str]
+    findings: list[Finding]
 
 
 def key(text: str) -> str:
@@ -173,12 +198,12 @@ def _raw_clauses(sections: list[dict]) -> dict[str, dict]:
 
 
 def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict, words) -> Result:
-    """The overlay that turns the resolved model into the imported document, and what was uncertain.
+    """The overlay that turns the resolved model into the imported document, and what it did or was unsure of.
 
     `words` reads the model's text as the published page does (placeholders and
     cross-references filled: render.present.Words); it is passed in, as importers sit
     below the renderer in the pipeline."""
-    report: list[str] = []
+    report: list[Finding] = []
     overlay: dict = {}
     title = imported.get("title", "")
     if title and key(title) != key(resolved.title):
@@ -190,13 +215,12 @@ def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict, words) ->
     titled = [d.words for d in doc_sections if d.children]
     for d in [d for d in doc_sections if not d.children and d.words in titled]:  # a contents line read as a heading
         doc_sections.remove(d)
-        report.append(f"left out the heading {d.node['title']!r} with nothing under it: "
-                      "the same title heads a section further on (a contents list?)")
-    page = {key(t): what for t, what in ((resolved.contents.title, "the contents list"),
-                                         (resolved.layout.heading, "the ratification block")) if t}
+        report.append(Finding("contents-heading", title=d.node["title"]))
+    page = {key(t): what for t, what in ((resolved.contents.title, "contents"),
+                                         (resolved.layout.heading, "ratification")) if t}
     for d in [d for d in doc_sections if d.words in page and not any(m.words == d.words for m in model_sections)]:
         doc_sections.remove(d)  # the page's own parts, which every build makes
-        report.append(f"left out {d.node['title']!r}: {page[d.words]}, which the build makes itself")
+        report.append(Finding("page-part", title=d.node["title"], part=page[d.words]))
     _pair(model_sections, doc_sections, SAME_SECTION)
     for m in model_sections:
         if m.match:
@@ -211,41 +235,38 @@ def compare(imported: dict, resolved: ResolvedPolicy, raw_model: dict, words) ->
             remove.append(m.id)
             continue
         if m.match.words != m.words:
-            report.append(f"section {m.id!r} is titled {m.match.node['title']!r} in the document "
-                          "(kept the model's title)")
+            report.append(Finding("retitled", m.id, title=m.match.node["title"]))
         for unit in _flat(m.children):
             if unit.match is None:
                 if not any(c.match for c in _flat(unit.children)):
                     remove.append(unit.id)
                 elif unit.words:
-                    report.append(f"clause {unit.id!r} is not in the document, but some of its sub-clauses are: "
-                                  "kept it (check it)")
+                    report.append(Finding("kept-for-children", unit.id))
             elif unit.changed if unit.title else unit.match.words != unit.words:
                 replace.append(_replacement(unit, raw.get(unit.id, {"id": unit.id})))
                 if unit.ratio < 0.85:
-                    report.append(f"clause {unit.id!r} matched a paragraph of the document only "
-                                  f"{unit.ratio:.0%} alike: written as a replacement (check it)")
+                    report.append(Finding("weak-match", unit.id, ratio=unit.ratio))
         add += _additions(m.match.children, m.id)
     replace += _unreferenced(model_sections, raw, remove, {r["id"] for r in replace}, report)
     add += _section_additions(doc_sections)
     add = [a for a in add if a]
     for a in add:
         what = a.get("clause") or a.get("section")
-        report.append(f"added {what['id']!r}, which the model does not have "
-                      f"({', '.join(f'{k}: {v}' for k, v in a.items() if k in ('after', 'before', 'into'))})")
+        report.append(Finding("added", what["id"],
+                              placed=tuple((k, v) for k, v in a.items() if k in ("after", "before", "into"))))
     if remove:
         overlay["remove"] = remove
     if replace:
         overlay["replace"] = replace
     if add:
         overlay["add"] = add
-    report += [f"removed {i!r}, which the document does not have" for i in remove]
-    report += [f"replaced {r['id']!r}: the document words it differently" for r in replace]
+    report += [Finding("removed", i) for i in remove]
+    report += [Finding("replaced", r["id"]) for r in replace]
     return Result(overlay, report)
 
 
 def _unreferenced(model_sections: list[Unit], raw: dict[str, dict], removed: list[str], replaced: set[str],
-                  report: list[str]) -> list[dict]:
+                  report: list[Finding]) -> list[dict]:
     """A clause the document kept that cross-refers ([[id]]) to one it left out: its words taken from the
     document, which give the reference as it was printed, so that nothing refers to what is gone."""
     gone = set(removed)
@@ -264,8 +285,7 @@ def _unreferenced(model_sections: list[Unit], raw: dict[str, dict], removed: lis
             refs = {r.split("#")[0] for r in references(yaml.safe_dump(own))}
             if refs & gone:
                 out.append(_replacement(unit, raw[unit.id]))
-                report.append(f"clause {unit.id!r} refers to {', '.join(sorted(refs & gone))}, which the document "
-                              "leaves out: written with the document's words (the reference as printed)")
+                report.append(Finding("refers-to-gone", unit.id, refers_to=tuple(sorted(refs & gone))))
     return out
 
 

@@ -4,6 +4,7 @@ the documents a folder holds; and a document read into the files it becomes."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -13,7 +14,7 @@ from policyc.errors import UsageError, UserError, display_path
 from policyc.importers.assemble import Imported, assemble
 from policyc.importers.blocks import Block
 from policyc.importers.convert import CONVERTED, read_converted
-from policyc.importers.decode import text_of
+from policyc.importers.decode import Note, text_of
 from policyc.importers.ids import slug
 from policyc.importers.pdf import pdf_text, pdf_title
 from policyc.importers.refusal import boundary
@@ -25,7 +26,7 @@ from policyc.text.glyphs import drawable_text
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", *CONVERTED)
 
 
-def read_document(path: Path, notes: Optional[list[str]] = None) -> list[Block]:
+def read_document(path: Path, notes: Optional[list[Note]] = None) -> list[Block]:
     """The document's blocks, every character one the house fonts can draw: what is imported builds.
 
     Whatever goes wrong reading it is a `Refused` naming the file (refusal.boundary); what
@@ -44,7 +45,7 @@ def _drawable(block: Block) -> Block:
     return block
 
 
-def _read(path: Path, notes: list[str]) -> list[Block]:
+def _read(path: Path, notes: list[Note]) -> list[Block]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(f"{display_path(path)}: policyc can import {', '.join(SUFFIXES)} files, "
@@ -151,14 +152,14 @@ def read_import(document: Path, placeholders: bool = False, policy_id: str | Non
         raise UsageError(f"--id {policy_id!r}: a policy's id is {ID_RULE}")
     if not document.is_file():
         raise UsageError(f"{display_path(document)}: no such file")
-    notes: list[str] = []
+    notes: list[Note] = []
     imported = assemble(read_document(document, notes), document.name, placeholders, policy_id)
     imported.notes = notes  # what was done to its text on the way (another encoding, control characters)
     return imported
 
 
 def read_copy(document: Path, source: Path, model_id: str,
-              school_slug: Optional[str] = None) -> tuple[Imported, list[str], str]:
+              school_slug: Optional[str] = None) -> tuple[Imported, list[Note], str]:
     """A school's own copy of the trust's model policy `model_id`, read: the document, what
     reading did to its text, and the school's slug (`school_slug`, else the trust's school of
     the name the document gives, else one made from that name)."""
@@ -171,7 +172,7 @@ def read_copy(document: Path, source: Path, model_id: str,
     if not model_path.is_file():
         raise UsageError(f"{display_path(model_path)}: no such model policy (--model names a policy in "
                         f"{display_path(source / 'policies')}, without .yaml)")
-    notes: list[str] = []
+    notes: list[Note] = []
     imported = assemble(read_document(document, notes), document.name, policy_id=model_id)
     slug_ = (school_slug or existing_school(source, imported.school_name)
              or (slug(imported.school_name, 6) if imported.school_name else None))
@@ -191,20 +192,29 @@ def _set_aside(part: str) -> bool:
     return part.startswith(".") or bool(leftover(part))
 
 
-def documents_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+@dataclass(frozen=True)
+class SetAside:
+    """A file of a folder to import that is not read: not a kind of file policyc imports (SUFFIXES),
+    or another file of a document read from `instead`."""
+
+    path: Path
+    instead: Optional[Path] = None  # None: not a kind of file policyc imports
+
+
+def documents_in(folder: Path) -> tuple[list[Path], list[SetAside]]:
     """The documents to import from `folder` and its sub-folders, in order, and the files set aside.
 
     Of two or more files of one document (Behaviour Policy.docx and Behaviour Policy.pdf in one
     folder), the one of the most faithful kind is read (PREFERRED)."""
     chosen: dict[tuple[Path, str], Path] = {}
-    skipped: list[tuple[Path, str]] = []
+    skipped: list[SetAside] = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if any(_set_aside(part) for part in rel.parts) or not path.is_file():
             continue
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:
-            skipped.append((path, f"not a kind of file policyc imports ({', '.join(SUFFIXES)})"))
+            skipped.append(SetAside(path))
             continue
         same = (path.parent, path.stem.casefold())
         held = chosen.get(same)
@@ -213,5 +223,5 @@ def documents_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
             continue
         keep, drop = sorted((held, path), key=lambda p: PREFERRED.index(p.suffix.lower()))
         chosen[same] = keep
-        skipped.append((drop, f"the same document as {keep.name}, which was read instead"))
-    return sorted(chosen.values()), sorted(skipped)
+        skipped.append(SetAside(drop, keep))
+    return sorted(chosen.values()), sorted(skipped, key=lambda s: s.path)

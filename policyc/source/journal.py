@@ -47,8 +47,24 @@ class WriteFailed(UserError):
 
 @dataclass(frozen=True)
 class Recovered:
-    message: str
-    complete: bool  # False: the journal could be neither finished nor taken back, and stays
+    """What `recover` did with an interrupted command's journal (cli/common.py says it in words).
+
+    outcome: "finished" (every file was written: the `ready` not yet in place now are), "taken back"
+    (not all were written: none of it kept), "part-way" (some files `broken`, changed or missing
+    since, while those `done` were in place: left as they are) or "unreadable" (the journal
+    itself, `error` saying why). The last two leave the journal, and are not `complete`."""
+
+    outcome: str
+    journal: Path
+    what: str = ""  # the work the journal names ("ratify of the ... for ..."), as the command wrote it
+    ready: int = 0
+    done: tuple[Path, ...] = ()
+    broken: tuple[Path, ...] = ()
+    error: str = ""
+
+    @property
+    def complete(self) -> bool:  # False: the journal could be neither finished nor taken back, and stays
+        return self.outcome in ("finished", "taken back")
 
 
 def publish(root: Path, writes: list[Write], what: str) -> list[Path]:
@@ -140,9 +156,7 @@ def _settle(root: Path, journal: Path) -> Recovered:
         files = [(root / f["path"], root / f["temp"], f["sha256"], f["before"]) for f in record["files"]]
         folders = [root / f for f in record.get("folders", [])]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return Recovered(f"{display_path(journal)} cannot be read ({exc}): a command that wrote the sources was "
-                         "stopped part-way and what it left cannot be told; check the sources against version "
-                         "control or a backup, then remove that file", False)
+        return Recovered("unreadable", journal, error=str(exc))
     done, ready, broken = [], [], []
     for path, temp, target, before in files:
         now = _sha_of(path)
@@ -160,21 +174,14 @@ def _settle(root: Path, journal: Path) -> Recovered:
                 os.replace(temp, path)
         _sync_folders({p.parent for _, p in ready})
         journal.unlink()
-        placed = f", and the {len(ready)} not yet in place are now" if ready else " and put them in place"
-        return Recovered(f"finished an interrupted {what}: it had written all its files{placed}, so it "
-                         "is recorded in full", True)
+        return Recovered("finished", journal, what, ready=len(ready))
     if not done:
         for _, temp, _, _ in files:
             temp.unlink(missing_ok=True)
         _remove_empty(folders)
         journal.unlink()
-        return Recovered(f"took back an interrupted {what}: it was stopped before its files were all "
-                         "written, so none of it was recorded and the sources are as they were before it", True)
-    return Recovered(f"an interrupted {what} was left part-way and cannot be finished: "
-                     + ", ".join(display_path(p) for p in broken) + " changed or missing since; it put in place "
-                     + ", ".join(display_path(p) for p in done) + ". The trust is part-recorded: restore those from "
-                     f"version control or a backup, or make the rest again by hand, then remove {display_path(journal)}",
-                     False)
+        return Recovered("taken back", journal, what)
+    return Recovered("part-way", journal, what, done=tuple(done), broken=tuple(broken))
 
 
 def _refuse_surprises(w: Write) -> None:

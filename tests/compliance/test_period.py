@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import EXAMPLE, copy_tree
+from tests.helpers import EXAMPLE
 
 SCHOOL = ("--school", "hollin-bank-primary")  # social media: 3.1 on 8 October 2025, 3.2 on 14 October 2026
 
@@ -81,12 +81,6 @@ def test_usage_mistakes_are_exit_2(run, tmp_path):
     assert stop.value.code == 2
     assert _as_of(run, EXAMPLE, tmp_path / "o", "2027-01-01", "--policy", "social-media").code == 2  # a day to come
     assert _as_of(run, EXAMPLE, tmp_path / "o", "2026-03-14", "--policy", "social-medai").code == 2
-
-
-def test_versions_lists_the_period_each_was_in_force(run):
-    result = run("versions", "--source", str(EXAMPLE), *SCHOOL, "--policy", "social-media")
-    assert "[in force from 8 October 2025 to 13 October 2026]" in result.out
-    assert "[in force from 14 October 2026 to now]" in result.out
 
 
 @pytest.mark.slow

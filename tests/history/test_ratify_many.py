@@ -10,84 +10,19 @@ import pytest
 from policyc.errors import UserError
 from policyc.history import ratify as ratify_module
 from policyc.pipeline import check_all
-from tests.helpers import SCHOOLS, digest_tree, edit, mounted, ratify, write_tree
-
-BY = ("--by", "Ann Chair, Chair of Trustees", "--summary", "Two-yearly review")
-
-
-def _schools(mini):
-    write_tree(mini, {k: v for k, v in SCHOOLS.items() if v})
-    return ["ash-special", "elm-secondary", "oak-primary"]
-
-
-def _trust_approved(mini):
-    path = mini / "policies" / "social-media.yaml"
-    path.write_text(path.read_text().replace("numbering:", "approver: trust\nnumbering:"))
-
-
-def _snapshots(mini):
-    return sorted(str(p.relative_to(mini / "snapshots")) for p in (mini / "snapshots").rglob("*.yaml")) \
-        if (mini / "snapshots").exists() else []
-
-
-def _ratify(run, mini, *args):
-    return run("ratify", "--source", mini, "--policy", "social-media", "--today", "2026-11-22", *args)
-
-
-def test_a_trust_approved_policy_is_one_decision_for_every_school(mini, run):
-    schools = _schools(mini)
-    _trust_approved(mini)
-    done = _ratify(run, mini, "--date", "2026-11-20", *BY, "--minute", "TB 2026/11 item 3", "--version", "3.0")
-    assert done.code == 0, done.err
-    assert _snapshots(mini) == [f"{s}/social-media/3.0.yaml" for s in schools]
-    for h in check_all(mini).histories:
-        r = h.current.ratification
-        assert (r.status, r.version, r.date.isoformat(), r.minute, r.body) == \
-            ("ratified", "3.0", "2026-11-20", "TB 2026/11 item 3", "Board of Trustees")
-        assert [(s.name, s.role) for s in r.signatories] == [("Ann Chair", "Chair of Trustees")]
-    assert done.out.rstrip().endswith("--school ash-special --school elm-secondary --school oak-primary")
-
-    wrong = _ratify(run, mini, "--school", "oak-primary", "--date", "2026-11-21", *BY)
-    assert wrong.code == 2 and "Traceback" not in wrong.err
-    assert "approved by the Board of Trustees once for every school that has it (3)" in wrong.err
-    assert "ratify it without --school" in wrong.err
-
-
-def test_several_schools_or_all_of_them_in_one_run(mini, run):
-    _schools(mini)
-    two = _ratify(run, mini, "--school", "oak-primary", "--school", "elm-secondary", "--date", "2026-11-20", *BY)
-    assert two.code == 0, two.err
-    assert _snapshots(mini) == ["elm-secondary/social-media/1.0.yaml", "oak-primary/social-media/1.11.yaml"]
-    bodies = {h.current.school_slug: h.current.ratification.body for h in check_all(mini).histories}
-    assert bodies["oak-primary"] != "Board of Trustees"  # each school's own body
-    every = _ratify(run, mini, "--all-schools", "--date", "2026-11-21", *BY)
-    assert every.code == 0, every.err
-    assert "Oak Primary School: Version 1.11" in every.out and "nothing to do" in every.out
-    assert "ash-special/social-media/4.1.yaml" in _snapshots(mini)
-    assert every.out.rstrip().endswith("--school ash-special")  # only the school that changed needs a build
-
-    nobody = _ratify(run, mini, "--date", "2026-11-21", *BY)
-    assert nobody.code == 2 and "approved by each school's own governing body" in nobody.err
-    both = _ratify(run, mini, "--all-schools", "--school", "oak-primary", "--date", "2026-11-21", *BY)
-    assert both.code == 2 and "not both" in both.err
-    unknown = _ratify(run, mini, "--school", "oak-primry", "--date", "2026-11-21", *BY)
-    assert unknown.code != 0 and "did you mean 'oak-primary'" in unknown.err and "Traceback" not in unknown.err
-
-
-def test_a_mistake_for_one_school_records_no_school(mini, run):
-    _schools(mini)
-    assert _ratify(run, mini, "--school", "ash-special", "--date", "2026-05-01", *BY).code == 0
-    edit(mini / "policies" / "social-media.yaml", "In person or by email.", "In person or by phone.")
-    before = _snapshots(mini)
-    failed = _ratify(run, mini, "--all-schools", "--date", "2026-03-01", *BY)
-    assert failed.code == 2
-    assert "Ash Special School (ash-special): the ratification date 2026-03-01 is before the last" in failed.err
-    assert "No school's ratification was recorded." in failed.err
-    assert _snapshots(mini) == before
+from tests.helpers import (
+    TRUSTEES,
+    add_schools,
+    digest_tree,
+    mounted,
+    ratify,
+    ratify_schools,
+    snapshot_names,
+)
 
 
 def test_a_failure_while_writing_takes_back_the_snapshots_already_written(mini, monkeypatch):
-    _schools(mini)
+    add_schools(mini)
     histories = check_all(mini).histories
     real, calls = os.replace, []
 
@@ -104,13 +39,13 @@ def test_a_failure_while_writing_takes_back_the_snapshots_already_written(mini, 
     with pytest.raises(UserError, match="no school's ratification was recorded"):  # said plainly, not a traceback
         ratify_module.ratify_many(histories, mini, request)
     assert len(calls) == 3
-    assert _snapshots(mini) == []
+    assert snapshot_names(mini) == []
     assert not [p for p in mini.rglob(".*") if p.is_file()]  # no temporary file or journal left behind
     assert not (mini / "snapshots").exists()  # the folders it made are gone too
 
 
 def test_unknown_policy_is_a_plain_error(mini, run):
-    result = run("ratify", "--source", mini, "--policy", "social-meda", "--all-schools", "--date", "2026-11-20", *BY)
+    result = run("ratify", "--source", mini, "--policy", "social-meda", "--all-schools", "--date", "2026-11-20", *TRUSTEES)
     assert result.code != 0 and "did you mean 'social-media'" in result.err and "Traceback" not in result.err
     with pytest.raises(UserError):
         ratify_module.parse_signatory("nobody")
@@ -170,25 +105,25 @@ def _ratify_killed_at_rename(mini, n, *args):
 
 
 def test_several_schools_killed_between_two_renames_are_all_ratified_by_the_next_command(mini, run, tmp_path):
-    _schools(mini)
+    add_schools(mini)
     complete = tmp_path / "complete"
     shutil.copytree(mini, complete)
-    args = ("--all-schools", "--date", "2026-11-20", *BY)
-    assert _ratify(run, complete, *args).code == 0
+    args = ("--all-schools", "--date", "2026-11-20", *TRUSTEES)
+    assert ratify_schools(run, complete, *args).code == 0
     assert _ratify_killed_at_rename(mini, 3, *args) == 9  # the journal and one snapshot in place, the rest not
-    assert len(_snapshots(mini)) == 1
+    assert len(snapshot_names(mini)) == 1
     status = run("status", "--source", mini, "--today", "2026-11-22")
     assert status.code == 0, status.err
     assert "policyc: finished an interrupted ratify of the Staff Social Media Policy for 3 schools" in status.err
-    assert _snapshots(mini) == _snapshots(complete) and len(_snapshots(mini)) == 3
+    assert snapshot_names(mini) == snapshot_names(complete) and len(snapshot_names(mini)) == 3
     assert digest_tree(mini) == digest_tree(complete)  # the school files and undo records too, byte for byte
     again = run("validate", "--source", mini)
     assert again.code == 0 and "interrupted" not in again.err
 
 
 def test_a_partial_decision_that_cannot_be_finished_stops_every_command_and_status_says_so(mini, run):
-    _schools(mini)
-    assert _ratify_killed_at_rename(mini, 3, "--all-schools", "--date", "2026-11-20", *BY) == 9
+    add_schools(mini)
+    assert _ratify_killed_at_rename(mini, 3, "--all-schools", "--date", "2026-11-20", *TRUSTEES) == 9
     for temp in mini.rglob("*.policyc-new"):
         temp.unlink()  # lost, say by a clean-up script
         break

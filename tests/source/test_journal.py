@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from policyc.cli.common import recovery_words
 from policyc.engine.keys import source_digest
 from policyc.source import journal
 from policyc.source.journal import JOURNAL, Write, publish, recover
@@ -67,7 +68,7 @@ def test_killed_after_its_files_were_written_it_is_finished(tmp_path, n):
     _killed_at_replace(src, n)
     assert (src / JOURNAL).is_file()
     found = recover(src)
-    assert found.complete and found.message.startswith("finished an interrupted ratify of the Test Policy")
+    assert found.complete and recovery_words(found).startswith("finished an interrupted ratify of the Test Policy")
     assert digest_tree(src) == _after(tmp_path)  # byte for byte a complete run, no journal, no temporary file
     assert recover(src) is None
 
@@ -76,7 +77,7 @@ def test_killed_after_its_last_rename_it_is_finished_too(tmp_path):
     src = _tree(tmp_path)
     _killed_at_replace(src, 6)  # the four files are in place; only the journal is left
     found = recover(src)
-    assert found.complete and "put them in place" in found.message
+    assert found.complete and "put them in place" in recovery_words(found)
     assert digest_tree(src) == _after(tmp_path)
 
 
@@ -87,7 +88,7 @@ def test_a_file_not_written_in_full_takes_the_whole_publish_back(tmp_path):
     torn = src / "schools" / ".b.yaml.policyc-new"
     torn.write_bytes(torn.read_bytes()[:2])  # as a machine that lost power mid-write would leave it
     found = recover(src)
-    assert found.complete and found.message.startswith("took back an interrupted ratify")
+    assert found.complete and recovery_words(found).startswith("took back an interrupted ratify")
     assert digest_tree(src) == before
     assert not (src / "snapshots").exists()  # the folders it made are gone too
 
@@ -97,9 +98,10 @@ def test_a_publish_that_can_be_neither_finished_nor_taken_back_is_said_and_kept(
     _killed_at_replace(src, 3)  # the first snapshot in place, the rest waiting
     (src / "schools" / ".a.yaml.policyc-new").unlink()  # lost: the decision cannot be completed
     found = recover(src)
-    assert not found.complete
-    assert "cannot be finished" in found.message and "schools/.a.yaml.policyc-new" in found.message
-    assert "snapshots/a/p/1.0.yaml" in found.message  # what it did put in place
+    assert not found.complete and found.outcome == "part-way"
+    assert found.broken == (src / "schools" / ".a.yaml.policyc-new",) and found.done == (src / "snapshots/a/p/1.0.yaml",)
+    assert "cannot be finished" in recovery_words(found) and "schools/.a.yaml.policyc-new" in recovery_words(found)
+    assert "snapshots/a/p/1.0.yaml" in recovery_words(found)  # what it did put in place
     assert (src / JOURNAL).is_file()  # kept, so every later command says so
     assert not recover(src).complete
 
@@ -109,7 +111,7 @@ def test_a_school_file_edited_since_the_kill_is_never_overwritten(tmp_path):
     _killed_at_replace(src, 2)
     (src / "schools" / "a.yaml").write_bytes(b"a: by hand\n")
     found = recover(src)
-    assert found.complete and found.message.startswith("took back")  # nothing of it had been placed
+    assert found.complete and recovery_words(found).startswith("took back")  # nothing of it had been placed
     assert (src / "schools" / "a.yaml").read_bytes() == b"a: by hand\n"
 
 
@@ -151,7 +153,7 @@ def test_a_removal_is_part_of_the_same_all_or_none(tmp_path):
             os._exit(0)
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 9
     found = recover(src)
-    assert found.complete and found.message.startswith("finished")
+    assert found.complete and recovery_words(found).startswith("finished")
     assert not (src / "schools" / "a.yaml").exists() and (src / "schools" / "b.yaml").read_bytes() == b"b: 2\n"
     assert recover(src) is None
 
