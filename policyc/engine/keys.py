@@ -237,8 +237,8 @@ def source_digest(source: Path) -> str:
 def fingerprint(sources: str, formats: tuple[str, ...], today: dt.date) -> str:
     """Everything a build's keys are made from: its sources' digest, the toolchain, the
     formats and the date. Equal fingerprints give equal keys, so a build with nothing
-    changed takes the previous build's keys instead of hashing every policy again (1.3 s
-    of a 4.4 s rebuild of 100 schools × 10 policies). "" when the sources changed while
+    changed takes the previous build's keys instead of hashing every policy again (most of
+    a rebuild with nothing to render, at a trust's size). "" when the sources changed while
     they were read: then keys are always computed."""
     if not sources:
         return ""
