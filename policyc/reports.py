@@ -156,3 +156,20 @@ def status_table(title: str, groups: dict[str, list[Entry]], today: dt.date) -> 
                 lines.append("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def carried_over(stale: list[str], removed: list[str]) -> list[str]:
+    """What a build says of the files of an earlier build it did not make again: those of a
+    format not built now that the sources have outdated (left out), and those whose sources
+    are gone (removed). `policyc build` and `serve` say it in the same words."""
+    lines = []
+    if stale:
+        kinds = sorted({p.rsplit(".", 1)[-1].upper() for p in stale})
+        lines.append(f"Left out {len(stale)} {' and '.join(kinds)} file(s) of an earlier build that the sources have "
+                     f"changed since, so no old version is published beside the new pages: build with --format "
+                     f"{','.join(k.lower() for k in kinds)} to make them again: " + ", ".join(stale[:5])
+                     + (" ..." if len(stale) > 5 else ""))
+    if removed:
+        lines.append(f"Removed {len(removed)} file(s) of the last build whose sources are gone or that are no "
+                     f"longer made: " + ", ".join(removed[:10]) + (" ..." if len(removed) > 10 else ""))
+    return lines

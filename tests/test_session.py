@@ -101,6 +101,7 @@ class Edits:
         return f"added a school like {model.name}"
 
 
+@pytest.mark.slow  # a dozen builds of the example, twice each
 def test_session_builds_equal_clean_builds_after_random_edits(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(EXAMPLE, src)
@@ -184,6 +185,7 @@ def test_the_open_page_is_rendered_first_with_the_bytes_the_build_then_writes(tm
     assert (out / page).read_bytes() == shown[page]
 
 
+@pytest.mark.slow  # two builds with Word files, then a dozen of HTML
 def test_in_place_updates_keep_and_drop_other_formats_as_a_staged_build_does(tmp_path):
     """serve's HTML builds after a full one: the Word files of the full build are kept while
     current and left out once stale, the same files and bytes (manifest included) as plain

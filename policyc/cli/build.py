@@ -10,6 +10,7 @@ from policyc.cli.parser import EXIT_OK
 from policyc.errors import counted, display_path
 from policyc.pipeline import BuildOptions, build
 from policyc.progress import Progress, link, slowest
+from policyc.reports import carried_over
 
 
 def build_command(args, checked, source: Path, output: Path, today: dt.date) -> int:
@@ -28,15 +29,8 @@ def build_command(args, checked, source: Path, output: Path, today: dt.date) -> 
     print(f"Wrote {len(report.written)} document(s) ({report.rendered} rendered, {report.reused} reused) "
           f"in {report.seconds:.1f} s; {len(counted(report.warnings))} warning(s). "
           f"Open {link(index, display_path(index), sys.stdout)}")
-    if report.stale:
-        kinds = sorted({p.rsplit(".", 1)[-1].upper() for p in report.stale})
-        print(f"Left out {len(report.stale)} {' and '.join(kinds)} file(s) of an earlier build that the sources have "
-              f"changed since, so no old version is published beside the new pages: build with --format "
-              f"{','.join(k.lower() for k in kinds)} to make them again: " + ", ".join(report.stale[:5])
-              + (" ..." if len(report.stale) > 5 else ""))
-    if report.removed:
-        print(f"Removed {len(report.removed)} file(s) of the last build whose sources are gone or that are no "
-              f"longer made: " + ", ".join(report.removed[:10]) + (" ..." if len(report.removed) > 10 else ""))
+    for line in carried_over(report.stale, report.removed):
+        print(line)
     if report.also_rebuilt:
         print(f"{report.also_rebuilt} of them are outside --school/--policy: their sources had changed too, so they "
               f"were rebuilt to keep every page, index and the dashboard in agreement.")

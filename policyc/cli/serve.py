@@ -9,6 +9,7 @@ from pathlib import Path
 from policyc.cli.parser import EXIT_OK
 from policyc.outputs import formats as format_table
 from policyc.pipeline import BuildOptions, build, check_all, copies_of, make_document, render_first
+from policyc.reports import carried_over
 from policyc.serve import OnDemand, serve
 from policyc.site.guard import check_output_folder
 
@@ -38,7 +39,9 @@ def serve_command(args, source: Path, output: Path, today: dt.date) -> int:
             pages = render_first(options, checked, state.viewed(), session)
             if pages:
                 state.show(pages)
-        build(options, checked=checked, session=session)
+        report = build(options, checked=checked, session=session)
+        for line in carried_over(report.stale, report.removed):  # a web manager syncing output/ should know
+            print(line, file=sys.stderr, flush=True)
 
     def demand(state):  # the formats not built, made when a page or a client asks for them
         served["state"] = state

@@ -15,7 +15,7 @@ from policyc.cli import main
 from tests.helpers import digest_tree
 from tests.import_corpus.corpus import documents, write
 
-pytestmark = [pytest.mark.libreoffice,
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow,
               pytest.mark.skipif(not shutil.which("soffice") and not os.environ.get("CI"),
                                  reason="needs LibreOffice (CI installs it, and there the test runs)")]
 

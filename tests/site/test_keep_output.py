@@ -3,10 +3,13 @@ schools, the user's own files; only what the sources no longer make is removed, 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -98,11 +101,25 @@ def test_serve_s_build_keeps_the_pdfs(tmp_path, run):
                                cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
-        assert re.search(r"Serving on http://", line), line + process.stderr.read()
+        url = re.search(r"Serving on (http://\S+/)", line)
+        assert url, line + process.stderr.read()
+        assert before and _bytes(out, ".pdf") == before
+        # a save that outdates one school's PDFs: they are left out, the others kept, and it is said
+        school = src / "schools" / "elm-primary.yaml"
+        school.write_text(school.read_text().replace("Elm Primary School", "Elm Tree Primary School"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            state = json.loads(urllib.request.urlopen(url.group(1) + "__policyc/state", timeout=10).read())
+            if state["build"] > 1 and not state["writing"]:
+                break
+            time.sleep(0.1)
     finally:
         process.terminate()
         process.wait(timeout=20)
-    assert before and _bytes(out, ".pdf") == before
+    elm = {k for k in before if k.startswith(("elm-primary/", "review/elm-primary/"))}
+    assert elm and {k: v for k, v in before.items() if k not in elm} == _bytes(out, ".pdf")
+    said = process.stderr.read()
+    assert "Left out" in said and "elm-primary/" in said, said
 
 
 def test_a_kept_document_the_sources_have_moved_past_is_left_out_and_said(tmp_path, run):
