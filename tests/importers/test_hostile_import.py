@@ -28,6 +28,8 @@ from tests.helpers import POLICY, SCHOOL, TRUST, write_tree
 from tests.hostile import run_policyc, tree_digest
 from tests.importers.word import add_list, put_on_list
 
+pytestmark = pytest.mark.slow  # documents built to exhaust the reader, and child processes stopped at their limits
+
 MEMORY_MB = 1200  # far less than any bomb here would inflate to
 LETTERS = f"""<w:abstractNum {nsdecls('w')} w:abstractNumId="70">
   <w:lvl w:ilvl="0"><w:start w:val="START"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%1)"/></w:lvl>
