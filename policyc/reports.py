@@ -8,7 +8,7 @@ from policyc.compliance.period import Period, in_force_words, periods
 from policyc.compliance.report import MISSING_HINT, STATES, Finding, tally
 from policyc.compliance.requirements import RequirementList
 from policyc.history.attach import PolicyHistory
-from policyc.history.status import format_date, long_date
+from policyc.text.dates import format_date, long_date
 from policyc.site.bundle import BUCKETS, Entry
 
 

@@ -12,7 +12,7 @@ from policyc.cli.parser import EXIT_INVALID, EXIT_OK
 from policyc.errors import UsageError, display_path
 from policyc.history import ratify
 from policyc.history.attach import find
-from policyc.history.status import long_date
+from policyc.text.dates import long_date
 from policyc.progress import link
 from policyc.workspace import default_output
 

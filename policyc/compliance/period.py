@@ -12,7 +12,7 @@ from typing import Optional
 
 from policyc.history.attach import PolicyHistory
 from policyc.model import ResolvedPolicy
-from policyc.text.dates import parse_written
+from policyc.text.dates import long_date, parse_written
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +74,6 @@ def version_words(period: Period) -> str:
 
 def in_force_words(period: Period) -> str:
     """'in force from 8 October 2025 to 13 October 2026', or '... to now'."""
-    start = period.start_written or f"{period.start.day} {period.start:%B %Y}"
-    end = f"{period.end.day} {period.end:%B %Y}" if period.end else "now"
+    start = period.start_written or long_date(period.start)
+    end = long_date(period.end) if period.end else "now"
     return f"in force from {start} to {end}"

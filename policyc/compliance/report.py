@@ -11,7 +11,7 @@ from typing import Optional
 from policyc.compliance.requirements import LEVELS, applies, every_requirement, months
 from policyc.history.attach import PolicyHistory
 from policyc.model import Project, Requirement, School
-from policyc.text.dates import parse_written
+from policyc.text.dates import format_date, parse_written
 from policyc.text.review_dates import add_months
 
 # The problems a requirement can have, worst first: a finding's state is its first problem.
@@ -174,7 +174,7 @@ def cycle_words(cycle: str) -> str:
 
 
 def _day(day: Optional[dt.date]) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return format_date(day)
 
 
 def counts(found: list[Finding]) -> dict[str, int]:

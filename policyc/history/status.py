@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from policyc.model import Ratification
+from policyc.text.dates import long_date
 
 
 @dataclass(frozen=True)
@@ -32,23 +33,3 @@ def standing(r: Ratification, today: dt.date, in_force: str = "", superseded_by:
     return Standing("draft", "Draft, not yet ratified", False)
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def format_date(day: dt.date | None, style: str = "long") -> str:
-    if day is None:
-        return ""
-    return {
-        "long": long_date(day),
-        "ordinal": f"{ordinal(day.day)} {day:%B %Y}",
-        "numeric": f"{day:%d/%m/%Y}",
-        "numeric-short": f"{day:%d/%m/%y}",
-        "month": f"{day:%B %Y}",
-        "iso": day.isoformat(),
-    }[style]

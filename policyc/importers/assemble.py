@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from policyc.importers import names
-from policyc.importers.blocks import Block, Unplaced
+from policyc.importers.blocks import TextBlock, Unplaced
 from policyc.importers.cover import (
     Cover,
     block_rows,
@@ -60,7 +60,7 @@ class Imported:
 NO_SCHOOL_NAME = "the document does not name its school or setting"
 
 
-def assemble(blocks: list[Block], origin: str, placeholders: bool = False,
+def assemble(blocks: list[TextBlock], origin: str, placeholders: bool = False,
              policy_id: Optional[str] = None) -> Imported:
     layout = split_document(blocks)
     layout.body, ending = _end_block(layout.body)
@@ -132,7 +132,7 @@ _SIGNATURE = re.compile(r"^(?:signed|signature|sign|date|dated|print name|name|c
                         r"principal)\b[^.]{0,80}$", re.I)
 
 
-def _end_block(body: list[Block]) -> tuple[list[Block], list[Block]]:
+def _end_block(body: list[TextBlock]) -> tuple[list[TextBlock], list[TextBlock]]:
     """The adoption statement and signature lines that close a document: its record, not clauses."""
     i = len(body)
     while i > 0 and len(body) - i < 10:
@@ -228,7 +228,7 @@ def _cycle_from(record: dict) -> Optional[str]:
     return None
 
 
-def _trust(school: Optional[str], body: str, roles: dict[str, str], cover: Cover, blocks: list[Block]) -> dict:
+def _trust(school: Optional[str], body: str, roles: dict[str, str], cover: Cover, blocks: list[TextBlock]) -> dict:
     trust: dict = {**({"name": school} if school else {}), "type": "single school", "approving_body": body,
                    "roles": {"headteacher": "Headteacher", **roles}}
     rows = []

@@ -7,7 +7,7 @@ from typing import Optional
 
 
 @dataclass
-class Block:
+class TextBlock:
     """One paragraph of the document as read: what it looks like, not yet what it means.
 
     kind is 'heading' (a section or sub-section title), 'numbered' (a paragraph carrying

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from policyc.importers.blocks import Block
+from policyc.importers.blocks import TextBlock
 from policyc.importers.names import SCHOOL
 from policyc.importers.dates import WRITTEN, find_cycle, find_date, find_written, month_only
 
@@ -44,7 +44,7 @@ class Cover:
     comments: list[str] = field(default_factory=list)  # facts seen but not certain
 
 
-def read_cover(blocks: list[Block], ending: bool = False) -> Cover:
+def read_cover(blocks: list[TextBlock], ending: bool = False) -> Cover:
     """Everything before the policy's first section: label-value rows, the title, a values statement.
 
     With `ending`, the lines that close the document: each is a row of its block, a statement
@@ -101,11 +101,11 @@ def _says_draft(text: str) -> bool:
             or bool(re.match(r"^this is a draft\b", plain, re.I)))
 
 
-def _paired(blocks: list[Block]) -> list[Block]:
+def _paired(blocks: list[TextBlock]) -> list[TextBlock]:
     """A table whose first row names the facts and whose second gives them ('Date of Policy | Date
     approved by Governors | Date of Review' over 'October 2015 | 19 October 2015 | October 2017'),
     read as one label-value row for each column."""
-    out: list[Block] = []
+    out: list[TextBlock] = []
     i = 0
     while i < len(blocks):
         head = blocks[i]
@@ -113,7 +113,7 @@ def _paired(blocks: list[Block]) -> list[Block]:
         if (head.kind == "row" and after is not None and after.kind == "row" and len(head.cells) >= 2
                 and len(head.cells) == len(after.cells) and all(_is_label(c) for c in head.cells if c.strip())
                 and not any(_is_label(c) for c in after.cells if c.strip())):
-            out += [Block("row", f"{a}\t{b}", head.where, cells=[a, b]) for a, b in zip(head.cells, after.cells)
+            out += [TextBlock("row", f"{a}\t{b}", head.where, cells=[a, b]) for a, b in zip(head.cells, after.cells)
                     if a.strip() or b.strip()]
             i += 2
             continue
@@ -265,7 +265,7 @@ def _as_recorded(written: str) -> tuple[str, Optional[str]]:
     """A day as a date with the row format that prints it exactly as written ('14th March 2022':
     ordinal, '18/09/2022': numeric); a day no format prints so ('01 September 2022'), a month or
     a year, as written."""
-    from policyc.history.status import format_date
+    from policyc.text.dates import format_date
     from policyc.text.dates import parse_written
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", written):
         return written, "iso"

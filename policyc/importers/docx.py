@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from policyc.errors import UserError
-from policyc.importers.blocks import Block
+from policyc.importers.blocks import TextBlock
 from policyc.importers.package import checked_package
 from policyc.importers.refusal import Refused
 from policyc.importers.text import read_line
@@ -100,7 +100,7 @@ def word_int(element, name: str, part: str, lowest: int, highest: int) -> int:
     return value
 
 
-def read_docx(path: Path) -> list[Block]:
+def read_docx(path: Path) -> list[TextBlock]:
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -114,7 +114,7 @@ def read_docx(path: Path) -> list[Block]:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise Refused(f"not a Word document that can be read ({exc})") from None
     numbering = Numbering(document)
-    blocks: list[Block] = []
+    blocks: list[TextBlock] = []
     count = 0
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}p":
@@ -127,7 +127,7 @@ def read_docx(path: Path) -> list[Block]:
             for row in table.rows:
                 cells = [re.sub(r"\s+", " ", _cell_text(c)).strip() for c in row.cells]
                 if any(cells):  # a row with no words (a layout table's spacer) says nothing
-                    blocks.append(Block("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
+                    blocks.append(TextBlock("row", "\t".join(cells), f"table after paragraph {count}", cells=cells))
     return blocks
 
 
@@ -138,7 +138,7 @@ def _cell_text(cell) -> str:
     return " ".join([cell.text, *inner]) if inner else cell.text
 
 
-def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
+def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[TextBlock]:
     text = _markdown(paragraph)
     style = paragraph.style
     level = _heading_level(paragraph)
@@ -146,7 +146,7 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
     if not text.strip():
         return None
     if _styled_title(paragraph):  # Word's Title style: the document's title, whatever it says
-        return Block("para", re.sub(r"\*\*|</?(?:b|i|em|strong)>", "", text).strip(), where, title=True)
+        return TextBlock("para", re.sub(r"\*\*|</?(?:b|i|em|strong)>", "", text).strip(), where, title=True)
     if level:
         text = text.replace("**", "")  # a heading's bold is its style, not emphasis
     if num:
@@ -156,16 +156,16 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
         number = shown.strip().strip("().")
         if level:
             number = re.sub(r"^(\d+)\.0$", r"\1", number)  # "2.0 Scope": section 2
-            return Block("heading", text, where, number=number or None, level=level)
+            return TextBlock("heading", text, where, number=number or None, level=level)
         if fmt == "bullet":
-            return Block("item", text, where, marker="bullet", depth=num[1])
+            return TextBlock("item", text, where, marker="bullet", depth=num[1])
         if fmt in ("lowerLetter", "upperLetter"):
-            return Block("item", text, where, marker="letter", depth=num[1], number=number)
+            return TextBlock("item", text, where, marker="letter", depth=num[1], number=number)
         if fmt in ("lowerRoman", "upperRoman"):
-            return Block("item", text, where, marker="roman", depth=num[1], number=number)
+            return TextBlock("item", text, where, marker="roman", depth=num[1], number=number)
         if "." in number:
-            return Block("numbered", text, where, number=number, level=number.count(".") + 1)
-        return Block("item", text, where, marker="decimal", depth=num[1], number=number)
+            return TextBlock("numbered", text, where, number=number, level=number.count(".") + 1)
+        return TextBlock("item", text, where, marker="decimal", depth=num[1], number=number)
     whole_bold = bool(re.fullmatch(r"\*\*([^*]+)\*\*", text))
     if whole_bold:
         text = text[2:-2].strip()  # a paragraph all in bold: its bold says heading, not emphasis
@@ -173,13 +173,13 @@ def _paragraph(paragraph, numbering: Numbering, where: str) -> Optional[Block]:
         block = read_line(text, where)
         number = block.number if block and block.kind in ("heading", "numbered") else None
         title = block.text if number else text
-        return Block("heading", title, where, number=number, level=level)
+        return TextBlock("heading", title, where, number=number, level=level)
     if style is not None and style.name and (m := re.match(r"list (bullet|number)(?: (\d))?$", style.name.lower())):
         depth = int(m.group(2)) - 1 if m.group(2) else 0  # "List Bullet 2" is a list within a list
-        return Block("item", text, where, marker="bullet" if m.group(1) == "bullet" else "decimal", depth=depth)
+        return TextBlock("item", text, where, marker="bullet" if m.group(1) == "bullet" else "decimal", depth=depth)
     block = read_line(text, where)
     if whole_bold and block and block.kind == "para" and len(text) <= 90 and not re.search(r"[.,;:]$", text):
-        return Block("heading", text, where, level=1)  # a bold line standing alone, used as a heading
+        return TextBlock("heading", text, where, level=1)  # a bold line standing alone, used as a heading
     if whole_bold and block and block.kind == "para":
         block.text = f"**{text}**"
     return block

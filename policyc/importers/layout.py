@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from policyc.importers.blocks import Block
+from policyc.importers.blocks import TextBlock
 from policyc.importers.cover import looks_like_cover_fact
 
 _PAGE = re.compile(r"(\t|\.{2,}|\s{2,}|(\s\.){3,})[\s.]*\d*\s*$")
@@ -25,9 +25,9 @@ class Contents:
 
 @dataclass
 class Layout:
-    cover: list[Block]
+    cover: list[TextBlock]
     contents: Optional[Contents]
-    body: list[Block]
+    body: list[TextBlock]
     draft: bool = False
 
 
@@ -35,7 +35,7 @@ def entry_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def split_document(blocks: list[Block]) -> Layout:
+def split_document(blocks: list[TextBlock]) -> Layout:
     """Cover, contents and body, found from a 'Contents' line and the first numbered heading."""
     start = next((i for i, b in enumerate(blocks) if b.kind in ("para", "heading") and _CONTENTS.match(b.text.strip())),
                  None)  # Word gives its contents list a heading style of its own
@@ -82,7 +82,7 @@ def split_document(blocks: list[Block]) -> Layout:
     return Layout(blocks[:start], contents, _sub_headings(_unnumbered_headings(blocks[i:], contents)), draft)
 
 
-def _unnumbered_headings(body: list[Block], contents: Contents) -> list[Block]:
+def _unnumbered_headings(body: list[TextBlock], contents: Contents) -> list[TextBlock]:
     """A line the contents lists ('Appendix 1 – Table of changes') is a heading even without a number."""
     listed = {entry_key(t) for n, t in contents.entries if not n}
     for block in body:
@@ -91,7 +91,7 @@ def _unnumbered_headings(body: list[Block], contents: Contents) -> list[Block]:
     return body
 
 
-def _title_like(block: Block) -> bool:
+def _title_like(block: TextBlock) -> bool:
     """'Our aims', or a question such as 'What is this policy?', not a sentence or a label with its value
     ('Date of next review: June 2017')."""
     text = block.text
@@ -101,14 +101,14 @@ def _title_like(block: Block) -> bool:
             and not looks_like_cover_fact(text))
 
 
-def _heads_a_paragraph(block: Block, following: Optional[Block]) -> bool:
+def _heads_a_paragraph(block: TextBlock, following: Optional[TextBlock]) -> bool:
     """'Our aims' over a sentence of the policy, not 'Attendance Policy' over 'Adopted by ...: 12 September 2025'."""
     return (_title_like(block) and following is not None and following.kind == "para" and len(following.text) > 80
             and not looks_like_cover_fact(following.text)
             and not (len(following.text) < 160 and _COVERISH.search(following.text)))
 
 
-def _plain_headings(body: list[Block]) -> list[Block]:
+def _plain_headings(body: list[TextBlock]) -> list[TextBlock]:
     """In a document with no numbered headings, a short line without a full stop before a paragraph is a heading.
 
     Two such lines together are a heading and its first sub-heading: the headings after it are
@@ -135,7 +135,7 @@ def _plain_headings(body: list[Block]) -> list[Block]:
     return body
 
 
-def _sub_headings(body: list[Block]) -> list[Block]:
+def _sub_headings(body: list[TextBlock]) -> list[TextBlock]:
     """In a document whose sections are numbered, an unnumbered short line before a paragraph heads a sub-section."""
     if not any(b.kind == "heading" and b.number for b in body):
         return body
@@ -146,7 +146,7 @@ def _sub_headings(body: list[Block]) -> list[Block]:
     return body
 
 
-def _entry(block: Block) -> tuple[Optional[str], str]:
+def _entry(block: TextBlock) -> tuple[Optional[str], str]:
     """A contents line without its page number: ('1', 'Introduction')."""
     text = block.cells[0] if block.kind == "row" else block.text
     text = _PAGE.sub("", text).strip().rstrip(".").strip()

@@ -12,7 +12,7 @@ import yaml
 
 from policyc.errors import UsageError, UserError, display_path
 from policyc.importers.assemble import Imported, assemble
-from policyc.importers.blocks import Block
+from policyc.importers.blocks import TextBlock
 from policyc.importers.convert import CONVERTED, read_converted
 from policyc.importers.decode import Note, text_of
 from policyc.importers.ids import slug
@@ -26,7 +26,7 @@ from policyc.text.glyphs import drawable_text
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", *CONVERTED)
 
 
-def read_document(path: Path, notes: Optional[list[Note]] = None) -> list[Block]:
+def read_document(path: Path, notes: Optional[list[Note]] = None) -> list[TextBlock]:
     """The document's blocks, every character one the house fonts can draw: what is imported builds.
 
     Whatever goes wrong reading it is a `Refused` naming the file (refusal.boundary); what
@@ -36,7 +36,7 @@ def read_document(path: Path, notes: Optional[list[Note]] = None) -> list[Block]
         return [_drawable(b) for b in _read(path, notes)]
 
 
-def _drawable(block: Block) -> Block:
+def _drawable(block: TextBlock) -> TextBlock:
     block.text, lost = drawable_text(block.text)
     for i, cell in enumerate(block.cells):
         block.cells[i], more = drawable_text(cell)
@@ -45,7 +45,7 @@ def _drawable(block: Block) -> Block:
     return block
 
 
-def _read(path: Path, notes: list[Note]) -> list[Block]:
+def _read(path: Path, notes: list[Note]) -> list[TextBlock]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(f"{display_path(path)}: policyc can import {', '.join(SUFFIXES)} files, "
@@ -64,7 +64,7 @@ def _read(path: Path, notes: list[Note]) -> list[Block]:
     return _numbered_title(read_text(text))
 
 
-def _numbered_title(blocks: list[Block]) -> list[Block]:
+def _numbered_title(blocks: list[TextBlock]) -> list[TextBlock]:
     """A text file whose only number is on a short line at its top ("1.6 Mobile Phone & Camera Use"
     under "Hanney Pre-School"): that line is the title, numbered as in the setting's handbook."""
     numbered = [i for i, b in enumerate(blocks) if b.number]
@@ -74,11 +74,11 @@ def _numbered_title(blocks: list[Block]) -> list[Block]:
     block = blocks[i]
     if (block.kind in ("numbered", "heading") and "." in block.number and len(block.text.split()) <= 12
             and not re.search(r"[.;:,]$", block.text) and not any(b.title for b in blocks)):
-        blocks[i] = Block("para", f"{block.number} {block.text}", block.where, title=True)
+        blocks[i] = TextBlock("para", f"{block.number} {block.text}", block.where, title=True)
     return blocks
 
 
-def _top_level(blocks: list[Block]) -> list[Block]:
+def _top_level(blocks: list[TextBlock]) -> list[TextBlock]:
     """Markdown whose sections are `##` (the page's `#` being its title, or front matter's): its
     highest heading is a section, not a sub-section of a section the document does not have."""
     levels = [b.level for b in blocks if b.kind == "heading"]
@@ -93,7 +93,7 @@ def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _mark_title(blocks: list[Block], title: Optional[str]) -> list[Block]:
+def _mark_title(blocks: list[TextBlock], title: Optional[str]) -> list[TextBlock]:
     """The block (or the two lines a wrapped title became) that is the largest text on page 1."""
     if not title:
         return blocks
@@ -101,11 +101,11 @@ def _mark_title(blocks: list[Block], title: Optional[str]) -> list[Block]:
     for i, block in enumerate(blocks[:12]):
         whole = _key(f"{block.number or ''} {block.text}")
         if whole == want or _key(block.text) == want:
-            blocks[i] = Block("para", f"{block.number} {block.text}" if block.number and whole == want
+            blocks[i] = TextBlock("para", f"{block.number} {block.text}" if block.number and whole == want
                               else block.text, block.where, title=True)
             return blocks
         if i + 1 < len(blocks) and want == whole + _key(f"{blocks[i + 1].number or ''} {blocks[i + 1].text}"):
-            blocks[i:i + 2] = [Block("para", title, block.where, title=True)]
+            blocks[i:i + 2] = [TextBlock("para", title, block.where, title=True)]
             return blocks
     return blocks
 
@@ -119,7 +119,7 @@ _FACTS = {"date": "Date", "adopted": "Adopted", "approved": "Approved", "ratifie
           "review_due": "Next review", "version": "Version"}
 
 
-def front_matter(text: str) -> tuple[list[Block], str]:
+def front_matter(text: str) -> tuple[list[TextBlock], str]:
     """YAML front matter (`---` ... `---` at the top of a Markdown file): its title is the title,
     its dates cover lines as written; the rest is the document, its lines where they were."""
     m = _FRONT.match(text)
@@ -139,9 +139,9 @@ def front_matter(text: str) -> tuple[list[Block], str]:
         at = next((n + 2 for n, line in enumerate(lines) if line.lstrip().startswith(f"{key}:")), 1)
         name = str(key).lower().replace("-", "_")
         if name == "title":
-            blocks.insert(0, Block("para", value.strip(), f"line {at}", title=True))
+            blocks.insert(0, TextBlock("para", value.strip(), f"line {at}", title=True))
         elif name in _FACTS:
-            blocks.append(Block("para", f"{_FACTS[name]}: {value.strip()}", f"line {at}"))
+            blocks.append(TextBlock("para", f"{_FACTS[name]}: {value.strip()}", f"line {at}"))
     rest = "\n" * m.group(0).count("\n") + text[m.end():]  # the body's lines keep their numbers
     return blocks, rest
 

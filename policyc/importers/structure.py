@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from policyc.importers.blocks import Block, Unplaced
+from policyc.importers.blocks import TextBlock, Unplaced
 from policyc.importers.ids import Ids
 from policyc.importers.layout import Contents, entry_key
 
@@ -17,7 +17,7 @@ KINDS = [(r"table of changes|change log|version history", "changes"), (r"^append
          (r"related|further information|reference", "related"), (r"practice|guideline|use\b", "practice")]
 
 
-def numbering_style(body: list[Block]) -> str:
+def numbering_style(body: list[TextBlock]) -> str:
     """'1.1' when numbered paragraphs carry sentences, '1' when only sub-section titles are numbered."""
     subs = [b for b in body if b.kind == "numbered"]
     if any(len(b.text) > 100 or b.text.endswith(":") for b in subs):
@@ -28,7 +28,7 @@ def numbering_style(body: list[Block]) -> str:
     return "none"
 
 
-def arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unplaced]) -> tuple[str, list[dict], list[dict]]:
+def arrange(body: list[TextBlock], contents: Optional[Contents], unplaced: list[Unplaced]) -> tuple[str, list[dict], list[dict]]:
     """(numbering, sections, history) for the policy file.
 
     The document's numbers come back from the house numbering when it gives exactly those
@@ -94,7 +94,7 @@ def _gives_back(style: str, sections: list[dict]) -> bool:
     return wanted <= given
 
 
-def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unplaced], literal: bool
+def _arrange(body: list[TextBlock], contents: Optional[Contents], unplaced: list[Unplaced], literal: bool
              ) -> tuple[str, list[dict], list[dict]]:
     style = "none" if literal else numbering_style(body)
     ids = Ids()
@@ -102,7 +102,7 @@ def _arrange(body: list[Block], contents: Optional[Contents], unplaced: list[Unp
     history: list[dict] = []
     section: Optional[dict] = None
     titled: Optional[dict] = None  # a titled sub-section taking the paragraphs that follow it
-    rows: list[Block] = []
+    rows: list[TextBlock] = []
 
     def container() -> list[dict]:
         nonlocal section
@@ -188,19 +188,19 @@ def _parent_for(clauses: list[dict], level: int) -> list[dict]:
     return parent
 
 
-def _in_list(clauses: list[dict], block: Block) -> bool:
+def _in_list(clauses: list[dict], block: TextBlock) -> bool:
     """A numbered item one level into a list of bullets or letters: an item of that list."""
     last = _last_clause(clauses)
     return block.depth > 0 and last is not None and "items" in last and "after" not in last
 
 
-def _in_numbered_list(clauses: list[dict], block: Block) -> bool:
+def _in_numbered_list(clauses: list[dict], block: TextBlock) -> bool:
     """A bullet or letter one level into an item of a numbered list: part of that list."""
     last = clauses[-1] if clauses else None
     return bool(last and "_ol" in last and block.depth > last["_ol_depth"])
 
 
-def _add_numbered_item(clauses: list[dict], block: Block, ids: Ids) -> None:
+def _add_numbered_item(clauses: list[dict], block: TextBlock, ids: Ids) -> None:
     """A numbered list keeps its numbers: it is written as a Markdown ordered list in the clause's text,
     starting at the document's first number; a number that does not follow on starts a list of its own."""
     last = clauses[-1] if clauses else None
@@ -230,7 +230,7 @@ def _last_clause(clauses: list[dict]) -> Optional[dict]:
     return clause
 
 
-def _add_item(clauses: list[dict], block: Block, ids: Ids, style: str) -> None:
+def _add_item(clauses: list[dict], block: TextBlock, ids: Ids, style: str) -> None:
     last = _last_clause(clauses)
     takes = last is not None and "after" not in last and "title" not in last and (
         "items" in last or str(last.get("text", "")).rstrip().endswith((":", "-", "–")) or block.marker == "letter")
@@ -255,7 +255,7 @@ def _add_item(clauses: list[dict], block: Block, ids: Ids, style: str) -> None:
 NESTED = {"letter": "roman", "roman": "letter", "bullet": "bullet", "decimal": "bullet"}
 
 
-def _nest(items: list, level: int, marker: str | None, block: Block) -> None:
+def _nest(items: list, level: int, marker: str | None, block: TextBlock) -> None:
     """The item goes `level` lists down from `items`, each item that gains a list becoming text: with items:."""
     for _ in range(level):
         if not items:
@@ -273,7 +273,7 @@ def _nest(items: list, level: int, marker: str | None, block: Block) -> None:
     items.append(escape(block.text))
 
 
-def _add_para(clauses: list[dict], block: Block, ids: Ids) -> None:
+def _add_para(clauses: list[dict], block: TextBlock, ids: Ids) -> None:
     last = _last_clause(clauses)
     if last is not None and "items" in last and "after" not in last and block.text[:1].islower():
         last["after"] = escape(block.text)
@@ -338,7 +338,7 @@ def _contents_titles(sections: list[dict], contents: Contents, ids: Ids, unplace
             s.update(ordered | rest)
 
 
-def _table(rows: list[Block]) -> str:
+def _table(rows: list[TextBlock]) -> str:
     width = max(len(r.cells) for r in rows)
     lines = []
     for i, row in enumerate(rows):
@@ -349,7 +349,7 @@ def _table(rows: list[Block]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _history(rows: list[Block], unplaced: list[Unplaced]) -> list[dict]:
+def _history(rows: list[TextBlock], unplaced: list[Unplaced]) -> list[dict]:
     """A table of changes: its rows, when the first column holds dates, become history entries."""
     from policyc.importers.dates import find_date
 

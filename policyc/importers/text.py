@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from policyc.importers.blocks import Block
+from policyc.importers.blocks import TextBlock
 
 # A bullet as text carries it: the usual marks, Word's second level "o", Word's Symbol and Wingdings
 # glyphs (U+F0B7 and the rest of U+F020-U+F0FF), and the letters those glyphs become when a PDF's
@@ -23,11 +23,11 @@ MD_RULE = re.compile(r"^\|?\s*:?-{2,}")
 TERMINAL = re.compile(r"[.!?:;]\s*$")
 
 
-def read_text(text: str, markdown: bool = False, name: str = "line") -> list[Block]:
+def read_text(text: str, markdown: bool = False, name: str = "line") -> list[TextBlock]:
     """Blocks from plain text, one paragraph per line (or, in Markdown, per run of lines)."""
-    blocks: list[Block] = []
+    blocks: list[TextBlock] = []
     lines = _logical_lines(text, markdown)
-    run: list[tuple[int, Block]] = []  # the list being read: (indent, item) for each level open
+    run: list[tuple[int, TextBlock]] = []  # the list being read: (indent, item) for each level open
     for number, raw in _bullet_lines(lines):
         block = read_line(raw, f"{name} {number}", markdown)
         if block is None:
@@ -44,7 +44,7 @@ def read_text(text: str, markdown: bool = False, name: str = "line") -> list[Blo
     return blocks
 
 
-def _depth(block: Block, indent: int, run: list[tuple[int, Block]], by_indent: bool) -> None:
+def _depth(block: TextBlock, indent: int, run: list[tuple[int, TextBlock]], by_indent: bool) -> None:
     """How deep a list item sits: "(i)" under "(a)", or a bullet indented under an item, is a list within it.
 
     "(i)" is read as a letter when it follows "(h)", and as roman numeral one otherwise. A
@@ -77,12 +77,12 @@ def _depth(block: Block, indent: int, run: list[tuple[int, Block]], by_indent: b
     run.append((indent, block))
 
 
-def _mark(block: Block) -> str:
+def _mark(block: TextBlock) -> str:
     """What a list's items are marked with: a bullet's own glyph counts ("•" then "o" is a list within)."""
     return f"bullet {block.glyph}" if block.marker == "bullet" and block.glyph else block.marker or ""
 
 
-def _under(block: Block, above: Block, run: list[tuple[int, Block]]) -> bool:
+def _under(block: TextBlock, above: TextBlock, run: list[tuple[int, TextBlock]]) -> bool:
     """Roman numerals under letters; a bullet of another glyph than every list open, under a bullet."""
     if block.marker == "roman" and above.marker == "letter":
         return True
@@ -129,13 +129,13 @@ def _logical_lines(text: str, markdown: bool) -> list[tuple[int, str]]:
     return out
 
 
-def _continues(previous: Block, block: Block) -> bool:
+def _continues(previous: TextBlock, block: TextBlock) -> bool:
     """A paragraph cut by a page break: it starts in lower case and the one before did not end."""
     return (block.kind == "para" and previous.kind in ("para", "numbered") and block.text[:1].islower()
             and not TERMINAL.search(previous.text) and "\t" not in previous.text)
 
 
-def read_line(raw: str, where: str, markdown: bool = False) -> Block | None:
+def read_line(raw: str, where: str, markdown: bool = False) -> TextBlock | None:
     """What one line of text is: a heading, a numbered paragraph, a list item, a table row or a paragraph."""
     indent = len(raw) - len(raw.lstrip(" "))
     line = raw.strip()
@@ -144,37 +144,37 @@ def read_line(raw: str, where: str, markdown: bool = False) -> Block | None:
         number = None
         if n := NUMBER.match(title):
             number, title = n.group(1), n.group(3)
-        return Block("heading", title, where, number=number, level=len(m.group(1)))
+        return TextBlock("heading", title, where, number=number, level=len(m.group(1)))
     if m := MD_ROW.match(line):
         if MD_RULE.match(line):
             return None
-        return Block("row", line, where, cells=[c.strip() for c in m.group(1).split("|")])
+        return TextBlock("row", line, where, cells=[c.strip() for c in m.group(1).split("|")])
     bulleted, glyph = False, None
     if m := BULLET.match(line):  # before the cells: "•<tab>words" is a list item, not a row of two cells
         bulleted, glyph, line = True, _glyph(m.group(0).strip()), line[m.end():].strip()
     cells = [c.strip() for c in line.split("\t")]
     if not bulleted and (len([c for c in cells if c]) >= 2 or (len(cells) >= 2 and cells[0])):
-        return Block("row", line, where, cells=cells)
+        return TextBlock("row", line, where, cells=cells)
     line = _tidy(line)
     if not line:
         return None
     if m := NUMBER.match(line):
         number, text = m.group(1), m.group(3)
         if re.fullmatch(r"\d+\.0", number) and _looks_like_title(text):  # "2.0 Scope": section 2
-            return Block("heading", text, where, number=number[:-2], level=1)
+            return TextBlock("heading", text, where, number=number[:-2], level=1)
         if "." not in number and _looks_like_title(text):
-            return Block("heading", text, where, number=number, level=1)
+            return TextBlock("heading", text, where, number=number, level=1)
         if "." in number:
-            return Block("numbered", text, where, number=number, level=number.count(".") + 1)
+            return TextBlock("numbered", text, where, number=number, level=number.count(".") + 1)
         if m.group(2) == "." or not bulleted:
-            return Block("item", text, where, marker="decimal", depth=indent // 2, number=number)
+            return TextBlock("item", text, where, marker="decimal", depth=indent // 2, number=number)
     if m := LETTER.match(line):
-        return Block("item", m.group(2), where, marker="letter", depth=indent // 2, number=m.group(1))
+        return TextBlock("item", m.group(2), where, marker="letter", depth=indent // 2, number=m.group(1))
     if bulleted:
-        return Block("item", line, where, marker="bullet", depth=1 if indent >= 2 else 0, glyph=glyph)
+        return TextBlock("item", line, where, marker="bullet", depth=1 if indent >= 2 else 0, glyph=glyph)
     if m := ROMAN.match(line):
-        return Block("item", m.group(2), where, marker="roman", depth=1, number=m.group(1))
-    return Block("para", line, where)
+        return TextBlock("item", m.group(2), where, marker="roman", depth=1, number=m.group(1))
+    return TextBlock("para", line, where)
 
 
 def _glyph(mark: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from policyc.history.compare import compare
 from policyc.history.ratify import next_version
-from policyc.history.status import long_date
+from policyc.text.dates import long_date
 from policyc.names import inside
 from policyc.outputs.layout import BOARD, assets_for
 from policyc.outputs.plan import Output

@@ -12,7 +12,8 @@ from typing import Optional
 from markupsafe import Markup, escape
 
 from policyc.compile.number import anchors, reference_text
-from policyc.history.status import Standing, format_date, standing
+from policyc.history.status import Standing, standing
+from policyc.text.dates import format_date
 from policyc.model import ResolvedPolicy, Signatory
 from policyc.text import prose
 from policyc.text.placeholders import fill

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from policyc.history.compare import FRONT, Comparison
-from policyc.history.status import long_date
+from policyc.text.dates import long_date
 from policyc.model import ResolvedPolicy
 from policyc.render.changes import ClauseEntry, Piece, Redline, Runs, SectionEntry, build_redline
 from policyc.text import prose

@@ -10,7 +10,7 @@ to ask the school, by its website where it has one, and names no address.
 
 from __future__ import annotations
 
-from policyc.history.status import format_date
+from policyc.text.dates import format_date
 from policyc.model import Accessibility, Project, School
 from policyc.names import inside
 from policyc.outputs import formats, layout

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from policyc.compile.applicability import coverage
 from policyc.compile.resolve import trust_title
-from policyc.history.status import Standing, format_date, standing
+from policyc.history.status import Standing, standing
+from policyc.text.dates import format_date
 from policyc.names import inside
 from policyc.outputs import formats
 from policyc.outputs import layout

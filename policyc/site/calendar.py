@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from policyc.history.status import long_date
+from policyc.text.dates import long_date
 from policyc.names import inside
 from policyc.render.writers import Context, write
 from policyc.site.bundle import entries

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from policyc.compliance.report import STATES, Finding, findings, tally
 from policyc.compliance.requirements import statutory
-from policyc.history.status import format_date
+from policyc.text.dates import format_date
 from policyc.names import inside
 from policyc.outputs.layout import assets_for
 from policyc.outputs.plan import Output

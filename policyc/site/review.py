@@ -18,7 +18,7 @@ from policyc.compliance.period import in_force_words, version_words
 from policyc.errors import Problems, UsageError, display_path
 from policyc.history.attach import PolicyHistory
 from policyc.history.compare import compare
-from policyc.history.status import long_date
+from policyc.text.dates import long_date
 from policyc.model import Project
 from policyc.names import inside
 from policyc.outputs import formats as format_table

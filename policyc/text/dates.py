@@ -39,7 +39,7 @@ class WrittenDate:
         """The same period `months` later, written in the same manner ("Sept 2023" -> "Sept 2024")."""
         if self.precision == "day":
             from policyc.text.review_dates import add_months
-            return WrittenDate(_long(add_months(self.first, months)), add_months(self.first, months),
+            return WrittenDate(long_date(add_months(self.first, months)), add_months(self.first, months),
                                add_months(self.first, months), "day")
         if self.precision == "year":
             year = self.first.year + max(1, round(months / 12))
@@ -94,8 +94,28 @@ def _month(text: str, year: int, month: int) -> WrittenDate:
     return WrittenDate(text, dt.date(year, month, 1), dt.date(year, month, last), "month")
 
 
-def _long(day: dt.date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+# How every page, document and message writes a date: "8 October 2025" unless a row of the
+# ratification block asks for another style.
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_date(day: Optional[dt.date], style: str = "long") -> str:
+    if day is None:
+        return ""
+    return {
+        "long": long_date(day),
+        "ordinal": f"{ordinal(day.day)} {day:%B %Y}",
+        "numeric": f"{day:%d/%m/%Y}",
+        "numeric-short": f"{day:%d/%m/%y}",
+        "month": f"{day:%B %Y}",
+        "iso": day.isoformat(),
+    }[style]
 
 
 def _same_manner(written: str, old: str, new: str) -> str:

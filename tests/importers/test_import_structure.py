@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from policyc.cli import main
-from policyc.importers.blocks import Block
+from policyc.importers.blocks import TextBlock
 from policyc.importers.layout import split_document
 from policyc.importers.structure import arrange
 from policyc.importers.text import read_text
@@ -85,6 +85,6 @@ def test_paragraphs_numbered_1_then_2_1_without_headings_keep_every_number(tmp_p
 
 
 def test_a_glyph_no_font_draws_never_reaches_the_sources():
-    blocks = [Block("para", "Staff \uf0fc must \x07 report →", "paragraph 1")]
+    blocks = [TextBlock("para", "Staff \uf0fc must \x07 report →", "paragraph 1")]
     from policyc.importers.read import _drawable
     assert _drawable(blocks[0]).text == "Staff • must  report ->"
