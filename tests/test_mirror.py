@@ -51,7 +51,6 @@ COVERED_BY = {
     "importers/overlay.py": ["importers/test_import_overlay.py"],
     "importers/package.py": ["importers/test_hostile_import.py"],
     "importers/pdf.py": ["importers/test_import_pdf.py", "importers/test_hostile_import.py"],
-    "importers/read.py": ["importers/test_import_structure.py"],
     "importers/refusal.py": ["importers/test_hostile_import.py"],
     "importers/structure.py": ["importers/test_import_structure.py"],
     "importers/text.py": ["importers/test_import_text.py", "importers/test_import_nested_lists.py"],

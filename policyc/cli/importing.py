@@ -22,7 +22,7 @@ from policyc.importers.blocks import Unplaced
 from policyc.importers.decode import Note, ReadAsWindows1252
 from policyc.importers.overlay import Finding, compare
 from policyc.importers.read import (
-    SUFFIXES,
+    suffixes,
     SetAside,
     documents_in,
     read_copy,
@@ -165,7 +165,7 @@ def _unplaced_words(unplaced: Unplaced) -> str:
 def _set_aside_words(skipped: SetAside) -> str:
     if skipped.instead is not None:
         return f"the same document as {skipped.instead.name}, which was read instead"
-    return f"not a kind of file policyc imports ({', '.join(SUFFIXES)})"
+    return f"not a kind of file policyc imports ({', '.join(suffixes())})"
 
 
 def _school_needs(errors, school_file: str) -> list[str]:
@@ -326,7 +326,7 @@ def import_folder(folder: Path, source: Path, placeholders: bool = False,
     found, result.skipped = documents_in(folder)
     if not found:
         raise UsageError(f"{display_path(folder)}: no document to import in it or its folders "
-                         f"({', '.join(SUFFIXES)} files)")
+                         f"({', '.join(suffixes())} files)")
     read: list[tuple[Path, Imported]] = []
     for document in found:
         try:

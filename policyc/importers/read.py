@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import yaml
 
@@ -23,7 +23,47 @@ from policyc.importers.writing import check_school_option, existing_school
 from policyc.names import ID_RULE, is_id, leftover
 from policyc.text.glyphs import drawable_text
 
-SUFFIXES = (".txt", ".md", ".pdf", ".docx", *CONVERTED)
+
+
+def _read_docx(path: Path, notes: list[Note]) -> list[TextBlock]:
+    from policyc.importers.docx import read_docx  # python-docx is loaded when a Word file is read
+    return read_docx(path)
+
+
+def _read_converted(path: Path, notes: list[Note]) -> list[TextBlock]:
+    return read_converted(path)
+
+
+def _read_markdown(path: Path, notes: list[Note]) -> list[TextBlock]:
+    facts, text = front_matter(text_of(path, notes))
+    return facts + _top_level(read_text(text, markdown=True))
+
+
+def _read_plain(path: Path, notes: list[Note]) -> list[TextBlock]:
+    return _numbered_title(read_text(text_of(path, notes)))
+
+
+def _read_pdf(path: Path, notes: list[Note]) -> list[TextBlock]:
+    return _mark_title(read_text(pdf_text(path), name="paragraph"), pdf_title(path))
+
+
+# The readers, by the file's extension, most faithful first: of two files of one document
+# in a folder (Behaviour Policy.docx and Behaviour Policy.pdf), the first kind here is read.
+# Word's own file keeps headings, numbering and tables as styles; a PDF keeps only how it
+# looked. Each takes the file and a list for notes on what was done to its text on the way
+# in (another encoding, control characters), and gives its blocks. A new importer is one row.
+READERS: dict[str, Callable[[Path, list[Note]], list[TextBlock]]] = {
+    ".docx": _read_docx,
+    **{suffix: _read_converted for suffix in (".odt", ".doc", ".rtf") if suffix in CONVERTED},
+    ".md": _read_markdown,
+    ".txt": _read_plain,
+    ".pdf": _read_pdf,
+}
+
+
+def suffixes() -> tuple[str, ...]:
+    """The kinds of file policyc imports, most faithful first."""
+    return tuple(READERS)
 
 
 def read_document(path: Path, notes: Optional[list[Note]] = None) -> list[TextBlock]:
@@ -47,21 +87,11 @@ def _drawable(block: TextBlock) -> TextBlock:
 
 def _read(path: Path, notes: list[Note]) -> list[TextBlock]:
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UserError(f"{display_path(path)}: policyc can import {', '.join(SUFFIXES)} files, "
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise UserError(f"{display_path(path)}: policyc can import {', '.join(suffixes())} files, "
                         f"not {display_path(Path(suffix)) if suffix else 'this file'}")
-    if suffix == ".pdf":
-        return _mark_title(read_text(pdf_text(path), name="paragraph"), pdf_title(path))
-    if suffix == ".docx":
-        from policyc.importers.docx import read_docx
-        return read_docx(path)
-    if suffix in CONVERTED:
-        return read_converted(path)
-    text = text_of(path, notes)
-    if suffix == ".md":
-        facts, text = front_matter(text)
-        return facts + _top_level(read_text(text, markdown=True))
-    return _numbered_title(read_text(text))
+    return reader(path, notes)
 
 
 def _numbered_title(blocks: list[TextBlock]) -> list[TextBlock]:
@@ -181,11 +211,6 @@ def read_copy(document: Path, source: Path, model_id: str,
     return imported, notes, slug_
 
 
-# Which of two files of one document to read, best first: Word's own file keeps headings,
-# numbering and tables as styles; a PDF keeps only how it looked.
-PREFERRED = (".docx", ".odt", ".doc", ".rtf", ".md", ".txt", ".pdf")
-
-
 def _set_aside(part: str) -> bool:
     """A hidden file or folder, or an editor's or sync tool's leftover (Word's ~$policy.docx,
     a backup policy.docx~): never a document."""
@@ -194,7 +219,7 @@ def _set_aside(part: str) -> bool:
 
 @dataclass(frozen=True)
 class SetAside:
-    """A file of a folder to import that is not read: not a kind of file policyc imports (SUFFIXES),
+    """A file of a folder to import that is not read: not a kind of file policyc imports (READERS),
     or another file of a document read from `instead`."""
 
     path: Path
@@ -205,7 +230,7 @@ def documents_in(folder: Path) -> tuple[list[Path], list[SetAside]]:
     """The documents to import from `folder` and its sub-folders, in order, and the files set aside.
 
     Of two or more files of one document (Behaviour Policy.docx and Behaviour Policy.pdf in one
-    folder), the one of the most faithful kind is read (PREFERRED)."""
+    folder), the one of the most faithful kind is read (the first in READERS)."""
     chosen: dict[tuple[Path, str], Path] = {}
     skipped: list[SetAside] = []
     for path in sorted(folder.rglob("*")):
@@ -213,7 +238,7 @@ def documents_in(folder: Path) -> tuple[list[Path], list[SetAside]]:
         if any(_set_aside(part) for part in rel.parts) or not path.is_file():
             continue
         suffix = path.suffix.lower()
-        if suffix not in SUFFIXES:
+        if suffix not in READERS:
             skipped.append(SetAside(path))
             continue
         same = (path.parent, path.stem.casefold())
@@ -221,7 +246,8 @@ def documents_in(folder: Path) -> tuple[list[Path], list[SetAside]]:
         if held is None:
             chosen[same] = path
             continue
-        keep, drop = sorted((held, path), key=lambda p: PREFERRED.index(p.suffix.lower()))
+        order = suffixes()
+        keep, drop = sorted((held, path), key=lambda p: order.index(p.suffix.lower()))
         chosen[same] = keep
         skipped.append(SetAside(drop, keep))
     return sorted(chosen.values()), sorted(skipped, key=lambda s: s.path)
