@@ -453,6 +453,14 @@ class Block:
     number: str = ""
 
 
+def walk_blocks(blocks):
+    """Every block and its children's, depth first, in reading order."""
+    for block in blocks:
+        yield block
+        yield from walk_blocks(block.children)
+
+
+
 @dataclass(frozen=True)
 class Part:
     """A resolved section."""

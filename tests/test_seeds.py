@@ -7,7 +7,7 @@ import re
 import pytest
 
 from policyc.cli import main
-from policyc.compile.resolve import walk_blocks
+from policyc.model import walk_blocks
 from policyc.pipeline import check
 from tests.helpers import CASES, SEED_TEXTS, SEEDS, seed_numbers
 from tests.pdftext import key, page_texts, sentences

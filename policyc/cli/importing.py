@@ -15,7 +15,7 @@ import yaml
 
 from policyc.cli.common import arg, is_default_source, recover
 from policyc.cli.parser import EXIT_INVALID, EXIT_OK
-from policyc.compile.resolve import walk_blocks
+from policyc.model import walk_blocks
 from policyc.errors import InvalidSource, UsageError, UserError, display_path
 from policyc.importers.assemble import NO_SCHOOL_NAME, Imported, school_header
 from policyc.importers.blocks import Unplaced

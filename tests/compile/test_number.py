@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policyc.compile.number import anchors, reference_text
-from policyc.compile.resolve import walk_blocks
+from policyc.model import walk_blocks
 from policyc.pipeline import check
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policyc.compile.resolve import walk_blocks
+from policyc.model import walk_blocks
 from policyc.errors import InvalidSource
 from policyc.pipeline import check
 from tests.helpers import write_tree
@@ -159,25 +159,6 @@ def test_policy_says_who_approves_it(mini):
     path.write_text(path.read_text().replace("approver: trust", "approver: trust\napproving_body: Audit and Risk Committee"))
     _, [policy], _ = check(mini)
     assert policy.body == "Audit and Risk Committee"
-
-
-def test_placeholders_in_the_title_and_values_are_filled_and_checked(mini):
-    """A title such as '{{ school.name }} Online Safety Policy' reaches the heading filled in."""
-    path = mini / "policies" / "social-media.yaml"
-    text = path.read_text()
-    path.write_text(text.replace("title: Staff Social Media Policy",
-                                 "title: \"{{ school.name }} Staff Social Media Policy\"\n"
-                                 "values: {ict_policy: \"{{ school.short_name }} ICT Policy\"}")
-                        .replace("at once.", "at once, as the {{ value.ict_policy }} says."))
-    _, [policy], _ = check(mini)
-    assert policy.title == "Oak Primary School Staff Social Media Policy"
-    assert policy.placeholder_map()["value.ict_policy"] == "Oak Primary School ICT Policy"
-    path.write_text(text.replace("title: Staff Social Media Policy", "title: \"{{ school.nmae }} Policy\""))
-    with pytest.raises(InvalidSource) as caught:
-        check(mini)
-    [problem] = caught.value.errors
-    assert "unknown placeholder {{ school.nmae }} (in the title)" in problem.message
-    assert (problem.position.line, problem.position.column) == (2, 9)
 
 
 def test_trust_name_and_phase_are_optional(mini):

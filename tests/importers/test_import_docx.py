@@ -11,7 +11,7 @@ docx = pytest.importorskip("docx")  # a dependency in pyproject.toml; present wh
 from docx.oxml.ns import nsdecls  # noqa: E402
 
 from policyc.cli import main  # noqa: E402
-from policyc.compile.resolve import walk_blocks  # noqa: E402
+from policyc.model import walk_blocks  # noqa: E402
 from policyc.pipeline import check  # noqa: E402
 from tests.importers.word import add_list, put_on_list  # noqa: E402
 from tests.pdftext import key  # noqa: E402

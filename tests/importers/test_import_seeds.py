@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policyc.cli import main
-from policyc.compile.resolve import walk_blocks
+from policyc.model import walk_blocks
 from policyc.pipeline import check
 from tests.pdftext import key, page_texts, sentences
 from tests.helpers import CASES, SEED_TEXTS, seed_numbers
