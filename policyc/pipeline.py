@@ -248,25 +248,40 @@ def make_document(options: BuildOptions, checked: Checked, rel: str, session=Non
 
 
 def render_first(options: BuildOptions, checked: Checked, pages: set[str], session=None) -> dict[str, bytes]:
-    """The new bytes of those of `pages` (paths in the output) that are documents whose key
-    changed since the last build made them: what serve shows of the page being read before
-    the rest of the build is written. The same bytes the build writes, rendered the same way."""
+    """The new bytes of those of `pages` (paths in the output) that changed since the last
+    build made them: what serve shows of the page being read before the rest of the build is
+    written. The same bytes the build writes, rendered the same way. A document whose key
+    changed; and, with a session whose last build left the output, a site page (a school's
+    index, the dashboard) whose inputs changed (site/reads.py), when no PDF is built: a
+    site page shows the PDFs' sizes, known only once they are made."""
     every = _every_document(checked, session)
     wanted = [every[rel] for rel in sorted(pages) if rel in every and every[rel].format in options.formats]
-    if not wanted:
-        return {}
+    held = getattr(session, "published", None)
     output = options.output.resolve()
+    site = []
+    if held is not None and held.output == output and format_table.PRINTED not in options.formats \
+            and any(rel not in every for rel in pages):
+        of_site = {o.path: o for o in plan_outputs(checked.histories, options.formats) if o.phase == SITE}
+        site = [of_site[rel] for rel in sorted(pages) if rel in of_site]
+    if not (wanted or site) or not output.is_dir():
+        return {}
     before = made(output)
     keys = _keys(options.formats, options, checked, session)
     changed = [o for o in wanted if (before.get(o.path) or ["", "", ""])[2:3] != [keys.key(o)]]
-    if not changed or not output.is_dir():
-        return {}
     from policyc.render.writers import Context
+    from policyc.site.reads import page_reads
     shown = {}
     with scratch(output) as folder:
         context = Context(folder, checked.project, checked.histories, options.formats, options.today)
         for out in changed:
             render_document(out, context)
+            shown[out.path] = (folder / out.path).read_bytes()
+        context.entry_memo = dict(session.entries) if site else None
+        for out in site:
+            reads = page_reads(out, context)
+            if reads is not None and reads.same_as(held.pages.get(out.path)):
+                continue
+            WRITERS[out.format](out, context)
             shown[out.path] = (folder / out.path).read_bytes()
     return shown
 

@@ -158,7 +158,8 @@ def test_a_session_reuses_what_did_not_change(tmp_path):
 
 def test_the_open_page_is_rendered_first_with_the_bytes_the_build_then_writes(tmp_path):
     """serve shows the page being read before the rest of a rebuild (pipeline.render_first):
-    only a page whose key changed, and exactly the bytes the build writes next."""
+    only a page (a policy's, or a site page such as an index) that changed, and exactly the
+    bytes the build writes next."""
     from policyc.pipeline import check_all, render_first
 
     src, out = tmp_path / "src", tmp_path / "out"
@@ -178,11 +179,14 @@ def test_the_open_page_is_rendered_first_with_the_bytes_the_build_then_writes(tm
     name = re.search(r"^name: (.*)$", text, re.M).group(1)
     school.write_text(text.replace(f"name: {name}", f"name: {name} Renamed", 1), encoding="utf-8")
     checked = check_all(src, session=session)
-    shown = render_first(options, checked, {page, other, "index.html", "no/such.html"}, session)
-    assert set(shown) == {page}  # the other school's page is unchanged; the index is a site page, built after
-    assert f"{name} Renamed".encode() in shown[page]
+    theirs = f"{other.split('/')[0]}/index.html"
+    shown = render_first(options, checked, {page, other, "index.html", f"{school.stem}/index.html", theirs,
+                                            "no/such.html"}, session)
+    # the other school's pages are unchanged; the school's index and the trust's list the new name
+    assert set(shown) == {page, "index.html", f"{school.stem}/index.html"}
+    assert all(f"{name} Renamed".encode() in shown[p] for p in shown)
     build(options, checked=checked, session=session)
-    assert (out / page).read_bytes() == shown[page]
+    assert all((out / p).read_bytes() == shown[p] for p in shown)
 
 
 @pytest.mark.slow  # two builds with Word files, then a dozen of HTML
