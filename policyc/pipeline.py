@@ -332,22 +332,8 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
             if inputs:
                 cache.save_keys(inputs, key_of)
         todo = [o for o in documents if not (cache and cache.place(key_of[o.path], root / o.path))]
-        report.reused = len(documents) - len(todo)
-        if selected is not None:
-            report.also_rebuilt = sum(o.path not in selected for o in todo)
-        pending = {o.path for o in todo}
-        if on_document:
-            on_document(0, len(todo), "")
-        report.written.extend(o.path for o in documents if o.path not in pending)
-        for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks,
-                                            times=report.render_seconds):
-            if cache:
-                cache.store(key_of[path], root / path)
-            report.written.append(path)
-            report.rendered += 1
-            progress(f"[{report.rendered}/{len(todo)}] {path}")
-            if on_document:
-                on_document(report.rendered, len(todo), path)
+        _render(options, documents, todo, context, report, selected, on_document, progress,
+                lambda path: cache.store(key_of[path], root / path) if cache else None)
         context.sizes = _sizes(documents, root)
         pages = {}
         if session is not None:
@@ -378,6 +364,29 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
         report.removed, report.stale = carry_over(options.output, root, owners, options.formats, alive, schools,
                                                   current)
     return pages
+
+
+def _render(options: BuildOptions, documents: list[Output], todo: list[Output], context, report: BuildReport,
+            selected, on_document, progress, rendered: Callable[[str], None]) -> set[str]:
+    """Render `todo` (the documents of `documents` neither current nor in the cache), counting
+    each in the report and telling `progress` and `on_document`; `rendered(path)` is called
+    for each as it is written. Gives the paths rendered."""
+    report.reused = len(documents) - len(todo)
+    if selected is not None:
+        report.also_rebuilt = sum(o.path not in selected for o in todo)
+    pending = {o.path for o in todo}
+    if on_document:
+        on_document(0, len(todo), "")
+    report.written.extend(o.path for o in documents if o.path not in pending)
+    for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks,
+                                        times=report.render_seconds):
+        rendered(path)
+        report.written.append(path)
+        report.rendered += 1
+        progress(f"[{report.rendered}/{len(todo)}] {path}")
+        if on_document:
+            on_document(report.rendered, len(todo), path)
+    return pending
 
 
 def _keys(formats: tuple[str, ...], options: BuildOptions, checked: Checked, session) -> KeyMaker:
@@ -447,20 +456,8 @@ def _update_in_place(options: BuildOptions, checked: Checked, report: BuildRepor
         context.entry_memo = session.entries
         cache = DocumentCache(cache_folder(output), session.verified) if options.cache else None
         todo = [o for o in stale_docs if not (cache and cache.place(key_of[o.path], folder / o.path))]
-        report.reused = len(documents) - len(todo)
-        if selected is not None:
-            report.also_rebuilt = sum(o.path not in selected for o in todo)
-        pending = {o.path for o in todo}
-        if on_document:
-            on_document(0, len(todo), "")
-        report.written.extend(o.path for o in documents if o.path not in pending)
-        for path in _executor(options)(todo, render_document, context, options.jobs, peaks=report.worker_peaks,
-                                            times=report.render_seconds):
-            report.written.append(path)
-            report.rendered += 1
-            progress(f"[{report.rendered}/{len(todo)}] {path}")
-            if on_document:
-                on_document(report.rendered, len(todo), path)
+        pending = _render(options, documents, todo, context, report, selected, on_document, progress,
+                          lambda path: None)  # stored in the cache once everything is made: see below
         remade = {o.path for o in stale_docs}
         context.sizes = {**_sizes([o for o in documents if o.path not in remade], output),
                          **_sizes([o for o in documents if o.path in remade], folder)}

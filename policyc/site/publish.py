@@ -190,21 +190,29 @@ def manifest_text(files: dict[str, list]) -> str:
     return '{"files": {\n' + lines + "\n}}\n"
 
 
-def _entries(root: Path, at: str = "") -> Iterator[tuple[str, str]]:
+def _scan(root: Path, skip: tuple[str, ...] = (), at: str = "") -> Iterator[tuple[str, str, os.DirEntry]]:
     """Every entry under `root` as (path relative to it, "folder", "file" for a regular file, or
-    "other": a link, or anything else); links to folders are not followed."""
+    "other": a link, or anything else; and the entry, which knows its kind without a stat).
+    Links to folders are not followed; `skip` names entries of `root` itself left out."""
     try:
         with os.scandir(root / at if at else root) as found:
             listed = list(found)
     except OSError:
         return
     for entry in listed:
+        if not at and entry.name in skip:
+            continue
         rel = f"{at}/{entry.name}" if at else entry.name
         if entry.is_dir(follow_symlinks=False):
-            yield rel, "folder"
-            yield from _entries(root, rel)
+            yield rel, "folder", entry
+            yield from _scan(root, (), rel)
         else:
-            yield rel, "file" if entry.is_file(follow_symlinks=False) else "other"
+            yield rel, "file" if entry.is_file(follow_symlinks=False) else "other", entry
+
+
+def _entries(root: Path) -> Iterator[tuple[str, str]]:
+    """Every entry under `root` as (path relative to it, its kind): see _scan."""
+    return ((rel, kind) for rel, kind, _ in _scan(root))
 
 
 @contextmanager
@@ -250,26 +258,14 @@ def file_states(root: Path) -> tuple[dict[str, tuple], set[str]]:
     time (what tells a file left as it was from one written since), and every folder."""
     files: dict[str, tuple] = {}
     folders: set[str] = set()
-
-    def walk(at: str) -> None:
-        try:
-            with os.scandir(root / at if at else root) as found:
-                listed = list(found)
-        except OSError:
-            return
-        for entry in listed:
-            rel = f"{at}/{entry.name}" if at else entry.name
-            if not at and entry.name == CACHE_NAME:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                folders.add(rel)
-                walk(rel)
-            elif entry.is_file(follow_symlinks=False):
-                info = entry.stat(follow_symlinks=False)
-                files[rel] = (info.st_ino, info.st_size, info.st_mtime_ns)
-            else:
-                files[rel] = ("other",)
-    walk("")
+    for rel, kind, entry in _scan(root, (CACHE_NAME,)):
+        if kind == "folder":
+            folders.add(rel)
+        elif kind == "file":
+            info = entry.stat(follow_symlinks=False)
+            files[rel] = (info.st_ino, info.st_size, info.st_mtime_ns)
+        else:
+            files[rel] = ("other",)
     return files, folders
 
 
