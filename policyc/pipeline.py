@@ -9,7 +9,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from policyc.compile.links import link_policies
 from policyc.compile.applicability import check_schools_named
@@ -19,15 +19,18 @@ from policyc.compile.resolve import resolve_all
 from policyc.engine.cache import CACHE_NAME, DocumentCache, cache_folder, open_cache, previous_keys
 from policyc.engine.executors import render_all
 from policyc.engine.keys import KeyMaker, fingerprint, source_digest, toolchain
-from policyc.errors import InvalidSource, Problem, Problems, UserError, counted, display_path
+from policyc.errors import InvalidSource, Problem, Problems, UserError, counted
 from policyc.history.attach import PolicyHistory, attach_history
 from policyc.model import Project, ResolvedPolicy
 from policyc.outputs import formats as format_table
 from policyc.outputs.plan import ASSETS_PHASE, DOCUMENT, SITE, Output, plan_outputs
 from policyc.site.guard import MARKER, check_output_folder
-from policyc.site.publish import (MANIFEST, carry_over, file_states, made, output_lock, plain_os_error,
-                                  publish_in_place, record_made, scratch, staged)
+from policyc.site.publish import (MANIFEST, REMOVED, STALE, carry_over, file_states, leftover_fate, made,
+                                  output_lock, plain_os_error, publish_in_place, record_made, scratch, staged)
 from policyc.source.check import load_project
+
+if TYPE_CHECKING:  # the writers load Jinja: imported when a build first writes
+    from policyc.render.writers import Context
 
 
 class _Writers(dict):
@@ -164,9 +167,7 @@ def _owners(root: Path, documents: list[Output], schools: set[str], keys: KeyMak
             rel = name if at == "." else f"{at}/{name}"
             if not os.path.isfile(os.path.join(folder, name)):
                 continue
-            parts = rel.split("/")
-            school = next((p for p in parts[:2] if p in schools), "")
-            owners[rel] = of_document.get(rel, [school, ""])
+            owners[rel] = of_document.get(rel) or _owner(rel, schools)
     return owners
 
 
@@ -348,21 +349,8 @@ def _build_into(options: BuildOptions, checked: Checked, report: BuildReport, pl
         keys = _keys(options.formats, options, checked, session)
         owners = _owners(root, documents, schools, keys, key_of)
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
-        every = _every_document(checked, session)
-
-        makers = {tuple(options.formats): keys}
-
-        def current(rel: str, formats: list) -> str:
-            """The key the document at `rel` would have now, built with the formats it was built with."""
-            out = every.get(rel)
-            if out is None:
-                return ""
-            if tuple(formats) not in makers:
-                makers[tuple(formats)] = _keys(tuple(formats), options, checked, session)
-            return makers[tuple(formats)].key(out)
-
         report.removed, report.stale = carry_over(options.output, root, owners, options.formats, alive, schools,
-                                                  current)
+                                                  _current_keys(options, checked, session, keys))
     return pages
 
 
@@ -394,6 +382,28 @@ def _keys(formats: tuple[str, ...], options: BuildOptions, checked: Checked, ses
     if session is None:
         return KeyMaker(formats, options.today, checked.histories)
     return KeyMaker(formats, options.today, checked.histories, session.digests(), session.keys)
+
+
+def _current_keys(options: BuildOptions, checked: Checked, session, keys: KeyMaker) -> Callable[[str, list], str]:
+    """The key the document at a path would have now, built with the formats it was built
+    with ("" when the sources make no such document): what tells a kept file still current."""
+    every = _every_document(checked, session)
+    makers = {keys.formats: keys}
+
+    def current(rel: str, formats: list) -> str:
+        out = every.get(rel)
+        if out is None:
+            return ""
+        if tuple(formats) not in makers:
+            makers[tuple(formats)] = _keys(tuple(formats), options, checked, session)
+        return makers[tuple(formats)].key(out)
+    return current
+
+
+def _owner(rel: str, schools: set[str]) -> list:
+    """A manifest entry for a file that is no document: the school whose folder holds it ("" for none)."""
+    parts = rel.split("/")
+    return [next((p for p in parts[:2] if p in schools), ""), ""]
 
 
 def _sizes(documents: list[Output], root: Path) -> dict[str, int]:
@@ -483,40 +493,28 @@ def _update_in_place(options: BuildOptions, checked: Checked, report: BuildRepor
         # What the last output held that this build does not make: as carry_over decides.
         schools = {s.slug for s in project.schools}
         alive = {(h.current.school_slug, h.current.policy_id) for h in checked.histories}
-        every = _every_document(checked, session)
+        current = _current_keys(options, checked, session, keys)
         removed: list[tuple[bool, str]] = []
         stale: list[str] = []
         owners: dict[str, list] = {}
         ours = planned | shipped
         doc_of = {o.path: o for o in documents}
-        makers = {tuple(options.formats): keys}
         for rel in sorted(on_disk, key=lambda r: r.split("/")):
-            if rel in ours or rel in produced or rel in (MARKER, MANIFEST):
-                continue
-            entry = before.get(rel)
-            if entry is None:
-                continue  # not policyc's: kept, never listed
-            school, policy = (entry + ["", ""])[:2]
-            gone = (policy and (school, policy) not in alive) or (school and school not in schools)
-            if gone or format_table.of_suffix(Path(rel).suffix) in options.formats:
-                removed.append((not policy, rel))
-                continue
-            if len(entry) >= 4 and entry[2]:
-                out, built = every.get(rel), tuple(entry[3])
-                if out is not None and built not in makers:
-                    makers[built] = _keys(built, options, checked, session)
-                if (makers[built].key(out) if out is not None else "") != entry[2]:
-                    stale.append(rel)
-                    continue
-            owners[rel] = entry
+            if rel in ours or rel in produced or rel in (MARKER, MANIFEST) or rel not in before:
+                continue  # this build's, or not policyc's (kept, never listed)
+            fate = leftover_fate(rel, before[rel], options.formats, alive, schools, current)
+            if fate == REMOVED:
+                removed.append((not (before[rel] + ["", ""])[1], rel))
+            elif fate == STALE:
+                stale.append(rel)
+            else:
+                owners[rel] = before[rel]
         for rel in sorted(ours | set(produced)):
             if rel not in produced and rel not in on_disk:
                 continue
-            parts = rel.split("/")
-            school = next((p for p in parts[:2] if p in schools), "")
             doc = doc_of.get(rel)
             owners[rel] = ([doc.policy.school_slug, doc.policy.policy_id, key_of[rel], list(options.formats)]
-                           if doc is not None else [school, ""])
+                           if doc is not None else _owner(rel, schools))
         if cache:
             for rel in pending:
                 cache.store(key_of[rel], folder / rel)

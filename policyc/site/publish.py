@@ -160,13 +160,11 @@ def carry_over(output: Path, staging: Path, owners: dict[str, list], formats: tu
             if rel in taken:
                 continue
             if rel in made_before:
-                school, policy = (made_before[rel] + ["", ""])[:2]
-                gone = (policy and (school, policy) not in alive) or (school and school not in schools)
-                if gone or format_of_suffix(path.suffix) in formats:
-                    removed.append((not policy, rel))  # a policy's documents first in the report
+                fate = leftover_fate(rel, made_before[rel], formats, alive, schools, current)
+                if fate == REMOVED:
+                    removed.append((not (made_before[rel] + ["", ""])[1], rel))  # a policy's documents first
                     continue
-                entry = made_before[rel]
-                if len(entry) >= 4 and entry[2] and current(rel, list(entry[3])) != entry[2]:
+                if fate == STALE:
                     stale.append(rel)
                     continue
                 owners[rel] = made_before[rel]  # still policyc's: listed again, so a later build may remove it
@@ -208,6 +206,25 @@ def _scan(root: Path, skip: tuple[str, ...] = (), at: str = "") -> Iterator[tupl
             yield from _scan(root, (), rel)
         else:
             yield rel, "file" if entry.is_file(follow_symlinks=False) else "other", entry
+
+
+REMOVED, STALE, KEPT = "removed", "stale", "kept"
+
+
+def leftover_fate(rel: str, entry: list, formats: tuple[str, ...], alive: set[tuple[str, str]], schools: set[str],
+                  current: Callable[[str, list], str]) -> str:
+    """What becomes of a file the last build made (its manifest `entry`: school, policy, key,
+    formats) that this build does not make again: REMOVED when its school or policy is gone
+    or it is of a format built now (so no longer an output); STALE when it is a document of
+    another format that the sources have moved past (`current(rel, formats it was built
+    with)` is not the key it was made for); else KEPT."""
+    school, policy = (entry + ["", ""])[:2]
+    gone = (policy and (school, policy) not in alive) or (school and school not in schools)
+    if gone or format_of_suffix(Path(rel).suffix) in formats:
+        return REMOVED
+    if len(entry) >= 4 and entry[2] and current(rel, list(entry[3])) != entry[2]:
+        return STALE
+    return KEPT
 
 
 def _entries(root: Path) -> Iterator[tuple[str, str]]:
