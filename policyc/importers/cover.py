@@ -86,7 +86,8 @@ def read_cover(blocks: list[TextBlock], ending: bool = False) -> Cover:
                 cover.preamble.append(text)
         else:
             cover.preamble.append(text)
-    if cover.title is None and not ending and cover.preamble and _title_line(cover.preamble[0]):
+    if cover.title is None and not ending and cover.preamble and _title_line(cover.preamble[0]) \
+            and not SCHOOL.fullmatch(cover.preamble[0].strip()):  # the setting's name over the title is not it
         cover.title = cover.preamble.pop(0)  # the first line of the document, as a text file gives it
     cover.body = next((r.text for r in cover.rows if r.value == "body" and r.text), None) or next(
         (m.group(1) for r in cover.rows if (m := BODIES.search(r.label))), None)

@@ -94,3 +94,18 @@ def test_words_before_the_first_heading_get_no_heading_the_document_lacks(tmp_pa
     [page] = (tmp_path / "out").rglob("charging*.html")
     built = key(re.sub(r"<[^>]+>", " ", page.read_text()))
     assert key("It applies to every activity the school organises") in built and "Introduction" not in built
+
+
+def test_the_schools_name_over_the_title_is_not_the_title(tmp_path):
+    """A text file that starts with the school's name, then the policy's title: the title is the
+    policy's (and names its id), the school's name names the school."""
+    (tmp_path / "phones.txt").write_text(
+        "Brook Lane Primary School\n\nMobile Phone Policy\n\nOur aims\n\n"
+        "Brook Lane Primary School keeps phones out of lessons so that pupils can learn without "
+        "distraction and nobody is photographed without their consent, in class or at play.\n\n"
+        "Who it covers\n\nThe policy covers pupils, staff and visitors, and every device that can "
+        "send messages or take pictures, whether it is a phone, a watch or a tablet.\n", encoding="utf-8")
+    assert main(["import", str(tmp_path / "phones.txt"), "--source", str(tmp_path / "src")]) == 0
+    _, [policy], _ = check(tmp_path / "src")
+    assert policy.title == "Mobile Phone Policy" and policy.policy_id.startswith("mobile-phone")
+    assert policy.school_slug == "brook-lane-primary-school"
